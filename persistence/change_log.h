@@ -1,0 +1,60 @@
+// The interfaces between the store (server/) and persistence, so that each
+// side can be tested with a fake of the other.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "persistence/change.h"
+#include "protocol/result.h"
+
+namespace mnemo::persistence {
+
+// Where the store sends the changes it applies. Implemented by JournalWriter.
+// Threads: every method may be called from any thread, including while the
+// caller holds a store shard lock, so no method blocks on I/O.
+class ChangeLog {
+ public:
+  virtual ~ChangeLog() = default;
+  // Stamps every change with one new seq (the same for all: an MSET is one
+  // write), queues them as one unit and returns the seq. Seqs are handed out in
+  // the order the calls take the log's lock, and the journal commits in that
+  // order. Errors: Status::busy when the queue is at its hard limit,
+  // Status::read_only while the disk is failing. On error nothing is queued.
+  virtual protocol::Result<std::uint64_t> append(std::span<Change> changes) = 0;
+  // A new seq with no record, for EPHEMERAL writes that touch no persisted key.
+  virtual std::uint64_t allocate_seq() = 0;
+};
+
+// What a snapshot reads. Implemented by the store.
+// Threads: called from the snapshot thread while io threads keep serving.
+class SnapshotSource {
+ public:
+  virtual ~SnapshotSource() = default;
+  virtual std::size_t shard_count() const = 0;
+  // Appends to `out` up to `max_entries` persisted (not ephemeral, not expired)
+  // entries of `shard` whose keys sort after `*after` (all of them when `after`
+  // is null), in key order. Holds the shard's lock only while copying them.
+  // Returns false when nothing was left to copy in that shard.
+  virtual bool copy_chunk(std::size_t shard, const std::string* after, std::size_t max_entries,
+                          std::vector<SnapshotEntry>& out) = 0;
+};
+
+// What recovery loads into. Implemented by the store.
+// Threads: called from the thread running recovery, before any io thread starts.
+class RecoveryTarget {
+ public:
+  virtual ~RecoveryTarget() = default;
+  // Applies `c` only if c.seq is newer than what the key holds, counting a
+  // deletion seen earlier in this recovery (a tombstone) as held; so replay is
+  // idempotent and order-insensitive within a batch.
+  virtual void apply_recovered(const Change& c) = 0;
+  // Ends recovery: forgets tombstones, drops entries expired at `now_ms`.
+  // Returns how many expired entries were dropped.
+  virtual std::uint64_t finish_recovery(std::int64_t now_ms) = 0;
+};
+
+}  // namespace mnemo::persistence

@@ -1,0 +1,377 @@
+#include "persistence/journal_writer.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "persistence/record_codec.h"
+
+namespace mnemo::persistence {
+
+using protocol::Error;
+using protocol::Result;
+using protocol::Status;
+using std::chrono::milliseconds;
+
+namespace {
+
+// Queue accounting per change: key and value bytes plus the record around them.
+constexpr std::uint64_t kChangeOverheadBytes = 64;
+// Commits slower than this are logged (rate-limited): a slow disk widens the loss window.
+constexpr milliseconds kSlowCommit{1000};
+constexpr milliseconds kLogEvery{10000};
+
+}  // namespace
+
+JournalWriterOptions JournalWriterOptions::from(const Options& o) {
+  JournalWriterOptions w;
+  w.flush_interval_ms = o.flush_interval_ms;
+  w.queue_limit_bytes = o.queue_limit_bytes;
+  w.queue_high_water_bytes = o.queue_high_water_bytes;
+  w.max_batch_changes = std::max<std::uint32_t>(1, o.max_batch_changes);
+  w.max_batch_bytes = std::max<std::uint64_t>(1, o.max_batch_bytes);
+  w.stop_retry_ms = o.stop_retry_ms;
+  return w;
+}
+
+JournalWriter::JournalWriter(JournalBackend& backend, const JournalWriterOptions& opts,
+                             const Clock& clock)
+    : backend_(backend), opts_(opts), clock_(clock) {}
+
+JournalWriter::~JournalWriter() { stop(); }
+
+void JournalWriter::set_last_seq(std::uint64_t last_seq) {
+  std::lock_guard lk(mu_);
+  last_seq_ = std::max(last_seq_, last_seq);
+}
+
+void JournalWriter::start() {
+  std::lock_guard lk(mu_);
+  if (running_ || stopping_ || stopped_) return;
+  running_ = true;
+  thread_ = std::thread([this] { run(); });
+}
+
+void JournalWriter::stop() {
+  {
+    std::lock_guard lk(mu_);
+    if (stopped_ || stopping_) return;
+    stopping_ = true;
+    stop_deadline_ = Steady::now() + milliseconds(opts_.stop_retry_ms);
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) {
+    thread_.join();
+  } else {
+    run();  // never started: drain what was queued on this thread
+  }
+  std::vector<Done> left;
+  {
+    std::lock_guard lk(mu_);
+    stopped_ = true;
+    left = take_waiters_locked(UINT64_MAX);
+  }
+  for (Done& d : left) d(Status::shutting_down);
+}
+
+// ---- producers (any thread) --------------------------------------------------
+
+Result<std::uint64_t> JournalWriter::append(std::span<Change> changes) {
+  if (changes.empty()) return allocate_seq();
+  // Copy outside the lock: the caller keeps its changes, the lock stays short.
+  Unit unit;
+  unit.changes.assign(changes.begin(), changes.end());
+  for (const Change& c : unit.changes) {
+    unit.bytes += c.key.size() + c.value.size() + kChangeOverheadBytes;
+  }
+  unit.queued_at = Steady::now();
+  bool wake = false;
+  std::uint64_t seq = 0;
+  {
+    std::lock_guard lk(mu_);
+    if (stopping_ || stopped_) {
+      return Result<std::uint64_t>::failure(Status::shutting_down, "the journal is stopping");
+    }
+    if (failing_) {
+      return Result<std::uint64_t>::failure(
+          Status::read_only, "writes refused while the journal cannot write to disk: " + last_error_);
+    }
+    const std::uint64_t total = total_bytes_.load();
+    if (total > 0 && total + unit.bytes > opts_.queue_limit_bytes) {
+      return Result<std::uint64_t>::failure(
+          Status::busy, "journal queue full (" + std::to_string(total) + " of " +
+                            std::to_string(opts_.queue_limit_bytes) + " bytes); retry later");
+    }
+    seq = ++last_seq_;
+    unit.seq = seq;
+    for (Change& c : unit.changes) c.seq = seq;
+    wake = queue_.empty();
+    queued_changes_ += unit.changes.size();
+    queued_bytes_ += unit.bytes;
+    total_bytes_.store(total + unit.bytes);
+    queue_.push_back(std::move(unit));
+    wake = wake || batch_ready_locked();
+  }
+  for (Change& c : changes) c.seq = seq;
+  if (wake) wake_.notify_one();
+  return seq;
+}
+
+std::uint64_t JournalWriter::allocate_seq() {
+  std::lock_guard lk(mu_);
+  return ++last_seq_;
+}
+
+void JournalWriter::wait_durable(std::uint64_t seq, Done done) {
+  Status answer = Status::ok;
+  bool now = true;
+  bool wake = false;
+  {
+    std::lock_guard lk(mu_);
+    if (seq <= durable_seq_locked()) {
+      answer = Status::ok;
+    } else if (failing_) {
+      answer = Status::read_only;
+    } else if (stopped_) {
+      answer = Status::shutting_down;
+    } else {
+      now = false;
+      waiters_.emplace(seq, std::move(done));
+      if (seq > flush_upto_seq_) {
+        flush_upto_seq_ = seq;
+        wake = true;
+      }
+    }
+  }
+  if (now) done(answer);
+  if (wake) wake_.notify_one();
+}
+
+std::uint64_t JournalWriter::last_seq() const {
+  std::lock_guard lk(mu_);
+  return last_seq_;
+}
+
+std::uint64_t JournalWriter::durable_seq() const {
+  std::lock_guard lk(mu_);
+  return durable_seq_locked();
+}
+
+std::uint64_t JournalWriter::changes_written() const {
+  std::lock_guard lk(mu_);
+  return changes_written_;
+}
+
+JournalStats JournalWriter::stats() const {
+  std::lock_guard lk(mu_);
+  JournalStats s;
+  s.last_seq = last_seq_;
+  s.durable_seq = durable_seq_locked();
+  s.queue_bytes = total_bytes_.load();
+  s.queue_changes = queued_changes_ + inflight_changes_;
+  if (inflight_first_ != 0 || !queue_.empty()) {
+    const Steady::time_point oldest = inflight_first_ ? inflight_queued_at_ : queue_.front().queued_at;
+    s.oldest_unflushed_age_ms =
+        std::chrono::duration_cast<milliseconds>(Steady::now() - oldest).count();
+  }
+  s.batches_written = batches_written_;
+  s.changes_written = changes_written_;
+  s.bytes_written = bytes_written_;
+  s.commit_failures = commit_failures_;
+  s.failing = failing_;
+  s.last_error = last_error_;
+  s.last_error_at_ms = last_error_at_ms_;
+  return s;
+}
+
+std::uint64_t JournalWriter::durable_seq_locked() const {
+  std::uint64_t d = last_seq_;
+  if (inflight_first_ != 0) {
+    d = inflight_first_ - 1;
+  } else if (!queue_.empty()) {
+    d = queue_.front().seq - 1;
+  }
+  return std::min(d, durable_cap_);
+}
+
+std::vector<JournalWriter::Done> JournalWriter::take_waiters_locked(std::uint64_t upto_seq) {
+  std::vector<Done> out;
+  auto end = waiters_.upper_bound(upto_seq);
+  for (auto it = waiters_.begin(); it != end; ++it) out.push_back(std::move(it->second));
+  waiters_.erase(waiters_.begin(), end);
+  return out;
+}
+
+// ---- journal thread ----------------------------------------------------------
+
+void JournalWriter::run() {
+  std::vector<Unit> units;
+  while (take_batch(units)) {
+    Batch batch = encode_batch(units);
+    units.clear();
+    commit(batch);
+  }
+}
+
+bool JournalWriter::batch_ready_locked() const {
+  return queued_changes_ >= opts_.max_batch_changes || queued_bytes_ >= opts_.max_batch_bytes ||
+         (!queue_.empty() && queue_.front().seq <= flush_upto_seq_);
+}
+
+bool JournalWriter::take_batch(std::vector<Unit>& units) {
+  std::unique_lock lk(mu_);
+  for (;;) {
+    if (queue_.empty()) {
+      if (stopping_) return false;
+      wake_.wait(lk, [&] { return stopping_ || !queue_.empty(); });
+      continue;
+    }
+    if (stopping_ || batch_ready_locked()) break;
+    const Steady::time_point due = queue_.front().queued_at + milliseconds(opts_.flush_interval_ms);
+    if (Steady::now() >= due) break;
+    wake_.wait_until(lk, due, [&] { return stopping_ || batch_ready_locked(); });
+  }
+  std::uint64_t changes = 0;
+  std::uint64_t bytes = 0;
+  do {
+    changes += queue_.front().changes.size();
+    bytes += queue_.front().bytes;
+    units.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  } while (!queue_.empty() && changes + queue_.front().changes.size() <= opts_.max_batch_changes &&
+           bytes + queue_.front().bytes <= opts_.max_batch_bytes);
+  queued_changes_ -= changes;
+  queued_bytes_ -= bytes;
+  inflight_first_ = units.front().seq;
+  inflight_changes_ = changes;
+  inflight_queued_at_ = units.front().queued_at;
+  return true;
+}
+
+JournalWriter::Batch JournalWriter::encode_batch(std::vector<Unit>& units) const {
+  std::vector<Change> changes;
+  Batch b;
+  for (Unit& u : units) {
+    b.bytes += u.bytes;
+    for (Change& c : u.changes) changes.push_back(std::move(c));
+  }
+  b.row.seq_first = units.front().seq;
+  b.row.seq_last = units.back().seq;
+  b.row.created_at_ms = clock_.now_ms();
+  b.row.n_changes = static_cast<std::uint32_t>(changes.size());
+  b.row.payload = encode_changes(changes);
+  b.row.crc32 = payload_crc32(b.row.payload);
+  return b;
+}
+
+void JournalWriter::commit(Batch& batch) {
+  milliseconds backoff(std::max<std::uint32_t>(1, opts_.retry_min_ms));
+  for (;;) {
+    const Steady::time_point began = Steady::now();
+    Result<std::uint64_t> r = backend_.append_row(batch.row);
+    if (r.ok()) {
+      on_committed(batch, Steady::now() - began);
+      return;
+    }
+    on_failed(batch, r.error());
+    if (!wait_before_retry(backoff)) {
+      give_up(batch);
+      return;
+    }
+    backoff = std::min(backoff * 2, milliseconds(std::max(opts_.retry_max_ms, opts_.retry_min_ms)));
+  }
+}
+
+void JournalWriter::on_committed(const Batch& batch, Steady::duration took) {
+  std::vector<Done> ready;
+  bool recovered = false;
+  std::uint64_t failures = 0;
+  {
+    std::lock_guard lk(mu_);
+    inflight_first_ = 0;
+    inflight_changes_ = 0;
+    total_bytes_.store(total_bytes_.load() - batch.bytes);
+    ++batches_written_;
+    changes_written_ += batch.row.n_changes;
+    bytes_written_ += batch.row.payload.size();
+    recovered = failing_;
+    failing_ = false;
+    failures = commit_failures_;
+    ready = take_waiters_locked(durable_seq_locked());
+  }
+  if (recovered) {
+    spdlog::warn("journal: writing again (seqs {}..{} committed); {} commit failures so far",
+                 batch.row.seq_first, batch.row.seq_last, failures);
+  }
+  const Steady::time_point now = Steady::now();
+  if (took > kSlowCommit && now - last_slow_log_ > kLogEvery) {
+    last_slow_log_ = now;
+    spdlog::warn("journal: slow commit of {} changes took {} ms", batch.row.n_changes,
+                 std::chrono::duration_cast<milliseconds>(took).count());
+  }
+  for (Done& d : ready) d(Status::ok);
+}
+
+void JournalWriter::on_failed(const Batch& batch, const Error& error) {
+  std::vector<Done> failed;
+  bool first = false;
+  {
+    std::lock_guard lk(mu_);
+    first = !failing_;
+    failing_ = true;
+    ++commit_failures_;
+    last_error_ = error.message;
+    last_error_at_ms_ = clock_.now_ms();
+    // Every waiter is behind this batch: none can be answered OK until it commits.
+    failed = take_waiters_locked(UINT64_MAX);
+  }
+  const Steady::time_point now = Steady::now();
+  if (first || now - last_failure_log_ > kLogEvery) {
+    last_failure_log_ = now;
+    spdlog::error("journal: commit of seqs {}..{} failed ({}); writes refused, retrying: {}",
+                  batch.row.seq_first, batch.row.seq_last, first ? "first failure" : "still failing",
+                  error.message);
+  }
+  for (Done& d : failed) d(Status::read_only);
+}
+
+bool JournalWriter::wait_before_retry(milliseconds backoff) {
+  std::unique_lock lk(mu_);
+  Steady::time_point until = Steady::now() + backoff;
+  if (stopping_) {
+    if (Steady::now() >= stop_deadline_) return false;
+    until = std::min(until, stop_deadline_);
+  }
+  // Wakeups from producers do not shorten the backoff.
+  while (Steady::now() < until) wake_.wait_until(lk, until);
+  return true;
+}
+
+void JournalWriter::give_up(const Batch& batch) {
+  std::vector<Done> failed;
+  std::uint64_t lost_last = batch.row.seq_last;
+  std::uint64_t lost_changes = batch.row.n_changes;
+  std::string error;
+  {
+    std::lock_guard lk(mu_);
+    durable_cap_ = inflight_first_ - 1;
+    if (!queue_.empty()) lost_last = queue_.back().seq;
+    lost_changes += queued_changes_;
+    queue_.clear();
+    queued_changes_ = 0;
+    queued_bytes_ = 0;
+    inflight_first_ = 0;
+    inflight_changes_ = 0;
+    total_bytes_.store(0);
+    error = last_error_;
+    failed = take_waiters_locked(UINT64_MAX);
+  }
+  spdlog::critical(
+      "journal: stopping with the disk still failing after {} ms: {} changes in seqs {}..{} "
+      "were not written: {}",
+      opts_.stop_retry_ms, lost_changes, batch.row.seq_first, lost_last, error);
+  for (Done& d : failed) d(Status::read_only);
+}
+
+}  // namespace mnemo::persistence

@@ -1,0 +1,171 @@
+// The write-behind journal: a bounded in-memory queue of change units and the
+// one thread that commits them to the JournalBackend, one row (one
+// transaction) per batch.
+//
+// Batching: the journal thread commits what is queued once the oldest unit is
+// flush_interval_ms old, at once when a batch is full (max_batch_changes /
+// max_batch_bytes) or when a durable waiter wants a seq that is queued (group
+// commit: every waiter whose seq the commit covers is released by it). A unit
+// (the changes of one append, e.g. an MSET) is never split across rows.
+//
+// Failure: a failed commit keeps its batch and is retried with backoff
+// (retry_min_ms doubling up to retry_max_ms) until it succeeds; meanwhile the
+// writer is "failing": append() answers Status::read_only, durable waiters get
+// Status::read_only, stats() shows the error. Nothing queued is dropped or
+// reordered, except by stop() after stop_retry_ms of a disk that stays
+// failing (logged with the lost seq range).
+//
+// Threads: append(), allocate_seq(), wait_durable(), the seq and pressure
+// queries and stats() may be called from any thread and never touch the disk;
+// they take mu_ briefly. Everything that uses the backend runs on the journal
+// thread started by start(). wait_durable callbacks run on the journal thread
+// (or on the caller's thread when the answer is known at once).
+// Lifetime: `backend` and `clock` must outlive the writer; start()/stop()
+// from one controlling thread; the destructor stops.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "persistence/backend.h"
+#include "persistence/change_log.h"
+#include "persistence/clock.h"
+#include "persistence/options.h"
+
+namespace mnemo::persistence {
+
+struct JournalWriterOptions {
+  std::uint32_t flush_interval_ms = 10;
+  std::uint64_t queue_limit_bytes = 256ull << 20;
+  std::uint64_t queue_high_water_bytes = 192ull << 20;
+  std::uint32_t max_batch_changes = 100000;
+  std::uint64_t max_batch_bytes = 16ull << 20;
+  std::uint32_t retry_min_ms = 10;
+  std::uint32_t retry_max_ms = 1000;
+  std::uint32_t stop_retry_ms = 10000;
+
+  static JournalWriterOptions from(const Options& opts);
+};
+
+struct JournalStats {
+  std::uint64_t last_seq = 0;
+  std::uint64_t durable_seq = 0;
+  std::uint64_t queue_bytes = 0;    // queued + being committed
+  std::uint64_t queue_changes = 0;
+  std::int64_t oldest_unflushed_age_ms = 0;
+  std::uint64_t batches_written = 0;
+  std::uint64_t changes_written = 0;
+  std::uint64_t bytes_written = 0;  // encoded payload bytes
+  std::uint64_t commit_failures = 0;
+  bool failing = false;
+  std::string last_error;
+  std::int64_t last_error_at_ms = 0;
+};
+
+class JournalWriter final : public ChangeLog {
+ public:
+  using Done = std::function<void(protocol::Status)>;
+
+  JournalWriter(JournalBackend& backend, const JournalWriterOptions& opts,
+                const Clock& clock = SystemClock::instance());
+  ~JournalWriter() override;
+  JournalWriter(const JournalWriter&) = delete;
+  JournalWriter& operator=(const JournalWriter&) = delete;
+
+  // Seqs handed out before start() must not exceed last_seq; the first new one
+  // is last_seq + 1.
+  void set_last_seq(std::uint64_t last_seq);
+  void start();
+  // Drains the queue (retrying a failing disk for up to stop_retry_ms), stops
+  // the thread, fails the remaining waiters with Status::shutting_down. Safe
+  // to call twice. Later appends get Status::shutting_down.
+  void stop();
+
+  // ChangeLog
+  protocol::Result<std::uint64_t> append(std::span<Change> changes) override;
+  std::uint64_t allocate_seq() override;
+
+  // done(ok) once every seq <= `seq` is committed (at once if it is);
+  // done(read_only) if the disk is failing; done(shutting_down) at stop.
+  void wait_durable(std::uint64_t seq, Done done);
+
+  std::uint64_t last_seq() const;
+  std::uint64_t durable_seq() const;
+  bool under_pressure() const { return total_bytes_.load() >= opts_.queue_high_water_bytes; }
+  std::uint64_t changes_written() const;
+  JournalStats stats() const;
+
+ private:
+  using Steady = std::chrono::steady_clock;
+  struct Unit {
+    std::uint64_t seq = 0;
+    std::vector<Change> changes;
+    std::uint64_t bytes = 0;
+    Steady::time_point queued_at;
+  };
+  struct Batch {
+    JournalRow row;
+    std::uint64_t bytes = 0;  // queue accounting, not payload size
+  };
+
+  void run();
+  bool take_batch(std::vector<Unit>& units);
+  bool batch_ready_locked() const;
+  Batch encode_batch(std::vector<Unit>& units) const;
+  void commit(Batch& batch);
+  void on_committed(const Batch& batch, Steady::duration took);
+  void on_failed(const Batch& batch, const protocol::Error& error);
+  bool wait_before_retry(std::chrono::milliseconds backoff);
+  void give_up(const Batch& batch);
+  std::uint64_t durable_seq_locked() const;
+  std::vector<Done> take_waiters_locked(std::uint64_t upto_seq);
+
+  JournalBackend& backend_;
+  const JournalWriterOptions opts_;
+  const Clock& clock_;
+
+  // -- shared, guarded by mu_ --
+  mutable std::mutex mu_;
+  std::condition_variable wake_;  // the journal thread: work, a flush request or stop
+  std::deque<Unit> queue_;        // appended, not yet taken by the journal thread
+  std::uint64_t queued_changes_ = 0;
+  std::uint64_t queued_bytes_ = 0;
+  // Seqs start at 1 so that 0 can mean "nothing" everywhere.
+  std::uint64_t last_seq_ = 0;
+  std::uint64_t inflight_first_ = 0;  // first seq of the batch being committed; 0 = none
+  std::uint64_t inflight_changes_ = 0;
+  Steady::time_point inflight_queued_at_;
+  std::uint64_t flush_upto_seq_ = 0;  // a durable waiter wants every seq up to here now
+  std::uint64_t durable_cap_ = UINT64_MAX;  // lowered only when stop() gives up
+  std::multimap<std::uint64_t, Done> waiters_;
+  bool running_ = false;
+  bool stopping_ = false;
+  bool stopped_ = false;
+  Steady::time_point stop_deadline_;
+  bool failing_ = false;
+  std::string last_error_;
+  std::int64_t last_error_at_ms_ = 0;
+  std::uint64_t batches_written_ = 0;
+  std::uint64_t changes_written_ = 0;
+  std::uint64_t bytes_written_ = 0;
+  std::uint64_t commit_failures_ = 0;
+  // Queued + in-flight bytes; also written under mu_, read without it.
+  std::atomic<std::uint64_t> total_bytes_{0};
+
+  // -- journal thread only --
+  Steady::time_point last_failure_log_;
+  Steady::time_point last_slow_log_;
+  std::thread thread_;  // started and joined by the controlling thread
+};
+
+}  // namespace mnemo::persistence

@@ -1,0 +1,103 @@
+// The persistence facade the server uses: opens the database, recovers,
+// runs the journal thread and snapshots, answers admin requests.
+//
+// Threads: open()/recover()/start()/stop() from the main thread, in that
+// order. change_log(), wait_durable(), start_snapshot(), snapshots(),
+// backup(), stats() and the pressure queries may be called from any thread
+// once start() returned; callbacks run on persistence threads and must only
+// post work elsewhere (e.g. asio::post to a connection's executor).
+// Lifetime: must outlive the store and every connection that uses it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "persistence/change_log.h"
+#include "persistence/options.h"
+#include "protocol/message.h"
+#include "protocol/result.h"
+
+namespace mnemo::persistence {
+
+struct RecoveryInfo {
+  std::uint64_t snapshot_id = 0;         // 0 = no snapshot loaded
+  std::uint64_t snapshot_entries = 0;
+  std::uint64_t journal_rows = 0;
+  std::uint64_t journal_changes = 0;
+  std::uint64_t last_seq = 0;            // highest seq seen; the next write gets last_seq + 1
+  std::uint64_t expired_dropped = 0;
+  std::uint64_t skipped_bad_rows = 0;    // only with recover_truncated
+  double seconds = 0;
+};
+
+struct PersistenceStats {
+  std::uint64_t last_seq = 0;            // last seq handed out (applied in memory)
+  std::uint64_t durable_seq = 0;         // every seq <= this is committed
+  std::uint64_t queue_bytes = 0;
+  std::uint64_t queue_changes = 0;
+  std::int64_t oldest_unflushed_age_ms = 0;
+  std::uint64_t batches_written = 0;
+  std::uint64_t changes_written = 0;
+  std::uint64_t bytes_written = 0;
+  std::uint64_t commit_failures = 0;
+  bool failing = false;                  // writes are refused (READ_ONLY) until a commit succeeds
+  std::string last_error;
+  std::int64_t last_error_at_ms = 0;
+  // Snapshots.
+  bool snapshot_running = false;
+  std::uint64_t snapshots_completed = 0;
+  std::uint64_t snapshot_failures = 0;
+  protocol::SnapshotInfo last_snapshot;  // last complete one (id 0 = none)
+  std::string last_snapshot_error;
+  std::uint64_t db_file_bytes = 0;
+  RecoveryInfo recovery;
+};
+
+class Persistence {
+ public:
+  // Opens or creates <data_dir>/<db_file_name> (WAL mode) and checks its format
+  // version. Throws std::runtime_error naming the problem when the file exists
+  // but cannot be read or has an unknown format: it is never replaced.
+  static std::unique_ptr<Persistence> open(const Options& opts);
+  virtual ~Persistence() = default;
+
+  // Loads the newest complete snapshot and replays the journal after it into
+  // `target`, logging progress. Errors name the bad row (unless
+  // opts.recover_truncated, which stops at the last good row and says so).
+  virtual protocol::Result<RecoveryInfo> recover(RecoveryTarget& target) = 0;
+
+  // Starts the journal thread (seqs continue after recovery) and the snapshot
+  // scheduler. `source` must outlive stop().
+  virtual void start(SnapshotSource& source) = 0;
+
+  // Drains the queue, commits, waits for a running snapshot to stop, closes.
+  virtual void stop() = 0;
+
+  virtual ChangeLog& change_log() = 0;
+
+  // Calls done(Status::ok) once every seq <= `seq` is committed, at once if it
+  // already is; done(error) if the commit holding it failed or the journal
+  // stopped. Every waiter of a batch is released by that batch's one commit.
+  virtual void wait_durable(std::uint64_t seq, std::function<void(protocol::Status)> done) = 0;
+  virtual std::uint64_t last_seq() const = 0;
+  virtual std::uint64_t durable_seq() const = 0;
+  // True while the queue is past its high-water mark: sessions stop reading.
+  virtual bool under_pressure() const = 0;
+
+  // Starts a snapshot and returns its id and S0 at once; Status::busy if one
+  // is running. `done` (may be empty) is called when it completes or fails.
+  virtual protocol::Result<protocol::SnapshotInfo> start_snapshot(
+      std::function<void(const protocol::SnapshotInfo&, protocol::Status)> done) = 0;
+  virtual std::vector<protocol::SnapshotInfo> snapshots() = 0;
+
+  // Copies the database to `path` with SQLite's online backup API on a
+  // persistence thread, then calls done.
+  virtual void backup(std::string path, std::function<void(protocol::Status, std::string)> done) = 0;
+
+  virtual PersistenceStats stats() const = 0;
+};
+
+}  // namespace mnemo::persistence

@@ -1,0 +1,266 @@
+#include "persistence/snapshot_writer.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "persistence/record_codec.h"
+
+namespace mnemo::persistence {
+
+using protocol::Error;
+using protocol::Result;
+using protocol::SnapshotInfo;
+using protocol::Status;
+using std::chrono::milliseconds;
+
+SnapshotWriterOptions SnapshotWriterOptions::from(const Options& o) {
+  SnapshotWriterOptions s;
+  s.keep = std::max<std::uint32_t>(1, o.snapshots_keep);
+  s.chunk_entries = std::max<std::uint32_t>(1, o.snapshot_chunk_entries);
+  s.every_changes = o.snapshot_every_changes;
+  s.every_seconds = o.snapshot_every_seconds;
+  return s;
+}
+
+SnapshotWriter::SnapshotWriter(SnapshotStore& store, JournalBackend& journal, JournalProbe probe,
+                               const SnapshotWriterOptions& opts, const Clock& clock)
+    : store_(store), journal_(journal), probe_(std::move(probe)), opts_(opts), clock_(clock) {}
+
+SnapshotWriter::~SnapshotWriter() { stop(); }
+
+Outcome SnapshotWriter::load() {
+  if (Outcome r = store_.fail_unfinished(); !r.ok()) return r;
+  Result<std::vector<SnapshotInfo>> all = store_.list_snapshots();
+  if (!all.ok()) return all.error();
+  std::lock_guard lk(mu_);
+  list_ = std::move(*all);
+  for (const SnapshotInfo& s : list_) {
+    next_id_ = std::max(next_id_, s.id + 1);
+    if (s.state == kSnapshotComplete && stats_.last.id == 0) stats_.last = s;
+  }
+  return success();
+}
+
+void SnapshotWriter::start(SnapshotSource& source) {
+  std::lock_guard lk(mu_);
+  if (started_ || stopping_) return;
+  started_ = true;
+  source_ = &source;
+  changes_at_last_ = probe_.changes_written();
+  last_started_ = Steady::now();
+  thread_ = std::thread([this] { run(); });
+}
+
+void SnapshotWriter::stop() {
+  {
+    std::lock_guard lk(mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  abort_.store(true);
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  std::optional<Request> never_started;
+  {
+    std::lock_guard lk(mu_);
+    never_started.swap(pending_);
+    stats_.running = false;
+    if (never_started) {
+      never_started->info.state = kSnapshotFailed;
+      set_state_locked(never_started->info);
+    }
+  }
+  if (never_started && never_started->done) never_started->done(never_started->info, Status::shutting_down);
+}
+
+Result<SnapshotInfo> SnapshotWriter::start_snapshot(Done done) {
+  SnapshotInfo info;
+  {
+    std::lock_guard lk(mu_);
+    if (stopping_) return Result<SnapshotInfo>::failure(Status::shutting_down, "the server is stopping");
+    if (!started_) return Result<SnapshotInfo>::failure(Status::internal, "snapshots are not started");
+    if (stats_.running) {
+      const std::uint64_t id = pending_ ? pending_->info.id : next_id_ - 1;
+      return Result<SnapshotInfo>::failure(
+          Status::busy, "snapshot " + std::to_string(id) + " is already running; retry later");
+    }
+    pending_ = make_request_locked(std::move(done));
+    info = pending_->info;
+  }
+  wake_.notify_all();
+  return info;
+}
+
+std::vector<SnapshotInfo> SnapshotWriter::snapshots() const {
+  std::lock_guard lk(mu_);
+  return list_;
+}
+
+SnapshotStats SnapshotWriter::stats() const {
+  std::lock_guard lk(mu_);
+  return stats_;
+}
+
+SnapshotWriter::Request SnapshotWriter::make_request_locked(Done done) {
+  Request req;
+  req.info.id = next_id_++;
+  req.info.start_seq = probe_.last_seq();
+  req.info.state = kSnapshotRunning;
+  req.info.started_at_ms = clock_.now_ms();
+  req.done = std::move(done);
+  stats_.running = true;
+  changes_at_last_ = probe_.changes_written();
+  last_started_ = Steady::now();
+  list_.insert(list_.begin(), req.info);
+  return req;
+}
+
+void SnapshotWriter::set_state_locked(const SnapshotInfo& info) {
+  for (SnapshotInfo& s : list_) {
+    if (s.id == info.id) s = info;
+  }
+}
+
+// ---- snapshot thread ---------------------------------------------------------
+
+void SnapshotWriter::run() {
+  while (std::optional<Request> req = next_request()) write(*req);
+}
+
+std::optional<SnapshotWriter::Request> SnapshotWriter::next_request() {
+  std::unique_lock lk(mu_);
+  const bool has_policy = opts_.every_changes > 0 || opts_.every_seconds > 0;
+  for (;;) {
+    if (stopping_) return std::nullopt;
+    if (pending_) break;
+    if (has_policy && policy_due_locked()) {
+      pending_ = make_request_locked(nullptr);
+      spdlog::info("snapshot {}: starting (automatic, S0 {})", pending_->info.id,
+                   pending_->info.start_seq);
+      break;
+    }
+    if (has_policy) {
+      wake_.wait_for(lk, milliseconds(opts_.policy_poll_ms));
+    } else {
+      wake_.wait(lk);
+    }
+  }
+  std::optional<Request> req;
+  req.swap(pending_);
+  return req;
+}
+
+bool SnapshotWriter::policy_due_locked() {
+  const std::uint64_t changes = probe_.changes_written();
+  if (changes == changes_at_last_) return false;  // nothing new to save
+  if (opts_.every_changes > 0 && changes - changes_at_last_ >= opts_.every_changes) return true;
+  return opts_.every_seconds > 0 &&
+         Steady::now() - last_started_ >= std::chrono::seconds(opts_.every_seconds);
+}
+
+void SnapshotWriter::write(Request& req) {
+  const Steady::time_point began = Steady::now();
+  Outcome r = store_.begin_snapshot(req.info);
+  if (r.ok()) r = write_chunks(req.info, began);
+  if (!r.ok()) {
+    if (Outcome f = store_.fail_snapshot(req.info.id, r.error().message); !f.ok()) {
+      spdlog::warn("snapshot {}: cannot mark it failed: {}", req.info.id, f.error().message);
+    }
+    finish(req, r.error().status, r.error().message);
+    return;
+  }
+  spdlog::info("snapshot {}: {} entries, {} bytes in {} ms (S0 {})", req.info.id,
+               req.info.entries, req.info.bytes, req.info.duration_ms, req.info.start_seq);
+  compact(req.info);
+  finish(req, Status::ok, {});
+}
+
+Outcome SnapshotWriter::write_chunks(SnapshotInfo& info, Steady::time_point began) {
+  SnapshotSource& source = *source_;
+  std::vector<SnapshotEntry> buf;
+  std::uint32_t chunk_no = 0;
+  auto make_chunk = [&] {
+    SnapshotChunk c{info.id, chunk_no++, static_cast<std::uint32_t>(buf.size()), 0,
+                    encode_entries(buf)};
+    c.crc32 = payload_crc32(c.payload);
+    info.entries += buf.size();
+    info.bytes += c.payload.size();
+    buf.clear();
+    return c;
+  };
+  const std::size_t shards = source.shard_count();
+  for (std::size_t shard = 0; shard < shards; ++shard) {
+    std::optional<std::string> after;
+    for (;;) {
+      if (abort_.load()) return Error{Status::shutting_down, "aborted: the server is stopping"};
+      const std::size_t want = opts_.chunk_entries - buf.size();
+      const std::size_t before = buf.size();
+      const bool more = source.copy_chunk(shard, after ? &*after : nullptr, want, buf);
+      const std::size_t got = buf.size() - before;
+      if (got > 0) after = buf.back().key;
+      if (buf.size() >= opts_.chunk_entries) {
+        if (Outcome r = store_.add_chunk(make_chunk()); !r.ok()) return r;
+      }
+      if (!more || got < want) break;
+    }
+  }
+  std::optional<SnapshotChunk> last;
+  if (!buf.empty()) last = make_chunk();
+  info.duration_ms = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<milliseconds>(Steady::now() - began).count());
+  info.state = kSnapshotComplete;
+  Outcome r = store_.finish_snapshot(info, last ? &*last : nullptr);
+  if (!r.ok()) info.state = kSnapshotRunning;
+  return r;
+}
+
+void SnapshotWriter::compact(const SnapshotInfo& info) {
+  std::string problem;
+  Result<std::uint64_t> rows = journal_.delete_rows_before(info.start_seq);
+  if (!rows.ok()) problem = "compaction: " + rows.error().message;
+  Result<std::uint64_t> old = store_.delete_snapshots_beyond(opts_.keep);
+  if (!old.ok() && problem.empty()) problem = "retention: " + old.error().message;
+  Result<std::vector<SnapshotInfo>> all = store_.list_snapshots();
+  if (!problem.empty()) {
+    spdlog::warn("snapshot {}: {}", info.id, problem);
+  } else {
+    spdlog::info("snapshot {}: deleted {} journal rows before seq {} and {} old snapshots",
+                 info.id, *rows, info.start_seq, *old);
+  }
+  std::lock_guard lk(mu_);
+  if (!problem.empty()) stats_.last_error = problem;
+  if (all.ok()) {
+    // Keep a snapshot requested meanwhile (not in the table yet) at the front.
+    std::vector<SnapshotInfo> fresh = std::move(*all);
+    if (pending_) fresh.insert(fresh.begin(), pending_->info);
+    list_ = std::move(fresh);
+  }
+}
+
+void SnapshotWriter::finish(Request& req, Status status, const std::string& error) {
+  if (status != Status::ok) {
+    req.info.state = kSnapshotFailed;
+    if (status == Status::shutting_down) {
+      spdlog::info("snapshot {}: {}", req.info.id, error);
+    } else {
+      spdlog::error("snapshot {} failed: {}", req.info.id, error);
+    }
+  }
+  {
+    std::lock_guard lk(mu_);
+    set_state_locked(req.info);
+    stats_.running = pending_.has_value();
+    if (status == Status::ok) {
+      ++stats_.completed;
+      stats_.last = req.info;
+    } else {
+      ++stats_.failures;
+      stats_.last_error = error;
+    }
+  }
+  if (req.done) req.done(req.info, status);
+}
+
+}  // namespace mnemo::persistence

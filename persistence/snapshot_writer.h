@@ -1,0 +1,128 @@
+// Fuzzy snapshots without stopping the world, and the journal compaction that
+// follows them.
+//
+// A snapshot takes S0 = the last seq handed out when it starts, then walks the
+// SnapshotSource shard by shard, a chunk at a time (the store holds a shard's
+// lock only while copying one chunk), and writes the chunks from its own
+// thread and SQLite connection in short transactions. The snapshots row is
+// marked complete in the last transaction. Entries written after S0 may or
+// may not be in it; recovery replays the journal from S0 and newer versions
+// win, so the result is exact. Once complete: journal rows with seq_last < S0
+// are deleted, and snapshots beyond `keep` are removed.
+//
+// One snapshot at a time (start_snapshot answers Status::busy otherwise).
+// Automatic snapshots: every `every_changes` journaled changes and/or every
+// `every_seconds` (0 = off), skipped when nothing was journaled since the last.
+//
+// Threads: start_snapshot(), snapshots() and stats() from any thread (no I/O;
+// they take mu_). load() before start(), stop() from the controlling thread.
+// The snapshot thread owns all I/O and calls `done` callbacks.
+// Lifetime: `store`, `journal` (the same connection as store, normally),
+// the probe's targets and the SnapshotSource must outlive stop().
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "persistence/backend.h"
+#include "persistence/change_log.h"
+#include "persistence/clock.h"
+#include "persistence/options.h"
+
+namespace mnemo::persistence {
+
+struct SnapshotWriterOptions {
+  std::uint32_t keep = 2;
+  std::uint32_t chunk_entries = 4096;
+  std::uint64_t every_changes = 0;
+  std::uint32_t every_seconds = 0;
+  std::uint32_t policy_poll_ms = 200;  // how often the automatic policy is checked
+
+  static SnapshotWriterOptions from(const Options& opts);
+};
+
+// What the snapshot writer needs to know about the journal.
+struct JournalProbe {
+  std::function<std::uint64_t()> last_seq;         // last seq handed out (S0 source)
+  std::function<std::uint64_t()> changes_written;  // journaled changes so far
+};
+
+struct SnapshotStats {
+  bool running = false;
+  std::uint64_t completed = 0;
+  std::uint64_t failures = 0;
+  protocol::SnapshotInfo last;  // last complete one (id 0 = none)
+  std::string last_error;
+};
+
+class SnapshotWriter {
+ public:
+  using Done = std::function<void(const protocol::SnapshotInfo&, protocol::Status)>;
+
+  SnapshotWriter(SnapshotStore& store, JournalBackend& journal, JournalProbe probe,
+                 const SnapshotWriterOptions& opts, const Clock& clock = SystemClock::instance());
+  ~SnapshotWriter();
+  SnapshotWriter(const SnapshotWriter&) = delete;
+  SnapshotWriter& operator=(const SnapshotWriter&) = delete;
+
+  // Marks snapshots a crash interrupted as failed and reads the list.
+  Outcome load();
+  void start(SnapshotSource& source);
+  // Aborts a running snapshot (it is marked failed, its chunks deleted) and
+  // joins the thread. Safe to call twice.
+  void stop();
+
+  // Returns the new snapshot's id and S0 at once; the thread writes it.
+  protocol::Result<protocol::SnapshotInfo> start_snapshot(Done done);
+  std::vector<protocol::SnapshotInfo> snapshots() const;  // newest first
+  SnapshotStats stats() const;
+
+ private:
+  using Steady = std::chrono::steady_clock;
+  struct Request {
+    protocol::SnapshotInfo info;
+    Done done;
+  };
+
+  void run();
+  std::optional<Request> next_request();
+  bool policy_due_locked();
+  Request make_request_locked(Done done);
+  void write(Request& req);
+  Outcome write_chunks(protocol::SnapshotInfo& info, Steady::time_point began);
+  void compact(const protocol::SnapshotInfo& info);
+  void finish(Request& req, protocol::Status status, const std::string& error);
+  void set_state_locked(const protocol::SnapshotInfo& info);
+
+  SnapshotStore& store_;
+  JournalBackend& journal_;
+  const JournalProbe probe_;
+  const SnapshotWriterOptions opts_;
+  const Clock& clock_;
+  std::atomic<bool> abort_{false};  // set by stop(), read by the snapshot thread between chunks
+
+  // -- shared, guarded by mu_ --
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  SnapshotSource* source_ = nullptr;
+  std::optional<Request> pending_;
+  bool started_ = false;
+  bool stopping_ = false;
+  std::uint64_t next_id_ = 1;
+  std::vector<protocol::SnapshotInfo> list_;  // newest first
+  SnapshotStats stats_;
+  std::uint64_t changes_at_last_ = 0;  // journaled changes when the last snapshot started
+  Steady::time_point last_started_;
+
+  std::thread thread_;
+};
+
+}  // namespace mnemo::persistence

@@ -1,0 +1,158 @@
+// The messages of mnemo's command set, independent of the wire encoding.
+// The native codec (native_codec.h) and the RESP layer both translate to and
+// from these types, and the server executes them; docs/PROTOCOL.md gives the
+// byte layout of each.
+//
+// Lifetime: a decoded Request holds string_views into the buffer it was decoded
+// from; it is valid only while that buffer is unchanged. A Response owns its
+// bytes and is meant to be reused (clear() keeps capacity) so the hot path
+// allocates nothing once warm.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/status.h"
+
+namespace mnemo::protocol {
+
+// Highest native protocol version this build speaks; HELLO negotiates it.
+inline constexpr std::uint16_t kProtocolVersion = 1;
+// "MNMO" little-endian; first field of HELLO.
+inline constexpr std::uint32_t kHelloMagic = 0x4F4D4E4D;
+
+// Opcode values are part of the wire format: never renumber, only append.
+enum class Opcode : std::uint8_t {
+  hello = 0x01,
+  auth = 0x02,
+  ping = 0x03,
+  get = 0x10,
+  set = 0x11,
+  del = 0x12,
+  incrby = 0x13,
+  mget = 0x14,
+  mset = 0x15,
+  expire = 0x16,
+  persist = 0x17,
+  ttl = 0x18,
+  exists = 0x19,
+  scan = 0x1A,
+  dbsize = 0x1B,
+  sync = 0x1C,
+  snapshot = 0x30,   // admin
+  snapshots = 0x31,  // admin
+  stats = 0x32,      // admin
+  backup = 0x33,     // admin
+  shutdown = 0x34,   // admin
+};
+
+// Returns false for a byte that is not a known opcode.
+bool is_known_opcode(std::uint8_t op);
+std::string_view opcode_name(Opcode op);  // "GET", "SET", ...
+bool is_write(Opcode op);                 // SET, DEL, INCRBY, MSET, EXPIRE, PERSIST
+bool is_admin(Opcode op);                 // SNAPSHOT, SNAPSHOTS, STATS, BACKUP, SHUTDOWN
+
+// Request flag bits (the header's flags byte). Unknown bits are a BAD_REQUEST.
+namespace flags {
+inline constexpr std::uint8_t kDurable = 0x01;    // ack only after the journal commit
+inline constexpr std::uint8_t kEphemeral = 0x02;  // never journaled or snapshotted
+inline constexpr std::uint8_t kNx = 0x04;         // SET: only if the key is absent
+inline constexpr std::uint8_t kXx = 0x08;         // SET: only if the key exists
+inline constexpr std::uint8_t kKeepTtl = 0x10;    // SET: keep the existing expiry
+inline constexpr std::uint8_t kWait = 0x20;       // SNAPSHOT: reply when complete
+inline constexpr std::uint8_t kAll = 0x3F;
+}  // namespace flags
+
+// One request. Which fields are meaningful depends on op (see PROTOCOL.md):
+//   HELLO    version (highest the client speaks), key = client name
+//   AUTH     key = token
+//   PING     key = payload (may be empty)
+//   GET/TTL/PERSIST            key
+//   SET      key, value, ttl_ms (0 = none), if_version (0 = any)
+//   DEL      key, if_version (0 = any)
+//   INCRBY   key, delta
+//   MGET/EXISTS                keys
+//   MSET     keys, values (same length), ttl_ms
+//   EXPIRE   key, ttl_ms (must be > 0)
+//   SCAN     key = prefix, value = cursor (empty = start), count (0 = default)
+//   SNAPSHOT flags may hold kWait
+//   BACKUP   key = destination path
+struct Request {
+  Opcode op = Opcode::ping;
+  std::uint8_t flags = 0;
+  std::uint64_t id = 0;
+  std::string_view key;
+  std::string_view value;
+  std::vector<std::string_view> keys;
+  std::vector<std::string_view> values;
+  std::uint64_t ttl_ms = 0;
+  std::uint64_t if_version = 0;
+  std::int64_t delta = 0;
+  std::uint32_t count = 0;
+  std::uint16_t version = 0;
+
+  bool has(std::uint8_t f) const { return (flags & f) != 0; }
+  void clear();  // resets fields, keeps vector capacity
+};
+
+// One MGET slot.
+struct MaybeValue {
+  bool found = false;
+  std::string value;
+  std::uint64_t version = 0;
+};
+
+// One SNAPSHOTS row.
+struct SnapshotInfo {
+  std::uint64_t id = 0;
+  std::uint64_t start_seq = 0;   // S0
+  std::uint8_t state = 0;        // 0 running, 1 complete, 2 failed
+  std::uint64_t entries = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t duration_ms = 0;
+  std::int64_t started_at_ms = 0;  // Unix ms
+};
+
+// One response. status != ok: only `message` is meaningful (may be empty).
+// status == ok, by op:
+//   HELLO     version (negotiated), text = server name/version string
+//   AUTH      admin (1 if the connection now has admin rights)
+//   PING      text (echo of the payload, or "PONG")
+//   GET       value, version, expire_at_ms (0 = none)
+//   SET/DEL/EXPIRE           version
+//   PERSIST   version, changed (1 if an expiry was removed)
+//   INCRBY    integer (new value), version
+//   MGET      values
+//   MSET      version (one version shared by every key of the MSET)
+//   TTL       integer (remaining ms, or -1 when the key has no expiry)
+//   EXISTS    integer (count of keys present; repeated keys count twice)
+//   SCAN      keys, text = next cursor (empty = scan complete)
+//   DBSIZE    integer
+//   SYNC      version (durable seq, >= every write acked before the SYNC)
+//   SNAPSHOT  snapshots[0] (id, start_seq, state ...)
+//   SNAPSHOTS snapshots
+//   STATS     text (JSON object)
+//   BACKUP/SHUTDOWN          (nothing)
+struct Response {
+  Opcode op = Opcode::ping;
+  Status status = Status::ok;
+  std::uint64_t id = 0;
+  std::string message;
+  std::string value;
+  std::string text;
+  std::uint64_t version = 0;
+  std::int64_t expire_at_ms = 0;
+  std::int64_t integer = 0;
+  bool changed = false;
+  bool admin = false;
+  std::vector<MaybeValue> values;
+  std::vector<std::string> keys;
+  std::vector<SnapshotInfo> snapshots;
+
+  void clear();  // resets fields, keeps string and vector capacity
+  void fail(Status s, std::string_view msg);
+};
+
+}  // namespace mnemo::protocol

@@ -1,0 +1,247 @@
+// Native protocol: framing, request decoding and request encoding.
+// Responses live in native_codec_response.cpp.
+#include "protocol/native_codec.h"
+
+#include "protocol/byte_io.h"
+#include "protocol/native_frame.h"
+
+namespace mnemo::protocol::native {
+namespace {
+
+using byte_io::Reader;
+
+// Payload errors: a status and a static message, or ok.
+struct PayloadError {
+  Status status = Status::ok;
+  std::string_view message;
+  bool failed() const { return status != Status::ok; }
+};
+
+constexpr PayloadError kTruncated{Status::bad_request, "payload shorter than its fields"};
+constexpr PayloadError kTooManyKeys{Status::too_large, "element count over the limit"};
+constexpr PayloadError kNoKeys{Status::bad_request, "element count must be at least 1"};
+constexpr PayloadError kBadMagic{Status::bad_request, "HELLO magic is not MNMO"};
+constexpr PayloadError kConflict{Status::bad_request, "conflicting flags"};
+constexpr PayloadError kKeepTtlWithTtl{Status::bad_request, "KEEPTTL with a ttl_ms"};
+constexpr PayloadError kZeroTtl{Status::bad_request, "EXPIRE needs ttl_ms > 0"};
+
+// Checks an element count before anything is reserved for it: at most
+// limits.max_keys, at least 1, and no more elements than the frame could hold
+// when each one takes at least `min_bytes_each`.
+PayloadError check_count(std::uint32_t n, std::size_t min_bytes_each, const Reader& in,
+                         const Limits& limits) {
+  if (n > limits.max_keys) return kTooManyKeys;
+  if (n == 0) return kNoKeys;
+  if (static_cast<std::uint64_t>(n) * min_bytes_each > in.left()) return kTruncated;
+  return {};
+}
+
+PayloadError read_key_list(Reader& in, Request& req, const Limits& limits) {
+  std::uint32_t n = 0;
+  if (!in.get(n)) return kTruncated;
+  if (auto e = check_count(n, 4, in, limits); e.failed()) return e;
+  req.keys.reserve(n);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    std::string_view k;
+    if (!in.bytes(k)) return kTruncated;
+    req.keys.push_back(k);
+  }
+  return {};
+}
+
+PayloadError read_mset(Reader& in, Request& req, const Limits& limits) {
+  std::uint32_t n = 0;
+  if (!in.get(req.ttl_ms) || !in.get(n)) return kTruncated;
+  if (auto e = check_count(n, 8, in, limits); e.failed()) return e;
+  req.keys.reserve(n);
+  req.values.reserve(n);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    std::string_view k, v;
+    if (!in.bytes(k) || !in.bytes(v)) return kTruncated;
+    req.keys.push_back(k);
+    req.values.push_back(v);
+  }
+  return {};
+}
+
+PayloadError read_hello(Reader& in, Request& req) {
+  std::uint32_t magic = 0;
+  if (!in.get(magic) || !in.get(req.version) || !in.bytes(req.key)) return kTruncated;
+  if (magic != kHelloMagic) return kBadMagic;
+  return {};
+}
+
+PayloadError read_set(Reader& in, Request& req) {
+  if (!in.bytes(req.key) || !in.bytes(req.value) || !in.get(req.ttl_ms) || !in.get(req.if_version)) {
+    return kTruncated;
+  }
+  if (req.has(flags::kNx) && req.has(flags::kXx)) return kConflict;
+  if (req.has(flags::kKeepTtl) && req.ttl_ms != 0) return kKeepTtlWithTtl;
+  return {};
+}
+
+PayloadError read_payload(Reader& in, Request& req, const Limits& limits) {
+  switch (req.op) {
+    case Opcode::hello: return read_hello(in, req);
+    case Opcode::auth:
+    case Opcode::ping:
+    case Opcode::get:
+    case Opcode::ttl:
+    case Opcode::persist:
+    case Opcode::backup:
+      return in.bytes(req.key) ? PayloadError{} : kTruncated;
+    case Opcode::set: return read_set(in, req);
+    case Opcode::del:
+      return in.bytes(req.key) && in.get(req.if_version) ? PayloadError{} : kTruncated;
+    case Opcode::incrby:
+      return in.bytes(req.key) && in.get(req.delta) ? PayloadError{} : kTruncated;
+    case Opcode::mget:
+    case Opcode::exists:
+      return read_key_list(in, req, limits);
+    case Opcode::mset: return read_mset(in, req, limits);
+    case Opcode::expire:
+      if (!in.bytes(req.key) || !in.get(req.ttl_ms)) return kTruncated;
+      return req.ttl_ms == 0 ? kZeroTtl : PayloadError{};
+    case Opcode::scan:
+      return in.bytes(req.key) && in.bytes(req.value) && in.get(req.count) ? PayloadError{}
+                                                                          : kTruncated;
+    case Opcode::dbsize:
+    case Opcode::sync:
+    case Opcode::snapshot:
+    case Opcode::snapshots:
+    case Opcode::stats:
+    case Opcode::shutdown:
+      return {};
+  }
+  return kTruncated;  // unreachable: the opcode was checked by the caller
+}
+
+void write_key_list(std::string& out, const std::vector<std::string_view>& keys) {
+  byte_io::put(out, static_cast<std::uint32_t>(keys.size()));
+  for (auto k : keys) byte_io::put_bytes(out, k);
+}
+
+void write_payload(const Request& req, std::string& out) {
+  using byte_io::put;
+  using byte_io::put_bytes;
+  switch (req.op) {
+    case Opcode::hello:
+      put(out, kHelloMagic);
+      put(out, req.version);
+      put_bytes(out, req.key);
+      return;
+    case Opcode::auth: case Opcode::ping: case Opcode::get: case Opcode::ttl:
+    case Opcode::persist: case Opcode::backup:
+      put_bytes(out, req.key);
+      return;
+    case Opcode::set:
+      put_bytes(out, req.key);
+      put_bytes(out, req.value);
+      put(out, req.ttl_ms);
+      put(out, req.if_version);
+      return;
+    case Opcode::del:
+      put_bytes(out, req.key);
+      put(out, req.if_version);
+      return;
+    case Opcode::incrby:
+      put_bytes(out, req.key);
+      put(out, req.delta);
+      return;
+    case Opcode::mget: case Opcode::exists:
+      write_key_list(out, req.keys);
+      return;
+    case Opcode::mset:
+      put(out, req.ttl_ms);
+      put(out, static_cast<std::uint32_t>(req.keys.size()));
+      for (std::size_t i = 0; i < req.keys.size(); ++i) {
+        put_bytes(out, req.keys[i]);
+        put_bytes(out, i < req.values.size() ? req.values[i] : std::string_view());
+      }
+      return;
+    case Opcode::expire:
+      put_bytes(out, req.key);
+      put(out, req.ttl_ms);
+      return;
+    case Opcode::scan:
+      put_bytes(out, req.key);
+      put_bytes(out, req.value);
+      put(out, req.count);
+      return;
+    case Opcode::dbsize: case Opcode::sync: case Opcode::snapshot:
+    case Opcode::snapshots: case Opcode::stats: case Opcode::shutdown:
+      return;
+  }
+}
+
+}  // namespace
+
+namespace detail {
+
+bool split_frame(std::string_view buf, const Limits& limits, DecodeResult& r,
+                 std::string_view& body) {
+  if (buf.size() < kLengthPrefixBytes) return false;
+  const auto len = byte_io::load_le<std::uint32_t>(buf.data());
+  if (len > limits.max_frame_bytes || len < kHeaderBytes) {
+    r.state = DecodeState::fatal;
+    r.consumed = buf.size();
+    r.status = len < kHeaderBytes ? Status::bad_request : Status::too_large;
+    r.message = len < kHeaderBytes ? "frame shorter than its header" : "frame over the size limit";
+    return false;
+  }
+  if (buf.size() - kLengthPrefixBytes < len) return false;
+  body = buf.substr(kLengthPrefixBytes, len);
+  r.consumed = kLengthPrefixBytes + len;
+  return true;
+}
+
+}  // namespace detail
+
+DecodeResult decode_request(std::string_view buf, Request& out, const Limits& limits) {
+  DecodeResult r;
+  std::string_view body;
+  if (!detail::split_frame(buf, limits, r, body)) {
+    if (r.state == DecodeState::fatal && r.status == Status::too_large &&
+        buf.size() >= kLengthPrefixBytes + kHeaderBytes) {
+      r.op = static_cast<std::uint8_t>(buf[kLengthPrefixBytes]);
+      r.id = byte_io::load_le<std::uint64_t>(buf.data() + kLengthPrefixBytes + 4);
+    }
+    return r;
+  }
+
+  Reader in(body);
+  std::uint8_t op = 0, flag_bits = 0;
+  std::uint16_t reserved = 0;
+  in.get(op);
+  in.get(flag_bits);
+  in.get(reserved);
+  in.get(r.id);
+  r.op = op;
+  if (!is_known_opcode(op)) return detail::reject(r, Status::unknown_command, "unknown opcode");
+  if ((flag_bits & ~flags::kAll) != 0) return detail::reject(r, Status::bad_request, "unknown flag bits");
+  if (reserved != 0) return detail::reject(r, Status::bad_request, "reserved header field is not 0");
+
+  out.clear();
+  out.op = static_cast<Opcode>(op);
+  out.flags = flag_bits;
+  out.id = r.id;
+  if (out.has(flags::kDurable) && out.has(flags::kEphemeral)) {
+    return detail::reject(r, kConflict.status, kConflict.message);
+  }
+  if (auto e = read_payload(in, out, limits); e.failed()) return detail::reject(r, e.status, e.message);
+  if (!in.at_end()) return detail::reject(r, Status::bad_request, "trailing bytes after the payload");
+  r.state = DecodeState::ok;
+  return r;
+}
+
+void encode_request(const Request& req, std::string& out) {
+  const std::size_t start = byte_io::begin_frame(out);
+  byte_io::put(out, static_cast<std::uint8_t>(req.op));
+  byte_io::put(out, req.flags);
+  byte_io::put(out, std::uint16_t{0});
+  byte_io::put(out, req.id);
+  write_payload(req, out);
+  byte_io::finish_frame(out, start);
+}
+
+}  // namespace mnemo::protocol::native

@@ -1,0 +1,219 @@
+#include "server/connection.h"
+
+#include <spdlog/spdlog.h>
+
+namespace mnemo::server {
+
+namespace {
+constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr auto kPressureRetry = std::chrono::milliseconds(1);
+}  // namespace
+
+Connection::Connection(asio::ip::tcp::socket socket, std::unique_ptr<WireCodec> codec, Executor& executor,
+                       ServerStats& stats, persistence::Persistence* persistence,
+                       const ConnectionLimits& limits, bool resp)
+    : socket_(std::move(socket)),
+      codec_(std::move(codec)),
+      executor_(executor),
+      stats_(stats),
+      persistence_(persistence),
+      limits_(limits),
+      session_(executor.new_session(resp)),
+      timer_(socket_.get_executor()) {
+  stats_.connections_current.fetch_add(1, std::memory_order_relaxed);
+  stats_.connections_total.fetch_add(1, std::memory_order_relaxed);
+}
+
+Connection::~Connection() { stats_.connections_current.fetch_sub(1, std::memory_order_relaxed); }
+
+void Connection::start() {
+  std::error_code ec;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  in_.resize(kReadChunk);
+  last_activity_ = std::chrono::steady_clock::now();
+  asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+    self->arm_idle_timer();
+    self->read_next();
+  });
+}
+
+void Connection::stop() {
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    self->close_after_flush_ = true;
+    std::error_code ec;
+    self->timer_.cancel();
+    if (!self->writing_now_ && self->out_.empty()) self->close();
+    else self->socket_.shutdown(asio::ip::tcp::socket::shutdown_receive, ec);
+  });
+}
+
+bool Connection::can_read() const {
+  return !closed_ && !reading_ && !pending_ && !close_after_flush_ &&
+         out_.size() + writing_.size() < limits_.max_output_bytes;
+}
+
+void Connection::read_next() {
+  if (!can_read()) return;
+  if (persistence_ && persistence_->under_pressure()) {
+    wait_for_pressure();
+    return;
+  }
+  make_room();
+  reading_ = true;
+  socket_.async_read_some(asio::buffer(in_.data() + in_end_, in_.size() - in_end_),
+                          [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
+                            self->on_read(ec, n);
+                          });
+}
+
+// Keeps unparsed bytes at the front and at least one read chunk of space after them.
+void Connection::make_room() {
+  if (in_begin_ == in_end_) {
+    in_begin_ = in_end_ = 0;
+  } else if (in_begin_ > 0 && in_.size() - in_end_ < kReadChunk) {
+    std::memmove(in_.data(), in_.data() + in_begin_, in_end_ - in_begin_);
+    in_end_ -= in_begin_;
+    in_begin_ = 0;
+  }
+  if (in_.size() - in_end_ < kReadChunk / 2) in_.resize(std::max(in_.size() * 2, in_end_ + kReadChunk));
+}
+
+void Connection::drop_input(std::size_t n) {
+  in_begin_ += n;
+  if (in_begin_ == in_end_) in_begin_ = in_end_ = 0;
+}
+
+void Connection::on_read(const std::error_code& ec, std::size_t n) {
+  reading_ = false;
+  if (ec) {
+    if (ec != asio::error::eof && ec != asio::error::operation_aborted && ec != asio::error::connection_reset)
+      spdlog::debug("connection read error: {}", ec.message());
+    close_after_flush_ = true;
+    if (!writing_now_) close();
+    return;
+  }
+  stats_.bytes_in.fetch_add(n, std::memory_order_relaxed);
+  in_end_ += n;
+  last_activity_ = std::chrono::steady_clock::now();
+  process();
+}
+
+void Connection::process() {
+  while (!pending_ && !closed_) {
+    if (out_.size() + writing_.size() >= limits_.max_output_bytes) {
+      stats_.output_pauses.fetch_add(1, std::memory_order_relaxed);
+      break;  // on_written() resumes
+    }
+    const Next next = codec_->next(input(), req_, out_);
+    if (next.kind == NextKind::need_more) {
+      if (in_end_ - in_begin_ > limits_.max_input_bytes) {
+        // The codec bounds its own frames; this guards against a codec that does not.
+        stats_.protocol_errors.fetch_add(1, std::memory_order_relaxed);
+        close_after_flush_ = true;
+      }
+      break;
+    }
+    if (next.kind == NextKind::request) {
+      if (!execute_one(next.consumed)) break;
+      continue;
+    }
+    drop_input(next.consumed);
+    if (next.kind == NextKind::close) {
+      close_after_flush_ = true;
+      break;
+    }
+  }
+  flush();
+  read_next();
+}
+
+// Returns false when the request went asynchronous.
+bool Connection::execute_one(std::size_t consumed) {
+  if (executor_.execute(session_, req_, resp_, shared_from_this())) {
+    codec_->encode(req_, resp_, out_);
+    drop_input(consumed);
+    return true;
+  }
+  // req_ keeps viewing the input, which stays untouched (no reads) until complete().
+  pending_ = true;
+  pending_consumed_ = consumed;
+  return false;
+}
+
+void Connection::complete(std::function<void(protocol::Response&)> fill) {
+  asio::post(socket_.get_executor(), [self = shared_from_this(), fill = std::move(fill)] {
+    fill(self->resp_);
+    self->codec_->encode(self->req_, self->resp_, self->out_);
+    self->drop_input(self->pending_consumed_);
+    self->pending_ = false;
+    if (self->closed_) return;
+    self->process();
+  });
+}
+
+void Connection::flush() {
+  if (writing_now_ || closed_) return;
+  if (out_.empty()) {
+    if (close_after_flush_) close();
+    return;
+  }
+  writing_.swap(out_);
+  out_.clear();
+  writing_now_ = true;
+  asio::async_write(socket_, asio::buffer(writing_),
+                    [self = shared_from_this()](const std::error_code& ec, std::size_t) { self->on_written(ec); });
+}
+
+void Connection::on_written(const std::error_code& ec) {
+  writing_now_ = false;
+  if (ec) {
+    close();
+    return;
+  }
+  stats_.bytes_out.fetch_add(writing_.size(), std::memory_order_relaxed);
+  // Keep a moderate buffer for reuse; give back the memory of a huge reply.
+  if (writing_.capacity() > (1u << 20)) std::string().swap(writing_);
+  else writing_.clear();
+  const bool was_full = out_.size() >= limits_.max_output_bytes;
+  flush();
+  if (was_full || (in_end_ > in_begin_ && !pending_)) process();
+  else read_next();
+}
+
+void Connection::wait_for_pressure() {
+  stats_.pressure_pauses.fetch_add(1, std::memory_order_relaxed);
+  timer_.expires_after(kPressureRetry);
+  timer_.async_wait([self = shared_from_this()](const std::error_code& ec) {
+    if (ec || self->closed_) return;
+    self->arm_idle_timer();
+    self->read_next();
+  });
+}
+
+void Connection::arm_idle_timer() {
+  if (limits_.idle_timeout_s == 0 || closed_) return;
+  const auto idle = std::chrono::seconds(limits_.idle_timeout_s);
+  const auto deadline = last_activity_ + idle;
+  timer_.expires_at(deadline);
+  timer_.async_wait([self = shared_from_this(), idle](const std::error_code& ec) {
+    if (ec || self->closed_) return;
+    if (std::chrono::steady_clock::now() - self->last_activity_ >= idle && !self->pending_) {
+      self->stats_.idle_closes.fetch_add(1, std::memory_order_relaxed);
+      spdlog::debug("closing idle connection");
+      self->close();
+      return;
+    }
+    self->arm_idle_timer();
+  });
+}
+
+void Connection::close() {
+  if (closed_) return;
+  closed_ = true;
+  std::error_code ec;
+  timer_.cancel();
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
+}
+
+}  // namespace mnemo::server

@@ -1,0 +1,85 @@
+// One client connection of either protocol: reads bytes, lets its WireCodec
+// cut them into requests, runs each through the Executor, and writes the
+// replies back in request order, batching them into as few writes as it can.
+//
+// Threads: every handler runs on the connection's strand (the socket's
+// executor). complete() (AsyncReply) may be called from any thread and posts
+// to the strand. stop() may be called from any thread.
+// Lifetime: kept alive by shared_ptr while an operation on it is pending; the
+// Server holds only weak references.
+// Flow control: it stops reading while a request is pending (durable wait,
+// backup, snapshot --wait), while its unsent replies exceed max_output_bytes,
+// and while the journal is under pressure; so neither a slow reader nor a
+// lagging disk can make the server's memory grow without bound.
+#pragma once
+
+#include <asio.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "server/executor.h"
+#include "server/wire_codec.h"
+
+namespace mnemo::server {
+
+struct ConnectionLimits {
+  std::uint64_t max_output_bytes = 64ull << 20;
+  std::size_t max_input_bytes = (32u << 20) + 4096;  // one largest frame plus slack
+  std::uint32_t idle_timeout_s = 0;
+};
+
+class Connection : public std::enable_shared_from_this<Connection>, public AsyncReply {
+ public:
+  Connection(asio::ip::tcp::socket socket, std::unique_ptr<WireCodec> codec, Executor& executor,
+             ServerStats& stats, persistence::Persistence* persistence, const ConnectionLimits& limits,
+             bool resp);
+  ~Connection() override;
+
+  void start();
+  void stop();  // stop reading, flush what is queued, close
+
+  void complete(std::function<void(protocol::Response&)> fill) override;
+
+ private:
+  void read_next();
+  void on_read(const std::error_code& ec, std::size_t n);
+  void process();
+  bool execute_one(std::size_t consumed);
+  void flush();
+  void on_written(const std::error_code& ec);
+  void wait_for_pressure();
+  void arm_idle_timer();
+  void close();
+  bool can_read() const;
+  std::string_view input() const { return {in_.data() + in_begin_, in_end_ - in_begin_}; }
+  void drop_input(std::size_t n);
+  void make_room();
+
+  // -- strand only --
+  asio::ip::tcp::socket socket_;
+  std::unique_ptr<WireCodec> codec_;
+  Executor& executor_;
+  ServerStats& stats_;
+  persistence::Persistence* persistence_;
+  ConnectionLimits limits_;
+  SessionState session_;
+  std::string in_;              // [in_begin_, in_end_) holds unparsed bytes
+  std::size_t in_begin_ = 0;
+  std::size_t in_end_ = 0;
+  std::string out_;             // replies not yet handed to the socket
+  std::string writing_;         // replies being written
+  protocol::Request req_;
+  protocol::Response resp_;
+  std::size_t pending_consumed_ = 0;  // input bytes of the request awaiting complete()
+  bool pending_ = false;
+  bool reading_ = false;
+  bool writing_now_ = false;
+  bool close_after_flush_ = false;
+  bool closed_ = false;
+  asio::steady_timer timer_;    // backpressure retry and idle timeout
+  std::chrono::steady_clock::time_point last_activity_;
+};
+
+}  // namespace mnemo::server

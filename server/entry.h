@@ -1,0 +1,90 @@
+// One stored key-value entry and the hashing glue that lets a hash set of
+// entry pointers be searched by key.
+//
+// An entry is ONE heap allocation: a 24-byte header followed by the key bytes
+// and the value bytes. The table keeps only a pointer per key, so a 16-byte key
+// with a 32-byte value costs one 80-byte malloc chunk plus ~9-19 bytes of table
+// slot, instead of the three allocations of a std::string pair.
+//
+// Threads: an Entry has no synchronisation of its own; it belongs to the shard
+// whose table points at it and is read under that shard's lock (shared) and
+// changed or freed only under it (exclusive).
+// Lifetime: created by make_entry(), freed by free_entry(); the shard's table
+// owns every entry it points at.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "absl/hash/hash.h"
+
+namespace mnemo::server {
+
+struct Entry {
+  std::uint64_t version = 0;      // seq of the write that produced this state
+  std::int64_t expire_at_ms = 0;  // absolute Unix ms; 0 = no expiry
+  std::uint32_t key_len : 31 = 0;
+  std::uint32_t ephemeral : 1 = 0;  // never journaled or snapshotted
+  std::uint32_t value_len = 0;
+
+  char* data() { return reinterpret_cast<char*>(this + 1); }
+  const char* data() const { return reinterpret_cast<const char*>(this + 1); }
+  std::string_view key() const { return {data(), key_len}; }
+  std::string_view value() const { return {data() + key_len, value_len}; }
+  bool has_expiry() const { return expire_at_ms != 0; }
+  bool expired_at(std::int64_t now_ms) const { return expire_at_ms != 0 && expire_at_ms <= now_ms; }
+};
+static_assert(sizeof(Entry) == 24, "the entry header is part of the memory budget");
+
+// Allocates an entry holding copies of key and value. Returns null when malloc
+// fails (the caller answers OUT_OF_MEMORY).
+Entry* make_entry(std::string_view key, std::string_view value, std::uint64_t version,
+                  std::int64_t expire_at_ms, bool ephemeral);
+void free_entry(Entry* e);
+
+// Estimated heap bytes an allocation of `n` bytes really takes (glibc: 8-byte
+// chunk header, 16-byte granularity, 32-byte minimum).
+inline std::size_t malloc_footprint(std::size_t n) {
+  const std::size_t chunk = (n + 8 + 15) & ~std::size_t{15};
+  return chunk < 32 ? 32 : chunk;
+}
+inline std::size_t entry_footprint(std::size_t key_len, std::size_t value_len) {
+  return malloc_footprint(sizeof(Entry) + key_len + value_len);
+}
+inline std::size_t entry_footprint(const Entry& e) { return entry_footprint(e.key_len, e.value_len); }
+
+// The one hash of a key: its high bits pick the shard, and the shard's table
+// uses the same value, so a key is hashed once per lookup.
+inline std::uint64_t hash_key(std::string_view key) {
+  return static_cast<std::uint64_t>(absl::Hash<std::string_view>{}(key));
+}
+
+// A key with its hash computed once; what lookups pass to the table.
+struct KeyRef {
+  std::string_view key;
+  std::uint64_t hash = 0;
+  explicit KeyRef(std::string_view k) : key(k), hash(hash_key(k)) {}
+};
+
+// The table's element. `entry` is mutable so that a write can swap in a new
+// allocation for the same key in place: the key, and so the hash, is unchanged.
+struct Slot {
+  mutable Entry* entry = nullptr;
+};
+static_assert(sizeof(Slot) == sizeof(void*));
+
+struct SlotHash {
+  using is_transparent = void;
+  std::size_t operator()(const Slot& s) const { return hash_key(s.entry->key()); }
+  std::size_t operator()(const KeyRef& k) const { return k.hash; }
+};
+
+struct SlotEq {
+  using is_transparent = void;
+  bool operator()(const Slot& a, const Slot& b) const { return a.entry->key() == b.entry->key(); }
+  bool operator()(const Slot& a, const KeyRef& b) const { return a.entry->key() == b.key; }
+  bool operator()(const KeyRef& a, const Slot& b) const { return a.key == b.entry->key(); }
+};
+
+}  // namespace mnemo::server

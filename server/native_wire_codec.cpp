@@ -1,0 +1,32 @@
+#include "server/native_wire_codec.h"
+
+namespace mnemo::server {
+
+using protocol::native::DecodeState;
+
+Next NativeWireCodec::next(std::string_view in, protocol::Request& req, std::string& out) {
+  req.clear();
+  const auto r = protocol::native::decode_request(in, req, limits_);
+  switch (r.state) {
+    case DecodeState::need_more:
+      return {NextKind::need_more, 0};
+    case DecodeState::ok:
+      return {NextKind::request, r.consumed};
+    case DecodeState::bad_frame:
+    case DecodeState::fatal:
+      break;
+  }
+  stats_.protocol_errors.fetch_add(1, std::memory_order_relaxed);
+  error_.clear();
+  error_.op = static_cast<protocol::Opcode>(r.op);
+  error_.id = r.id;
+  error_.fail(r.status, r.message);
+  protocol::native::encode_response(error_, out);
+  return {r.state == DecodeState::fatal ? NextKind::close : NextKind::replied, r.consumed};
+}
+
+void NativeWireCodec::encode(const protocol::Request&, const protocol::Response& resp, std::string& out) {
+  protocol::native::encode_response(resp, out);
+}
+
+}  // namespace mnemo::server

@@ -1,0 +1,23 @@
+// WireCodec for the native binary protocol (docs/PROTOCOL.md).
+// Threads: one per connection, used on its strand.
+#pragma once
+
+#include "protocol/native_codec.h"
+#include "server/server_stats.h"
+#include "server/wire_codec.h"
+
+namespace mnemo::server {
+
+class NativeWireCodec final : public WireCodec {
+ public:
+  NativeWireCodec(const protocol::native::Limits& limits, ServerStats& stats) : limits_(limits), stats_(stats) {}
+  Next next(std::string_view in, protocol::Request& req, std::string& out) override;
+  void encode(const protocol::Request& req, const protocol::Response& resp, std::string& out) override;
+
+ private:
+  protocol::native::Limits limits_;
+  ServerStats& stats_;
+  protocol::Response error_;  // reused for error frames
+};
+
+}  // namespace mnemo::server

@@ -1,0 +1,228 @@
+#include "server/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "server/metrics_listener.h"
+#include "server/native_wire_codec.h"
+#include "server/resp_codec.h"
+
+namespace mnemo::server {
+
+namespace {
+constexpr auto kStopGrace = std::chrono::seconds(3);
+}
+
+Server::Server(const Config& cfg)
+    : cfg_(cfg),
+      io_(static_cast<int>(cfg.threads)),
+      signals_(io_, SIGINT, SIGTERM),
+      sweep_timer_(io_) {
+  stats_.started_at_ms = clock_.now_ms();
+  conn_limits_.max_output_bytes = cfg_.max_output_bytes;
+  conn_limits_.max_input_bytes = std::max<std::size_t>(cfg_.native_limits.max_frame_bytes,
+                                                       cfg_.resp_max_bulk_bytes) + 64 * 1024;
+  conn_limits_.idle_timeout_s = cfg_.idle_timeout_s;
+
+  persistence::ChangeLog* log = nullptr;
+  if (cfg_.persistence_enabled) {
+    persistence_ = persistence::Persistence::open(cfg_.persistence);
+    log = &persistence_->change_log();
+  } else {
+    spdlog::warn("persistence is off (--no-persistence): nothing survives a restart");
+  }
+  store_ = std::make_unique<Store>(cfg_.store, log, clock_);
+  if (persistence_) {
+    auto recovered = persistence_->recover(*store_);
+    if (!recovered.ok()) throw std::runtime_error("recovery failed: " + recovered.error().message);
+    persistence_->start(*store_);
+  }
+  executor_ = std::make_unique<Executor>(cfg_, *store_, persistence_.get(), stats_, [this] { request_stop(); });
+
+  open_listener(native_acceptor_, cfg_.port, "native");
+  if (cfg_.resp_port >= 0) open_listener(resp_acceptor_, cfg_.resp_port, "RESP");
+  if (cfg_.metrics_port >= 0) {
+    metrics_ = std::make_unique<MetricsListener>(io_, cfg_.bind_address, static_cast<std::uint16_t>(cfg_.metrics_port),
+                                                 [this] { return executor_->prometheus_text(); });
+  }
+}
+
+Server::~Server() {
+  if (persistence_) persistence_->stop();
+}
+
+void Server::open_listener(std::optional<asio::ip::tcp::acceptor>& acceptor, int port, const char* what) {
+  std::error_code ec;
+  auto address = asio::ip::make_address(cfg_.bind_address == "localhost" ? "127.0.0.1" : cfg_.bind_address, ec);
+  if (ec) throw std::runtime_error("bad --bind address '" + cfg_.bind_address + "': " + ec.message());
+  asio::ip::tcp::endpoint endpoint(address, static_cast<std::uint16_t>(port));
+  acceptor.emplace(io_);
+  acceptor->open(endpoint.protocol());
+  acceptor->set_option(asio::ip::tcp::acceptor::reuse_address(true));
+  acceptor->bind(endpoint, ec);
+  if (ec) {
+    throw std::runtime_error(std::string("cannot listen for ") + what + " on " + cfg_.bind_address + ":" +
+                             std::to_string(port) + ": " + ec.message());
+  }
+  acceptor->listen(asio::socket_base::max_listen_connections);
+}
+
+int Server::run() {
+  const auto native_port = native_acceptor_->local_endpoint().port();
+  spdlog::info("listening on {}:{} (native){}{}", cfg_.bind_address, native_port,
+               resp_acceptor_ ? fmt::format(", {}:{} (RESP)", cfg_.bind_address, resp_acceptor_->local_endpoint().port()) : "",
+               metrics_ ? fmt::format(", {}:{} (metrics)", cfg_.bind_address, metrics_->port()) : "");
+  write_port_file();
+  signals_.async_wait([this](const std::error_code& ec, int sig) {
+    if (ec) return;
+    spdlog::info("received signal {}, stopping", sig);
+    begin_stop();
+  });
+  accept_next(*native_acceptor_, Protocol::native);
+  if (resp_acceptor_) accept_next(*resp_acceptor_, Protocol::resp);
+  arm_sweep();
+
+  std::vector<std::thread> threads;
+  const unsigned n = cfg_.threads == 0 ? 1 : cfg_.threads;
+  for (unsigned i = 1; i < n; ++i) threads.emplace_back([this] { io_.run(); });
+  io_.run();
+  for (auto& t : threads) t.join();
+
+  if (persistence_) {
+    spdlog::info("draining the journal");
+    persistence_->stop();
+  }
+  spdlog::info("stopped cleanly");
+  return 0;
+}
+
+void Server::request_stop() {
+  asio::post(io_, [this] { begin_stop(); });
+}
+
+void Server::begin_stop() {
+  if (stopping_.exchange(true)) return;
+  std::error_code ec;
+  if (native_acceptor_) native_acceptor_->close(ec);
+  if (resp_acceptor_) resp_acceptor_->close(ec);
+  if (metrics_) metrics_->close();
+  signals_.cancel(ec);
+  sweep_timer_.cancel();
+  stop_connections();
+  // A client that never reads its replies must not hold the shutdown hostage.
+  auto grace = std::make_shared<asio::steady_timer>(io_, kStopGrace);
+  grace->async_wait([this, grace](const std::error_code& e) {
+    if (!e) {
+      spdlog::warn("connections did not close within {}s; stopping anyway", kStopGrace.count());
+      io_.stop();
+    }
+  });
+  // Let the grace timer end early once every connection is gone.
+  auto poll = std::make_shared<asio::steady_timer>(io_);
+  auto check = std::make_shared<std::function<void()>>();
+  *check = [this, poll, grace, check] {
+    if (stats_.connections_current.load() == 0) {
+      grace->cancel();
+      *check = nullptr;  // break the cycle
+      return;
+    }
+    poll->expires_after(std::chrono::milliseconds(5));
+    poll->async_wait([check](const std::error_code& e) {
+      if (!e && *check) (*check)();
+    });
+  };
+  (*check)();
+}
+
+void Server::stop_connections() {
+  std::lock_guard lock(conns_mu_);
+  for (auto& weak : conns_)
+    if (auto c = weak.lock()) c->stop();
+  conns_.clear();
+}
+
+void Server::accept_next(asio::ip::tcp::acceptor& acceptor, Protocol proto) {
+  acceptor.async_accept(asio::make_strand(io_), [this, &acceptor, proto](const std::error_code& ec,
+                                                                          asio::ip::tcp::socket socket) {
+    if (ec) {
+      if (ec == asio::error::operation_aborted || stopping_) return;
+      spdlog::warn("accept failed: {}", ec.message());  // e.g. out of file descriptors
+    } else {
+      on_accept(std::move(socket), proto);
+    }
+    if (!stopping_) accept_next(acceptor, proto);
+  });
+}
+
+void Server::on_accept(asio::ip::tcp::socket socket, Protocol proto) {
+  if (stats_.connections_current.load(std::memory_order_relaxed) >= cfg_.max_connections) {
+    stats_.connections_rejected.fetch_add(1, std::memory_order_relaxed);
+    reject(socket, proto);
+    return;
+  }
+  auto conn = std::make_shared<Connection>(std::move(socket), make_codec(proto), *executor_, stats_,
+                                           persistence_.get(), conn_limits_, proto == Protocol::resp);
+  {
+    std::lock_guard lock(conns_mu_);
+    // Forget closed connections now and then so the list stays as long as the live set.
+    if (conns_.size() >= 64 && conns_.size() >= 2 * stats_.connections_current.load()) {
+      std::erase_if(conns_, [](const auto& w) { return w.expired(); });
+    }
+    conns_.push_back(conn);
+  }
+  conn->start();
+}
+
+void Server::reject(asio::ip::tcp::socket& socket, Protocol proto) {
+  std::string msg;
+  if (proto == Protocol::resp) {
+    msg = "-ERR max number of clients reached\r\n";
+  } else {
+    protocol::Response r;
+    r.fail(protocol::Status::busy, "max number of connections reached (--max-connections)");
+    protocol::native::encode_response(r, msg);
+  }
+  std::error_code ec;
+  asio::write(socket, asio::buffer(msg), ec);  // best effort, a few bytes into a fresh socket buffer
+  socket.close(ec);
+}
+
+std::unique_ptr<WireCodec> Server::make_codec(Protocol proto) {
+  if (proto == Protocol::native) return std::make_unique<NativeWireCodec>(cfg_.native_limits, stats_);
+  RespCodecOptions opts;
+  opts.limits.max_array_len = cfg_.resp_max_array_len;
+  opts.limits.max_bulk_bytes = cfg_.resp_max_bulk_bytes;
+  opts.auth_required = !cfg_.auth_token.empty();
+  opts.client_id = stats_.connections_total.load(std::memory_order_relaxed) + 1;
+  opts.max_memory_bytes = cfg_.store.max_memory_bytes;
+  opts.clock = &clock_;
+  return std::make_unique<RespCodec>(opts, [this](std::string_view section) { return executor_->info_text(section); });
+}
+
+void Server::arm_sweep() {
+  sweep_timer_.expires_after(std::chrono::milliseconds(cfg_.sweep_interval_ms));
+  sweep_timer_.async_wait([this](const std::error_code& ec) {
+    if (ec || stopping_) return;
+    store_->sweep_expired(cfg_.sweep_max_keys);
+    arm_sweep();
+  });
+}
+
+void Server::write_port_file() const {
+  if (cfg_.port_file.empty()) return;
+  std::string text = "native " + std::to_string(native_acceptor_->local_endpoint().port()) + "\n";
+  if (resp_acceptor_) text += "resp " + std::to_string(resp_acceptor_->local_endpoint().port()) + "\n";
+  if (metrics_) text += "metrics " + std::to_string(metrics_->port()) + "\n";
+  const std::string tmp = cfg_.port_file + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << text;
+    if (!out) throw std::runtime_error("cannot write --port-file " + cfg_.port_file);
+  }
+  std::filesystem::rename(tmp, cfg_.port_file);
+}
+
+}  // namespace mnemo::server

@@ -1,0 +1,78 @@
+// The running server: owns the persistence, the store, the executor, the
+// listeners and the io threads, and the order in which they start and stop.
+//
+// Start: open the database, recover into the store, start the journal, bind
+// the listeners, write the port file, serve. Stop (SIGTERM, SIGINT, SHUTDOWN):
+// close the listeners, let connections flush and close, drain the journal,
+// close the database, return 0.
+// Threads: construct and run() on the main thread; request_stop() from any thread.
+#pragma once
+
+#include <asio.hpp>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "persistence/persistence.h"
+#include "server/clock.h"
+#include "server/config.h"
+#include "server/connection.h"
+#include "server/executor.h"
+#include "server/server_stats.h"
+#include "server/store.h"
+
+namespace mnemo::server {
+
+class MetricsListener;
+
+class Server {
+ public:
+  explicit Server(const Config& cfg);  // recovers and binds; throws on failure
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  int run();            // serves until stopped; returns the process exit code
+  void request_stop();  // thread-safe, idempotent
+
+ private:
+  enum class Protocol { native, resp };
+  void open_listener(std::optional<asio::ip::tcp::acceptor>& acceptor, int port, const char* what);
+  void accept_next(asio::ip::tcp::acceptor& acceptor, Protocol proto);
+  void on_accept(asio::ip::tcp::socket socket, Protocol proto);
+  std::unique_ptr<WireCodec> make_codec(Protocol proto);
+  void reject(asio::ip::tcp::socket& socket, Protocol proto);
+  void arm_sweep();
+  void write_port_file() const;
+  void begin_stop();
+  void stop_connections();
+
+  // -- set at construction, then read-only --
+  Config cfg_;
+  SystemClock clock_;
+  ServerStats stats_;
+  std::unique_ptr<persistence::Persistence> persistence_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Executor> executor_;
+  ConnectionLimits conn_limits_;
+
+  // -- io threads (asio objects are used on io_ only) --
+  asio::io_context io_;
+  std::optional<asio::ip::tcp::acceptor> native_acceptor_;
+  std::optional<asio::ip::tcp::acceptor> resp_acceptor_;
+  std::unique_ptr<MetricsListener> metrics_;
+  asio::signal_set signals_;
+  asio::steady_timer sweep_timer_;
+
+  // -- any thread, guarded by conns_mu_ --
+  std::mutex conns_mu_;
+  std::vector<std::weak_ptr<Connection>> conns_;
+
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace mnemo::server

@@ -1,0 +1,236 @@
+// STATS (JSON), INFO (Redis text) and /metrics (Prometheus text) documents,
+// all built from the same figures.
+#include <cinttypes>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "server/executor.h"
+
+namespace mnemo::server {
+namespace {
+
+// One figure in all three documents: section, name, value, help.
+struct Figure {
+  std::string section;
+  std::string name;
+  std::string value;  // already formatted (number, or quoted string for JSON)
+  bool is_number = true;
+  std::string help;
+};
+
+std::string num(std::uint64_t v) { return std::to_string(v); }
+std::string num(std::int64_t v) { return std::to_string(v); }
+std::string num(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.3f", v);
+  return buf;
+}
+
+std::string json_escape(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out;
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+// Collected in one place so the three formats never disagree.
+static std::vector<Figure> collect(const Config& cfg, const Store& store, persistence::Persistence* p,
+                                   const ServerStats& st) {
+  std::vector<Figure> f;
+  auto add = [&f](std::string sec, std::string name, std::string v, std::string help) {
+    f.push_back({std::move(sec), std::move(name), std::move(v), true, std::move(help)});
+  };
+  auto add_text = [&f](std::string sec, std::string name, std::string v, std::string help) {
+    f.push_back({std::move(sec), std::move(name), std::move(v), false, std::move(help)});
+  };
+  const auto now = now_ms();
+  add_text("server", "version", MNEMO_VERSION, "mnemo version");
+  add("server", "uptime_seconds", num((now - st.started_at_ms) / 1000), "seconds since start");
+  add("server", "tcp_port", num(std::uint64_t{cfg.port}), "native protocol port");
+  add("server", "io_threads", num(std::uint64_t{cfg.threads}), "io threads");
+
+  const auto s = store.stats();
+  add("store", "keys", num(s.keys), "keys in memory (including ephemeral)");
+  add("store", "ephemeral_keys", num(s.ephemeral_keys), "keys written with EPHEMERAL (never journaled)");
+  add("store", "keys_with_expiry", num(s.keys_with_expiry), "keys with a TTL");
+  add("store", "memory_bytes", num(s.memory_bytes), "estimated store memory");
+  add("store", "max_memory_bytes", num(cfg.store.max_memory_bytes), "--max-memory (0 = unlimited)");
+  add("store", "expired_lazily", num(s.expired_lazily), "expired keys removed on access");
+  add("store", "expired_by_sweep", num(s.expired_by_sweep), "expired keys removed by the sweep");
+  add("store", "oom_rejects", num(s.oom_rejects), "writes refused by --max-memory");
+
+  add("traffic", "ops_total", num(st.total_ops()), "requests executed");
+  for (std::size_t op = 0; op < ServerStats::kOps; ++op) {
+    auto n = st.ops_by_type[op].load(std::memory_order_relaxed);
+    if (n == 0 || !protocol::is_known_opcode(static_cast<std::uint8_t>(op))) continue;
+    std::string name(protocol::opcode_name(static_cast<protocol::Opcode>(op)));
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    add("traffic", "ops_" + name, num(n), "requests of this type");
+  }
+  add("traffic", "errors", num(st.errors.load()), "error replies");
+  add("traffic", "connections_current", num(st.connections_current.load()), "open client connections");
+  add("traffic", "connections_total", num(st.connections_total.load()), "connections accepted");
+  add("traffic", "connections_rejected", num(st.connections_rejected.load()), "connections refused by --max-connections");
+  add("traffic", "protocol_errors", num(st.protocol_errors.load()), "malformed frames or commands");
+  add("traffic", "auth_failures", num(st.auth_failures.load()), "AUTH with a wrong token");
+  add("traffic", "busy_rejects", num(st.busy_rejects.load()), "BUSY replies (journal queue full)");
+  add("traffic", "read_only_rejects", num(st.read_only_rejects.load()), "writes refused while the disk fails");
+  add("traffic", "durable_waits", num(st.durable_waits.load()), "DURABLE writes and SYNCs");
+  add("traffic", "pressure_pauses", num(st.pressure_pauses.load()), "reads paused by journal backpressure");
+  add("traffic", "output_pauses", num(st.output_pauses.load()), "reads paused for clients not reading replies");
+  add("traffic", "idle_closes", num(st.idle_closes.load()), "connections closed by --idle-timeout-s");
+  add("traffic", "bytes_in", num(st.bytes_in.load()), "bytes received");
+  add("traffic", "bytes_out", num(st.bytes_out.load()), "bytes sent");
+
+  if (!p) {
+    add("journal", "enabled", "0", "1 when writes are journaled");
+    return f;
+  }
+  const auto ps = p->stats();
+  add("journal", "enabled", "1", "1 when writes are journaled");
+  add("journal", "last_seq", num(ps.last_seq), "last seq applied in memory");
+  add("journal", "durable_seq", num(ps.durable_seq), "every seq up to this is committed");
+  add("journal", "lag_changes", num(ps.last_seq - std::min(ps.last_seq, ps.durable_seq)), "seqs applied but not committed");
+  add("journal", "queue_bytes", num(ps.queue_bytes), "bytes waiting for the journal thread");
+  add("journal", "queue_changes", num(ps.queue_changes), "changes waiting for the journal thread");
+  add("journal", "oldest_unflushed_age_ms", num(ps.oldest_unflushed_age_ms), "age of the oldest uncommitted change");
+  add("journal", "batches_written", num(ps.batches_written), "journal rows committed");
+  add("journal", "changes_written", num(ps.changes_written), "changes committed");
+  add("journal", "bytes_written", num(ps.bytes_written), "journal payload bytes committed");
+  add("journal", "commit_failures", num(ps.commit_failures), "failed commits");
+  add("journal", "failing", ps.failing ? "1" : "0", "1 while writes are refused because commits fail");
+  add_text("journal", "last_error", ps.last_error, "last journal error");
+  add("journal", "last_error_at_ms", num(ps.last_error_at_ms), "when it happened (Unix ms)");
+  add("journal", "db_file_bytes", num(ps.db_file_bytes), "size of the database file");
+
+  add("snapshot", "running", ps.snapshot_running ? "1" : "0", "1 while a snapshot is being written");
+  add("snapshot", "completed", num(ps.snapshots_completed), "snapshots completed since start");
+  add("snapshot", "failures", num(ps.snapshot_failures), "snapshots failed since start");
+  add("snapshot", "last_id", num(ps.last_snapshot.id), "id of the last complete snapshot (0 = none)");
+  add("snapshot", "last_start_seq", num(ps.last_snapshot.start_seq), "its S0");
+  add("snapshot", "last_entries", num(ps.last_snapshot.entries), "its entries");
+  add("snapshot", "last_bytes", num(ps.last_snapshot.bytes), "its bytes");
+  add("snapshot", "last_duration_ms", num(ps.last_snapshot.duration_ms), "how long it took");
+  const std::int64_t age = ps.last_snapshot.id ? (now - ps.last_snapshot.started_at_ms) / 1000 : -1;
+  add("snapshot", "last_age_seconds", num(age), "seconds since it started (-1 = none)");
+  add_text("snapshot", "last_error", ps.last_snapshot_error, "last snapshot error");
+
+  const auto& r = ps.recovery;
+  add("recovery", "snapshot_id", num(r.snapshot_id), "snapshot loaded at start (0 = none)");
+  add("recovery", "snapshot_entries", num(r.snapshot_entries), "entries loaded from it");
+  add("recovery", "journal_rows", num(r.journal_rows), "journal rows replayed");
+  add("recovery", "journal_changes", num(r.journal_changes), "changes replayed");
+  add("recovery", "expired_dropped", num(r.expired_dropped), "expired entries dropped");
+  add("recovery", "skipped_bad_rows", num(r.skipped_bad_rows), "rows skipped by --recover-truncated");
+  add("recovery", "seconds", num(r.seconds), "recovery time");
+  return f;
+}
+
+std::string Executor::stats_json() const {
+  const auto figures = collect(cfg_, store_, persistence_, stats_);
+  std::string out = "{";
+  std::string section;
+  for (const auto& fig : figures) {
+    if (fig.section != section) {
+      if (!section.empty()) out += "},";
+      section = fig.section;
+      out += "\"" + section + "\":{";
+    } else {
+      out += ",";
+    }
+    out += "\"" + fig.name + "\":";
+    out += fig.is_number ? fig.value : "\"" + json_escape(fig.value) + "\"";
+  }
+  if (!section.empty()) out += "}";
+  out += "}";
+  return out;
+}
+
+std::string Executor::prometheus_text() const {
+  const auto figures = collect(cfg_, store_, persistence_, stats_);
+  std::string out;
+  for (const auto& fig : figures) {
+    if (!fig.is_number) continue;
+    const std::string name = "mnemo_" + fig.section + "_" + fig.name;
+    out += "# HELP " + name + " " + fig.help + "\n";
+    out += "# TYPE " + name + " gauge\n";
+    out += name + " " + fig.value + "\n";
+  }
+  return out;
+}
+
+}  // namespace mnemo::server
+
+namespace mnemo::server {
+
+// Redis-style INFO, with the fields Redis tools commonly read.
+std::string Executor::info_text(std::string_view section) const {
+  std::string want(section);
+  for (auto& c : want) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const bool all = want.empty() || want == "all" || want == "default" || want == "everything";
+  const auto s = store_.stats();
+  const auto ps = persistence_ ? persistence_->stats() : persistence::PersistenceStats{};
+  const auto uptime = (now_ms() - stats_.started_at_ms) / 1000;
+  std::string out;
+  auto sec = [&](const char* name, const std::string& body) {
+    std::string lower = name;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!all && want != lower) return;
+    if (!out.empty()) out += "\r\n";
+    out += std::string("# ") + name + "\r\n" + body;
+  };
+  auto kv = [](const std::string& k, const std::string& v) { return k + ":" + v + "\r\n"; };
+  sec("Server", kv("redis_version", "7.0.0") + kv("mnemo_version", MNEMO_VERSION) + kv("redis_mode", "standalone") +
+                    kv("os", "Linux") + kv("arch_bits", "64") + kv("tcp_port", num(std::uint64_t{cfg_.port})) +
+                    kv("uptime_in_seconds", num(uptime)) + kv("uptime_in_days", num(uptime / 86400)));
+  sec("Clients", kv("connected_clients", num(stats_.connections_current.load())) + kv("blocked_clients", "0") +
+                     kv("maxclients", num(std::uint64_t{cfg_.max_connections})));
+  sec("Memory", kv("used_memory", num(s.memory_bytes)) + kv("maxmemory", num(cfg_.store.max_memory_bytes)) +
+                    kv("maxmemory_policy", "noeviction"));
+  const bool enabled = persistence_ != nullptr;
+  sec("Persistence",
+      kv("loading", "0") + kv("aof_enabled", enabled ? "1" : "0") + kv("rdb_bgsave_in_progress", ps.snapshot_running ? "1" : "0") +
+          kv("rdb_changes_since_last_save", num(ps.last_seq - std::min(ps.last_seq, ps.last_snapshot.start_seq))) +
+          kv("rdb_last_save_time", num(ps.last_snapshot.started_at_ms / 1000)) +
+          kv("rdb_last_bgsave_status", ps.last_snapshot_error.empty() ? "ok" : "err") +
+          kv("aof_last_write_status", ps.failing ? "err" : "ok") + kv("mnemo_last_seq", num(ps.last_seq)) +
+          kv("mnemo_durable_seq", num(ps.durable_seq)) + kv("mnemo_journal_queue_bytes", num(ps.queue_bytes)));
+  sec("Stats", kv("total_connections_received", num(stats_.connections_total.load())) +
+                   kv("total_commands_processed", num(stats_.total_ops())) +
+                   kv("rejected_connections", num(stats_.connections_rejected.load())) +
+                   kv("expired_keys", num(s.expired_lazily + s.expired_by_sweep)) + kv("evicted_keys", "0") +
+                   kv("total_net_input_bytes", num(stats_.bytes_in.load())) +
+                   kv("total_net_output_bytes", num(stats_.bytes_out.load())));
+  sec("Replication", kv("role", "master") + kv("connected_slaves", "0"));
+  std::string keyspace;
+  if (s.keys > 0) {
+    keyspace = "db0:keys=" + num(s.keys) + ",expires=" + num(s.keys_with_expiry) + ",avg_ttl=0\r\n";
+  }
+  sec("Keyspace", keyspace);
+  return out;
+}
+
+}  // namespace mnemo::server

@@ -1,0 +1,176 @@
+// Multi-key operations: MGET, EXISTS and the atomic MSET. Each locks every
+// shard it touches, in ascending shard order, for its whole duration: readers
+// see an MSET entirely or not at all, and two multi-key operations cannot
+// deadlock.
+#include <algorithm>
+#include <mutex>
+#include <numeric>
+#include <shared_mutex>
+#include <string>
+
+#include "server/store_impl.h"
+
+namespace mnemo::server {
+
+namespace {
+
+using persistence::Change;
+using persistence::ChangeKind;
+namespace flags = protocol::flags;
+
+template <typename Lock>
+std::vector<Lock> lock_shards(const std::vector<std::unique_ptr<Shard>>& shards,
+                              const std::vector<std::size_t>& ascending) {
+  std::vector<Lock> locks;
+  locks.reserve(ascending.size());
+  for (std::size_t i : ascending) locks.emplace_back(shards[i]->mutex());
+  return locks;
+}
+
+// Indices of the keys to write, one per distinct key: the last occurrence wins.
+std::vector<std::size_t> last_of_each_key(const std::vector<std::string_view>& keys) {
+  std::vector<std::size_t> order(keys.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
+  std::vector<std::size_t> out;
+  out.reserve(order.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const bool last_in_run = i + 1 == order.size() || keys[order[i + 1]] != keys[order[i]];
+    if (last_in_run) out.push_back(order[i]);
+  }
+  return out;
+}
+
+// The journal records for an MSET: every key for a persisted MSET; for an
+// ephemeral one, a deletion for each persisted entry it overwrites.
+std::vector<Change> mset_changes(const Request& req, std::span<const std::size_t> pick,
+                                 std::span<Entry* const> cur, std::int64_t expire_at, bool ephemeral) {
+  std::vector<Change> changes;
+  for (std::size_t i = 0; i < pick.size(); ++i) {
+    if (ephemeral && (cur[i] == nullptr || cur[i]->ephemeral)) continue;
+    Change c;
+    c.kind = ephemeral ? ChangeKind::del : ChangeKind::put;
+    c.key.assign(req.keys[pick[i]]);
+    if (!ephemeral) {
+      c.value.assign(req.values[pick[i]]);
+      c.expire_at_ms = expire_at;
+    }
+    changes.push_back(std::move(c));
+  }
+  return changes;
+}
+
+void free_all(std::vector<Entry*>& entries) {
+  for (Entry* e : entries) free_entry(e);
+  entries.clear();
+}
+
+}  // namespace
+
+// How much the tables of the shards grow when keys are added to them (one
+// shard index per new key).
+std::int64_t Store::Impl::table_growth(std::vector<std::size_t>& new_key_shards) const {
+  std::sort(new_key_shards.begin(), new_key_shards.end());
+  std::int64_t bytes = 0;
+  for (std::size_t i = 0; i < new_key_shards.size();) {
+    std::size_t j = i;
+    while (j < new_key_shards.size() && new_key_shards[j] == new_key_shards[i]) ++j;
+    bytes += shards[new_key_shards[i]]->growth_bytes(j - i);
+    i = j;
+  }
+  return bytes;
+}
+
+void Store::Impl::mget(const Request& req, Response& resp) {
+  std::vector<KeyRef> refs;
+  refs.reserve(req.keys.size());
+  for (std::string_view key : req.keys) {
+    if (!check_key(key, resp)) return;
+    refs.emplace_back(key);
+  }
+  resp.values.clear();
+  resp.values.resize(refs.size());
+  auto locks = lock_shards<std::shared_lock<std::shared_mutex>>(shards, shards_touched(refs));
+  const std::int64_t now = clock.now_ms();
+  for (std::size_t i = 0; i < refs.size(); ++i) {
+    const Entry* e = shard_of(refs[i]).find(refs[i]);
+    if (e == nullptr || e->expired_at(now)) continue;  // expired ones are left to the sweep
+    protocol::MaybeValue& out = resp.values[i];
+    out.found = true;
+    out.value.assign(e->value());
+    out.version = e->version;
+  }
+}
+
+void Store::Impl::exists(const Request& req, Response& resp) {
+  std::vector<KeyRef> refs;
+  refs.reserve(req.keys.size());
+  for (std::string_view key : req.keys) {
+    if (!check_key(key, resp)) return;
+    refs.emplace_back(key);
+  }
+  auto locks = lock_shards<std::shared_lock<std::shared_mutex>>(shards, shards_touched(refs));
+  const std::int64_t now = clock.now_ms();
+  std::int64_t n = 0;
+  for (const KeyRef& k : refs) {
+    const Entry* e = shard_of(k).find(k);
+    if (e != nullptr && !e->expired_at(now)) ++n;
+  }
+  resp.integer = n;
+}
+
+void Store::Impl::mset(const Request& req, Response& resp) {
+  if (req.keys.empty() || req.keys.size() != req.values.size()) {
+    return resp.fail(Status::bad_request, "MSET needs one value per key and at least one key");
+  }
+  if (req.has(flags::kNx | flags::kXx | flags::kKeepTtl)) {
+    return resp.fail(Status::bad_request, "the NX, XX and KEEPTTL flags apply to SET only");
+  }
+  for (std::size_t i = 0; i < req.keys.size(); ++i) {
+    if (!check_key(req.keys[i], resp) || !check_value(req.values[i], resp)) return;
+  }
+  const std::vector<std::size_t> pick = last_of_each_key(req.keys);
+  std::vector<KeyRef> refs;
+  refs.reserve(pick.size());
+  for (std::size_t i : pick) refs.emplace_back(req.keys[i]);
+  const bool ephemeral = req.has(flags::kEphemeral);
+
+  auto locks = lock_shards<std::unique_lock<std::shared_mutex>>(shards, shards_touched(refs));
+  const std::int64_t now = clock.now_ms();
+  std::int64_t expire_at = 0;
+  if (!expiry_for(req.ttl_ms, now, expire_at, resp)) return;
+  std::vector<Entry*> cur(refs.size());
+  std::vector<std::size_t> new_key_shards;
+  std::int64_t added = 0;
+  for (std::size_t i = 0; i < refs.size(); ++i) {
+    cur[i] = find_live(shard_of(refs[i]), refs[i], now);
+    added += static_cast<std::int64_t>(entry_footprint(refs[i].key.size(), req.values[pick[i]].size()));
+    if (cur[i] != nullptr) added -= static_cast<std::int64_t>(entry_footprint(*cur[i]));
+    if (cur[i] == nullptr) new_key_shards.push_back(shard_index(refs[i]));
+  }
+  if (!check_memory(added + table_growth(new_key_shards), resp)) return;
+
+  std::vector<Entry*> fresh;
+  fresh.reserve(refs.size());
+  for (std::size_t i = 0; i < refs.size(); ++i) {
+    fresh.push_back(make_entry(refs[i].key, req.values[pick[i]], 0, expire_at, ephemeral));
+    if (fresh.back() == nullptr) {
+      free_all(fresh);
+      return resp.fail(Status::out_of_memory, "out of memory: allocating the entries failed");
+    }
+  }
+  std::vector<Change> changes = mset_changes(req, pick, cur, expire_at, ephemeral);
+  auto seq = commit(changes);  // one append: one seq shared by every key
+  if (!seq) {
+    free_all(fresh);
+    return resp.fail(seq.error().status, seq.error().message);
+  }
+  for (std::size_t i = 0; i < refs.size(); ++i) {
+    fresh[i]->version = *seq;
+    shard_of(refs[i]).put(refs[i], fresh[i]);
+  }
+  resp.version = *seq;
+}
+
+}  // namespace mnemo::server

@@ -1,0 +1,121 @@
+#include "server/store_shard.h"
+
+namespace mnemo::server {
+
+Shard::~Shard() {
+  for (const Slot& s : table_) free_entry(s.entry);
+  add_memory(-memory_bytes());
+}
+
+Entry* Shard::find(const KeyRef& k) const {
+  auto it = table_.find(k);
+  return it == table_.end() ? nullptr : it->entry;
+}
+
+namespace {
+// Debian's Abseil has its own string_view type; its string maps look up by that.
+absl::string_view as_absl(std::string_view s) { return {s.data(), s.size()}; }
+}  // namespace
+
+std::uint64_t Shard::tombstone(std::string_view key) const {
+  auto it = tombstones_.find(as_absl(key));
+  return it == tombstones_.end() ? 0 : it->second;
+}
+
+void Shard::put(const KeyRef& k, Entry* e) {
+  auto it = table_.find(k);
+  if (it != table_.end()) {
+    count_in(*it->entry, -1);
+    free_entry(it->entry);
+    it->entry = e;  // same key, same hash: swapping the pointer keeps the table valid
+  } else {
+    table_.lazy_emplace(k, [e](const auto& ctor) { ctor(Slot{e}); });
+    account_table();
+  }
+  count_in(*e, +1);
+}
+
+bool Shard::erase(const KeyRef& k) {
+  auto it = table_.find(k);
+  if (it == table_.end()) return false;
+  Entry* e = it->entry;
+  table_.erase(it);
+  count_in(*e, -1);
+  free_entry(e);
+  account_table();
+  return true;
+}
+
+void Shard::set_expiry(Entry& e, std::int64_t expire_at_ms) {
+  if (e.has_expiry()) --keys_with_expiry_;
+  e.expire_at_ms = expire_at_ms;
+  if (e.has_expiry()) ++keys_with_expiry_;
+}
+
+std::size_t Shard::erase_expired(std::int64_t now_ms, std::size_t max_keys) {
+  if (keys_with_expiry_ == 0 || max_keys == 0) return 0;
+  std::size_t removed = 0;
+  // Erasing through an iterator neither rehashes nor invalidates the others.
+  for (auto it = table_.begin(); it != table_.end() && removed < max_keys;) {
+    Entry* e = it->entry;
+    if (e->expired_at(now_ms)) {
+      table_.erase(it++);
+      count_in(*e, -1);
+      free_entry(e);
+      ++removed;
+    } else {
+      ++it;
+    }
+  }
+  if (removed > 0) account_table();
+  return removed;
+}
+
+void Shard::set_tombstone(std::string_view key, std::uint64_t seq) {
+  tombstones_[std::string(key)] = seq;
+}
+
+void Shard::erase_tombstone(std::string_view key) {
+  auto it = tombstones_.find(as_absl(key));
+  if (it != tombstones_.end()) tombstones_.erase(it);
+}
+
+void Shard::clear_tombstones() {
+  absl::flat_hash_map<std::string, std::uint64_t>().swap(tombstones_);  // give the memory back
+}
+
+void Shard::count_in(const Entry& e, int sign) {
+  if (e.ephemeral) ephemeral_keys_ = sign > 0 ? ephemeral_keys_ + 1 : ephemeral_keys_ - 1;
+  if (e.has_expiry()) keys_with_expiry_ = sign > 0 ? keys_with_expiry_ + 1 : keys_with_expiry_ - 1;
+  const auto bytes = static_cast<std::int64_t>(entry_footprint(e)) * sign;
+  entry_bytes_ += bytes;
+  add_memory(bytes);
+}
+
+// The table's own allocation: one control byte and one pointer per slot,
+// plus a group of cloned control bytes.
+std::int64_t Shard::table_footprint(std::size_t capacity) {
+  if (capacity == 0) return 0;
+  return static_cast<std::int64_t>(malloc_footprint(capacity * (sizeof(Slot) + 1) + 24));
+}
+
+// Mirrors Abseil's growth policy: capacities are 2^n - 1, filled to 7/8.
+std::int64_t Shard::growth_bytes(std::size_t new_keys) const {
+  const std::size_t want = table_.size() + new_keys;
+  std::size_t cap = table_.capacity();
+  while (want > cap - cap / 8) cap = cap * 2 + 1;
+  return cap == table_.capacity() ? 0 : table_footprint(cap) - table_bytes_;
+}
+
+void Shard::account_table() {
+  const std::int64_t bytes = table_footprint(table_.capacity());
+  if (bytes == table_bytes_) return;
+  add_memory(bytes - table_bytes_);
+  table_bytes_ = bytes;
+}
+
+void Shard::add_memory(std::int64_t delta) {
+  if (delta != 0) memory_total_->fetch_add(delta, std::memory_order_relaxed);
+}
+
+}  // namespace mnemo::server

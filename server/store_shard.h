@@ -1,0 +1,82 @@
+// One shard of the store: a hash set of entry pointers, its counters, its
+// memory estimate and (during recovery only) its tombstones.
+//
+// Threads: the shard does no locking itself. Every method other than mutex()
+// requires the caller to hold mutex(): shared for the const methods, exclusive
+// for the others. The memory total it updates is an atomic shared by all
+// shards, so it may be read without any shard lock.
+// Lifetime: owns every entry in its table and frees them when destroyed;
+// `memory_total` must outlive the shard.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "server/entry.h"
+
+namespace mnemo::server {
+
+class Shard {
+ public:
+  explicit Shard(std::atomic<std::int64_t>* memory_total) : memory_total_(memory_total) {}
+  ~Shard();
+  Shard(const Shard&) = delete;
+  Shard& operator=(const Shard&) = delete;
+
+  std::shared_mutex& mutex() const { return mu_; }
+
+  // -- caller holds mutex() shared (or exclusive) --
+  Entry* find(const KeyRef& k) const;
+  template <typename F>
+  void for_each(F&& f) const {  // f(const Entry&); no changes to the shard from f
+    for (const Slot& s : table_) f(*s.entry);
+  }
+  std::size_t size() const { return table_.size(); }
+  std::size_t ephemeral_keys() const { return ephemeral_keys_; }
+  std::size_t keys_with_expiry() const { return keys_with_expiry_; }
+  std::int64_t memory_bytes() const { return entry_bytes_ + table_bytes_; }
+  // Seq of a deletion recorded during recovery, 0 when none.
+  std::uint64_t tombstone(std::string_view key) const;
+
+  // -- caller holds mutex() exclusive --
+  // Stores `e` under k: inserts it, or replaces (and frees) the entry there.
+  void put(const KeyRef& k, Entry* e);
+  // Removes and frees the entry for k; false when there was none.
+  bool erase(const KeyRef& k);
+  // Changes an entry's expiry (keeps keys_with_expiry right).
+  void set_expiry(Entry& e, std::int64_t expire_at_ms);
+  // Removes entries expired at now_ms, at most max_keys of them.
+  std::size_t erase_expired(std::int64_t now_ms, std::size_t max_keys);
+  void set_tombstone(std::string_view key, std::uint64_t seq);
+  void erase_tombstone(std::string_view key);
+  void clear_tombstones();
+
+  // Estimated bytes the table grows by when `new_keys` keys are added (0
+  // unless that makes it resize), for max-memory checks before a write.
+  std::int64_t growth_bytes(std::size_t new_keys) const;
+
+ private:
+  void count_in(const Entry& e, int sign);
+  static std::int64_t table_footprint(std::size_t capacity);
+  void account_table();
+  void add_memory(std::int64_t delta);
+
+  mutable std::shared_mutex mu_;
+  // -- guarded by mu_ --
+  absl::flat_hash_set<Slot, SlotHash, SlotEq> table_;
+  std::size_t ephemeral_keys_ = 0;
+  std::size_t keys_with_expiry_ = 0;
+  std::int64_t entry_bytes_ = 0;
+  std::int64_t table_bytes_ = 0;
+  absl::flat_hash_map<std::string, std::uint64_t> tombstones_;  // recovery only
+  // -- shared by all shards --
+  std::atomic<std::int64_t>* memory_total_;
+};
+
+}  // namespace mnemo::server

@@ -1,0 +1,232 @@
+// Single-key writes: SET, DEL, INCRBY, EXPIRE, PERSIST.
+//
+// Every write follows the same order under the shard's exclusive lock: check,
+// allocate, journal (ChangeLog::append returns the new version), and only then
+// change the table, so a refused journal append (BUSY, READ_ONLY) or a failed
+// allocation leaves the store untouched.
+#include <charconv>
+#include <mutex>
+#include <string>
+
+#include "server/store_impl.h"
+
+namespace mnemo::server {
+
+namespace {
+
+using persistence::Change;
+using persistence::ChangeKind;
+namespace flags = protocol::flags;
+
+Change put_change(std::string_view key, std::string_view value, std::int64_t expire_at_ms) {
+  Change c;
+  c.kind = ChangeKind::put;
+  c.key.assign(key);
+  c.value.assign(value);
+  c.expire_at_ms = expire_at_ms;
+  return c;
+}
+
+Change del_change(std::string_view key) {
+  Change c;
+  c.kind = ChangeKind::del;
+  c.key.assign(key);
+  return c;
+}
+
+void fail_not_found(Response& resp) { resp.fail(Status::not_found, "no such key"); }
+
+bool check_if_version(const Entry* cur, std::uint64_t if_version, Response& resp) {
+  if (if_version == 0) return true;
+  if (cur == nullptr) {
+    resp.fail(Status::not_found, "no such key (if_version " + std::to_string(if_version) + ")");
+    return false;
+  }
+  if (cur->version == if_version) return true;
+  resp.fail(Status::version_mismatch, "version mismatch: the key is at version " +
+                                          std::to_string(cur->version) + ", not " +
+                                          std::to_string(if_version));
+  return false;
+}
+
+bool only_set_flags_ok(const Request& req, Response& resp) {
+  if (!req.has(flags::kNx | flags::kXx | flags::kKeepTtl)) return true;
+  resp.fail(Status::bad_request, "the NX, XX and KEEPTTL flags apply to SET only");
+  return false;
+}
+
+bool set_flags_ok(const Request& req, Response& resp) {
+  if (req.has(flags::kNx) && req.has(flags::kXx)) {
+    resp.fail(Status::bad_request, "NX and XX cannot be combined");
+  } else if (req.has(flags::kKeepTtl) && req.ttl_ms != 0) {
+    resp.fail(Status::bad_request, "KEEPTTL cannot be combined with a ttl");
+  } else if (req.has(flags::kNx) && req.if_version != 0) {
+    resp.fail(Status::bad_request, "NX cannot be combined with if_version");
+  } else {
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool parse_i64_strict(std::string_view s, std::int64_t& out) {
+  if (s.empty() || s.size() > 20) return false;
+  if (s == "0") {
+    out = 0;
+    return true;
+  }
+  const std::size_t first_digit = s[0] == '-' ? 1 : 0;
+  if (first_digit >= s.size() || s[first_digit] < '1' || s[first_digit] > '9') return false;
+  const char* end = s.data() + s.size();
+  auto [ptr, ec] = std::from_chars(s.data(), end, out);
+  return ec == std::errc() && ptr == end;
+}
+
+bool Store::Impl::write_entry(Shard& sh, const KeyRef& k, const Entry* cur, std::string_view value,
+                              std::int64_t expire_at_ms, bool ephemeral, Response& resp) {
+  const std::int64_t before = cur ? static_cast<std::int64_t>(entry_footprint(*cur)) : 0;
+  const std::int64_t added = static_cast<std::int64_t>(entry_footprint(k.key.size(), value.size())) -
+                             before + sh.growth_bytes(cur ? 0 : 1);
+  if (!check_memory(added, resp)) return false;
+  Entry* fresh = make_entry(k.key, value, 0, expire_at_ms, ephemeral);
+  if (fresh == nullptr) {
+    resp.fail(Status::out_of_memory, "out of memory: allocating the entry failed");
+    return false;
+  }
+  Change change;
+  std::span<Change> changes;
+  if (!ephemeral) {
+    change = put_change(k.key, value, expire_at_ms);
+    changes = {&change, 1};
+  } else if (cur != nullptr && !cur->ephemeral) {
+    change = del_change(k.key);  // so that a restart does not bring the old value back
+    changes = {&change, 1};
+  }
+  auto seq = commit(changes);
+  if (!seq) {
+    free_entry(fresh);
+    resp.fail(seq.error().status, seq.error().message);
+    return false;
+  }
+  fresh->version = *seq;
+  sh.put(k, fresh);  // frees cur
+  resp.version = *seq;
+  return true;
+}
+
+void Store::Impl::set(const Request& req, Response& resp) {
+  if (!set_flags_ok(req, resp) || !check_key(req.key, resp) || !check_value(req.value, resp)) return;
+  const KeyRef k(req.key);
+  Shard& sh = shard_of(k);
+  std::unique_lock lock(sh.mutex());
+  const std::int64_t now = clock.now_ms();
+  std::int64_t expire_at = 0;
+  if (!expiry_for(req.ttl_ms, now, expire_at, resp)) return;
+  const Entry* cur = find_live(sh, k, now);
+  if (!check_if_version(cur, req.if_version, resp)) return;
+  if (req.has(flags::kNx) && cur != nullptr) {
+    resp.fail(Status::exists, "key exists (NX)");
+    return;
+  }
+  if (req.has(flags::kXx) && cur == nullptr) {
+    resp.fail(Status::not_found, "no such key (XX)");
+    return;
+  }
+  if (req.has(flags::kKeepTtl) && cur != nullptr) expire_at = cur->expire_at_ms;
+  write_entry(sh, k, cur, req.value, expire_at, req.has(flags::kEphemeral), resp);
+}
+
+void Store::Impl::del(const Request& req, Response& resp) {
+  if (!only_set_flags_ok(req, resp) || !check_key(req.key, resp)) return;
+  const KeyRef k(req.key);
+  Shard& sh = shard_of(k);
+  std::unique_lock lock(sh.mutex());
+  const Entry* cur = find_live(sh, k, clock.now_ms());
+  if (cur == nullptr) return fail_not_found(resp);
+  if (!check_if_version(cur, req.if_version, resp)) return;
+  Change change;
+  std::span<Change> changes;
+  if (!cur->ephemeral) {
+    change = del_change(k.key);
+    changes = {&change, 1};
+  }
+  auto seq = commit(changes);
+  if (!seq) return resp.fail(seq.error().status, seq.error().message);
+  sh.erase(k);
+  resp.version = *seq;
+}
+
+void Store::Impl::incrby(const Request& req, Response& resp) {
+  if (!only_set_flags_ok(req, resp) || !check_key(req.key, resp)) return;
+  const KeyRef k(req.key);
+  Shard& sh = shard_of(k);
+  std::unique_lock lock(sh.mutex());
+  const Entry* cur = find_live(sh, k, clock.now_ms());
+  std::int64_t value = 0;
+  if (cur != nullptr && !parse_i64_strict(cur->value(), value)) {
+    return resp.fail(Status::wrong_type, "value is not an integer or out of range");
+  }
+  if (__builtin_add_overflow(value, req.delta, &value)) {
+    return resp.fail(Status::bad_request, "increment or decrement would overflow");
+  }
+  char buf[24];
+  const auto res = std::to_chars(buf, buf + sizeof buf, value);
+  const std::string_view text(buf, static_cast<std::size_t>(res.ptr - buf));
+  // Like Redis, INCRBY keeps the expiry; an ephemeral counter stays ephemeral.
+  const std::int64_t expire_at = cur ? cur->expire_at_ms : 0;
+  const bool ephemeral = req.has(flags::kEphemeral) || (cur != nullptr && cur->ephemeral);
+  if (write_entry(sh, k, cur, text, expire_at, ephemeral, resp)) resp.integer = value;
+}
+
+void Store::Impl::expire(const Request& req, Response& resp) {
+  if (!only_set_flags_ok(req, resp) || !check_key(req.key, resp)) return;
+  if (req.ttl_ms == 0) return resp.fail(Status::bad_request, "EXPIRE needs ttl_ms > 0");
+  const KeyRef k(req.key);
+  Shard& sh = shard_of(k);
+  std::unique_lock lock(sh.mutex());
+  const std::int64_t now = clock.now_ms();
+  std::int64_t expire_at = 0;
+  if (!expiry_for(req.ttl_ms, now, expire_at, resp)) return;
+  Entry* cur = find_live(sh, k, now);
+  if (cur == nullptr) return fail_not_found(resp);
+  Change change;
+  std::span<Change> changes;
+  if (!cur->ephemeral) {
+    change = put_change(k.key, cur->value(), expire_at);
+    changes = {&change, 1};
+  }
+  auto seq = commit(changes);
+  if (!seq) return resp.fail(seq.error().status, seq.error().message);
+  sh.set_expiry(*cur, expire_at);
+  cur->version = *seq;
+  resp.version = *seq;
+}
+
+void Store::Impl::persist(const Request& req, Response& resp) {
+  if (!only_set_flags_ok(req, resp) || !check_key(req.key, resp)) return;
+  const KeyRef k(req.key);
+  Shard& sh = shard_of(k);
+  std::unique_lock lock(sh.mutex());
+  Entry* cur = find_live(sh, k, clock.now_ms());
+  if (cur == nullptr) return fail_not_found(resp);
+  if (!cur->has_expiry()) {  // nothing to change, so nothing to journal
+    resp.changed = false;
+    resp.version = cur->version;
+    return;
+  }
+  Change change;
+  std::span<Change> changes;
+  if (!cur->ephemeral) {
+    change = put_change(k.key, cur->value(), 0);
+    changes = {&change, 1};
+  }
+  auto seq = commit(changes);
+  if (!seq) return resp.fail(seq.error().status, seq.error().message);
+  sh.set_expiry(*cur, 0);
+  cur->version = *seq;
+  resp.version = *seq;
+  resp.changed = true;
+}
+
+}  // namespace mnemo::server

@@ -1,0 +1,42 @@
+// The seam between a connection (bytes on a socket) and a wire protocol
+// (native or RESP). A connection asks its codec for the next request, runs it
+// through the Executor, and asks the codec to encode the response; it knows
+// nothing else of the protocol.
+//
+// Threads: one codec per connection, used only on that connection's strand.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "protocol/message.h"
+
+namespace mnemo::server {
+
+enum class NextKind {
+  need_more,  // no complete request in the input; read more
+  request,    // `req` holds a request to execute; then call encode() with its response
+  replied,    // the codec answered by itself (e.g. RESP ECHO, CONFIG, or a malformed
+              // request answered with an error): the reply is already in `out`
+  close,      // answer already in `out` (if any); flush it, then close the connection
+              // (broken framing, QUIT)
+};
+
+struct Next {
+  NextKind kind = NextKind::need_more;
+  std::size_t consumed = 0;  // bytes of input this step used up
+};
+
+class WireCodec {
+ public:
+  virtual ~WireCodec() = default;
+  // Looks at the start of `in`. A returned request holds views into `in`,
+  // valid until the caller drops those bytes.
+  virtual Next next(std::string_view in, protocol::Request& req, std::string& out) = 0;
+  // Appends the reply to the request last returned by next().
+  virtual void encode(const protocol::Request& req, const protocol::Response& resp,
+                      std::string& out) = 0;
+};
+
+}  // namespace mnemo::server

@@ -1,0 +1,321 @@
+// Native codec: requests and framing. Golden frames are written out by hand
+// from docs/PROTOCOL.md, so a change to the byte layout breaks these tests.
+#include "protocol/native_codec.h"
+
+#include <catch2/catch.hpp>
+
+#include <functional>
+#include <sstream>
+#include <vector>
+
+#include "tests/protocol/hex.h"
+
+using namespace mnemo::protocol;
+using mnemo::test::hex;
+using mnemo::test::unhex;
+namespace native = mnemo::protocol::native;
+
+namespace {
+
+// Every field of a request, for comparisons with readable failure output.
+std::string describe(const Request& r) {
+  std::ostringstream s;
+  s << opcode_name(r.op) << " flags=" << int(r.flags) << " id=" << r.id << " key=" << hex(r.key)
+    << " value=" << hex(r.value) << " ttl=" << r.ttl_ms << " ifv=" << r.if_version
+    << " delta=" << r.delta << " count=" << r.count << " version=" << r.version << " keys=[";
+  for (auto k : r.keys) s << hex(k) << ",";
+  s << "] values=[";
+  for (auto v : r.values) s << hex(v) << ",";
+  s << "]";
+  return s.str();
+}
+
+Request make(Opcode op, std::uint64_t id, const std::function<void(Request&)>& fill = {}) {
+  Request r;
+  r.op = op;
+  r.id = id;
+  if (fill) fill(r);
+  return r;
+}
+
+struct Golden {
+  const char* name;
+  const char* bytes;
+  Request request;
+};
+
+std::vector<Golden> golden_requests() {
+  return {
+      {"PING", "12000000 03 00 0000 0100000000000000 02000000 6869",
+       make(Opcode::ping, 1, [](Request& r) { r.key = "hi"; })},
+      {"HELLO", "18000000 01 00 0000 0200000000000000 4d4e4d4f 0100 02000000 7079",
+       make(Opcode::hello, 2, [](Request& r) { r.version = 1; r.key = "py"; })},
+      {"AUTH", "12000000 02 00 0000 0300000000000000 02000000 7333",
+       make(Opcode::auth, 3, [](Request& r) { r.key = "s3"; })},
+      {"GET", "11000000 10 00 0000 0400000000000000 01000000 6b",
+       make(Opcode::get, 4, [](Request& r) { r.key = "k"; })},
+      {"TTL", "11000000 18 00 0000 0500000000000000 01000000 6b",
+       make(Opcode::ttl, 5, [](Request& r) { r.key = "k"; })},
+      {"PERSIST", "11000000 17 00 0000 0600000000000000 01000000 6b",
+       make(Opcode::persist, 6, [](Request& r) { r.key = "k"; })},
+      {"SET",
+       "27000000 11 05 0000 0700000000000000 01000000 6b 02000000 7631 e803000000000000 "
+       "0000000000000000",
+       make(Opcode::set, 7,
+            [](Request& r) {
+              r.flags = flags::kDurable | flags::kNx;
+              r.key = "k";
+              r.value = "v1";
+              r.ttl_ms = 1000;
+            })},
+      {"DEL", "19000000 12 00 0000 0800000000000000 01000000 6b 2a00000000000000",
+       make(Opcode::del, 8, [](Request& r) { r.key = "k"; r.if_version = 42; })},
+      {"INCRBY", "19000000 13 00 0000 0900000000000000 01000000 6e feffffffffffffff",
+       make(Opcode::incrby, 9, [](Request& r) { r.key = "n"; r.delta = -2; })},
+      {"MGET", "1b000000 14 00 0000 0a00000000000000 02000000 01000000 61 02000000 6263",
+       make(Opcode::mget, 10, [](Request& r) { r.keys = {"a", "bc"}; })},
+      {"EXISTS", "1b000000 19 00 0000 0b00000000000000 02000000 01000000 61 02000000 6263",
+       make(Opcode::exists, 11, [](Request& r) { r.keys = {"a", "bc"}; })},
+      {"MSET",
+       "2b000000 15 00 0000 0c00000000000000 0000000000000000 02000000 01000000 61 01000000 31 "
+       "01000000 62 00000000",
+       make(Opcode::mset, 12, [](Request& r) { r.keys = {"a", "b"}; r.values = {"1", ""}; })},
+      {"EXPIRE", "19000000 16 00 0000 0d00000000000000 01000000 6b 60ea000000000000",
+       make(Opcode::expire, 13, [](Request& r) { r.key = "k"; r.ttl_ms = 60000; })},
+      {"SCAN", "1a000000 1a 00 0000 0e00000000000000 02000000 753a 00000000 64000000",
+       make(Opcode::scan, 14, [](Request& r) { r.key = "u:"; r.count = 100; })},
+      {"BACKUP", "16000000 33 00 0000 0f00000000000000 06000000 2f746d702f62",
+       make(Opcode::backup, 15, [](Request& r) { r.key = "/tmp/b"; })},
+      {"DBSIZE", "0c000000 1b 00 0000 1000000000000000", make(Opcode::dbsize, 16)},
+      {"SYNC", "0c000000 1c 00 0000 1100000000000000", make(Opcode::sync, 17)},
+      {"SNAPSHOT", "0c000000 30 20 0000 1200000000000000",
+       make(Opcode::snapshot, 18, [](Request& r) { r.flags = flags::kWait; })},
+      {"SNAPSHOTS", "0c000000 31 00 0000 1300000000000000", make(Opcode::snapshots, 19)},
+      {"STATS", "0c000000 32 00 0000 1400000000000000", make(Opcode::stats, 20)},
+      {"SHUTDOWN", "0c000000 34 00 0000 1500000000000000", make(Opcode::shutdown, 21)},
+  };
+}
+
+native::DecodeResult decode(const std::string& bytes, Request& req, const native::Limits& limits = {}) {
+  return native::decode_request(bytes, req, limits);
+}
+
+// Expects a bad_frame that consumed the whole frame and reports its header.
+void expect_bad(const std::string& bytes, Status status, std::uint64_t id, std::uint8_t op,
+                const native::Limits& limits = {}) {
+  Request req;
+  auto r = decode(bytes, req, limits);
+  INFO(r.message);
+  REQUIRE(r.state == native::DecodeState::bad_frame);
+  REQUIRE(r.status == status);
+  REQUIRE(r.consumed == bytes.size());
+  REQUIRE(r.id == id);
+  REQUIRE(r.op == op);
+  REQUIRE_FALSE(r.message.empty());
+}
+
+}  // namespace
+
+TEST_CASE("every request type decodes from and encodes to its golden bytes", "[protocol]") {
+  for (const auto& g : golden_requests()) {
+    SECTION(g.name) {
+      const std::string bytes = unhex(g.bytes);
+      Request req;
+      auto r = decode(bytes, req);
+      REQUIRE(r.state == native::DecodeState::ok);
+      REQUIRE(r.consumed == bytes.size());
+      REQUIRE(describe(req) == describe(g.request));
+      std::string out;
+      native::encode_request(g.request, out);
+      REQUIRE(hex(out) == hex(bytes));
+    }
+  }
+}
+
+TEST_CASE("requests with binary keys and values round-trip", "[protocol]") {
+  const std::string key("\x00\xff\x01k", 4);
+  const std::string value = std::string(70000, '\xff') + std::string(1, '\0');
+  Request in = make(Opcode::set, ~0ull, [&](Request& r) {
+    r.key = key;
+    r.value = value;
+    r.ttl_ms = ~0ull;
+    r.if_version = 0x0102030405060708ull;
+    r.flags = flags::kEphemeral | flags::kXx;
+  });
+  std::string bytes;
+  native::encode_request(in, bytes);
+  Request out;
+  auto r = decode(bytes, out);
+  REQUIRE(r.state == native::DecodeState::ok);
+  REQUIRE(describe(out) == describe(in));
+
+  SECTION("INCRBY with the extreme deltas") {
+    for (std::int64_t d : {INT64_MIN, INT64_MAX, std::int64_t{0}}) {
+      bytes.clear();
+      native::encode_request(make(Opcode::incrby, 1, [&](Request& q) { q.key = key; q.delta = d; }), bytes);
+      REQUIRE(decode(bytes, out).state == native::DecodeState::ok);
+      REQUIRE(out.delta == d);
+    }
+  }
+}
+
+TEST_CASE("a request split at every byte needs more until complete", "[protocol]") {
+  for (const auto& g : golden_requests()) {
+    const std::string bytes = unhex(g.bytes);
+    Request req;
+    for (std::size_t n = 0; n < bytes.size(); ++n) {
+      auto r = decode(bytes.substr(0, n), req);
+      INFO(g.name << " prefix " << n);
+      REQUIRE(r.state == native::DecodeState::need_more);
+    }
+    REQUIRE(decode(bytes, req).state == native::DecodeState::ok);
+  }
+}
+
+TEST_CASE("pipelined request frames decode back to back in order", "[protocol]") {
+  std::string stream;
+  auto goldens = golden_requests();
+  for (const auto& g : goldens) stream += unhex(g.bytes);
+  std::string_view rest = stream;
+  Request req;
+  for (const auto& g : goldens) {
+    auto r = native::decode_request(rest, req);
+    REQUIRE(r.state == native::DecodeState::ok);
+    REQUIRE(describe(req) == describe(g.request));
+    rest.remove_prefix(r.consumed);
+  }
+  REQUIRE(rest.empty());
+  REQUIRE(native::decode_request(rest, req).state == native::DecodeState::need_more);
+}
+
+TEST_CASE("a reused request keeps no fields of the previous one", "[protocol]") {
+  const std::string mset = unhex("2b000000 15 00 0000 0c00000000000000 0000000000000000 02000000 01000000 61 "
+                                 "01000000 31 01000000 62 00000000");
+  const std::string get = unhex("11000000 10 00 0000 0400000000000000 01000000 6b");
+  Request req;
+  REQUIRE(decode(mset, req).state == native::DecodeState::ok);
+  REQUIRE(decode(get, req).state == native::DecodeState::ok);
+  REQUIRE(describe(req) == describe(make(Opcode::get, 4, [](Request& r) { r.key = "k"; })));
+}
+
+TEST_CASE("malformed request payloads are bad frames that consume the frame", "[protocol]") {
+  SECTION("unknown opcode") {
+    expect_bad(unhex("0c000000 7f 00 0000 1600000000000000"), Status::unknown_command, 22, 0x7f);
+  }
+  SECTION("unknown flag bits") {
+    expect_bad(unhex("0c000000 1b 40 0000 0100000000000000"), Status::bad_request, 1, 0x1b);
+  }
+  SECTION("reserved field not zero") {
+    expect_bad(unhex("0c000000 1b 00 0100 0100000000000000"), Status::bad_request, 1, 0x1b);
+  }
+  SECTION("key length runs past the frame") {
+    expect_bad(unhex("11000000 10 00 0000 0400000000000000 05000000 6b"), Status::bad_request, 4, 0x10);
+  }
+  SECTION("payload missing") {
+    expect_bad(unhex("0c000000 10 00 0000 0400000000000000"), Status::bad_request, 4, 0x10);
+  }
+  SECTION("SET without if_version") {
+    expect_bad(unhex("1f000000 11 00 0000 0700000000000000 01000000 6b 02000000 7631 e803000000000000"),
+               Status::bad_request, 7, 0x11);
+  }
+  SECTION("trailing bytes after the payload") {
+    expect_bad(unhex("12000000 10 00 0000 0400000000000000 01000000 6b 00"), Status::bad_request, 4, 0x10);
+    expect_bad(unhex("0d000000 1b 00 0000 1000000000000000 00"), Status::bad_request, 16, 0x1b);
+  }
+  SECTION("HELLO with the wrong magic") {
+    expect_bad(unhex("18000000 01 00 0000 0200000000000000 4d4e4d50 0100 02000000 7079"),
+               Status::bad_request, 2, 0x01);
+  }
+  SECTION("empty MGET, EXISTS and MSET") {
+    expect_bad(unhex("10000000 14 00 0000 0a00000000000000 00000000"), Status::bad_request, 10, 0x14);
+    expect_bad(unhex("10000000 19 00 0000 0a00000000000000 00000000"), Status::bad_request, 10, 0x19);
+    expect_bad(unhex("18000000 15 00 0000 0a00000000000000 0000000000000000 00000000"),
+               Status::bad_request, 10, 0x15);
+  }
+  SECTION("conflicting flags") {
+    const char* set_tail = "01000000 6b 02000000 7631 0000000000000000 0000000000000000";
+    expect_bad(unhex(std::string("27000000 11 0c 0000 0700000000000000 ") + set_tail),
+               Status::bad_request, 7, 0x11);  // NX|XX
+    expect_bad(unhex(std::string("27000000 11 03 0000 0700000000000000 ") + set_tail),
+               Status::bad_request, 7, 0x11);  // DURABLE|EPHEMERAL
+  }
+  SECTION("KEEPTTL with a ttl") {
+    expect_bad(unhex("27000000 11 10 0000 0700000000000000 01000000 6b 02000000 7631 "
+                     "0100000000000000 0000000000000000"),
+               Status::bad_request, 7, 0x11);
+  }
+  SECTION("EXPIRE with ttl 0") {
+    expect_bad(unhex("19000000 16 00 0000 0d00000000000000 01000000 6b 0000000000000000"),
+               Status::bad_request, 13, 0x16);
+  }
+}
+
+TEST_CASE("element counts are checked before anything is reserved", "[protocol]") {
+  SECTION("count over limits.max_keys is TOO_LARGE") {
+    native::Limits limits;
+    limits.max_keys = 1;
+    expect_bad(unhex("1b000000 14 00 0000 0a00000000000000 02000000 01000000 61 02000000 6263"),
+               Status::too_large, 10, 0x14, limits);
+    expect_bad(unhex("18000000 15 00 0000 0a00000000000000 0000000000000000 ffffffff"),
+               Status::too_large, 10, 0x15);
+  }
+  SECTION("count larger than the frame can hold is BAD_REQUEST without reserving") {
+    const std::string bytes = unhex("15000000 14 00 0000 0a00000000000000 00000100 01000000 61");
+    expect_bad(bytes, Status::bad_request, 10, 0x14);
+    Request req;
+    decode(bytes, req);
+    REQUIRE(req.keys.capacity() < 1000);
+  }
+  SECTION("MSET value missing for the last key") {
+    expect_bad(unhex("1d000000 15 00 0000 0c00000000000000 0000000000000000 01000000 01000000 61"),
+               Status::bad_request, 12, 0x15);
+  }
+}
+
+TEST_CASE("a bad frame in a pipeline does not disturb the next frame", "[protocol]") {
+  const std::string stream = unhex("0c000000 7f 00 0000 1600000000000000") +
+                             unhex("11000000 10 00 0000 0400000000000000 05000000 6b") +
+                             unhex("11000000 10 00 0000 1700000000000000 01000000 6b");
+  std::string_view rest = stream;
+  Request req;
+  auto r = native::decode_request(rest, req);
+  REQUIRE(r.state == native::DecodeState::bad_frame);
+  rest.remove_prefix(r.consumed);
+  r = native::decode_request(rest, req);
+  REQUIRE(r.state == native::DecodeState::bad_frame);
+  rest.remove_prefix(r.consumed);
+  r = native::decode_request(rest, req);
+  REQUIRE(r.state == native::DecodeState::ok);
+  REQUIRE(req.id == 0x17);
+  REQUIRE(req.key == "k");
+  REQUIRE(r.consumed == rest.size());
+}
+
+TEST_CASE("broken framing is fatal", "[protocol]") {
+  Request req;
+  SECTION("body length over max_frame_bytes is TOO_LARGE as soon as the prefix is read") {
+    native::Limits limits;
+    limits.max_frame_bytes = 64;
+    auto r = decode(unhex("41000000"), req, limits);
+    REQUIRE(r.state == native::DecodeState::fatal);
+    REQUIRE(r.status == Status::too_large);
+    r = decode(unhex("41000000 10 00 0000 0900000000000000"), req, limits);
+    REQUIRE(r.state == native::DecodeState::fatal);
+    REQUIRE(r.id == 9);
+    REQUIRE(r.op == 0x10);
+    r = decode(unhex("40000000"), req, limits);
+    REQUIRE(r.state == native::DecodeState::need_more);
+  }
+  SECTION("default limit is 32 MiB") {
+    REQUIRE(decode(unhex("01000002"), req).state == native::DecodeState::fatal);
+    REQUIRE(decode(unhex("00000002"), req).state == native::DecodeState::need_more);
+    REQUIRE(decode(unhex("ffffffff"), req).state == native::DecodeState::fatal);
+  }
+  SECTION("body shorter than the header is BAD_REQUEST") {
+    for (const char* prefix : {"00000000", "0b000000", "01000000"}) {
+      auto r = decode(unhex(prefix), req);
+      REQUIRE(r.state == native::DecodeState::fatal);
+      REQUIRE(r.status == Status::bad_request);
+    }
+  }
+}
