@@ -47,6 +47,9 @@ class JournalBackend {
   // journal_skipped, so that the next recovery does not meet them again.
   virtual protocol::Result<std::uint64_t> set_aside_rows_from(std::uint64_t from_seq,
                                                               std::int64_t now_ms) = 0;
+  // The highest seq_last among rows set aside (0 = none): recovery does not
+  // hand those seqs out again.
+  virtual protocol::Result<std::uint64_t> max_set_aside_seq() = 0;
 };
 
 // One stored piece of a snapshot.

@@ -131,10 +131,10 @@ void JournalWriter::wait_durable(std::uint64_t seq, Done done) {
     std::lock_guard lk(mu_);
     if (seq <= durable_seq_locked()) {
       answer = Status::ok;
-    } else if (failing_) {
-      answer = Status::read_only;
     } else if (stopped_) {
       answer = Status::shutting_down;
+    } else if (failing_) {
+      answer = Status::read_only;
     } else {
       now = false;
       waiters_.emplace(seq, std::move(done));

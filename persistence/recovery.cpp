@@ -210,9 +210,10 @@ Result<RecoveryInfo> run_recovery(JournalBackend& journal, SnapshotStore& snapsh
   if (bad->has_value()) {
     Outcome r = handle_bad_row(journal, **bad, recover_truncated, max_seq, info, clock);
     if (!r.ok()) return r.error();
-    // Seqs of the skipped rows are not handed out again.
-    max_seq = std::max(max_seq, (*bad)->max_seq);
   }
+  Result<std::uint64_t> aside = journal.max_set_aside_seq();
+  if (!aside.ok()) return aside.error();
+  max_seq = std::max(max_seq, *aside);
   info.expired_dropped = target.finish_recovery(clock.now_ms());
   info.last_seq = max_seq;
   info.seconds = progress.seconds();

@@ -54,12 +54,13 @@ void SnapshotWriter::start(SnapshotSource& source) {
 }
 
 void SnapshotWriter::stop() {
+  // abort_ first: whoever sees stopping_ (under mu_) can rely on abort_ being set.
+  abort_.store(true);
   {
     std::lock_guard lk(mu_);
     if (stopping_) return;
     stopping_ = true;
   }
-  abort_.store(true);
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
   std::optional<Request> never_started;

@@ -129,6 +129,12 @@ Result<std::uint64_t> SqliteBackend::set_aside_rows_from(std::uint64_t from_seq,
   return moved;
 }
 
+Result<std::uint64_t> SqliteBackend::max_set_aside_seq() {
+  Result<std::int64_t> n = db_.query_int("SELECT coalesce(max(seq_last), 0) FROM journal_skipped");
+  if (!n.ok()) return n.error();
+  return static_cast<std::uint64_t>(*n);
+}
+
 // ---- snapshots ---------------------------------------------------------------
 
 Outcome SqliteBackend::begin_snapshot(const SnapshotInfo& info) {

@@ -16,6 +16,11 @@ class SqliteBackend final : public JournalBackend, public SnapshotStore {
   explicit SqliteBackend(SqliteDb db) : db_(std::move(db)) {}
 
   SqliteDb& db() { return db_; }
+  // Finalizes cached statements and closes the connection.
+  void close() {
+    insert_row_ = Statement();
+    db_ = SqliteDb();
+  }
 
   // JournalBackend
   protocol::Result<std::uint64_t> append_row(const JournalRow& row) override;
@@ -24,6 +29,7 @@ class SqliteBackend final : public JournalBackend, public SnapshotStore {
   protocol::Result<std::uint64_t> delete_rows_before(std::uint64_t before_seq) override;
   protocol::Result<std::uint64_t> set_aside_rows_from(std::uint64_t from_seq,
                                                       std::int64_t now_ms) override;
+  protocol::Result<std::uint64_t> max_set_aside_seq() override;
 
   // SnapshotStore
   Outcome begin_snapshot(const protocol::SnapshotInfo& info) override;

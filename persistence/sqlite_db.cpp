@@ -51,7 +51,10 @@ Result<bool> Statement::step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  Error e = db_->error(rc, sqlite3_sql(stmt_));
+  // The statement's first words are enough to say which operation failed.
+  std::string_view sql = sqlite3_sql(stmt_);
+  if (sql.size() > 40) sql = sql.substr(0, sql.rfind(' ', 40));
+  Error e = db_->error(rc, sql);
   sqlite3_reset(stmt_);
   return e;
 }

@@ -48,7 +48,13 @@ std::optional<std::uint64_t> set_ttl_ms(Expiry unit, std::string_view word, std:
     return std::nullopt;
   }
   const std::int64_t ms = seconds ? v * 1000 : v;
-  if (unit == Expiry::ex || unit == Expiry::px) return static_cast<std::uint64_t>(ms);
+  if (unit == Expiry::ex || unit == Expiry::px) {
+    if (ms > std::numeric_limits<std::int64_t>::max() - now_ms) {  // the deadline would overflow
+      error = invalid_expire_message("set");
+      return std::nullopt;
+    }
+    return static_cast<std::uint64_t>(ms);
+  }
   return ms > now_ms ? static_cast<std::uint64_t>(ms - now_ms) : 1;
 }
 

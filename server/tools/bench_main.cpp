@@ -71,7 +71,8 @@ struct WorkerResult {
 class Worker {
  public:
   Worker(Shared& shared, std::vector<int> fds, std::uint64_t seed) : shared_(shared), rng_(seed | 1) {
-    for (int fd : fds) conns_.push_back(Conn{fd});
+    conns_.resize(fds.size());
+    for (std::size_t i = 0; i < fds.size(); ++i) conns_[i].fd = fds[i];
   }
   ~Worker() {
     for (auto& c : conns_) ::close(c.fd);

@@ -239,3 +239,40 @@ TEST_CASE("a response frame over the limit is fatal", "[protocol]") {
   REQUIRE(r.status == Status::too_large);
   REQUIRE(decode(unhex("0b000000"), resp).state == native::DecodeState::fatal);
 }
+
+static Request example_request(Opcode op, std::uint64_t id, std::string_view key, std::string_view value = {}) {
+  Request r;
+  r.op = op;
+  r.id = id;
+  r.key = key;
+  r.value = value;
+  return r;
+}
+
+TEST_CASE("the worked example of docs/PROTOCOL.md encodes as printed", "[protocol]") {
+  std::string out;
+  native::encode_request(example_request(Opcode::set, 1, "greeting", "hello"), out);
+  REQUIRE(hex(out) == hex(unhex("31000000 11 00 0000 0100000000000000 08000000 6772656574696e67 "
+                                "05000000 68656c6c6f 0000000000000000 0000000000000000")));
+  out.clear();
+  native::encode_response(make(Opcode::set, 1, [](Response& r) { r.version = 42; }), out);
+  REQUIRE(hex(out) == hex(unhex("14000000 00 11 0000 0100000000000000 2a00000000000000")));
+  out.clear();
+  native::encode_request(example_request(Opcode::get, 2, "greeting"), out);
+  REQUIRE(hex(out) == hex(unhex("18000000 10 00 0000 0200000000000000 08000000 6772656574696e67")));
+  out.clear();
+  native::encode_response(make(Opcode::get, 2, [](Response& r) { r.value = "hello"; r.version = 42; }), out);
+  REQUIRE(hex(out) == hex(unhex("25000000 00 10 0000 0200000000000000 05000000 68656c6c6f "
+                                "2a00000000000000 0000000000000000")));
+  out.clear();
+  native::encode_request(example_request(Opcode::get, 3, "nope"), out);
+  REQUIRE(hex(out) == hex(unhex("14000000 10 00 0000 0300000000000000 04000000 6e6f7065")));
+  out.clear();
+  native::encode_response(make(Opcode::get, 3, [](Response& r) { r.fail(Status::not_found, ""); }), out);
+  REQUIRE(hex(out) == hex(unhex("10000000 01 10 0000 0300000000000000 00000000")));
+  out.clear();
+  Request hello = example_request(Opcode::hello, 0, "");
+  hello.version = 1;
+  native::encode_request(hello, out);
+  REQUIRE(hex(out) == hex(unhex("16000000 01 00 0000 0000000000000000 4d4e4d4f 0100 00000000")));
+}

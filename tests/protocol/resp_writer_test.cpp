@@ -40,7 +40,7 @@ TEST_CASE("resp writer appends bulk strings", "[protocol][resp]") {
   resp::append_null_bulk(out);
   resp::append_bulk_integer(out, 0);
   resp::append_bulk_integer(out, std::numeric_limits<std::uint64_t>::max());
-  CHECK(out == std::string("$5\r\nhello\r\n$0\r\n\r\n$5\r\na\r\n\0b\r\n$-1\r\n$1\r\n0\r\n", 41) +
+  CHECK(out == std::string("$5\r\nhello\r\n$0\r\n\r\n$5\r\na\r\n\0b\r\n$-1\r\n$1\r\n0\r\n", 40) +
                    "$20\r\n18446744073709551615\r\n");
 }
 

@@ -1,0 +1,210 @@
+#include "persistence/persistence.h"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
+#include "persistence/backup.h"
+#include "persistence/journal_writer.h"
+#include "persistence/recovery.h"
+#include "persistence/schema.h"
+#include "persistence/snapshot_writer.h"
+#include "persistence/sqlite_backend.h"
+
+namespace mnemo::persistence {
+
+using protocol::Result;
+using protocol::SnapshotInfo;
+using protocol::Status;
+
+namespace {
+
+// How long a connection waits for another one's write transaction. The other
+// writer's transactions are short (one batch, one chunk, one delete step).
+constexpr int kBusyTimeoutMs = 5000;
+
+// An exclusive flock on <db>.lock, so two servers never write one database.
+class FileLock {
+ public:
+  explicit FileLock(const std::string& db_path) {
+    const std::string path = db_path + ".lock";
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) {
+      throw std::runtime_error("cannot create lock file " + path + ": " + std::strerror(errno));
+    }
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd_);
+      throw std::runtime_error(db_path + " is in use by another mnemo server (" + path +
+                               " is locked)");
+    }
+  }
+  ~FileLock() { ::close(fd_); }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+template <class T>
+T or_throw(Result<T> r, const std::string& context) {
+  if (!r.ok()) throw std::runtime_error(context + r.error().message);
+  return std::move(*r);
+}
+
+std::uint64_t file_bytes(const std::string& path) {
+  std::error_code ec;
+  const auto n = std::filesystem::file_size(path, ec);
+  return ec ? 0 : static_cast<std::uint64_t>(n);
+}
+
+class PersistenceImpl final : public Persistence {
+ public:
+  PersistenceImpl(const Options& opts, std::string path, std::unique_ptr<FileLock> lock,
+                  SqliteDb journal_db, SqliteDb snapshot_db)
+      : opts_(opts),
+        path_(std::move(path)),
+        lock_(std::move(lock)),
+        journal_db_(std::move(journal_db)),
+        snapshot_db_(std::move(snapshot_db)),
+        journal_(journal_db_, JournalWriterOptions::from(opts)),
+        snapshots_(snapshot_db_, snapshot_db_,
+                   JournalProbe{[this] { return journal_.last_seq(); },
+                                [this] { return journal_.changes_written(); }},
+                   SnapshotWriterOptions::from(opts)),
+        backups_(path_) {}
+
+  ~PersistenceImpl() override { stop(); }
+
+  void load() {
+    if (Outcome r = snapshots_.load(); !r.ok()) {
+      throw std::runtime_error("reading snapshots of " + path_ + ": " + r.error().message);
+    }
+  }
+
+  Result<RecoveryInfo> recover(RecoveryTarget& target) override {
+    if (started_ || stopped_) {
+      return Result<RecoveryInfo>::failure(Status::internal, "recover() must run before start()");
+    }
+    Result<RecoveryInfo> r = run_recovery(journal_db_, journal_db_, target, opts_.recover_truncated);
+    if (r.ok()) {
+      recovery_ = *r;
+      journal_.set_last_seq(r->last_seq);
+    }
+    return r;
+  }
+
+  void start(SnapshotSource& source) override {
+    if (started_ || stopped_) return;
+    started_ = true;
+    journal_.start();
+    snapshots_.start(source);
+    backups_.start();
+  }
+
+  void stop() override {
+    if (stopped_) return;
+    stopped_ = true;
+    snapshots_.stop();  // aborts between chunks: quick
+    backups_.stop();    // finishes a copy in progress
+    journal_.stop();    // drains and commits everything queued
+    snapshot_db_.close();
+    journal_db_.close();
+    spdlog::info("persistence: closed {} (last seq {}, durable seq {})", path_,
+                 journal_.last_seq(), journal_.durable_seq());
+  }
+
+  ChangeLog& change_log() override { return journal_; }
+
+  void wait_durable(std::uint64_t seq, std::function<void(Status)> done) override {
+    journal_.wait_durable(seq, std::move(done));
+  }
+  std::uint64_t last_seq() const override { return journal_.last_seq(); }
+  std::uint64_t durable_seq() const override { return journal_.durable_seq(); }
+  bool under_pressure() const override { return journal_.under_pressure(); }
+
+  Result<SnapshotInfo> start_snapshot(
+      std::function<void(const SnapshotInfo&, Status)> done) override {
+    return snapshots_.start_snapshot(std::move(done));
+  }
+  std::vector<SnapshotInfo> snapshots() override { return snapshots_.snapshots(); }
+
+  void backup(std::string path, std::function<void(Status, std::string)> done) override {
+    backups_.request(std::move(path), std::move(done));
+  }
+
+  PersistenceStats stats() const override;
+
+ private:
+  const Options opts_;
+  const std::string path_;
+  std::unique_ptr<FileLock> lock_;
+  SqliteBackend journal_db_;   // main thread until start(), then the journal thread
+  SqliteBackend snapshot_db_;  // snapshot thread (and load() before it starts)
+  JournalWriter journal_;
+  SnapshotWriter snapshots_;
+  BackupRunner backups_;
+  // -- controlling thread; recovery_ is read-only once start() returned --
+  RecoveryInfo recovery_;
+  bool started_ = false;
+  bool stopped_ = false;
+};
+
+PersistenceStats PersistenceImpl::stats() const {
+  const JournalStats j = journal_.stats();
+  const SnapshotStats s = snapshots_.stats();
+  PersistenceStats out;
+  out.last_seq = j.last_seq;
+  out.durable_seq = j.durable_seq;
+  out.queue_bytes = j.queue_bytes;
+  out.queue_changes = j.queue_changes;
+  out.oldest_unflushed_age_ms = j.oldest_unflushed_age_ms;
+  out.batches_written = j.batches_written;
+  out.changes_written = j.changes_written;
+  out.bytes_written = j.bytes_written;
+  out.commit_failures = j.commit_failures;
+  out.failing = j.failing;
+  out.last_error = j.last_error;
+  out.last_error_at_ms = j.last_error_at_ms;
+  out.snapshot_running = s.running;
+  out.snapshots_completed = s.completed;
+  out.snapshot_failures = s.failures;
+  out.last_snapshot = s.last;
+  out.last_snapshot_error = s.last_error;
+  out.db_file_bytes = file_bytes(path_) + file_bytes(path_ + "-wal");
+  out.recovery = recovery_;
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<Persistence> Persistence::open(const Options& opts) {
+  std::error_code ec;
+  std::filesystem::create_directories(opts.data_dir, ec);
+  if (ec) {
+    throw std::runtime_error("cannot create data directory " + opts.data_dir + ": " + ec.message());
+  }
+  const std::string path = (std::filesystem::path(opts.data_dir) / opts.db_file_name).string();
+  auto lock = std::make_unique<FileLock>(path);
+  SqliteDb db = or_throw(SqliteDb::open(path, SqliteDb::read_write_create_flags()), "");
+  const SchemaInfo schema = or_throw(check_or_create_schema(db, SystemClock::instance()), "");
+  if (Outcome r = configure_connection(db, opts.sync, kBusyTimeoutMs, opts.max_page_count);
+      !r.ok()) {
+    throw std::runtime_error("configuring " + path + ": " + r.error().message);
+  }
+  SqliteDb snapshot_db = or_throw(open_connection(path, opts, kBusyTimeoutMs), "");
+  auto impl = std::make_unique<PersistenceImpl>(opts, path, std::move(lock), std::move(db),
+                                                std::move(snapshot_db));
+  impl->load();
+  spdlog::info("persistence: {} {} (format {}, server id {})",
+               schema.created ? "created" : "opened", path, schema.format_version, schema.server_id);
+  return impl;
+}
+
+}  // namespace mnemo::persistence

@@ -1,0 +1,496 @@
+#!/usr/bin/env python3
+"""Minimal mnemo client over the native binary protocol (docs/PROTOCOL.md).
+
+Standard library only. Importable:
+
+    from mnemo_client import Client, MnemoError
+    with Client("127.0.0.1", 7070) as c:
+        v = c.set(b"k", b"v", ttl_ms=5000)   # returns the new version
+        c.get(b"k")                          # (b"v", version, expire_at_ms) or None
+
+and usable as a tiny CLI:  python3 mnemo_client.py [-H host] [-p port] get KEY
+
+Keys and values are bytes (str is encoded as UTF-8). Errors raise MnemoError
+carrying the status name (e.g. "VERSION_MISMATCH"); a missing key on get()
+returns None. A Client is not thread-safe.
+"""
+
+import socket
+import struct
+import sys
+
+PROTOCOL_VERSION = 1
+HELLO_MAGIC = 0x4F4D4E4D
+
+OPS = {
+    "HELLO": 0x01, "AUTH": 0x02, "PING": 0x03,
+    "GET": 0x10, "SET": 0x11, "DEL": 0x12, "INCRBY": 0x13, "MGET": 0x14, "MSET": 0x15,
+    "EXPIRE": 0x16, "PERSIST": 0x17, "TTL": 0x18, "EXISTS": 0x19, "SCAN": 0x1A,
+    "DBSIZE": 0x1B, "SYNC": 0x1C,
+    "SNAPSHOT": 0x30, "SNAPSHOTS": 0x31, "STATS": 0x32, "BACKUP": 0x33, "SHUTDOWN": 0x34,
+}
+OP_NAMES = {v: k for k, v in OPS.items()}
+
+STATUS_NAMES = [
+    "OK", "NOT_FOUND", "EXISTS", "VERSION_MISMATCH", "WRONG_TYPE", "TOO_LARGE", "BAD_REQUEST",
+    "UNAUTHORIZED", "FORBIDDEN", "BUSY", "READ_ONLY", "OUT_OF_MEMORY", "INTERNAL",
+    "UNSUPPORTED_VERSION", "UNKNOWN_COMMAND", "SHUTTING_DOWN",
+]
+
+DURABLE, EPHEMERAL, NX, XX, KEEPTTL, WAIT = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20
+
+SNAPSHOT_STATES = {0: "running", 1: "complete", 2: "failed"}
+
+
+def status_name(code):
+    return STATUS_NAMES[code] if code < len(STATUS_NAMES) else "STATUS_%d" % code
+
+
+class MnemoError(Exception):
+    """An error status from the server. .status is its name, .code its number."""
+
+    def __init__(self, code, message, op=None):
+        self.code = code
+        self.status = status_name(code)
+        self.message = message
+        self.op = op
+        super().__init__("%s: %s" % (self.status, message) if message else self.status)
+
+
+class ConnectionClosed(Exception):
+    """The server closed the connection (or sent something unreadable)."""
+
+
+def _b(x):
+    if isinstance(x, bytes):
+        return x
+    if isinstance(x, (bytearray, memoryview)):
+        return bytes(x)
+    return str(x).encode("utf-8")
+
+
+def _bytes_field(x):
+    x = _b(x)
+    return struct.pack("<I", len(x)) + x
+
+
+class _Reader:
+    """Reads fields from one response payload; never past its end."""
+
+    def __init__(self, data):
+        self.data = data
+        self.pos = 0
+
+    def take(self, n):
+        if self.pos + n > len(self.data):
+            raise ConnectionClosed("response payload shorter than its fields")
+        out = self.data[self.pos:self.pos + n]
+        self.pos += n
+        return out
+
+    def unpack(self, fmt):
+        return struct.unpack(fmt, self.take(struct.calcsize(fmt)))
+
+    def u8(self):
+        return self.unpack("<B")[0]
+
+    def u16(self):
+        return self.unpack("<H")[0]
+
+    def u32(self):
+        return self.unpack("<I")[0]
+
+    def u64(self):
+        return self.unpack("<Q")[0]
+
+    def i64(self):
+        return self.unpack("<q")[0]
+
+    def bytes(self):
+        return self.take(self.u32())
+
+    def snapshot(self):
+        sid, start_seq, state, entries, nbytes, duration_ms, started_at_ms = self.unpack("<QQBQQQq")
+        return {"id": sid, "start_seq": start_seq, "state": SNAPSHOT_STATES.get(state, state),
+                "entries": entries, "bytes": nbytes, "duration_ms": duration_ms,
+                "started_at_ms": started_at_ms}
+
+    def done(self):
+        if self.pos != len(self.data):
+            raise ConnectionClosed("trailing bytes after the response payload")
+
+
+def _parse_ok(op, r):
+    """Decodes an OK payload into the value the Client method returns."""
+    if op == OPS["HELLO"]:
+        return (r.u16(), r.bytes().decode("utf-8", "replace"))
+    if op == OPS["AUTH"]:
+        return r.u8() == 1
+    if op in (OPS["PING"], OPS["STATS"]):
+        return r.bytes().decode("utf-8", "replace")
+    if op == OPS["GET"]:
+        return (r.bytes(), r.u64(), r.i64())
+    if op in (OPS["SET"], OPS["DEL"], OPS["EXPIRE"], OPS["MSET"], OPS["SYNC"]):
+        return r.u64()
+    if op == OPS["PERSIST"]:
+        return (r.u64(), r.u8() == 1)
+    if op == OPS["INCRBY"]:
+        return (r.i64(), r.u64())
+    if op in (OPS["TTL"], OPS["EXISTS"], OPS["DBSIZE"]):
+        return r.i64()
+    if op == OPS["MGET"]:
+        out = []
+        for _ in range(r.u32()):
+            out.append((r.bytes(), r.u64()) if r.u8() else None)
+        return out
+    if op == OPS["SCAN"]:
+        cursor = r.bytes()
+        return (cursor, [r.bytes() for _ in range(r.u32())])
+    if op == OPS["SNAPSHOT"]:
+        return r.snapshot()
+    if op == OPS["SNAPSHOTS"]:
+        return [r.snapshot() for _ in range(r.u32())]
+    return None  # BACKUP, SHUTDOWN
+
+
+def encode_request(op, req_id, payload=b"", flags=0):
+    """One request frame: u32 length | u8 op | u8 flags | u16 0 | u64 id | payload."""
+    body = struct.pack("<BBHQ", op, flags, 0, req_id) + payload
+    return struct.pack("<I", len(body)) + body
+
+
+class Client:
+    def __init__(self, host="127.0.0.1", port=7070, auth_token=None, admin_token=None,
+                 timeout=10.0, hello=True, client_name="mnemo_client.py"):
+        self.sock = socket.create_connection((host, port), timeout=timeout)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._buf = bytearray()
+        self._next_id = 1
+        self.version = PROTOCOL_VERSION
+        self.admin = False
+        if hello:
+            self.version, self.server_info = self.hello(client_name)
+        token = admin_token or auth_token
+        if token:
+            self.admin = self.auth(token)
+
+    # -- plumbing -------------------------------------------------------------
+
+    def close(self):
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _frame(self, op, payload=b"", flags=0):
+        req_id = self._next_id
+        self._next_id += 1
+        return req_id, encode_request(OPS[op], req_id, payload, flags)
+
+    def _read_frame(self):
+        while True:
+            if len(self._buf) >= 4:
+                (n,) = struct.unpack_from("<I", self._buf)
+                if len(self._buf) >= 4 + n:
+                    body = bytes(self._buf[4:4 + n])
+                    del self._buf[:4 + n]
+                    return body
+            chunk = self.sock.recv(1 << 16)
+            if not chunk:
+                raise ConnectionClosed("the server closed the connection")
+            self._buf += chunk
+
+    def _read_response(self, req_id):
+        """Returns (status_code, op, payload reader) for the next response."""
+        body = self._read_frame()
+        if len(body) < 12:
+            raise ConnectionClosed("response shorter than its header")
+        status, op, _reserved, rid = struct.unpack_from("<BBHQ", body)
+        if rid != req_id:
+            raise ConnectionClosed("response id %d does not match request id %d" % (rid, req_id))
+        return status, op, _Reader(body[12:])
+
+    def _result(self, status, op, r):
+        if status != 0:
+            message = r.bytes().decode("utf-8", "replace")
+            raise MnemoError(status, message, OP_NAMES.get(op))
+        value = _parse_ok(op, r)
+        r.done()
+        return value
+
+    def call(self, op, payload=b"", flags=0):
+        req_id, frame = self._frame(op, payload, flags)
+        self.sock.sendall(frame)
+        return self._result(*self._read_response(req_id))
+
+    def pipeline(self):
+        """Collects requests and sends them in one write: see Pipeline."""
+        return Pipeline(self)
+
+    # -- commands -------------------------------------------------------------
+
+    def hello(self, client_name="mnemo_client.py", version=PROTOCOL_VERSION):
+        return self.call("HELLO", struct.pack("<IH", HELLO_MAGIC, version) + _bytes_field(client_name))
+
+    def auth(self, token):
+        return self.call("AUTH", _bytes_field(token))
+
+    def ping(self, payload=b""):
+        return self.call("PING", _bytes_field(payload))
+
+    def get(self, key, with_meta=False):
+        """Value, or None if missing. with_meta=True: (value, version, expire_at_ms)."""
+        try:
+            value = self.call("GET", _bytes_field(key))
+        except MnemoError as e:
+            if e.status == "NOT_FOUND":
+                return None
+            raise
+        return value if with_meta else value[0]
+
+    def set(self, key, value, ttl_ms=0, nx=False, xx=False, if_version=0, durable=False,
+            ephemeral=False, keepttl=False):
+        return self.call("SET", *_set_args(key, value, ttl_ms, nx, xx, if_version, durable,
+                                           ephemeral, keepttl))
+
+    def delete(self, key, if_version=0, durable=False):
+        return self.call("DEL", _bytes_field(key) + struct.pack("<Q", if_version),
+                         DURABLE if durable else 0)
+
+    def incrby(self, key, delta=1, durable=False, ephemeral=False):
+        """Returns (new value, version)."""
+        return self.call("INCRBY", _bytes_field(key) + struct.pack("<q", delta),
+                         _write_flags(durable, ephemeral))
+
+    def mget(self, keys):
+        """List with (value, version) or None per key."""
+        return self.call("MGET", _key_list(keys))
+
+    def mset(self, pairs, ttl_ms=0, durable=False, ephemeral=False):
+        items = list(pairs.items()) if isinstance(pairs, dict) else list(pairs)
+        payload = struct.pack("<QI", ttl_ms, len(items))
+        payload += b"".join(_bytes_field(k) + _bytes_field(v) for k, v in items)
+        return self.call("MSET", payload, _write_flags(durable, ephemeral))
+
+    def expire(self, key, ttl_ms, durable=False):
+        return self.call("EXPIRE", _bytes_field(key) + struct.pack("<Q", ttl_ms),
+                         DURABLE if durable else 0)
+
+    def persist(self, key, durable=False):
+        """Returns (version, changed)."""
+        return self.call("PERSIST", _bytes_field(key), DURABLE if durable else 0)
+
+    def ttl(self, key):
+        """Remaining ms, -1 without expiry; MnemoError NOT_FOUND if missing."""
+        return self.call("TTL", _bytes_field(key))
+
+    def exists(self, *keys):
+        if len(keys) == 1 and isinstance(keys[0], (list, tuple)):
+            keys = keys[0]
+        return self.call("EXISTS", _key_list(keys))
+
+    def scan_page(self, prefix=b"", cursor=b"", count=0):
+        """One SCAN page: (next cursor, keys); an empty cursor means done."""
+        return self.call("SCAN", _bytes_field(prefix) + _bytes_field(cursor) + struct.pack("<I", count))
+
+    def scan(self, prefix=b"", count=0):
+        """Iterates over every key starting with prefix, following the cursor."""
+        cursor = b""
+        while True:
+            cursor, keys = self.scan_page(prefix, cursor, count)
+            yield from keys
+            if not cursor:
+                return
+
+    def dbsize(self):
+        return self.call("DBSIZE")
+
+    def sync(self):
+        return self.call("SYNC")
+
+    def snapshot(self, wait=False):
+        return self.call("SNAPSHOT", b"", WAIT if wait else 0)
+
+    def snapshots(self):
+        return self.call("SNAPSHOTS")
+
+    def stats(self):
+        """The STATS JSON document, parsed."""
+        import json
+        return json.loads(self.call("STATS"))
+
+    def backup(self, path):
+        return self.call("BACKUP", _bytes_field(path))
+
+    def shutdown(self):
+        return self.call("SHUTDOWN")
+
+
+def _write_flags(durable, ephemeral):
+    return (DURABLE if durable else 0) | (EPHEMERAL if ephemeral else 0)
+
+
+def _set_args(key, value, ttl_ms, nx, xx, if_version, durable, ephemeral, keepttl):
+    flags = _write_flags(durable, ephemeral) | (NX if nx else 0) | (XX if xx else 0)
+    flags |= KEEPTTL if keepttl else 0
+    payload = _bytes_field(key) + _bytes_field(value) + struct.pack("<QQ", ttl_ms, if_version)
+    return payload, flags
+
+
+def _key_list(keys):
+    keys = list(keys)
+    return struct.pack("<I", len(keys)) + b"".join(_bytes_field(k) for k in keys)
+
+
+class Pipeline:
+    """Queues requests, sends them in one write, reads the responses in order.
+
+        p = client.pipeline()
+        for i in range(1000):
+            p.set(b"k%d" % i, b"v")
+        results = p.execute()   # one entry per request: its value, or a MnemoError
+
+    Errors are returned in place (not raised) so one failure does not hide the
+    other results; execute(raise_on_error=True) raises the first one instead.
+    """
+
+    def __init__(self, client):
+        self.client = client
+        self.frames = []
+        self.ids = []
+
+    def _add(self, op, payload=b"", flags=0):
+        req_id, frame = self.client._frame(op, payload, flags)
+        self.frames.append(frame)
+        self.ids.append(req_id)
+        return self
+
+    def ping(self, payload=b""):
+        return self._add("PING", _bytes_field(payload))
+
+    def get(self, key):
+        return self._add("GET", _bytes_field(key))
+
+    def set(self, key, value, ttl_ms=0, nx=False, xx=False, if_version=0, durable=False,
+            ephemeral=False, keepttl=False):
+        return self._add("SET", *_set_args(key, value, ttl_ms, nx, xx, if_version, durable,
+                                           ephemeral, keepttl))
+
+    def delete(self, key, if_version=0):
+        return self._add("DEL", _bytes_field(key) + struct.pack("<Q", if_version))
+
+    def incrby(self, key, delta=1):
+        return self._add("INCRBY", _bytes_field(key) + struct.pack("<q", delta))
+
+    def execute(self, raise_on_error=False):
+        c = self.client
+        c.sock.sendall(b"".join(self.frames))
+        results = []
+        for req_id in self.ids:
+            try:
+                results.append(c._result(*c._read_response(req_id)))
+            except MnemoError as e:
+                results.append(e)
+        self.frames, self.ids = [], []
+        if raise_on_error:
+            for r in results:
+                if isinstance(r, MnemoError):
+                    raise r
+        return results
+
+
+# -- CLI ----------------------------------------------------------------------
+
+USAGE = """usage: mnemo_client.py [-H host] [-p port] [--auth-token T] [--admin-token T] CMD ARGS...
+commands: ping | get KEY | set KEY VALUE [TTL_MS] | del KEY | incr KEY [BY] | mget KEY... |
+          mset KEY VALUE... | expire KEY MS | persist KEY | ttl KEY | exists KEY... |
+          scan PREFIX | dbsize | sync | snapshot | snapshots | stats | backup PATH | shutdown"""
+
+
+def _cli_run(c, cmd, args):
+    simple = {
+        "ping": lambda: c.ping(*args[:1]),
+        "set": lambda: c.set(args[0], args[1], int(args[2]) if len(args) > 2 else 0),
+        "del": lambda: c.delete(args[0]),
+        "incr": lambda: c.incrby(args[0], int(args[1]) if len(args) > 1 else 1)[0],
+        "mset": lambda: c.mset(list(zip(args[0::2], args[1::2]))),
+        "expire": lambda: c.expire(args[0], int(args[1])),
+        "persist": lambda: int(c.persist(args[0])[1]),
+        "ttl": lambda: c.ttl(args[0]),
+        "exists": lambda: c.exists(args),
+        "dbsize": c.dbsize, "sync": c.sync, "snapshot": c.snapshot, "shutdown": c.shutdown,
+        "backup": lambda: c.backup(args[0]),
+    }
+    out = sys.stdout.buffer
+    if cmd == "get":
+        v = c.get(args[0])
+        if v is None:
+            return 1
+        out.write(v + b"\n")
+    elif cmd == "mget":
+        for v in c.mget(args):
+            out.write((v[0] if v else b"(nil)") + b"\n")
+    elif cmd == "scan":
+        for k in c.scan(args[0] if args else b""):
+            out.write(k + b"\n")
+    elif cmd == "snapshots":
+        for s in c.snapshots():
+            out.write((" ".join("%s=%s" % kv for kv in s.items()) + "\n").encode())
+    elif cmd == "stats":
+        import json
+        out.write((json.dumps(c.stats(), indent=2) + "\n").encode())
+    elif cmd in simple:
+        r = simple[cmd]()
+        out.write(("OK" if r is None else str(r)).encode() + b"\n")
+    else:
+        sys.stderr.write(USAGE + "\n")
+        return 2
+    return 0
+
+
+def main(argv):
+    host, port, auth, admin = "127.0.0.1", 7070, None, None
+    i = 0
+    while i < len(argv) and argv[i].startswith("-"):
+        opt = argv[i]
+        if opt in ("-h", "--help"):
+            print(USAGE)
+            return 0
+        if i + 1 >= len(argv):
+            sys.stderr.write(USAGE + "\n")
+            return 2
+        val = argv[i + 1]
+        if opt == "-H":
+            host = val
+        elif opt == "-p":
+            port = int(val)
+        elif opt == "--auth-token":
+            auth = val
+        elif opt == "--admin-token":
+            admin = val
+        else:
+            sys.stderr.write(USAGE + "\n")
+            return 2
+        i += 2
+    if i >= len(argv):
+        sys.stderr.write(USAGE + "\n")
+        return 2
+    cmd, args = argv[i], [a.encode("utf-8", "surrogateescape") for a in argv[i + 1:]]
+    try:
+        with Client(host, port, auth_token=auth, admin_token=admin) as c:
+            return _cli_run(c, cmd, args)
+    except MnemoError as e:
+        sys.stderr.write("error: %s\n" % e)
+        return 1 if e.status == "NOT_FOUND" else 2
+    except (OSError, ConnectionClosed, IndexError, ValueError) as e:
+        sys.stderr.write("error: %s\n" % e)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

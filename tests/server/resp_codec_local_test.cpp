@@ -1,0 +1,188 @@
+#include "server/resp_codec.h"
+
+#include "tests/server/resp_codec_test_support.h"
+
+using namespace mnemo::server;
+using namespace mnemo::server::resp_test;
+
+namespace {
+
+const std::string kHelloMap =
+    "*14\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$5\r\n7.0.0\r\n$5\r\nproto\r\n:2\r\n"
+    "$2\r\nid\r\n:7\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n"
+    "$7\r\nmodules\r\n*0\r\n";
+
+RespCodecOptions with_id(std::uint64_t id, bool auth_required = false) {
+  RespCodecOptions o;
+  o.client_id = id;
+  o.auth_required = auth_required;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("resp unknown command text matches Redis", "[server][resp]") {
+  CodecDriver d;
+  CHECK(d.local(command({"FLUSHALL"})) == "-ERR unknown command 'FLUSHALL', with args beginning with: \r\n");
+  CHECK(d.local(command({"xyz", "a", "b"})) == "-ERR unknown command 'xyz', with args beginning with: 'a' 'b' \r\n");
+  // Arguments are shown until 128 bytes, the last one cut to fit.
+  const std::string long_arg(200, 'x');
+  CHECK(d.local(command({"nope", "a", long_arg})) ==
+        "-ERR unknown command 'nope', with args beginning with: 'a' '" + std::string(124, 'x') + "' \r\n");
+  CHECK(d.local(command({std::string(40, 'q')})).rfind("-ERR unknown command 'qqqq", 0) == 0);
+}
+
+TEST_CASE("resp wrong arity text matches Redis", "[server][resp]") {
+  CodecDriver d;
+  CHECK(d.local(command({"GET"})) == "-ERR wrong number of arguments for 'get' command\r\n");
+  CHECK(d.local(command({"get", "a", "b"})) == "-ERR wrong number of arguments for 'get' command\r\n");
+  CHECK(d.local(command({"SET", "k"})) == "-ERR wrong number of arguments for 'set' command\r\n");
+  CHECK(d.local(command({"PING", "a", "b"})) == "-ERR wrong number of arguments for 'ping' command\r\n");
+  CHECK(d.local(command({"CONFIG", "GET"})) == "-ERR wrong number of arguments for 'config|get' command\r\n");
+}
+
+TEST_CASE("resp command names are case-insensitive", "[server][resp]") {
+  CodecDriver d;
+  CHECK(d.request(command({"gEt", "k"})).op == Opcode::get);
+  CHECK(d.request(command({"sEt", "k", "v", "Ex", "1", "nX"})).flags == flags::kNx);
+}
+
+TEST_CASE("resp inline commands work like arrays", "[server][resp]") {
+  CodecDriver d;
+  const Request& r = d.request("SET k \"a b\"\r\n");
+  CHECK((r.op == Opcode::set && r.key == "k" && r.value == "a b"));
+  CHECK(d.local("ECHO hi\r\n") == "$2\r\nhi\r\n");
+}
+
+TEST_CASE("resp blank lines are skipped without a reply", "[server][resp]") {
+  CodecDriver d;
+  CHECK(d.local("\r\n").empty());
+  CHECK(d.next("").kind == NextKind::need_more);
+  CHECK(d.next("*1\r\n$4\r\nPI").kind == NextKind::need_more);
+}
+
+TEST_CASE("resp protocol errors reply and close", "[server][resp]") {
+  CodecDriver d;
+  const Next n = d.next("*1\r\nx");
+  CHECK(n.kind == NextKind::close);
+  CHECK(d.out == "-ERR Protocol error: expected '$', got 'x'\r\n");
+  CodecDriver e;
+  CHECK(e.next("SET k \"open\r\n").kind == NextKind::close);
+  CHECK(e.out == "-ERR Protocol error: unbalanced quotes in request\r\n");
+}
+
+TEST_CASE("resp PING, ECHO, SELECT and QUIT", "[server][resp]") {
+  CodecDriver d;
+  CHECK(d.roundtrip(command({"PING"}), response()) == "+PONG\r\n");
+  const Request& p = d.request(command({"PING", "hello"}));
+  CHECK((p.op == Opcode::ping && p.key == "hello"));
+  Response echoed = response();
+  echoed.text = "hello";
+  CHECK(d.encode(echoed) == "$5\r\nhello\r\n");
+  CHECK(d.local(command({"ECHO", "x y"})) == "$3\r\nx y\r\n");
+  CHECK(d.local(command({"SELECT", "0"})) == "+OK\r\n");
+  CHECK(d.local(command({"SELECT", "1"})) == "-ERR DB index is out of range\r\n");
+  CHECK(d.local(command({"SELECT", "x"})) == "-ERR value is not an integer or out of range\r\n");
+  const Next q = d.next(command({"QUIT"}));
+  CHECK((q.kind == NextKind::close && d.out == "+OK\r\n"));
+}
+
+TEST_CASE("resp AUTH forwards the token", "[server][resp]") {
+  CodecDriver d(with_id(1, true));
+  CHECK(d.local(command({"ECHO", "x"})) == "-NOAUTH Authentication required.\r\n");
+  CHECK(d.local(command({"INFO"})) == "-NOAUTH Authentication required.\r\n");
+  const Request& a = d.request(command({"AUTH", "secret"}));
+  CHECK((a.op == Opcode::auth && a.key == "secret"));
+  CHECK(d.encode(failure(Status::unauthorized, "invalid token")) ==
+        "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+  CHECK(d.local(command({"ECHO", "x"})) == "-NOAUTH Authentication required.\r\n");
+  CHECK(d.request(command({"AUTH", "default", "secret2"})).key == "secret2");
+  CHECK(d.encode(response()) == "+OK\r\n");
+  CHECK(d.local(command({"ECHO", "x"})) == "$1\r\nx\r\n");
+  CHECK(d.local(command({"AUTH", "a", "b", "c"})) == "-ERR syntax error\r\n");
+  CHECK(d.roundtrip(command({"AUTH", "x"}), failure(Status::bad_request, "AUTH <password> called without any "
+                                                                          "password configured")) ==
+        "-ERR AUTH <password> called without any password configured\r\n");
+}
+
+TEST_CASE("resp HELLO speaks RESP2 only", "[server][resp]") {
+  CodecDriver d(with_id(7));
+  CHECK(d.local(command({"HELLO"})) == kHelloMap);
+  CHECK(d.local(command({"HELLO", "2"})) == kHelloMap);
+  CHECK(d.local(command({"HELLO", "3"})) == "-NOPROTO sorry, this protocol version is not supported\r\n");
+  CHECK(d.local(command({"HELLO", "x"})) == "-ERR Protocol version is not an integer or out of range\r\n");
+  CHECK(d.local(command({"HELLO", "2", "BOGUS"})) == "-ERR Syntax error in HELLO option 'BOGUS'\r\n");
+  CHECK(d.local(command({"HELLO", "2", "SETNAME", "app"})) == kHelloMap);
+  CHECK(d.local(command({"CLIENT", "GETNAME"})) == "$3\r\napp\r\n");
+}
+
+TEST_CASE("resp HELLO with AUTH authenticates first", "[server][resp]") {
+  CodecDriver d(with_id(7, true));
+  CHECK(d.local(command({"HELLO", "2"})).rfind("-NOAUTH HELLO must be called with the client already", 0) == 0);
+  const Request& a = d.request(command({"HELLO", "2", "AUTH", "default", "pw", "SETNAME", "svc"}));
+  CHECK((a.op == Opcode::auth && a.key == "pw"));
+  CHECK(d.encode(failure(Status::unauthorized, "")) ==
+        "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+  d.request(command({"HELLO", "2", "AUTH", "default", "pw", "SETNAME", "svc"}));
+  CHECK(d.encode(response()) == kHelloMap);
+  CHECK(d.local(command({"CLIENT", "GETNAME"})) == "$3\r\nsvc\r\n");
+}
+
+TEST_CASE("resp INFO asks the provider", "[server][resp]") {
+  std::string asked = "unset";
+  CodecDriver d({}, [&](std::string_view section) {
+    asked = std::string(section);
+    return std::string("# Server\r\nredis_version:7.0.0\r\n");
+  });
+  CHECK(d.local(command({"INFO"})) == "$31\r\n# Server\r\nredis_version:7.0.0\r\n\r\n");
+  CHECK(asked.empty());
+  d.local(command({"INFO", "keyspace"}));
+  CHECK(asked == "keyspace");
+}
+
+TEST_CASE("resp CONFIG answers what tools ask", "[server][resp]") {
+  RespCodecOptions o;
+  o.max_memory_bytes = 1024;
+  CodecDriver d(o);
+  CHECK(d.local(command({"CONFIG", "GET", "save"})) == "*2\r\n$4\r\nsave\r\n$0\r\n\r\n");
+  CHECK(d.local(command({"CONFIG", "GET", "appendonly"})) == "*2\r\n$10\r\nappendonly\r\n$3\r\nyes\r\n");
+  CHECK(d.local(command({"config", "get", "MAXMEMORY"})) == "*2\r\n$9\r\nmaxmemory\r\n$4\r\n1024\r\n");
+  CHECK(d.local(command({"CONFIG", "GET", "databases", "save"})) ==
+        "*4\r\n$4\r\nsave\r\n$0\r\n\r\n$9\r\ndatabases\r\n$1\r\n1\r\n");
+  CHECK(d.local(command({"CONFIG", "GET", "maxmemory*"})) ==
+        "*4\r\n$9\r\nmaxmemory\r\n$4\r\n1024\r\n$16\r\nmaxmemory-policy\r\n$10\r\nnoeviction\r\n");
+  CHECK(d.local(command({"CONFIG", "GET", "*"})).rfind("*10\r\n", 0) == 0);
+  CHECK(d.local(command({"CONFIG", "GET", "nothing"})) == "*0\r\n");
+  CHECK(d.local(command({"CONFIG", "SET", "save", ""})) == "+OK\r\n");
+  CHECK(d.local(command({"CONFIG", "SET", "maxmemory", "1"})) ==
+        "-ERR Unknown option or number of arguments for CONFIG SET - 'maxmemory'\r\n");
+  CHECK(d.local(command({"CONFIG", "SET", "save"})) == "-ERR wrong number of arguments for 'config|set' command\r\n");
+  CHECK(d.local(command({"CONFIG", "RESETSTAT"})) == "+OK\r\n");
+  CHECK(d.local(command({"CONFIG", "FOO"})) == "-ERR unknown subcommand 'FOO'. Try CONFIG HELP.\r\n");
+}
+
+TEST_CASE("resp CLIENT answers harmlessly", "[server][resp]") {
+  CodecDriver d(with_id(42));
+  CHECK(d.local(command({"CLIENT", "GETNAME"})) == "$-1\r\n");
+  CHECK(d.local(command({"CLIENT", "SETNAME", "worker-1"})) == "+OK\r\n");
+  CHECK(d.local(command({"CLIENT", "GETNAME"})) == "$8\r\nworker-1\r\n");
+  CHECK(d.local(command({"CLIENT", "SETNAME", "bad name"})) ==
+        "-ERR Client names cannot contain spaces, newlines or special characters.\r\n");
+  CHECK(d.local(command({"CLIENT", "ID"})) == ":42\r\n");
+  CHECK(d.local(command({"CLIENT", "SETINFO", "LIB-NAME", "redis-py"})) == "+OK\r\n");
+  CHECK(d.local(command({"CLIENT", "SETINFO", "LIB-VER", "5.0"})) == "+OK\r\n");
+  const std::string info = "id=42 name=worker-1 db=0 user=default resp=2 lib-name=redis-py lib-ver=5.0\n";
+  CHECK(d.local(command({"CLIENT", "INFO"})) == "$" + std::to_string(info.size()) + "\r\n" + info + "\r\n");
+  CHECK(d.local(command({"CLIENT", "KILL", "x"})) == "-ERR unknown subcommand 'KILL'. Try CLIENT HELP.\r\n");
+}
+
+TEST_CASE("resp COMMAND answers without metadata", "[server][resp]") {
+  CodecDriver d;
+  CHECK(d.local(command({"COMMAND"})) == "*0\r\n");
+  CHECK(d.local(command({"COMMAND", "DOCS"})) == "*0\r\n");
+  const auto count = RespCodec::command_names().size();
+  CHECK(d.local(command({"COMMAND", "COUNT"})) == ":" + std::to_string(count) + "\r\n");
+  CHECK(d.local(command({"COMMAND", "INFO", "get", "set"})) == "*2\r\n*-1\r\n*-1\r\n");
+  CHECK(d.local(command({"COMMAND", "LIST"})).rfind("*" + std::to_string(count) + "\r\n$3\r\nget\r\n", 0) == 0);
+  CHECK(d.local(command({"WAIT", "1", "0"})) == ":0\r\n");
+}

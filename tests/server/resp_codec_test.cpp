@@ -1,0 +1,283 @@
+#include "server/resp_codec.h"
+
+#include <limits>
+
+#include "tests/server/resp_codec_test_support.h"
+
+using namespace mnemo::server;
+using namespace mnemo::server::resp_test;
+
+TEST_CASE("resp GET becomes a request and replies bulk or nil", "[server][resp]") {
+  CodecDriver d;
+  const Request& req = d.request(command({"GET", "k"}));
+  CHECK(req.op == Opcode::get);
+  CHECK(req.key == "k");
+  Response found = response();
+  found.value = std::string("v\r\n\0", 4);
+  CHECK(d.encode(found) == std::string("$4\r\nv\r\n\0\r\n", 10));
+  d.request(command({"get", "k"}));
+  CHECK(d.encode(response(Status::not_found)) == "$-1\r\n");
+}
+
+TEST_CASE("resp SET translates every option", "[server][resp]") {
+  CodecDriver d;
+  const std::int64_t now = d.clock.now;
+  SECTION("plain") {
+    const Request& r = d.request(command({"SET", "k", "v"}));
+    CHECK((r.op == Opcode::set && r.key == "k" && r.value == "v" && r.flags == 0 && r.ttl_ms == 0));
+  }
+  SECTION("EX and PX") {
+    CHECK(d.request(command({"SET", "k", "v", "ex", "10"})).ttl_ms == 10000);
+    CHECK(d.request(command({"SET", "k", "v", "PX", "1500"})).ttl_ms == 1500);
+  }
+  SECTION("EXAT and PXAT become a relative ttl") {
+    CHECK(d.request(command({"SET", "k", "v", "EXAT", std::to_string(now / 1000 + 100)})).ttl_ms ==
+          static_cast<std::uint64_t>((now / 1000 + 100) * 1000 - now));
+    CHECK(d.request(command({"SET", "k", "v", "PXAT", std::to_string(now + 2500)})).ttl_ms == 2500);
+  }
+  SECTION("a moment already past still writes, expiring at once") {
+    CHECK(d.request(command({"SET", "k", "v", "PXAT", "1"})).ttl_ms == 1);
+  }
+  SECTION("NX, XX, KEEPTTL") {
+    CHECK(d.request(command({"SET", "k", "v", "NX"})).flags == flags::kNx);
+    CHECK(d.request(command({"SET", "k", "v", "xx", "keepttl"})).flags == (flags::kXx | flags::kKeepTtl));
+    const Request& r = d.request(command({"SET", "k", "v", "NX", "EX", "5"}));
+    CHECK((r.flags == flags::kNx && r.ttl_ms == 5000));
+  }
+}
+
+TEST_CASE("resp SET rejects bad options with Redis's texts", "[server][resp]") {
+  CodecDriver d;
+  CHECK(d.local(command({"SET", "k", "v", "NX", "XX"})) == "-ERR syntax error\r\n");
+  CHECK(d.local(command({"SET", "k", "v", "EX", "1", "PX", "1"})) == "-ERR syntax error\r\n");
+  CHECK(d.local(command({"SET", "k", "v", "EX", "1", "KEEPTTL"})) == "-ERR syntax error\r\n");
+  CHECK(d.local(command({"SET", "k", "v", "EX"})) == "-ERR syntax error\r\n");
+  CHECK(d.local(command({"SET", "k", "v", "BOGUS"})) == "-ERR syntax error\r\n");
+  CHECK(d.local(command({"SET", "k", "v", "EX", "x"})) == "-ERR value is not an integer or out of range\r\n");
+  CHECK(d.local(command({"SET", "k", "v", "EX", "0"})) == "-ERR invalid expire time in 'set' command\r\n");
+  CHECK(d.local(command({"SET", "k", "v", "PX", "-5"})) == "-ERR invalid expire time in 'set' command\r\n");
+  CHECK(d.local(command({"SET", "k", "v", "EX", "9223372036854775"})) ==
+        "-ERR invalid expire time in 'set' command\r\n");
+  CHECK(d.local(command({"SET", "k", "v", "GET"})).rfind("-ERR mnemo does not support SET with the GET option", 0) == 0);
+}
+
+TEST_CASE("resp SET replies OK, or nil when NX/XX did not apply", "[server][resp]") {
+  CodecDriver d;
+  CHECK(d.roundtrip(command({"SET", "k", "v"}), response()) == "+OK\r\n");
+  CHECK(d.roundtrip(command({"SET", "k", "v", "NX"}), response(Status::exists)) == "$-1\r\n");
+  CHECK(d.roundtrip(command({"SET", "k", "v", "XX"}), response(Status::not_found)) == "$-1\r\n");
+}
+
+TEST_CASE("resp SETNX, SETEX and PSETEX", "[server][resp]") {
+  CodecDriver d;
+  const Request& nx = d.request(command({"SETNX", "k", "v"}));
+  CHECK((nx.op == Opcode::set && nx.flags == flags::kNx));
+  CHECK(d.encode(response()) == ":1\r\n");
+  d.request(command({"SETNX", "k", "v"}));
+  CHECK(d.encode(response(Status::exists)) == ":0\r\n");
+
+  const Request& ex = d.request(command({"SETEX", "k", "7", "v"}));
+  CHECK((ex.op == Opcode::set && ex.key == "k" && ex.value == "v" && ex.ttl_ms == 7000));
+  CHECK(d.encode(response()) == "+OK\r\n");
+  CHECK(d.request(command({"PSETEX", "k", "70", "v"})).ttl_ms == 70);
+  CHECK(d.local(command({"SETEX", "k", "0", "v"})) == "-ERR invalid expire time in 'setex' command\r\n");
+  CHECK(d.local(command({"PSETEX", "k", "-1", "v"})) == "-ERR invalid expire time in 'psetex' command\r\n");
+  CHECK(d.local(command({"SETEX", "k", "x", "v"})) == "-ERR value is not an integer or out of range\r\n");
+}
+
+TEST_CASE("resp DEL of one key replies 1 or 0", "[server][resp]") {
+  CodecDriver d;
+  const Request& r = d.request(command({"DEL", "k"}));
+  CHECK((r.op == Opcode::del && r.key == "k"));
+  CHECK(d.encode(response()) == ":1\r\n");
+  d.request(command({"UNLINK", "k"}));
+  CHECK(d.encode(response(Status::not_found)) == ":0\r\n");
+}
+
+TEST_CASE("resp DEL of several keys runs one request per key", "[server][resp]") {
+  CodecDriver d;
+  const std::string in = command({"DEL", "a", "b", "c"}) + command({"GET", "z"});
+  const std::size_t del_bytes = command({"DEL", "a", "b", "c"}).size();
+  std::string buffer = in;
+  const Status answers[] = {Status::ok, Status::not_found, Status::ok};
+  const char* keys[] = {"a", "b", "c"};
+  for (int i = 0; i < 3; ++i) {
+    const Next n = d.next(buffer);
+    REQUIRE(n.kind == NextKind::request);
+    CHECK(n.consumed == (i == 2 ? del_bytes : 0));
+    CHECK((d.req.op == Opcode::del && d.req.key == keys[i]));
+    const std::string reply = d.encode(response(answers[i]));
+    CHECK(reply == (i == 2 ? ":2\r\n" : ""));
+    buffer = std::string(buffer);  // the connection may move its input between steps
+    buffer.erase(0, n.consumed);
+  }
+  CHECK(d.request(buffer).key == "z");  // and the pipeline goes on
+}
+
+TEST_CASE("resp DEL of several keys stops at the first failure", "[server][resp]") {
+  CodecDriver d;
+  const std::string in = command({"DEL", "a", "b", "c"});
+  REQUIRE(d.next(in).consumed == 0);
+  CHECK(d.encode(response()).empty());
+  REQUIRE(d.next(in).consumed == 0);
+  CHECK(d.encode(failure(Status::read_only, "disk full")).empty());
+  CHECK(d.local(in) == "-ERR persistence is failing: disk full\r\n");
+  d.request(command({"GET", "x"}));
+  CHECK(d.encode(response(Status::not_found)) == "$-1\r\n");  // back to normal replies
+}
+
+TEST_CASE("resp INCR family maps to INCRBY", "[server][resp]") {
+  CodecDriver d;
+  CHECK(d.request(command({"INCR", "n"})).delta == 1);
+  CHECK(d.request(command({"DECR", "n"})).delta == -1);
+  CHECK(d.request(command({"INCRBY", "n", "-7"})).delta == -7);
+  const Request& r = d.request(command({"DECRBY", "n", "9223372036854775807"}));
+  CHECK((r.op == Opcode::incrby && r.key == "n" && r.delta == -9223372036854775807));
+  CHECK(d.local(command({"DECRBY", "n", "-9223372036854775808"})) == "-ERR decrement would overflow\r\n");
+  CHECK(d.local(command({"INCRBY", "n", "1.5"})) == "-ERR value is not an integer or out of range\r\n");
+}
+
+TEST_CASE("resp INCR replies the integer or Redis's errors", "[server][resp]") {
+  CodecDriver d;
+  Response r = response();
+  r.integer = -42;
+  CHECK(d.roundtrip(command({"INCR", "n"}), r) == ":-42\r\n");
+  CHECK(d.roundtrip(command({"INCR", "n"}), failure(Status::wrong_type, "not an integer")) ==
+        "-ERR value is not an integer or out of range\r\n");
+  CHECK(d.roundtrip(command({"INCRBY", "n", "5"}), failure(Status::bad_request, "increment would overflow")) ==
+        "-ERR increment or decrement would overflow\r\n");
+}
+
+TEST_CASE("resp MGET and MSET", "[server][resp]") {
+  CodecDriver d;
+  const Request& g = d.request(command({"MGET", "a", "b"}));
+  CHECK((g.op == Opcode::mget && g.keys == std::vector<std::string_view>{"a", "b"}));
+  Response r = response();
+  r.values.resize(2);
+  r.values[0].found = true;
+  r.values[0].value = "1";
+  CHECK(d.encode(r) == "*2\r\n$1\r\n1\r\n$-1\r\n");
+
+  const Request& s = d.request(command({"MSET", "a", "1", "b", "2"}));
+  CHECK((s.op == Opcode::mset && s.keys == std::vector<std::string_view>{"a", "b"} &&
+         s.values == std::vector<std::string_view>{"1", "2"}));
+  CHECK(d.encode(response()) == "+OK\r\n");
+  CHECK(d.local(command({"MSET", "a", "1", "b"})) == "-ERR wrong number of arguments for 'mset' command\r\n");
+}
+
+TEST_CASE("resp EXPIRE family", "[server][resp]") {
+  CodecDriver d;
+  const std::int64_t now = d.clock.now;
+  const Request& e = d.request(command({"EXPIRE", "k", "10"}));
+  CHECK((e.op == Opcode::expire && e.key == "k" && e.ttl_ms == 10000));
+  CHECK(d.encode(response()) == ":1\r\n");
+  d.request(command({"PEXPIRE", "k", "10"}));
+  CHECK(d.req.ttl_ms == 10);
+  CHECK(d.encode(response(Status::not_found)) == ":0\r\n");
+  CHECK(d.request(command({"EXPIREAT", "k", std::to_string(now / 1000 + 5)})).ttl_ms ==
+        static_cast<std::uint64_t>((now / 1000 + 5) * 1000 - now));
+  CHECK(d.request(command({"PEXPIREAT", "k", std::to_string(now + 123)})).ttl_ms == 123);
+}
+
+TEST_CASE("resp EXPIRE to a moment not in the future deletes the key", "[server][resp]") {
+  CodecDriver d;
+  for (auto in : {command({"EXPIRE", "k", "0"}), command({"PEXPIRE", "k", "-5"}),
+                  command({"EXPIREAT", "k", "1"}), command({"PEXPIREAT", "k", std::to_string(d.clock.now)})}) {
+    CAPTURE(in);
+    const Request& r = d.request(in);
+    CHECK((r.op == Opcode::del && r.key == "k"));
+    CHECK(d.encode(response()) == ":1\r\n");
+    d.request(in);
+    CHECK(d.encode(response(Status::not_found)) == ":0\r\n");
+  }
+}
+
+TEST_CASE("resp EXPIRE refuses options and bad numbers", "[server][resp]") {
+  CodecDriver d;
+  CHECK(d.local(command({"EXPIRE", "k", "10", "NX"})) ==
+        "-ERR mnemo does not support the NX, XX, GT and LT options of expire\r\n");
+  CHECK(d.local(command({"EXPIRE", "k", "10", "ZZ"})) == "-ERR Unsupported option ZZ\r\n");
+  CHECK(d.local(command({"EXPIRE", "k", "x"})) == "-ERR value is not an integer or out of range\r\n");
+  CHECK(d.local(command({"EXPIRE", "k", "9223372036854775807"})) ==
+        "-ERR invalid expire time in 'expire' command\r\n");
+  CHECK(d.local(command({"PEXPIRE", "k", "9223372036854775807"})) ==
+        "-ERR invalid expire time in 'pexpire' command\r\n");
+}
+
+TEST_CASE("resp TTL rounds like Redis and PTTL does not", "[server][resp]") {
+  CodecDriver d;
+  auto ttl = [&](const char* cmd, Status s, std::int64_t ms) {
+    d.request(command({cmd, "k"}));
+    CHECK(d.req.op == Opcode::ttl);
+    Response r = response(s);
+    r.integer = ms;
+    return d.encode(r);
+  };
+  CHECK(ttl("TTL", Status::ok, 1499) == ":1\r\n");
+  CHECK(ttl("TTL", Status::ok, 1500) == ":2\r\n");
+  CHECK(ttl("TTL", Status::ok, 499) == ":0\r\n");
+  CHECK(ttl("TTL", Status::ok, -1) == ":-1\r\n");
+  CHECK(ttl("TTL", Status::not_found, 0) == ":-2\r\n");
+  CHECK(ttl("PTTL", Status::ok, 1499) == ":1499\r\n");
+  CHECK(ttl("PTTL", Status::not_found, 0) == ":-2\r\n");
+}
+
+TEST_CASE("resp PERSIST, EXISTS, TYPE and DBSIZE", "[server][resp]") {
+  CodecDriver d;
+  Response changed = response();
+  changed.changed = true;
+  CHECK(d.roundtrip(command({"PERSIST", "k"}), changed) == ":1\r\n");
+  CHECK(d.roundtrip(command({"PERSIST", "k"}), response()) == ":0\r\n");
+  CHECK(d.roundtrip(command({"PERSIST", "k"}), response(Status::not_found)) == ":0\r\n");
+
+  const Request& e = d.request(command({"EXISTS", "a", "a", "b"}));
+  CHECK((e.op == Opcode::exists && e.keys.size() == 3));
+  Response two = response();
+  two.integer = 2;
+  CHECK(d.encode(two) == ":2\r\n");
+
+  CHECK(d.request(command({"TYPE", "k"})).keys == std::vector<std::string_view>{"k"});
+  CHECK(d.encode(two) == "+string\r\n");
+  d.request(command({"TYPE", "k"}));
+  CHECK(d.encode(response()) == "+none\r\n");
+
+  CHECK(d.request(command({"DBSIZE"})).op == Opcode::dbsize);
+  Response n = response();
+  n.integer = 12345;
+  CHECK(d.encode(n) == ":12345\r\n");
+}
+
+TEST_CASE("resp SAVE, BGSAVE and WAITAOF", "[server][resp]") {
+  CodecDriver d;
+  const Request& save = d.request(command({"SAVE"}));
+  CHECK((save.op == Opcode::snapshot && save.flags == flags::kWait));
+  CHECK(d.encode(response()) == "+OK\r\n");
+  const Request& bg = d.request(command({"BGSAVE"}));
+  CHECK((bg.op == Opcode::snapshot && bg.flags == 0));
+  CHECK(d.encode(response()) == "+Background saving started\r\n");
+  d.request(command({"BGSAVE", "SCHEDULE"}));
+  CHECK(d.encode(failure(Status::forbidden, "admin operation: AUTH with the admin token first")) ==
+        "-NOPERM this user has no permissions to run the 'bgsave' command "
+        "(admin operation: AUTH with the admin token first)\r\n");
+  CHECK(d.request(command({"WAITAOF", "1", "0", "0"})).op == Opcode::sync);
+  CHECK(d.encode(response()) == "*2\r\n:1\r\n:0\r\n");
+  CHECK(d.local(command({"WAITAOF", "1", "0", "x"})) == "-ERR value is not an integer or out of range\r\n");
+  CHECK(d.local(command({"WAITAOF", "1", "0", "-1"})) == "-ERR timeout is negative\r\n");
+}
+
+TEST_CASE("resp maps store failures to Redis-style errors", "[server][resp]") {
+  CodecDriver d;
+  auto set_fails = [&](Status s, std::string_view message) {
+    return d.roundtrip(command({"SET", "k", "v"}), failure(s, message));
+  };
+  CHECK(set_fails(Status::unauthorized, "authentication required") == "-NOAUTH Authentication required.\r\n");
+  CHECK(set_fails(Status::busy, "journal queue full") == "-BUSY journal queue full\r\n");
+  CHECK(set_fails(Status::read_only, "disk I/O error") == "-ERR persistence is failing: disk I/O error\r\n");
+  CHECK(set_fails(Status::out_of_memory, "over 1 MiB") ==
+        "-OOM command not allowed when used memory > 'maxmemory'.\r\n");
+  CHECK(set_fails(Status::too_large, "value is 20 bytes; the limit is 10") ==
+        "-ERR value is 20 bytes; the limit is 10\r\n");
+  CHECK(set_fails(Status::internal, "bug\r\nhere") == "-ERR bug  here\r\n");
+  CHECK(set_fails(Status::shutting_down, "") == "-ERR the server is shutting down\r\n");
+  CHECK(set_fails(Status::bad_request, "increment would overflow") == "-ERR increment would overflow\r\n");
+}
