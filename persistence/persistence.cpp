@@ -76,7 +76,10 @@ class PersistenceImpl final : public Persistence {
         journal_(journal_db_, JournalWriterOptions::from(opts)),
         snapshots_(snapshot_db_, snapshot_db_,
                    JournalProbe{[this] { return journal_.last_seq(); },
-                                [this] { return journal_.changes_written(); }},
+                                [this] { return journal_.changes_written(); },
+                                [this](std::uint64_t seq, std::function<void(Status)> done) {
+                                  journal_.wait_durable(seq, std::move(done));
+                                }},
                    SnapshotWriterOptions::from(opts)),
         backups_(path_) {}
 

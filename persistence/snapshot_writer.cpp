@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <future>
 #include <utility>
 
 #include "persistence/record_codec.h"
@@ -182,7 +183,9 @@ Outcome SnapshotWriter::write_chunks(SnapshotInfo& info, Steady::time_point bega
   SnapshotSource& source = *source_;
   std::vector<SnapshotEntry> buf;
   std::uint32_t chunk_no = 0;
+  std::uint64_t max_version = info.start_seq;
   auto make_chunk = [&] {
+    for (const SnapshotEntry& e : buf) max_version = std::max(max_version, e.version);
     SnapshotChunk c{info.id, chunk_no++, static_cast<std::uint32_t>(buf.size()), 0,
                     encode_entries(buf)};
     c.crc32 = payload_crc32(c.payload);
@@ -209,12 +212,25 @@ Outcome SnapshotWriter::write_chunks(SnapshotInfo& info, Steady::time_point bega
   }
   std::optional<SnapshotChunk> last;
   if (!buf.empty()) last = make_chunk();
+  if (Outcome r = wait_journal_durable(max_version); !r.ok()) return r;
   info.duration_ms = static_cast<std::uint64_t>(
       std::chrono::duration_cast<milliseconds>(Steady::now() - began).count());
   info.state = kSnapshotComplete;
   Outcome r = store_.finish_snapshot(info, last ? &*last : nullptr);
   if (!r.ok()) info.state = kSnapshotRunning;
   return r;
+}
+
+Outcome SnapshotWriter::wait_journal_durable(std::uint64_t seq) {
+  std::promise<Status> answer;
+  std::future<Status> result = answer.get_future();
+  // The journal answers every waiter, also when it fails or stops.
+  probe_.wait_durable(seq, [&answer](Status s) { answer.set_value(s); });
+  const Status s = result.get();
+  if (s == Status::ok) return success();
+  return Error{s, "the journal could not commit up to seq " + std::to_string(seq) +
+                      " (the newest write in the snapshot): " +
+                      std::string(protocol::status_name(s))};
 }
 
 void SnapshotWriter::compact(const SnapshotInfo& info) {

@@ -7,8 +7,11 @@
 // thread and SQLite connection in short transactions. The snapshots row is
 // marked complete in the last transaction. Entries written after S0 may or
 // may not be in it; recovery replays the journal from S0 and newer versions
-// win, so the result is exact. Once complete: journal rows with seq_last < S0
-// are deleted, and snapshots beyond `keep` are removed.
+// win, so the result is exact. The snapshot is marked complete only once the
+// journal is durable up to the newest version it holds, so that after a crash
+// it never holds a write whose predecessors in seq order were lost. Once
+// complete: journal rows with seq_last < S0 are deleted, and snapshots beyond
+// `keep` are removed.
 //
 // One snapshot at a time (start_snapshot answers Status::busy otherwise).
 // Automatic snapshots: every `every_changes` journaled changes and/or every
@@ -49,10 +52,12 @@ struct SnapshotWriterOptions {
   static SnapshotWriterOptions from(const Options& opts);
 };
 
-// What the snapshot writer needs to know about the journal.
+// What the snapshot writer needs from the journal.
 struct JournalProbe {
   std::function<std::uint64_t()> last_seq;         // last seq handed out (S0 source)
   std::function<std::uint64_t()> changes_written;  // journaled changes so far
+  // As JournalWriter::wait_durable: done(ok) once every seq <= seq is committed.
+  std::function<void(std::uint64_t seq, std::function<void(protocol::Status)> done)> wait_durable;
 };
 
 struct SnapshotStats {
@@ -98,6 +103,7 @@ class SnapshotWriter {
   Request make_request_locked(Done done);
   void write(Request& req);
   Outcome write_chunks(protocol::SnapshotInfo& info, Steady::time_point began);
+  Outcome wait_journal_durable(std::uint64_t seq);
   void compact(const protocol::SnapshotInfo& info);
   void finish(Request& req, protocol::Status status, const std::string& error);
   void set_state_locked(const protocol::SnapshotInfo& info);

@@ -83,10 +83,32 @@ inline void put_bytes(std::string& out, std::string_view s) {
   out.append(s.data(), s.size());
 }
 
-// Reserves the 4-byte length prefix; finish_frame() fills it in.
-inline std::size_t begin_frame(std::string& out) {
+// Assembles fixed-width fields on the stack and appends them with one call,
+// which matters on the response hot path.
+template <std::size_t N>
+class Fixed {
+ public:
+  template <typename T>
+  Fixed& put(T v) {
+    static_assert(sizeof(T) <= N);
+    store_le(buf_ + n_, v);
+    n_ += sizeof(T);
+    return *this;
+  }
+  void append_to(std::string& out) const { out.append(buf_, n_); }
+
+ private:
+  char buf_[N];
+  std::size_t n_ = 0;
+};
+
+// Appends the 4-byte length prefix (0 for now) and the 12-byte header in one
+// call; finish_frame() fills in the length.
+inline std::size_t begin_frame(std::string& out, std::uint8_t b0, std::uint8_t b1, std::uint64_t id) {
   const std::size_t start = out.size();
-  out.append(4, '\0');
+  Fixed<16> h;
+  h.put(std::uint32_t{0}).put(b0).put(b1).put(std::uint16_t{0}).put(id);
+  h.append_to(out);
   return start;
 }
 

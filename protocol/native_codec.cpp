@@ -10,12 +10,15 @@ namespace {
 
 using byte_io::Reader;
 
-// Payload errors: a status and a static message, or ok.
+// Payload errors: a status and a static message. Functions return a pointer to
+// one of the constants below, or nullptr when the payload is fine; a pointer
+// keeps the hot path free of struct copies.
 struct PayloadError {
-  Status status = Status::ok;
+  Status status;
   std::string_view message;
-  bool failed() const { return status != Status::ok; }
 };
+using Failure = const PayloadError*;
+constexpr Failure kFine = nullptr;
 
 constexpr PayloadError kTruncated{Status::bad_request, "payload shorter than its fields"};
 constexpr PayloadError kTooManyKeys{Status::too_large, "element count over the limit"};
@@ -24,63 +27,67 @@ constexpr PayloadError kBadMagic{Status::bad_request, "HELLO magic is not MNMO"}
 constexpr PayloadError kConflict{Status::bad_request, "conflicting flags"};
 constexpr PayloadError kKeepTtlWithTtl{Status::bad_request, "KEEPTTL with a ttl_ms"};
 constexpr PayloadError kZeroTtl{Status::bad_request, "EXPIRE needs ttl_ms > 0"};
+constexpr PayloadError kUnknownOpcode{Status::unknown_command, "unknown opcode"};
+constexpr PayloadError kUnknownFlags{Status::bad_request, "unknown flag bits"};
+constexpr PayloadError kReservedNotZero{Status::bad_request, "reserved header field is not 0"};
+constexpr PayloadError kTrailing{Status::bad_request, "trailing bytes after the payload"};
 
 // Checks an element count before anything is reserved for it: at most
 // limits.max_keys, at least 1, and no more elements than the frame could hold
 // when each one takes at least `min_bytes_each`.
-PayloadError check_count(std::uint32_t n, std::size_t min_bytes_each, const Reader& in,
+Failure check_count(std::uint32_t n, std::size_t min_bytes_each, const Reader& in,
                          const Limits& limits) {
-  if (n > limits.max_keys) return kTooManyKeys;
-  if (n == 0) return kNoKeys;
-  if (static_cast<std::uint64_t>(n) * min_bytes_each > in.left()) return kTruncated;
-  return {};
+  if (n > limits.max_keys) return &kTooManyKeys;
+  if (n == 0) return &kNoKeys;
+  if (static_cast<std::uint64_t>(n) * min_bytes_each > in.left()) return &kTruncated;
+  return kFine;
 }
 
-PayloadError read_key_list(Reader& in, Request& req, const Limits& limits) {
+Failure read_key_list(Reader& in, Request& req, const Limits& limits) {
   std::uint32_t n = 0;
-  if (!in.get(n)) return kTruncated;
-  if (auto e = check_count(n, 4, in, limits); e.failed()) return e;
+  if (!in.get(n)) return &kTruncated;
+  if (Failure e = check_count(n, 4, in, limits)) return e;
   req.keys.reserve(n);
   for (std::uint32_t i = 0; i < n; ++i) {
     std::string_view k;
-    if (!in.bytes(k)) return kTruncated;
+    if (!in.bytes(k)) return &kTruncated;
     req.keys.push_back(k);
   }
-  return {};
+  return kFine;
 }
 
-PayloadError read_mset(Reader& in, Request& req, const Limits& limits) {
+Failure read_mset(Reader& in, Request& req, const Limits& limits) {
   std::uint32_t n = 0;
-  if (!in.get(req.ttl_ms) || !in.get(n)) return kTruncated;
-  if (auto e = check_count(n, 8, in, limits); e.failed()) return e;
+  if (!in.get(req.ttl_ms) || !in.get(n)) return &kTruncated;
+  if (Failure e = check_count(n, 8, in, limits)) return e;
   req.keys.reserve(n);
   req.values.reserve(n);
   for (std::uint32_t i = 0; i < n; ++i) {
     std::string_view k, v;
-    if (!in.bytes(k) || !in.bytes(v)) return kTruncated;
+    if (!in.bytes(k) || !in.bytes(v)) return &kTruncated;
     req.keys.push_back(k);
     req.values.push_back(v);
   }
-  return {};
+  return kFine;
 }
 
-PayloadError read_hello(Reader& in, Request& req) {
+Failure read_hello(Reader& in, Request& req) {
   std::uint32_t magic = 0;
-  if (!in.get(magic) || !in.get(req.version) || !in.bytes(req.key)) return kTruncated;
-  if (magic != kHelloMagic) return kBadMagic;
-  return {};
+  if (!in.get(magic) || !in.get(req.version) || !in.bytes(req.key)) return &kTruncated;
+  if (magic != kHelloMagic) return &kBadMagic;
+  return kFine;
 }
 
-PayloadError read_set(Reader& in, Request& req) {
+Failure read_set(Reader& in, Request& req) {
   if (!in.bytes(req.key) || !in.bytes(req.value) || !in.get(req.ttl_ms) || !in.get(req.if_version)) {
-    return kTruncated;
+    return &kTruncated;
   }
-  if (req.has(flags::kNx) && req.has(flags::kXx)) return kConflict;
-  if (req.has(flags::kKeepTtl) && req.ttl_ms != 0) return kKeepTtlWithTtl;
-  return {};
+  if (req.has(flags::kNx) && req.has(flags::kXx)) return &kConflict;
+  if (req.has(flags::kKeepTtl) && req.ttl_ms != 0) return &kKeepTtlWithTtl;
+  return kFine;
 }
 
-PayloadError read_payload(Reader& in, Request& req, const Limits& limits) {
+Failure read_payload(Reader& in, Request& req, const Limits& limits) {
   switch (req.op) {
     case Opcode::hello: return read_hello(in, req);
     case Opcode::auth:
@@ -89,31 +96,30 @@ PayloadError read_payload(Reader& in, Request& req, const Limits& limits) {
     case Opcode::ttl:
     case Opcode::persist:
     case Opcode::backup:
-      return in.bytes(req.key) ? PayloadError{} : kTruncated;
+      return in.bytes(req.key) ? kFine : &kTruncated;
     case Opcode::set: return read_set(in, req);
     case Opcode::del:
-      return in.bytes(req.key) && in.get(req.if_version) ? PayloadError{} : kTruncated;
+      return in.bytes(req.key) && in.get(req.if_version) ? kFine : &kTruncated;
     case Opcode::incrby:
-      return in.bytes(req.key) && in.get(req.delta) ? PayloadError{} : kTruncated;
+      return in.bytes(req.key) && in.get(req.delta) ? kFine : &kTruncated;
     case Opcode::mget:
     case Opcode::exists:
       return read_key_list(in, req, limits);
     case Opcode::mset: return read_mset(in, req, limits);
     case Opcode::expire:
-      if (!in.bytes(req.key) || !in.get(req.ttl_ms)) return kTruncated;
-      return req.ttl_ms == 0 ? kZeroTtl : PayloadError{};
+      if (!in.bytes(req.key) || !in.get(req.ttl_ms)) return &kTruncated;
+      return req.ttl_ms == 0 ? &kZeroTtl : kFine;
     case Opcode::scan:
-      return in.bytes(req.key) && in.bytes(req.value) && in.get(req.count) ? PayloadError{}
-                                                                          : kTruncated;
+      return in.bytes(req.key) && in.bytes(req.value) && in.get(req.count) ? kFine : &kTruncated;
     case Opcode::dbsize:
     case Opcode::sync:
     case Opcode::snapshot:
     case Opcode::snapshots:
     case Opcode::stats:
     case Opcode::shutdown:
-      return {};
+      return kFine;
   }
-  return kTruncated;  // unreachable: the opcode was checked by the caller
+  return &kTruncated;  // unreachable: the opcode was checked by the caller
 }
 
 void write_key_list(std::string& out, const std::vector<std::string_view>& keys) {
@@ -137,8 +143,7 @@ void write_payload(const Request& req, std::string& out) {
     case Opcode::set:
       put_bytes(out, req.key);
       put_bytes(out, req.value);
-      put(out, req.ttl_ms);
-      put(out, req.if_version);
+      byte_io::Fixed<16>().put(req.ttl_ms).put(req.if_version).append_to(out);
       return;
     case Opcode::del:
       put_bytes(out, req.key);
@@ -197,18 +202,11 @@ bool split_frame(std::string_view buf, const Limits& limits, DecodeResult& r,
 
 }  // namespace detail
 
-DecodeResult decode_request(std::string_view buf, Request& out, const Limits& limits) {
-  DecodeResult r;
-  std::string_view body;
-  if (!detail::split_frame(buf, limits, r, body)) {
-    if (r.state == DecodeState::fatal && r.status == Status::too_large &&
-        buf.size() >= kLengthPrefixBytes + kHeaderBytes) {
-      r.op = static_cast<std::uint8_t>(buf[kLengthPrefixBytes]);
-      r.id = byte_io::load_le<std::uint64_t>(buf.data() + kLengthPrefixBytes + 4);
-    }
-    return r;
-  }
+namespace {
 
+// Decodes the header and payload of one complete frame body into `out`;
+// r.id and r.op are set as soon as the header is read.
+Failure decode_body(std::string_view body, Request& out, const Limits& limits, DecodeResult& r) {
   Reader in(body);
   std::uint8_t op = 0, flag_bits = 0;
   std::uint16_t reserved = 0;
@@ -217,29 +215,41 @@ DecodeResult decode_request(std::string_view buf, Request& out, const Limits& li
   in.get(reserved);
   in.get(r.id);
   r.op = op;
-  if (!is_known_opcode(op)) return detail::reject(r, Status::unknown_command, "unknown opcode");
-  if ((flag_bits & ~flags::kAll) != 0) return detail::reject(r, Status::bad_request, "unknown flag bits");
-  if (reserved != 0) return detail::reject(r, Status::bad_request, "reserved header field is not 0");
+  if (!is_known_opcode(op)) return &kUnknownOpcode;
+  if ((flag_bits & ~flags::kAll) != 0) return &kUnknownFlags;
+  if (reserved != 0) return &kReservedNotZero;
 
   out.clear();
   out.op = static_cast<Opcode>(op);
   out.flags = flag_bits;
   out.id = r.id;
-  if (out.has(flags::kDurable) && out.has(flags::kEphemeral)) {
-    return detail::reject(r, kConflict.status, kConflict.message);
+  if (out.has(flags::kDurable) && out.has(flags::kEphemeral)) return &kConflict;
+  if (Failure e = read_payload(in, out, limits)) return e;
+  return in.at_end() ? kFine : &kTrailing;
+}
+
+}  // namespace
+
+DecodeResult decode_request(std::string_view buf, Request& out, const Limits& limits) {
+  // Every path returns `r` itself so that it is built in place (NRVO).
+  DecodeResult r;
+  std::string_view body;
+  if (!detail::split_frame(buf, limits, r, body)) {
+    if (r.state == DecodeState::fatal && r.status == Status::too_large &&
+        buf.size() >= kLengthPrefixBytes + kHeaderBytes) {
+      r.op = static_cast<std::uint8_t>(buf[kLengthPrefixBytes]);
+      r.id = byte_io::load_le<std::uint64_t>(buf.data() + kLengthPrefixBytes + 4);
+    }
+  } else if (Failure e = decode_body(body, out, limits, r)) {
+    detail::reject(r, e->status, e->message);
+  } else {
+    r.state = DecodeState::ok;
   }
-  if (auto e = read_payload(in, out, limits); e.failed()) return detail::reject(r, e.status, e.message);
-  if (!in.at_end()) return detail::reject(r, Status::bad_request, "trailing bytes after the payload");
-  r.state = DecodeState::ok;
   return r;
 }
 
 void encode_request(const Request& req, std::string& out) {
-  const std::size_t start = byte_io::begin_frame(out);
-  byte_io::put(out, static_cast<std::uint8_t>(req.op));
-  byte_io::put(out, req.flags);
-  byte_io::put(out, std::uint16_t{0});
-  byte_io::put(out, req.id);
+  const std::size_t start = byte_io::begin_frame(out, static_cast<std::uint8_t>(req.op), req.flags, req.id);
   write_payload(req, out);
   byte_io::finish_frame(out, start);
 }

@@ -49,8 +49,7 @@ void write_ok_payload(const Response& resp, std::string& out) {
     case Opcode::ping: case Opcode::stats: put_bytes(out, resp.text); return;
     case Opcode::get:
       put_bytes(out, resp.value);
-      put(out, resp.version);
-      put(out, resp.expire_at_ms);
+      byte_io::Fixed<16>().put(resp.version).put(resp.expire_at_ms).append_to(out);
       return;
     case Opcode::set: case Opcode::del: case Opcode::expire: case Opcode::mset: case Opcode::sync:
       put(out, resp.version);
@@ -60,8 +59,7 @@ void write_ok_payload(const Response& resp, std::string& out) {
       put(out, static_cast<std::uint8_t>(resp.changed ? 1 : 0));
       return;
     case Opcode::incrby:
-      put(out, resp.integer);
-      put(out, resp.version);
+      byte_io::Fixed<16>().put(resp.integer).put(resp.version).append_to(out);
       return;
     case Opcode::mget: write_mget(out, resp.values); return;
     case Opcode::ttl: case Opcode::exists: case Opcode::dbsize: put(out, resp.integer); return;
@@ -160,27 +158,11 @@ bool read_ok_payload(Reader& in, Response& resp, const Limits& limits) {
   return false;
 }
 
-}  // namespace
+constexpr const char* kUnknownOpcode = "unknown opcode";
 
-void encode_response(const Response& resp, std::string& out) {
-  const std::size_t start = byte_io::begin_frame(out);
-  put(out, static_cast<std::uint8_t>(resp.status));
-  put(out, static_cast<std::uint8_t>(resp.op));
-  put(out, std::uint16_t{0});
-  put(out, resp.id);
-  if (resp.status == Status::ok) {
-    write_ok_payload(resp, out);
-  } else {
-    put_bytes(out, resp.message);
-  }
-  byte_io::finish_frame(out, start);
-}
-
-DecodeResult decode_response(std::string_view buf, Response& out, const Limits& limits) {
-  DecodeResult r;
-  std::string_view body;
-  if (!detail::split_frame(buf, limits, r, body)) return r;
-
+// Decodes one complete frame body into `out`; returns a static message naming
+// the problem, or nullptr. r.id and r.op are set once the header is read.
+const char* decode_body(std::string_view body, Response& out, const Limits& limits, DecodeResult& r) {
   Reader in(body);
   std::uint8_t status = 0, op = 0;
   std::uint16_t reserved = 0;  // 0 today; ignored so that a later version may use it
@@ -196,15 +178,36 @@ DecodeResult decode_response(std::string_view buf, Response& out, const Limits& 
   out.id = r.id;
   if (out.status != Status::ok) {
     // An error may answer an opcode this client does not know (UNKNOWN_COMMAND).
-    if (!read_string(in, out.message)) return detail::reject(r, Status::bad_request, "truncated error message");
+    if (!read_string(in, out.message)) return "truncated error message";
   } else {
-    if (!is_known_opcode(op)) return detail::reject(r, Status::unknown_command, "unknown opcode");
-    if (!read_ok_payload(in, out, limits)) {
-      return detail::reject(r, Status::bad_request, "payload shorter than its fields or count over the limit");
-    }
+    if (!is_known_opcode(op)) return kUnknownOpcode;
+    if (!read_ok_payload(in, out, limits)) return "payload shorter than its fields or count over the limit";
   }
-  if (!in.at_end()) return detail::reject(r, Status::bad_request, "trailing bytes after the payload");
-  r.state = DecodeState::ok;
+  return in.at_end() ? nullptr : "trailing bytes after the payload";
+}
+
+}  // namespace
+
+void encode_response(const Response& resp, std::string& out) {
+  const std::size_t start = byte_io::begin_frame(out, static_cast<std::uint8_t>(resp.status),
+                                                 static_cast<std::uint8_t>(resp.op), resp.id);
+  if (resp.status == Status::ok) {
+    write_ok_payload(resp, out);
+  } else {
+    put_bytes(out, resp.message);
+  }
+  byte_io::finish_frame(out, start);
+}
+
+DecodeResult decode_response(std::string_view buf, Response& out, const Limits& limits) {
+  DecodeResult r;
+  std::string_view body;
+  if (!detail::split_frame(buf, limits, r, body)) return r;
+  if (const char* problem = decode_body(body, out, limits, r)) {
+    detail::reject(r, problem == kUnknownOpcode ? Status::unknown_command : Status::bad_request, problem);
+  } else {
+    r.state = DecodeState::ok;
+  }
   return r;
 }
 

@@ -17,11 +17,10 @@ bool split_frame(std::string_view buf, const Limits& limits, DecodeResult& r,
                  std::string_view& body);
 
 // Marks `r` as a bad_frame with the given status and static message.
-inline DecodeResult& reject(DecodeResult& r, Status s, std::string_view msg) {
+inline void reject(DecodeResult& r, Status s, std::string_view msg) {
   r.state = DecodeState::bad_frame;
   r.status = s;
   r.message = msg;
-  return r;
 }
 
 }  // namespace mnemo::protocol::native::detail

@@ -43,6 +43,7 @@ Server::Server(const Config& cfg)
   executor_ = std::make_unique<Executor>(cfg_, *store_, persistence_.get(), stats_, [this] { request_stop(); });
 
   open_listener(native_acceptor_, cfg_.port, "native");
+  cfg_.port = native_acceptor_->local_endpoint().port();  // the bound one, for STATS and INFO
   if (cfg_.resp_port >= 0) open_listener(resp_acceptor_, cfg_.resp_port, "RESP");
   if (cfg_.metrics_port >= 0) {
     metrics_ = std::make_unique<MetricsListener>(io_, cfg_.bind_address, static_cast<std::uint16_t>(cfg_.metrics_port),

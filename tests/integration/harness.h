@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <memory>
 #include <string>
 
 #include "protocol/message.h"
@@ -13,11 +14,13 @@
 
 namespace mnemo::test {
 
-inline tools::Client connect_to(const ServerProcess& server) {
-  tools::Client c;
-  auto ok = c.connect("127.0.0.1", server.port());
+using ClientPtr = std::unique_ptr<tools::Client>;
+
+inline ClientPtr connect_to(const ServerProcess& server) {
+  auto c = std::make_unique<tools::Client>();
+  auto ok = c->connect("127.0.0.1", server.port());
   if (!ok.ok()) FAIL("connect: " << ok.error().message);
-  c.set_io_timeout_ms(30000);
+  c->set_io_timeout_ms(30000);
   return c;
 }
 
@@ -32,9 +35,9 @@ inline protocol::Request make(protocol::Opcode op, std::string_view key = {}, st
 }
 
 // Sends one request; fails the test on a transport error.
-inline protocol::Response call(tools::Client& c, protocol::Request req) {
+inline protocol::Response call(const ClientPtr& c, protocol::Request req) {
   protocol::Response resp;
-  auto ok = c.call(req, resp);
+  auto ok = c->call(req, resp);
   if (!ok.ok()) FAIL("call " << protocol::opcode_name(req.op) << ": " << ok.error().message);
   return resp;
 }

@@ -138,8 +138,9 @@ class FakeBackend final : public persistence::JournalBackend {
 // Raw access to a database file, bypassing mnemo (to inspect or corrupt it).
 class RawDb {
  public:
-  explicit RawDb(const std::string& path) {
-    sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr);
+  explicit RawDb(const std::string& path, bool create = false) {
+    sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0),
+                    nullptr);
     sqlite3_busy_timeout(db_, 5000);
   }
   ~RawDb() { sqlite3_close_v2(db_); }

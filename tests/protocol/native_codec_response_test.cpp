@@ -2,7 +2,9 @@
 // docs/PROTOCOL.md, so a change to the byte layout breaks these tests.
 #include <catch2/catch.hpp>
 
+#include <cstring>
 #include <functional>
+#include <memory>
 #include <sstream>
 #include <vector>
 
@@ -275,4 +277,24 @@ TEST_CASE("the worked example of docs/PROTOCOL.md encodes as printed", "[protoco
   hello.version = 1;
   native::encode_request(hello, out);
   REQUIRE(hex(out) == hex(unhex("16000000 01 00 0000 0000000000000000 4d4e4d4f 0100 00000000")));
+}
+
+TEST_CASE("mutated response frames decode to a state without reading past the buffer", "[protocol]") {
+  Response resp;
+  for (const auto& g : golden_responses()) {
+    const std::string bytes = unhex(g.bytes);
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+      for (int v : {0x00, 0x01, 0x7f, 0x80, 0xfe, 0xff}) {
+        std::string m = bytes;
+        m[i] = static_cast<char>(v);
+        std::unique_ptr<char[]> exact(new char[m.size()]);
+        std::memcpy(exact.get(), m.data(), m.size());
+        auto r = native::decode_response(std::string_view(exact.get(), m.size()), resp);
+        REQUIRE(r.consumed <= m.size());
+        if (i >= native::kLengthPrefixBytes && r.state != native::DecodeState::ok) {
+          REQUIRE(r.state == native::DecodeState::bad_frame);
+        }
+      }
+    }
+  }
 }

@@ -4,7 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstring>
 #include <functional>
+#include <memory>
 #include <sstream>
 #include <vector>
 
@@ -316,6 +318,29 @@ TEST_CASE("broken framing is fatal", "[protocol]") {
       auto r = decode(unhex(prefix), req);
       REQUIRE(r.state == native::DecodeState::fatal);
       REQUIRE(r.status == Status::bad_request);
+    }
+  }
+}
+
+TEST_CASE("mutated request frames decode to a state without reading past the buffer", "[protocol]") {
+  // Run under ASan (MNEMO_SANITIZE=address) this also proves no out-of-bounds read.
+  Request req;
+  for (const auto& g : golden_requests()) {
+    const std::string bytes = unhex(g.bytes);
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+      for (int v : {0x00, 0x01, 0x7f, 0x80, 0xfe, 0xff}) {
+        std::string m = bytes;
+        m[i] = static_cast<char>(v);
+        // Copy into an exactly sized heap buffer so that any overread is caught.
+        std::unique_ptr<char[]> exact(new char[m.size()]);
+        std::memcpy(exact.get(), m.data(), m.size());
+        auto r = native::decode_request(std::string_view(exact.get(), m.size()), req);
+        REQUIRE(r.consumed <= m.size());
+        if (i >= native::kLengthPrefixBytes && r.state != native::DecodeState::ok) {
+          REQUIRE(r.state == native::DecodeState::bad_frame);
+          REQUIRE(r.consumed == m.size());
+        }
+      }
     }
   }
 }

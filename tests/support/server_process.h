@@ -16,6 +16,8 @@ namespace mnemo::test {
 std::string bin_path(const std::string& name);  // build/bin/<name>
 
 struct ServerOptions {
+  ServerOptions(std::string dir, bool with_resp = false, std::vector<std::string> extra = {})
+      : data_dir(std::move(dir)), resp(with_resp), args(std::move(extra)) {}
   std::string data_dir;
   bool resp = false;                  // also open the RESP port
   std::vector<std::string> args;      // extra flags
