@@ -85,6 +85,8 @@ std::vector<Flag> flags() {
          c.persistence.queue_limit_bytes = parse_bytes("journal-queue-bytes", v);
          c.persistence.queue_high_water_bytes = c.persistence.queue_limit_bytes / 4 * 3;
        }},
+      {"max-db-pages", "N", "cap the database file at N SQLite pages (4 KiB each); past it commits fail as on a full disk and writes get READ_ONLY until pages are freed (default 0 = no cap)",
+       [u](Config& c, const std::string& v) { c.persistence.max_page_count = u("max-db-pages", v, UINT32_MAX); }},
       {"recover-truncated", "", "start from the last good journal row when a row is corrupt (default: refuse to start)",
        [](Config& c, const std::string&) { c.persistence.recover_truncated = true; }},
       {"snapshots-keep", "N", "complete snapshots to keep (default 2)",
@@ -226,6 +228,12 @@ void validate(const Config& cfg) {
   if (cfg.store.max_value_bytes > cfg.native_limits.max_frame_bytes)
     throw ConfigError("--max-value-bytes cannot exceed --max-frame-bytes");
   if (cfg.max_connections == 0) throw ConfigError("--max-connections must be at least 1");
+}
+
+std::string security_warning(const Config& cfg) {
+  if (is_loopback_address(cfg.bind_address) || !cfg.auth_token.empty()) return "";
+  return "--insecure-open: listening on " + cfg.bind_address +
+         " with no authentication; anyone who can reach it can read and change every key";
 }
 
 std::string usage() {

@@ -54,6 +54,10 @@ Config load_config(int argc, char** argv);
 // Throws ConfigError.
 void validate(const Config& cfg);
 
+// The warning to log at start when the server listens beyond loopback without
+// an auth token (allowed only by --insecure-open); empty when there is none.
+std::string security_warning(const Config& cfg);
+
 // The --help text.
 std::string usage();
 

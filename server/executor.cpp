@@ -182,11 +182,19 @@ bool Executor::do_admin(const Request& req, Response& resp, const std::shared_pt
     resp.fail(Status::bad_request, "BACKUP needs a destination path");
     return true;
   }
-  persistence_->backup(std::string(req.key), [async, this](Status s, std::string message) {
+  // A backup holds every write acknowledged before it: wait for those to commit, then copy.
+  auto finish = [async, this](Status s, std::string message) {
     async->complete([s, message = std::move(message), this](Response& r) {
       if (s != Status::ok) r.fail(s, message);
       count_result(r);
     });
+  };
+  persistence_->wait_durable(persistence_->last_seq(), [this, path = std::string(req.key), finish](Status s) {
+    if (s != Status::ok) {
+      finish(s, "the journal could not commit the writes before the backup; see STATS last_error");
+      return;
+    }
+    persistence_->backup(path, finish);
   });
   return false;
 }

@@ -34,10 +34,7 @@ int main(int argc, char** argv) {
   spdlog::set_level(cfg.log_level);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   if (cfg.threads == 0) cfg.threads = std::max(1u, std::thread::hardware_concurrency());
-  if (!is_loopback_address(cfg.bind_address) && cfg.auth_token.empty()) {
-    spdlog::warn("--insecure-open: listening on {} with no authentication; anyone who can reach it can read "
-                 "and change every key", cfg.bind_address);
-  }
+  if (const std::string warning = security_warning(cfg); !warning.empty()) spdlog::warn("{}", warning);
 
   try {
     spdlog::info("mnemo-server {} starting (data dir {}, {} io threads, flush interval {} ms)", MNEMO_VERSION,

@@ -70,6 +70,7 @@ Next RespCodec::next(std::string_view in, Request& req, std::string& out) {
     case resp::ParseState::need_more:
       return {};
     case resp::ParseState::error:
+      if (opts_.stats != nullptr) opts_.stats->protocol_errors.fetch_add(1, std::memory_order_relaxed);
       resp::append_error(out, std::string("ERR ").append(parsed.message));
       return {NextKind::close, in.size()};
     case resp::ParseState::ok:

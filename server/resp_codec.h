@@ -19,7 +19,7 @@
 //
 // Threads: one codec per connection, used only on that connection's strand.
 // Calls alternate: next() returning a request, then encode() for it.
-// Lifetime: the options' clock (if set) must outlive the codec. A request
+// Lifetime: the options' clock and stats (if set) must outlive the codec. A request
 // returned by next() views the input, or the codec's own buffers until the
 // next call of next().
 #pragma once
@@ -35,6 +35,7 @@
 
 #include "protocol/resp_parser.h"
 #include "server/clock.h"
+#include "server/server_stats.h"
 #include "server/wire_codec.h"
 
 namespace mnemo::server {
@@ -46,6 +47,7 @@ struct RespCodecOptions {
   std::uint64_t client_id = 0;         // CLIENT ID and HELLO's id
   std::uint64_t max_memory_bytes = 0;  // CONFIG GET maxmemory (0 = unlimited)
   const Clock* clock = nullptr;        // for EXAT/PXAT/EXPIREAT/PEXPIREAT; null = system clock
+  ServerStats* stats = nullptr;        // counts protocol errors; may be null
 };
 
 // Returns the full INFO text (Redis format: "# Section\r\nkey:value\r\n...")

@@ -28,6 +28,29 @@ bool valid_client_name(std::string_view name) {
 constexpr std::string_view kBadClientName =
     "ERR Client names cannot contain spaces, newlines or special characters.";
 
+// CONFIG GET: each parameter matching any of the patterns, once, as name/value pairs.
+void append_config_get(std::span<const std::string_view> patterns, std::uint64_t max_memory_bytes,
+                       std::string& out) {
+  const std::string max_memory = std::to_string(max_memory_bytes);
+  const std::pair<std::string_view, std::string_view> params[] = {
+      {"save", ""}, {"appendonly", "yes"}, {"databases", "1"},
+      {"maxmemory", max_memory}, {"maxmemory-policy", "noeviction"},
+  };
+  std::string body;
+  std::size_t matched = 0;
+  for (const auto& [name, value] : params) {
+    for (std::string_view pattern : patterns) {
+      if (!glob_match_nocase(pattern, name)) continue;
+      resp::append_bulk(body, name);
+      resp::append_bulk(body, value);
+      ++matched;
+      break;
+    }
+  }
+  resp::append_array_header(out, matched * 2);
+  out.append(body);
+}
+
 }  // namespace
 
 NextKind RespCodec::cmd_echo(Args argv, Request&, std::string& out) {
@@ -60,24 +83,7 @@ NextKind RespCodec::cmd_config(Args argv, Request&, std::string& out) {
   const std::string_view sub = argv[1];
   if (iequals(sub, "get")) {
     if (argv.size() < 3) return reply_error(out, wrong_arity_message("config|get"));
-    const std::string max_memory = std::to_string(opts_.max_memory_bytes);
-    const std::pair<std::string_view, std::string_view> params[] = {
-        {"save", ""}, {"appendonly", "yes"}, {"databases", "1"},
-        {"maxmemory", max_memory}, {"maxmemory-policy", "noeviction"},
-    };
-    std::string body;
-    std::size_t matched = 0;
-    for (const auto& [name, value] : params) {
-      for (std::size_t i = 2; i < argv.size(); ++i) {
-        if (!glob_match_nocase(argv[i], name)) continue;
-        resp::append_bulk(body, name);
-        resp::append_bulk(body, value);
-        ++matched;
-        break;
-      }
-    }
-    resp::append_array_header(out, matched * 2);
-    out.append(body);
+    append_config_get(argv.subspan(2), opts_.max_memory_bytes, out);
     return NextKind::replied;
   }
   if (iequals(sub, "set")) {

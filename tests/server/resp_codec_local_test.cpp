@@ -62,10 +62,14 @@ TEST_CASE("resp blank lines are skipped without a reply", "[server][resp]") {
 }
 
 TEST_CASE("resp protocol errors reply and close", "[server][resp]") {
-  CodecDriver d;
+  ServerStats stats;
+  RespCodecOptions o;
+  o.stats = &stats;
+  CodecDriver d(o);
   const Next n = d.next("*1\r\nx");
   CHECK(n.kind == NextKind::close);
   CHECK(d.out == "-ERR Protocol error: expected '$', got 'x'\r\n");
+  CHECK(stats.protocol_errors.load() == 1);
   CodecDriver e;
   CHECK(e.next("SET k \"open\r\n").kind == NextKind::close);
   CHECK(e.out == "-ERR Protocol error: unbalanced quotes in request\r\n");
