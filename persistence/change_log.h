@@ -23,7 +23,10 @@ class ChangeLog {
   // write), queues them as one unit and returns the seq. Seqs are handed out in
   // the order the calls take the log's lock, and the journal commits in that
   // order. Errors: Status::busy when the queue is at its hard limit,
-  // Status::read_only while the disk is failing. On error nothing is queued.
+  // Status::read_only while the disk is failing (the message names the disk
+  // error), Status::shutting_down once the journal stopped. On error nothing
+  // is queued and no seq is used. The changes are copied (the caller's keep
+  // their key and value, and are stamped with the seq too); never touches disk.
   virtual protocol::Result<std::uint64_t> append(std::span<Change> changes) = 0;
   // A new seq with no record, for EPHEMERAL writes that touch no persisted key.
   virtual std::uint64_t allocate_seq() = 0;

@@ -73,7 +73,10 @@ class Persistence {
   // scheduler. `source` must outlive stop().
   virtual void start(SnapshotSource& source) = 0;
 
-  // Drains the queue, commits, waits for a running snapshot to stop, closes.
+  // Aborts a running snapshot (it is marked failed), finishes a backup in
+  // progress, drains the queue and commits it, closes the database. If the
+  // disk keeps failing, gives up after opts.stop_retry_ms (logged with the
+  // lost seq range). Safe to call twice; later writes get Status::shutting_down.
   virtual void stop() = 0;
 
   virtual ChangeLog& change_log() = 0;

@@ -12,7 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <deque>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <thread>
@@ -45,16 +45,38 @@ struct Shared {
   std::atomic<std::uint64_t> issued{0};
 };
 
+// Formats "key:%012llu" without snprintf: the load generator shares the
+// cores with the server, so its own per-request cost is kept small.
+void format_key(char (&key)[16], std::uint64_t n) {
+  std::memcpy(key, "key:", 4);
+  for (int i = 15; i >= 4; --i) {
+    key[i] = static_cast<char>('0' + n % 10);
+    n /= 10;
+  }
+}
+
 // One connection; touched only by the thread that owns it.
 struct Conn {
   int fd = -1;
   bool dead = false;
-  std::string in;
+  bool want_out = false;              // EPOLLOUT is in the registered interest set
+  std::string in;                     // [in_pos, in_end) holds unparsed response bytes
   std::size_t in_pos = 0;
+  std::size_t in_end = 0;
   std::string out;
   std::size_t out_pos = 0;
-  std::deque<std::int64_t> sent_ns;  // send time of each in-flight request, in order
+  std::vector<std::int64_t> sent_ns;  // ring of send times of in-flight requests, in order
+  std::size_t sent_head = 0;
+  std::size_t in_flight = 0;
   std::uint64_t next_id = 1;
+
+  void push_sent(std::int64_t t) { sent_ns[(sent_head + in_flight++) % sent_ns.size()] = t; }
+  std::int64_t pop_sent() {
+    const std::int64_t t = sent_ns[sent_head];
+    sent_head = (sent_head + 1) % sent_ns.size();
+    --in_flight;
+    return t;
+  }
 };
 
 struct WorkerResult {
@@ -72,7 +94,11 @@ class Worker {
  public:
   Worker(Shared& shared, std::vector<int> fds, std::uint64_t seed) : shared_(shared), rng_(seed | 1) {
     conns_.resize(fds.size());
-    for (std::size_t i = 0; i < fds.size(); ++i) conns_[i].fd = fds[i];
+    for (std::size_t i = 0; i < fds.size(); ++i) {
+      conns_[i].fd = fds[i];
+      conns_[i].sent_ns.assign(std::max(1u, shared.opts.pipeline), 0);
+      conns_[i].in.resize(kReadChunk * 2);
+    }
   }
   ~Worker() {
     for (auto& c : conns_) ::close(c.fd);
@@ -89,7 +115,8 @@ class Worker {
     rng_ ^= rng_ << 17;
     return rng_;
   }
-  bool issue(Conn& c);
+  static constexpr std::size_t kReadChunk = 64 * 1024;
+  bool issue(Conn& c, std::int64_t now);
   void on_readable(Conn& c);
   void flush(Conn& c);
   void kill(Conn& c, const std::string& why);
@@ -103,16 +130,16 @@ class Worker {
   WorkerResult result_;
 };
 
-bool Worker::issue(Conn& c) {
+bool Worker::issue(Conn& c, std::int64_t now) {
   const auto& o = shared_.opts;
   if (shared_.stop.load(std::memory_order_relaxed)) return false;
   if (o.requests != 0 && shared_.issued.fetch_add(1, std::memory_order_relaxed) >= o.requests) return false;
-  char key[32];
-  std::snprintf(key, sizeof key, "key:%012llu", static_cast<unsigned long long>(next_random() % o.keys));
+  char key[16];
+  format_key(key, next_random() % o.keys);
   const bool is_get = next_random() % (o.get_ratio + o.set_ratio) < o.get_ratio;
   req_.clear();
   req_.id = c.next_id++;
-  req_.key = key;
+  req_.key = std::string_view(key, sizeof key);
   if (is_get) {
     req_.op = Opcode::get;
   } else {
@@ -121,7 +148,7 @@ bool Worker::issue(Conn& c) {
     if (o.durable) req_.flags = mnemo::protocol::flags::kDurable;
   }
   native::encode_request(req_, c.out);
-  c.sent_ns.push_back(now_ns());
+  c.push_sent(now);
   return true;
 }
 
@@ -131,7 +158,7 @@ void Worker::kill(Conn& c, const std::string& why) {
   ++result_.dead_connections;
   if (result_.first_error.empty()) result_.first_error = why;
   ::epoll_ctl(ep_, EPOLL_CTL_DEL, c.fd, nullptr);
-  c.sent_ns.clear();
+  c.in_flight = 0;
 }
 
 void Worker::flush(Conn& c) {
@@ -151,29 +178,42 @@ void Worker::flush(Conn& c) {
     c.out.clear();
     c.out_pos = 0;
   }
+  // Change the interest set only when it changes: a syscall per flush would
+  // cost the client as much as the send itself.
+  const bool want_out = !c.out.empty();
+  if (want_out == c.want_out) return;
+  c.want_out = want_out;
   epoll_event ev{};
-  ev.events = EPOLLIN | (c.out.empty() ? 0u : static_cast<unsigned>(EPOLLOUT));
+  ev.events = EPOLLIN | (want_out ? static_cast<unsigned>(EPOLLOUT) : 0u);
   ev.data.ptr = &c;
   ::epoll_ctl(ep_, EPOLL_CTL_MOD, c.fd, &ev);
 }
 
 void Worker::on_readable(Conn& c) {
-  char buf[64 * 1024];
-  const ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
+  // Receive straight into the connection's buffer, behind the unparsed bytes.
+  if (c.in_pos == c.in_end) {
+    c.in_pos = c.in_end = 0;
+  } else if (c.in.size() - c.in_end < kReadChunk) {
+    std::memmove(c.in.data(), c.in.data() + c.in_pos, c.in_end - c.in_pos);
+    c.in_end -= c.in_pos;
+    c.in_pos = 0;
+    if (c.in.size() - c.in_end < kReadChunk) c.in.resize(c.in_end + kReadChunk);
+  }
+  const ssize_t n = ::recv(c.fd, c.in.data() + c.in_end, c.in.size() - c.in_end, 0);
   if (n == 0) return kill(c, "server closed a connection");
   if (n < 0) {
     if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) kill(c, "recv failed");
     return;
   }
-  c.in.append(buf, static_cast<std::size_t>(n));
+  c.in_end += static_cast<std::size_t>(n);
   const std::int64_t now = now_ns();
   for (;;) {
-    const auto r = native::decode_response(std::string_view(c.in).substr(c.in_pos), resp_);
+    const std::string_view pending(c.in.data() + c.in_pos, c.in_end - c.in_pos);
+    const auto r = native::decode_response(pending, resp_);
     if (r.state == native::DecodeState::need_more) break;
-    if (r.state != native::DecodeState::ok || c.sent_ns.empty()) return kill(c, "malformed response");
+    if (r.state != native::DecodeState::ok || c.in_flight == 0) return kill(c, "malformed response");
     c.in_pos += r.consumed;
-    result_.latency.record(static_cast<std::uint64_t>(now - c.sent_ns.front()));
-    c.sent_ns.pop_front();
+    result_.latency.record(static_cast<std::uint64_t>(now - c.pop_sent()));
     ++result_.ops;
     const bool is_get = resp_.op == Opcode::get;
     ++(is_get ? result_.gets : result_.sets);
@@ -184,10 +224,8 @@ void Worker::on_readable(Conn& c) {
         result_.first_error = std::string(mnemo::protocol::status_name(resp_.status)) + ": " + resp_.message;
       }
     }
-    issue(c);
+    issue(c, now);
   }
-  c.in.erase(0, c.in_pos);
-  c.in_pos = 0;
   flush(c);
 }
 
@@ -198,14 +236,15 @@ void Worker::run() {
     ev.events = EPOLLIN;
     ev.data.ptr = &c;
     ::epoll_ctl(ep_, EPOLL_CTL_ADD, c.fd, &ev);
-    for (unsigned i = 0; i < shared_.opts.pipeline; ++i) issue(c);
+    const std::int64_t now = now_ns();
+    for (unsigned i = 0; i < shared_.opts.pipeline; ++i) issue(c, now);
     flush(c);
   }
   std::int64_t drain_deadline = 0;
   epoll_event events[256];
   for (;;) {
     bool in_flight = false;
-    for (const auto& c : conns_) in_flight |= !c.dead && !c.sent_ns.empty();
+    for (const auto& c : conns_) in_flight |= !c.dead && c.in_flight != 0;
     if (!in_flight) break;
     if (shared_.stop.load(std::memory_order_relaxed)) {
       if (drain_deadline == 0) drain_deadline = now_ns() + 5'000'000'000LL;
