@@ -200,6 +200,7 @@ std::unique_ptr<WireCodec> Server::make_codec(Protocol proto) {
   opts.client_id = stats_.connections_total.load(std::memory_order_relaxed) + 1;
   opts.max_memory_bytes = cfg_.store.max_memory_bytes;
   opts.clock = &clock_;
+  opts.stats = &stats_;
   return std::make_unique<RespCodec>(opts, [this](std::string_view section) { return executor_->info_text(section); });
 }
 
