@@ -97,8 +97,9 @@ void populate(const std::string& data, int batches, int keys_per_batch) {
   for (int b = 0; b < batches; ++b) {
     std::vector<protocol::Request> reqs;
     std::vector<std::string> keys;
+    const std::string value(100, static_cast<char>('a' + b % 26));  // requests view it: keep it alive
     for (int i = 0; i < keys_per_batch; ++i) keys.push_back("b" + std::to_string(b) + ":" + std::to_string(i));
-    for (const auto& k : keys) reqs.push_back(make(Opcode::set, k, std::string(100, 'a' + b % 26)));
+    for (const auto& k : keys) reqs.push_back(make(Opcode::set, k, value));
     std::vector<protocol::Response> resps;
     REQUIRE(c->pipeline(reqs, resps).ok());
     REQUIRE(call(c, make(Opcode::sync)).status == Status::ok);
@@ -200,7 +201,8 @@ TEST_CASE("a truncated database file stops the start with a clear error and is l
 
   const std::string log = failed_start(data);
   CHECK_THAT(log, Catch::Contains("startup failed"));
-  CHECK_THAT(log, Catch::Contains("mnemo.db") || Catch::Contains("journal") || Catch::Contains("snapshot"));
+  CHECK_THAT(log, Catch::Contains("mnemo.db"));
+  CHECK_THAT(log, Catch::Contains("malformed") || Catch::Contains("not a database"));
   CHECK(read_file(db_path) == truncated);
 }
 

@@ -105,7 +105,8 @@ TEST_CASE("a native frame over --max-frame-bytes gets TOO_LARGE, then the connec
   TempDir dir;
   ServerProcess server({dir.file("data"), false, {"--max-frame-bytes", "4K", "--max-value-bytes", "1K"}});
   SECTION("a frame over the limit") {
-    auto req = make(Opcode::set, "k", std::string(8000, 'v'));
+    const std::string value(8000, 'v');
+    auto req = make(Opcode::set, "k", value);
     req.id = 77;
     const std::string bytes = frame(req);
     RawSocket s(server.port());
