@@ -25,8 +25,8 @@ class ChangeLog {
   // order. Errors: Status::busy when the queue is at its hard limit,
   // Status::read_only while the disk is failing (the message names the disk
   // error), Status::shutting_down once the journal stopped. On error nothing
-  // is queued and no seq is used. The changes are copied (the caller's keep
-  // their key and value, and are stamped with the seq too); never touches disk.
+  // is queued and no seq is used. The changes are moved from (the caller's
+  // are left stamped with the seq, their keys and values empty); never touches disk.
   virtual protocol::Result<std::uint64_t> append(std::span<Change> changes) = 0;
   // A new seq with no record, for EPHEMERAL writes that touch no persisted key.
   virtual std::uint64_t allocate_seq() = 0;

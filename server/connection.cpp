@@ -99,6 +99,9 @@ void Connection::on_read(const std::error_code& ec, std::size_t n) {
 }
 
 void Connection::process() {
+  // One reference for the whole batch of requests, not an atomic
+  // increment and decrement per request.
+  const std::shared_ptr<AsyncReply> self = shared_from_this();
   while (!pending_ && !closed_) {
     if (out_.size() + writing_.size() >= limits_.max_output_bytes) {
       stats_.output_pauses.fetch_add(1, std::memory_order_relaxed);
@@ -114,7 +117,7 @@ void Connection::process() {
       break;
     }
     if (next.kind == NextKind::request) {
-      if (!execute_one(next.consumed)) break;
+      if (!execute_one(next.consumed, self)) break;
       continue;
     }
     drop_input(next.consumed);
@@ -128,8 +131,8 @@ void Connection::process() {
 }
 
 // Returns false when the request went asynchronous.
-bool Connection::execute_one(std::size_t consumed) {
-  if (executor_.execute(session_, req_, resp_, shared_from_this())) {
+bool Connection::execute_one(std::size_t consumed, const std::shared_ptr<AsyncReply>& self) {
+  if (executor_.execute(session_, req_, resp_, self)) {
     codec_->encode(req_, resp_, out_);
     drop_input(consumed);
     return true;

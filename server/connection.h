@@ -46,7 +46,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public Async
   void read_next();
   void on_read(const std::error_code& ec, std::size_t n);
   void process();
-  bool execute_one(std::size_t consumed);
+  bool execute_one(std::size_t consumed, const std::shared_ptr<AsyncReply>& self);
   void flush();
   void on_written(const std::error_code& ec);
   void wait_for_pressure();

@@ -5,7 +5,7 @@ namespace mnemo::server {
 using protocol::native::DecodeState;
 
 Next NativeWireCodec::next(std::string_view in, protocol::Request& req, std::string& out) {
-  req.clear();
+  // decode_request clears req once it has a whole frame; until then req is not used.
   const auto r = protocol::native::decode_request(in, req, limits_);
   switch (r.state) {
     case DecodeState::need_more:

@@ -77,8 +77,11 @@ struct Store::Impl {
 
   // Replaces cur (may be null) by an entry holding value, journaling as the
   // ephemeral rules say; fills resp.version or resp's error. Shard held exclusively.
-  bool write_entry(Shard& sh, const KeyRef& k, const Entry* cur, std::string_view value,
+  bool write_entry(Shard& sh, const KeyRef& k, Entry* cur, std::string_view value,
                    std::int64_t expire_at_ms, bool ephemeral, Response& resp);
+  // write_entry's path for a value that fits cur's allocation (Shard::fits_in_place).
+  bool rewrite_entry(Shard& sh, const KeyRef& k, Entry& cur, std::string_view value,
+                     std::int64_t expire_at_ms, bool ephemeral, Response& resp);
 
   // Ops, by file.
   void get(const Request& req, Response& resp);

@@ -1,5 +1,7 @@
 #include "server/store_shard.h"
 
+#include <cstring>
+
 namespace mnemo::server {
 
 Shard::~Shard() {
@@ -33,6 +35,17 @@ void Shard::put(const KeyRef& k, Entry* e) {
     account_table();
   }
   count_in(*e, +1);
+}
+
+void Shard::rewrite(Entry& e, std::string_view value, std::int64_t expire_at_ms, bool ephemeral,
+                    std::uint64_t version) {
+  count_in(e, -1);
+  if (!value.empty()) std::memcpy(e.data() + e.key_len, value.data(), value.size());
+  e.value_len = static_cast<std::uint32_t>(value.size());
+  e.expire_at_ms = expire_at_ms;
+  e.ephemeral = ephemeral ? 1 : 0;
+  e.version = version;
+  count_in(e, +1);
 }
 
 bool Shard::erase(const KeyRef& k) {

@@ -47,6 +47,17 @@ class Shard {
   // -- caller holds mutex() exclusive --
   // Stores `e` under k: inserts it, or replaces (and frees) the entry there.
   void put(const KeyRef& k, Entry* e);
+  // Overwrites e's value, expiry, ephemeral bit and version in place; the
+  // value must satisfy fits_in_place(e, value). Readers holding the shard
+  // shared cannot see it half-done: this needs the lock exclusive.
+  void rewrite(Entry& e, std::string_view value, std::int64_t expire_at_ms, bool ephemeral,
+               std::uint64_t version);
+  // Whether `value` can replace e's value inside e's allocation without
+  // changing the memory estimate: no longer than the current value, same
+  // estimated footprint. Needs no lock beyond what made e reachable.
+  static bool fits_in_place(const Entry& e, std::string_view value) {
+    return value.size() <= e.value_len && entry_footprint(e.key_len, value.size()) == entry_footprint(e);
+  }
   // Removes and frees the entry for k; false when there was none.
   bool erase(const KeyRef& k);
   // Changes an entry's expiry (keeps keys_with_expiry right).

@@ -18,20 +18,38 @@ using persistence::Change;
 using persistence::ChangeKind;
 namespace flags = protocol::flags;
 
-Change put_change(std::string_view key, std::string_view value, std::int64_t expire_at_ms) {
-  Change c;
-  c.kind = ChangeKind::put;
+// The change record of the write being made on this thread. Reused so that
+// the key and value copies keep their capacity: once warm, building a change
+// allocates nothing (the journal copies what it queues).
+Change& scratch_change(ChangeKind kind, std::string_view key, std::string_view value,
+                       std::int64_t expire_at_ms) {
+  constexpr std::size_t kKeepBytes = 64u << 10;
+  thread_local Change c;
+  // Do not pin the memory of one huge value to the thread for good.
+  if (c.value.capacity() > kKeepBytes && value.size() <= kKeepBytes) std::string().swap(c.value);
+  c.seq = 0;
+  c.kind = kind;
   c.key.assign(key);
   c.value.assign(value);
   c.expire_at_ms = expire_at_ms;
   return c;
 }
 
-Change del_change(std::string_view key) {
-  Change c;
-  c.kind = ChangeKind::del;
-  c.key.assign(key);
-  return c;
+Change& put_change(std::string_view key, std::string_view value, std::int64_t expire_at_ms) {
+  return scratch_change(ChangeKind::put, key, value, expire_at_ms);
+}
+
+Change& del_change(std::string_view key) { return scratch_change(ChangeKind::del, key, {}, 0); }
+
+// Which change, if any, a write of `ephemeral` over `cur` journals; null: none.
+// The returned change is the thread's scratch record.
+Change* change_for_write(const KeyRef& k, const Entry* cur, std::string_view value,
+                                std::int64_t expire_at_ms, bool ephemeral) {
+  if (!ephemeral) return &put_change(k.key, value, expire_at_ms);
+  // Overwriting a persisted key with an ephemeral value journals a removal,
+  // so that a restart does not bring the old value back.
+  if (cur != nullptr && !cur->ephemeral) return &del_change(k.key);
+  return nullptr;
 }
 
 void fail_not_found(Response& resp) { resp.fail(Status::not_found, "no such key"); }
@@ -83,8 +101,11 @@ bool parse_i64_strict(std::string_view s, std::int64_t& out) {
   return ec == std::errc() && ptr == end;
 }
 
-bool Store::Impl::write_entry(Shard& sh, const KeyRef& k, const Entry* cur, std::string_view value,
+bool Store::Impl::write_entry(Shard& sh, const KeyRef& k, Entry* cur, std::string_view value,
                               std::int64_t expire_at_ms, bool ephemeral, Response& resp) {
+  if (cur != nullptr && Shard::fits_in_place(*cur, value)) {
+    return rewrite_entry(sh, k, *cur, value, expire_at_ms, ephemeral, resp);
+  }
   const std::int64_t before = cur ? static_cast<std::int64_t>(entry_footprint(*cur)) : 0;
   const std::int64_t added = static_cast<std::int64_t>(entry_footprint(k.key.size(), value.size())) -
                              before + sh.growth_bytes(cur ? 0 : 1);
@@ -94,16 +115,8 @@ bool Store::Impl::write_entry(Shard& sh, const KeyRef& k, const Entry* cur, std:
     resp.fail(Status::out_of_memory, "out of memory: allocating the entry failed");
     return false;
   }
-  Change change;
-  std::span<Change> changes;
-  if (!ephemeral) {
-    change = put_change(k.key, value, expire_at_ms);
-    changes = {&change, 1};
-  } else if (cur != nullptr && !cur->ephemeral) {
-    change = del_change(k.key);  // so that a restart does not bring the old value back
-    changes = {&change, 1};
-  }
-  auto seq = commit(changes);
+  Change* change = change_for_write(k, cur, value, expire_at_ms, ephemeral);
+  auto seq = commit(change ? std::span<Change>(change, 1) : std::span<Change>());
   if (!seq) {
     free_entry(fresh);
     resp.fail(seq.error().status, seq.error().message);
@@ -111,6 +124,22 @@ bool Store::Impl::write_entry(Shard& sh, const KeyRef& k, const Entry* cur, std:
   }
   fresh->version = *seq;
   sh.put(k, fresh);  // frees cur
+  resp.version = *seq;
+  return true;
+}
+
+// The overwrite of a key whose new value fits the entry's allocation (the
+// common case of fixed-size values): no allocation, no second table lookup.
+// Same order as write_entry: journal first, change the entry only once that worked.
+bool Store::Impl::rewrite_entry(Shard& sh, const KeyRef& k, Entry& cur, std::string_view value,
+                                std::int64_t expire_at_ms, bool ephemeral, Response& resp) {
+  Change* change = change_for_write(k, &cur, value, expire_at_ms, ephemeral);
+  auto seq = commit(change ? std::span<Change>(change, 1) : std::span<Change>());
+  if (!seq) {
+    resp.fail(seq.error().status, seq.error().message);
+    return false;
+  }
+  sh.rewrite(cur, value, expire_at_ms, ephemeral, *seq);
   resp.version = *seq;
   return true;
 }
@@ -123,7 +152,7 @@ void Store::Impl::set(const Request& req, Response& resp) {
   const std::int64_t now = clock.now_ms();
   std::int64_t expire_at = 0;
   if (!expiry_for(req.ttl_ms, now, expire_at, resp)) return;
-  const Entry* cur = find_live(sh, k, now);
+  Entry* cur = find_live(sh, k, now);
   if (!check_if_version(cur, req.if_version, resp)) return;
   if (req.has(flags::kNx) && cur != nullptr) {
     resp.fail(Status::exists, "key exists (NX)");
@@ -145,12 +174,8 @@ void Store::Impl::del(const Request& req, Response& resp) {
   const Entry* cur = find_live(sh, k, clock.now_ms());
   if (cur == nullptr) return fail_not_found(resp);
   if (!check_if_version(cur, req.if_version, resp)) return;
-  Change change;
   std::span<Change> changes;
-  if (!cur->ephemeral) {
-    change = del_change(k.key);
-    changes = {&change, 1};
-  }
+  if (!cur->ephemeral) changes = {&del_change(k.key), 1};
   auto seq = commit(changes);
   if (!seq) return resp.fail(seq.error().status, seq.error().message);
   sh.erase(k);
@@ -162,7 +187,7 @@ void Store::Impl::incrby(const Request& req, Response& resp) {
   const KeyRef k(req.key);
   Shard& sh = shard_of(k);
   std::unique_lock lock(sh.mutex());
-  const Entry* cur = find_live(sh, k, clock.now_ms());
+  Entry* cur = find_live(sh, k, clock.now_ms());
   std::int64_t value = 0;
   if (cur != nullptr && !parse_i64_strict(cur->value(), value)) {
     return resp.fail(Status::wrong_type, "value is not an integer or out of range");
@@ -190,12 +215,8 @@ void Store::Impl::expire(const Request& req, Response& resp) {
   if (!expiry_for(req.ttl_ms, now, expire_at, resp)) return;
   Entry* cur = find_live(sh, k, now);
   if (cur == nullptr) return fail_not_found(resp);
-  Change change;
   std::span<Change> changes;
-  if (!cur->ephemeral) {
-    change = put_change(k.key, cur->value(), expire_at);
-    changes = {&change, 1};
-  }
+  if (!cur->ephemeral) changes = {&put_change(k.key, cur->value(), expire_at), 1};
   auto seq = commit(changes);
   if (!seq) return resp.fail(seq.error().status, seq.error().message);
   sh.set_expiry(*cur, expire_at);
@@ -215,12 +236,8 @@ void Store::Impl::persist(const Request& req, Response& resp) {
     resp.version = cur->version;
     return;
   }
-  Change change;
   std::span<Change> changes;
-  if (!cur->ephemeral) {
-    change = put_change(k.key, cur->value(), 0);
-    changes = {&change, 1};
-  }
+  if (!cur->ephemeral) changes = {&put_change(k.key, cur->value(), 0), 1};
   auto seq = commit(changes);
   if (!seq) return resp.fail(seq.error().status, seq.error().message);
   sh.set_expiry(*cur, 0);
