@@ -147,11 +147,14 @@ template <typename Message>
 void fuzz_one(std::string_view in, std::string_view splits, const native::Limits& limits) {
   const std::vector<Step> whole = decode_all<Message>(in, limits);
   std::vector<Step> pieces = decode_split<Message>(in, splits, limits);
-  // A fatal verdict consumes "everything received so far", which depends on how
-  // much had arrived; the verdict itself must not.
+  // A fatal verdict consumes "everything received so far" and reports the header
+  // fields only when they had arrived, which depends on how much had; the verdict
+  // and its status must not.
   if (!whole.empty() && !pieces.empty() && whole.back().state == DecodeState::fatal &&
       pieces.back().state == DecodeState::fatal) {
     pieces.back().consumed = whole.back().consumed;
+    pieces.back().id = whole.back().id;
+    pieces.back().op = whole.back().op;
   }
   check(whole == pieces);
 }

@@ -18,38 +18,37 @@ using persistence::Change;
 using persistence::ChangeKind;
 namespace flags = protocol::flags;
 
-// The change record of the write being made on this thread. Reused so that
-// the key and value copies keep their capacity: once warm, building a change
-// allocates nothing (the journal copies what it queues).
-Change& scratch_change(ChangeKind kind, std::string_view key, std::string_view value,
-                       std::int64_t expire_at_ms) {
-  constexpr std::size_t kKeepBytes = 64u << 10;
-  thread_local Change c;
-  // Do not pin the memory of one huge value to the thread for good.
-  if (c.value.capacity() > kKeepBytes && value.size() <= kKeepBytes) std::string().swap(c.value);
-  c.seq = 0;
-  c.kind = kind;
+Change put_change(std::string_view key, std::string_view value, std::int64_t expire_at_ms) {
+  Change c;
+  c.kind = ChangeKind::put;
   c.key.assign(key);
   c.value.assign(value);
   c.expire_at_ms = expire_at_ms;
   return c;
 }
 
-Change& put_change(std::string_view key, std::string_view value, std::int64_t expire_at_ms) {
-  return scratch_change(ChangeKind::put, key, value, expire_at_ms);
+Change del_change(std::string_view key) {
+  Change c;
+  c.kind = ChangeKind::del;
+  c.key.assign(key);
+  return c;
 }
 
-Change& del_change(std::string_view key) { return scratch_change(ChangeKind::del, key, {}, 0); }
-
-// Which change, if any, a write of `ephemeral` over `cur` journals; null: none.
-// The returned change is the thread's scratch record.
-Change* change_for_write(const KeyRef& k, const Entry* cur, std::string_view value,
-                                std::int64_t expire_at_ms, bool ephemeral) {
-  if (!ephemeral) return &put_change(k.key, value, expire_at_ms);
+// Fills `out` with the change a write of `ephemeral` over `cur` journals;
+// returns the span to hand to commit() (empty: nothing to journal).
+std::span<Change> change_for_write(const KeyRef& k, const Entry* cur, std::string_view value,
+                                   std::int64_t expire_at_ms, bool ephemeral, Change& out) {
+  if (!ephemeral) {
+    out = put_change(k.key, value, expire_at_ms);
+    return {&out, 1};
+  }
   // Overwriting a persisted key with an ephemeral value journals a removal,
   // so that a restart does not bring the old value back.
-  if (cur != nullptr && !cur->ephemeral) return &del_change(k.key);
-  return nullptr;
+  if (cur != nullptr && !cur->ephemeral) {
+    out = del_change(k.key);
+    return {&out, 1};
+  }
+  return {};
 }
 
 void fail_not_found(Response& resp) { resp.fail(Status::not_found, "no such key"); }
@@ -115,8 +114,8 @@ bool Store::Impl::write_entry(Shard& sh, const KeyRef& k, Entry* cur, std::strin
     resp.fail(Status::out_of_memory, "out of memory: allocating the entry failed");
     return false;
   }
-  Change* change = change_for_write(k, cur, value, expire_at_ms, ephemeral);
-  auto seq = commit(change ? std::span<Change>(change, 1) : std::span<Change>());
+  Change change;
+  auto seq = commit(change_for_write(k, cur, value, expire_at_ms, ephemeral, change));
   if (!seq) {
     free_entry(fresh);
     resp.fail(seq.error().status, seq.error().message);
@@ -133,8 +132,8 @@ bool Store::Impl::write_entry(Shard& sh, const KeyRef& k, Entry* cur, std::strin
 // Same order as write_entry: journal first, change the entry only once that worked.
 bool Store::Impl::rewrite_entry(Shard& sh, const KeyRef& k, Entry& cur, std::string_view value,
                                 std::int64_t expire_at_ms, bool ephemeral, Response& resp) {
-  Change* change = change_for_write(k, &cur, value, expire_at_ms, ephemeral);
-  auto seq = commit(change ? std::span<Change>(change, 1) : std::span<Change>());
+  Change change;
+  auto seq = commit(change_for_write(k, &cur, value, expire_at_ms, ephemeral, change));
   if (!seq) {
     resp.fail(seq.error().status, seq.error().message);
     return false;
@@ -174,8 +173,12 @@ void Store::Impl::del(const Request& req, Response& resp) {
   const Entry* cur = find_live(sh, k, clock.now_ms());
   if (cur == nullptr) return fail_not_found(resp);
   if (!check_if_version(cur, req.if_version, resp)) return;
+  Change change;
   std::span<Change> changes;
-  if (!cur->ephemeral) changes = {&del_change(k.key), 1};
+  if (!cur->ephemeral) {
+    change = del_change(k.key);
+    changes = {&change, 1};
+  }
   auto seq = commit(changes);
   if (!seq) return resp.fail(seq.error().status, seq.error().message);
   sh.erase(k);
@@ -215,8 +218,12 @@ void Store::Impl::expire(const Request& req, Response& resp) {
   if (!expiry_for(req.ttl_ms, now, expire_at, resp)) return;
   Entry* cur = find_live(sh, k, now);
   if (cur == nullptr) return fail_not_found(resp);
+  Change change;
   std::span<Change> changes;
-  if (!cur->ephemeral) changes = {&put_change(k.key, cur->value(), expire_at), 1};
+  if (!cur->ephemeral) {
+    change = put_change(k.key, cur->value(), expire_at);
+    changes = {&change, 1};
+  }
   auto seq = commit(changes);
   if (!seq) return resp.fail(seq.error().status, seq.error().message);
   sh.set_expiry(*cur, expire_at);
@@ -236,8 +243,12 @@ void Store::Impl::persist(const Request& req, Response& resp) {
     resp.version = cur->version;
     return;
   }
+  Change change;
   std::span<Change> changes;
-  if (!cur->ephemeral) changes = {&put_change(k.key, cur->value(), 0), 1};
+  if (!cur->ephemeral) {
+    change = put_change(k.key, cur->value(), 0);
+    changes = {&change, 1};
+  }
   auto seq = commit(changes);
   if (!seq) return resp.fail(seq.error().status, seq.error().message);
   sh.set_expiry(*cur, 0);

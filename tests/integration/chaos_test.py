@@ -6,5 +6,7 @@ import sys
 here = os.path.dirname(os.path.abspath(__file__))
 chaos = os.path.join(here, "..", "..", "scripts", "chaos")
 rounds = os.environ.get("MNEMO_CHAOS_ROUNDS", "6")
-r = subprocess.run(["/usr/bin/python3", chaos, "--rounds", rounds], timeout=600)
+# The loss window is measured by scripts/bench; here a loaded CI machine (and sanitizer
+# builds) gets room, while prefix, durable-ack, MSET, TTL and ephemeral checks stay exact.
+r = subprocess.run(["/usr/bin/python3", chaos, "--rounds", rounds, "--window-ms", "5000"], timeout=600)
 sys.exit(r.returncode)

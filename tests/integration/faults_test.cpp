@@ -146,15 +146,19 @@ TEST_CASE("a database that stops taking commits refuses writes, serves reads, an
   // Write 4 KB values until the journal cannot commit them.
   const std::string value(4000, 'x');
   protocol::Response refused;
+  Status sync_status = Status::ok;
   int accepted = 0;
   for (; accepted < 100; ++accepted) {
     refused = call(c, make(Opcode::set, "k" + std::to_string(accepted), value));
     if (refused.status != Status::ok) break;
-    call(c, make(Opcode::sync));
+    sync_status = call(c, make(Opcode::sync)).status;
   }
   REQUIRE(refused.status == Status::read_only);
   CHECK_THAT(refused.message, Catch::Contains("full"));
+  CHECK(sync_status == Status::read_only);  // never a durable ack for an uncommitted write
   CHECK(call(c, make(Opcode::del, "b0:1")).status == Status::read_only);
+  CHECK(call(c, make(Opcode::set, "d", "v", protocol::flags::kDurable)).status == Status::read_only);
+  CHECK(call(c, make(Opcode::get, "d")).status == Status::not_found);  // refused writes are not applied
   RawSocket resp(server.resp_port());
   REQUIRE(resp.ok());
   REQUIRE(resp.send("*3\r\n$3\r\nSET\r\n$1\r\nr\r\n$1\r\nv\r\n"));
@@ -281,6 +285,17 @@ TEST_CASE("a journal row with a bad CRC stops the start naming the row; --recove
   auto c = connect_to(server);
   CHECK(call(c, make(Opcode::get, "new")).value == "write");
   CHECK(static_cast<std::uint64_t>(call(c, make(Opcode::dbsize)).integer) == dbsize + 1);
+}
+
+TEST_CASE("a second server on the same data directory refuses to start", "[integration][faults]") {
+  TempDir dir;
+  const std::string data = dir.file("data");
+  ServerProcess first{ServerOptions(data)};
+  auto c = connect_to(first);
+  REQUIRE(call(c, make(Opcode::set, "k", "v")).status == Status::ok);
+  const std::string log = failed_start(data);
+  CHECK_THAT(log, Catch::Contains("mnemo.db.lock"));
+  CHECK(call(c, make(Opcode::get, "k")).value == "v");  // the first one is unharmed
 }
 
 TEST_CASE("garbage and truncated commands on the RESP port leave the server answering others",

@@ -2,6 +2,7 @@
 // limits: the client gets the documented error (and, where the framing can no
 // longer be trusted, a closed connection), and the server goes on serving
 // everybody else.
+#include <signal.h>
 #include <sys/socket.h>
 
 #include <chrono>
@@ -170,6 +171,34 @@ TEST_CASE("a RESP command over --resp-max-array-len or --resp-max-bulk-bytes is 
   expect_served(server);
 }
 
+TEST_CASE("a RESP command over the request size bound closes the connection",
+          "[integration][limits]") {
+  TempDir dir;
+  ServerProcess server({dir.file("data"), true,
+                        {"--max-frame-bytes", "64K", "--max-value-bytes", "1K", "--resp-max-bulk-bytes", "1K",
+                         "--admin-token", "adm"}});
+  // 200 pairs of 1 KB values: every argument within its limit, the whole command over
+  // max(--max-frame-bytes, --resp-max-bulk-bytes) + 64K.
+  std::string mset = "*401\r\n$4\r\nMSET\r\n";
+  for (int i = 0; i < 200; ++i) {
+    const std::string k = "k" + std::to_string(i);
+    mset += "$" + std::to_string(k.size()) + "\r\n" + k + "\r\n$1000\r\n" + std::string(1000, 'v') + "\r\n";
+  }
+  RawSocket big(server.resp_port());
+  REQUIRE(big.ok());
+  big.send(mset);  // may fail part way once the server has closed
+  big.read_to_close(kReadTimeoutMs);
+  CHECK(big.closed());
+  auto admin = connect_to(server);
+  REQUIRE(admin->auth("adm").ok());
+  const std::string stats = call(admin, make(Opcode::stats)).text;
+  CHECK(json_number(stats, "traffic", "protocol_errors") >= 1);
+  CHECK(json_number(stats, "store", "keys") == 0);  // nothing of it was applied
+  RawSocket other(server.resp_port());
+  REQUIRE(other.ok());
+  CHECK(resp_call(other, {"PING"}) == "+PONG\r\n");
+}
+
 TEST_CASE("a client that pipelines GETs and never reads cannot grow the server", "[integration][limits]") {
   TempDir dir;
   ServerProcess server({dir.file("data"), false, {"--max-output-bytes", "1M", "--admin-token", "adm"}});
@@ -306,4 +335,43 @@ TEST_CASE("past --max-memory writes get OUT_OF_MEMORY; reads and deletes go on",
   // Room again.
   CHECK(call(c, make(Opcode::set, "again", value)).status == Status::ok);
   CHECK(resp_call(resp, {"SET", "r", "v"}) == "+OK\r\n");
+}
+
+TEST_CASE("the metrics port bounds its connections and never holds up a shutdown", "[integration][limits]") {
+  TempDir dir;
+  ServerProcess server({dir.file("data"), false, {"--metrics-port", "0"}});
+  REQUIRE(server.metrics_port() != 0);
+  // Scrapers that connect and send half a request (or nothing).
+  std::vector<std::unique_ptr<RawSocket>> stuck;
+  for (std::size_t i = 0; i < 64; ++i) {
+    stuck.push_back(std::make_unique<RawSocket>(server.metrics_port()));
+    REQUIRE(stuck.back()->ok());
+    if (i % 2 == 0) REQUIRE(stuck.back()->send("GET /metr"));
+  }
+  const auto opened = std::chrono::steady_clock::now();
+  SECTION("past 64 open exchanges a new one is closed at once") {
+    RawSocket extra(server.metrics_port());
+    REQUIRE(extra.ok());
+    CHECK(extra.read_to_close(3000).empty());
+    CHECK(extra.closed());
+  }
+  SECTION("each is closed 5 s after it was accepted, whatever the client does") {
+    for (auto& s : stuck) {
+      s->read_to_close(kReadTimeoutMs);
+      CHECK(s->closed());
+    }
+    CHECK(std::chrono::steady_clock::now() - opened >= std::chrono::milliseconds(4000));
+    // The slots are free again (once the server has let go of the closed exchanges).
+    std::string reply;
+    CHECK(eventually([&] {
+      RawSocket scrape(server.metrics_port());
+      reply = scrape.send("GET /metrics HTTP/1.0\r\n\r\n") ? scrape.read_to_close(kReadTimeoutMs) : "";
+      return !reply.empty();
+    }, kReadTimeoutMs));
+    CHECK_THAT(reply, Catch::StartsWith("HTTP/1.0 200 OK"));
+  }
+  SECTION("SIGTERM stops the server at once even so") {
+    REQUIRE(::kill(server.pid(), SIGTERM) == 0);
+    CHECK(server.wait_exit(3000) == 0);
+  }
 }
