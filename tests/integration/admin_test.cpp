@@ -138,7 +138,8 @@ TEST_CASE("a completed snapshot compacts the journal and keeps N snapshots", "[i
     std::vector<protocol::Request> reqs;
     std::vector<std::string> ks;
     for (int i = 0; i < 500; ++i) ks.push_back("k" + std::to_string(i));
-    for (auto& k : ks) reqs.push_back(make(Opcode::set, k, "round" + std::to_string(round)));
+    const std::string value = "round" + std::to_string(round);  // requests view it: keep it alive
+    for (auto& k : ks) reqs.push_back(make(Opcode::set, k, value));
     pipeline_all(c, reqs);
     REQUIRE(call(c, make(Opcode::sync)).status == Status::ok);
     auto snap = call(a, make(Opcode::snapshot, {}, {}, protocol::flags::kWait));
@@ -172,9 +173,12 @@ TEST_CASE("BACKUP writes a sound database with the same contents", "[integration
     ServerProcess server(ServerOptions{data, false, kAdmin});
     auto c = connect_to(server);
     std::vector<protocol::Request> reqs;
-    std::vector<std::string> ks;
-    for (int i = 0; i < 3000; ++i) ks.push_back("b" + std::to_string(i));
-    for (auto& k : ks) reqs.push_back(make(Opcode::set, k, k + "-value"));
+    std::vector<std::string> ks, vs;
+    for (int i = 0; i < 3000; ++i) {
+      ks.push_back("b" + std::to_string(i));
+      vs.push_back(ks.back() + "-value");
+    }
+    for (std::size_t i = 0; i < ks.size(); ++i) reqs.push_back(make(Opcode::set, ks[i], vs[i]));
     pipeline_all(c, reqs);
     int code = -1;
     std::string err;
