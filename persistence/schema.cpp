@@ -170,6 +170,10 @@ Outcome configure_connection(SqliteDb& db, SyncMode sync, int busy_timeout_ms,
       !r.ok()) {
     return r;
   }
+  // Debian builds SQLite with secure_delete on, which makes compaction write every freed
+  // page to the WAL as zeros and again at checkpoint: 2-3x the WAL size and seconds per
+  // compaction. FAST zeroes only what costs no extra I/O; freed pages are reused anyway.
+  if (Outcome r = db.exec("PRAGMA secure_delete=FAST", "set secure_delete"); !r.ok()) return r;
   if (max_page_count > 0) {
     const std::string sql = "PRAGMA max_page_count=" + std::to_string(max_page_count);
     if (Result<std::int64_t> r = db.query_int(sql); !r.ok()) return r.error();

@@ -53,6 +53,22 @@ LineScan scan_header_line(std::string_view in, std::size_t from, std::size_t max
   return in[cr + 1] == '\n' ? LineScan::found : LineScan::bad_end;
 }
 
+// Reads the decimal digits of a header at in[p] up to "\r\n" and leaves p after
+// them. Accepts only what parse_int64 accepts as a non-negative number of at
+// most `max_digits` digits ("0", or no leading zero); false for anything else.
+inline bool read_header_number(std::string_view in, std::size_t& p, std::size_t max_digits, std::size_t& value) {
+  const std::size_t start = p;
+  const std::size_t limit = std::min(in.size(), start + max_digits);
+  std::size_t v = 0;
+  while (p < limit && in[p] >= '0' && in[p] <= '9') v = v * 10 + static_cast<std::size_t>(in[p++] - '0');
+  const std::size_t digits = p - start;
+  if (digits == 0 || (digits > 1 && in[start] == '0')) return false;
+  if (p + 1 >= in.size() || in[p] != '\r' || in[p + 1] != '\n') return false;
+  p += 2;
+  value = v;
+  return true;
+}
+
 }  // namespace
 
 bool parse_int64(std::string_view s, std::int64_t& out) {
@@ -95,6 +111,10 @@ void RespParser::reset() {
 }
 
 ParseResult RespParser::parse(std::string_view in) {
+  if (mode_ == Mode::idle && !in.empty() && in[0] == '*') {
+    ParseResult r;
+    if (parse_complete(in, r)) return r;
+  }
   // A caller that broke the streaming contract gets a fresh parse, never an out-of-range read.
   if (pos_ > in.size()) reset();
   if (mode_ == Mode::idle) {
@@ -123,6 +143,28 @@ ParseResult RespParser::finish(std::string_view base, std::size_t consumed) {
   r.state = ParseState::ok;
   r.consumed = consumed;
   return r;
+}
+
+bool RespParser::parse_complete(std::string_view in, ParseResult& result) {
+  constexpr std::size_t kMaxCountDigits = 7;   // arrays up to 9,999,999 elements
+  constexpr std::size_t kMaxLengthDigits = 9;  // arguments up to 999,999,999 bytes
+  std::size_t p = 1;
+  std::size_t n = 0;
+  if (!read_header_number(in, p, kMaxCountDigits, n) || n == 0 || n > limits_.max_array_len) return false;
+  if ((in.size() - p) / kMinElementBytes < n) return false;  // cannot be complete
+  argv_.clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (p >= in.size() || in[p] != '$') return false;
+    ++p;
+    std::size_t length = 0;
+    if (!read_header_number(in, p, kMaxLengthDigits, length) || length > limits_.max_bulk_bytes) return false;
+    if (in.size() - p < length + 2 || in[p + length] != '\r' || in[p + length + 1] != '\n') return false;
+    argv_.emplace_back(in.data() + p, length);
+    p += length + 2;
+  }
+  result.state = ParseState::ok;
+  result.consumed = p;
+  return true;
 }
 
 ParseResult RespParser::parse_multibulk(std::string_view in) {

@@ -70,6 +70,11 @@ class RespParser {
   };
   enum class Mode : std::uint8_t { idle, multibulk, inline_line };
 
+  // One complete, well-formed array of bulk strings with short headers, parsed
+  // in a single pass straight into argv_. Returns false (nothing decided) for
+  // anything else: a partial command, an error, an unusual header; the
+  // general path then parses it from the start.
+  bool parse_complete(std::string_view in, ParseResult& result);
   ParseResult parse_multibulk(std::string_view in);
   ParseResult parse_inline(std::string_view in);
   ParseResult read_array_header(std::string_view in);

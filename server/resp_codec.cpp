@@ -1,6 +1,6 @@
 #include "server/resp_codec.h"
 
-#include <unordered_map>
+#include <array>
 
 #include "protocol/resp_writer.h"
 #include "server/resp_text.h"
@@ -44,17 +44,39 @@ std::span<const RespCodec::CommandSpec> RespCodec::all_commands() {
   return specs;
 }
 
+namespace {
+
+// An open-addressing table over the command names, hashed on the length and
+// three letters: a lookup costs a few instructions and one compare, where a
+// std::unordered_map hashed every name byte by byte on every command.
+constexpr std::size_t kNameSlots = 128;  // a power of two, well above the command count
+
+std::size_t name_hash(std::string_view lower) {
+  const auto at = [&](std::size_t i) { return static_cast<std::size_t>(static_cast<unsigned char>(lower[i])); };
+  const std::size_t n = lower.size();
+  return (n * 37 + at(0) * 7 + at(n / 2) * 3 + at(n - 1)) & (kNameSlots - 1);
+}
+
+}  // namespace
+
 const RespCodec::CommandSpec* RespCodec::find_command(std::string_view name) {
-  static const std::unordered_map<std::string_view, const CommandSpec*> table = [] {
-    std::unordered_map<std::string_view, const CommandSpec*> m;
-    for (const CommandSpec& s : all_commands()) m.emplace(s.name, &s);
-    return m;
+  static const auto table = [] {
+    std::array<const CommandSpec*, kNameSlots> t{};
+    for (const CommandSpec& s : all_commands()) {
+      std::size_t i = name_hash(s.name);
+      while (t[i] != nullptr) i = (i + 1) & (kNameSlots - 1);
+      t[i] = &s;
+    }
+    return t;
   }();
   char lower[16];
-  if (name.size() > sizeof lower) return nullptr;
+  if (name.empty() || name.size() > sizeof lower) return nullptr;
   for (std::size_t i = 0; i < name.size(); ++i) lower[i] = ascii_lower(name[i]);
-  auto it = table.find(std::string_view(lower, name.size()));
-  return it == table.end() ? nullptr : it->second;
+  const std::string_view key(lower, name.size());
+  for (std::size_t i = name_hash(key);; i = (i + 1) & (kNameSlots - 1)) {
+    if (table[i] == nullptr) return nullptr;
+    if (table[i]->name == key) return table[i];
+  }
 }
 
 std::vector<std::string_view> RespCodec::command_names() {
