@@ -168,8 +168,9 @@ namespace mnemo::persistence {
 namespace {
 
 template <class Record>
-std::string encode(const Record& record) {
+std::string encode(const Record& record, std::size_t size_hint) {
   StringBuf buf;
+  buf.str().reserve(size_hint);  // one allocation instead of a doubling series per batch
   {
     std::ostream os(&buf);
     cereal::PortableBinaryOutputArchive ar(os);
@@ -220,7 +221,9 @@ std::uint32_t payload_crc32(std::string_view payload) {
 }
 
 std::string encode_changes(std::span<const Change> changes) {
-  return encode(ChangeBatchOut{changes});
+  std::size_t hint = 64;
+  for (const Change& c : changes) hint += c.key.size() + c.value.size() + 8 + 1 + 8 + 8 + 8;
+  return encode(ChangeBatchOut{changes}, hint);
 }
 
 Result<std::vector<Change>> decode_changes(std::string_view payload, std::uint32_t crc32) {
@@ -228,7 +231,9 @@ Result<std::vector<Change>> decode_changes(std::string_view payload, std::uint32
 }
 
 std::string encode_entries(std::span<const SnapshotEntry> entries) {
-  return encode(EntryChunkOut{entries});
+  std::size_t hint = 64;
+  for (const SnapshotEntry& e : entries) hint += e.key.size() + e.value.size() + 8 + 8 + 8 + 8;
+  return encode(EntryChunkOut{entries}, hint);
 }
 
 Result<std::vector<SnapshotEntry>> decode_entries(std::string_view payload, std::uint32_t crc32) {
