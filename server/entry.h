@@ -56,8 +56,11 @@ inline std::size_t entry_footprint(const Entry& e) { return entry_footprint(e.ke
 
 // The one hash of a key: its high bits pick the shard, and the shard's table
 // uses the same value, so a key is hashed once per lookup.
+// Hashed as absl::string_view (Debian's Abseil has its own type): that is
+// Abseil's own string hash; std::string_view would go through std::hash first.
 inline std::uint64_t hash_key(std::string_view key) {
-  return static_cast<std::uint64_t>(absl::Hash<std::string_view>{}(key));
+  const absl::string_view k(key.data(), key.size());
+  return static_cast<std::uint64_t>(absl::Hash<absl::string_view>{}(k));
 }
 
 // A key with its hash computed once; what lookups pass to the table.

@@ -160,7 +160,8 @@ void Store::Impl::mset(const Request& req, Response& resp) {
       return resp.fail(Status::out_of_memory, "out of memory: allocating the entries failed");
     }
   }
-  std::vector<Change> changes = mset_changes(req, pick, cur, expire_at, ephemeral);
+  std::vector<Change> changes;
+  if (log) changes = mset_changes(req, pick, cur, expire_at, ephemeral);  // unread without a log
   auto seq = commit(changes);  // one append: one seq shared by every key
   if (!seq) {
     free_all(fresh);

@@ -20,19 +20,24 @@ absl::string_view as_absl(std::string_view s) { return {s.data(), s.size()}; }
 }  // namespace
 
 std::uint64_t Shard::tombstone(std::string_view key) const {
+  if (tombstones_.empty()) return 0;  // the usual case: spare recovery a hash per entry
   auto it = tombstones_.find(as_absl(key));
   return it == tombstones_.end() ? 0 : it->second;
 }
 
 void Shard::put(const KeyRef& k, Entry* e) {
-  auto it = table_.find(k);
-  if (it != table_.end()) {
+  // One probe: lazy_emplace inserts only when the key is missing.
+  bool inserted = false;
+  auto it = table_.lazy_emplace(k, [e, &inserted](const auto& ctor) {
+    ctor(Slot{e});
+    inserted = true;
+  });
+  if (inserted) {
+    account_table();
+  } else {
     count_in(*it->entry, -1);
     free_entry(it->entry);
     it->entry = e;  // same key, same hash: swapping the pointer keeps the table valid
-  } else {
-    table_.lazy_emplace(k, [e](const auto& ctor) { ctor(Slot{e}); });
-    account_table();
   }
   count_in(*e, +1);
 }
@@ -89,6 +94,7 @@ void Shard::set_tombstone(std::string_view key, std::uint64_t seq) {
 }
 
 void Shard::erase_tombstone(std::string_view key) {
+  if (tombstones_.empty()) return;
   auto it = tombstones_.find(as_absl(key));
   if (it != tombstones_.end()) tombstones_.erase(it);
 }

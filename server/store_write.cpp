@@ -114,8 +114,11 @@ bool Store::Impl::write_entry(Shard& sh, const KeyRef& k, Entry* cur, std::strin
     resp.fail(Status::out_of_memory, "out of memory: allocating the entry failed");
     return false;
   }
+  // Without a log nothing reads the change: do not build it.
   Change change;
-  auto seq = commit(change_for_write(k, cur, value, expire_at_ms, ephemeral, change));
+  std::span<Change> changes;
+  if (log) changes = change_for_write(k, cur, value, expire_at_ms, ephemeral, change);
+  auto seq = commit(changes);
   if (!seq) {
     free_entry(fresh);
     resp.fail(seq.error().status, seq.error().message);
@@ -133,7 +136,9 @@ bool Store::Impl::write_entry(Shard& sh, const KeyRef& k, Entry* cur, std::strin
 bool Store::Impl::rewrite_entry(Shard& sh, const KeyRef& k, Entry& cur, std::string_view value,
                                 std::int64_t expire_at_ms, bool ephemeral, Response& resp) {
   Change change;
-  auto seq = commit(change_for_write(k, &cur, value, expire_at_ms, ephemeral, change));
+  std::span<Change> changes;
+  if (log) changes = change_for_write(k, &cur, value, expire_at_ms, ephemeral, change);
+  auto seq = commit(changes);
   if (!seq) {
     resp.fail(seq.error().status, seq.error().message);
     return false;
@@ -175,7 +180,7 @@ void Store::Impl::del(const Request& req, Response& resp) {
   if (!check_if_version(cur, req.if_version, resp)) return;
   Change change;
   std::span<Change> changes;
-  if (!cur->ephemeral) {
+  if (log && !cur->ephemeral) {
     change = del_change(k.key);
     changes = {&change, 1};
   }
@@ -220,7 +225,7 @@ void Store::Impl::expire(const Request& req, Response& resp) {
   if (cur == nullptr) return fail_not_found(resp);
   Change change;
   std::span<Change> changes;
-  if (!cur->ephemeral) {
+  if (log && !cur->ephemeral) {
     change = put_change(k.key, cur->value(), expire_at);
     changes = {&change, 1};
   }
@@ -245,7 +250,7 @@ void Store::Impl::persist(const Request& req, Response& resp) {
   }
   Change change;
   std::span<Change> changes;
-  if (!cur->ephemeral) {
+  if (log && !cur->ephemeral) {
     change = put_change(k.key, cur->value(), 0);
     changes = {&change, 1};
   }
