@@ -108,14 +108,15 @@ void Connection::process() {
       break;  // on_written() resumes
     }
     const Next next = codec_->next(input(), req_, out_);
-    if (next.kind == NextKind::need_more) {
-      if (in_end_ - in_begin_ > limits_.max_input_bytes) {
-        // The codec bounds its own frames; this guards against a codec that does not.
-        stats_.protocol_errors.fetch_add(1, std::memory_order_relaxed);
-        close_after_flush_ = true;
-      }
+    // One command larger than a connection may buffer, whether it arrived whole or
+    // is still arriving: say so, then close.
+    const bool incomplete = next.kind == NextKind::need_more;
+    if (next.consumed > limits_.max_input_bytes ||
+        (incomplete && in_end_ - in_begin_ > limits_.max_input_bytes)) {
+      refuse_oversized();
       break;
     }
+    if (incomplete) break;
     if (next.kind == NextKind::request) {
       if (!execute_one(next.consumed, self)) break;
       continue;
@@ -128,6 +129,12 @@ void Connection::process() {
   }
   flush();
   read_next();
+}
+
+void Connection::refuse_oversized() {
+  stats_.protocol_errors.fetch_add(1, std::memory_order_relaxed);
+  codec_->input_too_large(out_);
+  close_after_flush_ = true;
 }
 
 // Returns false when the request went asynchronous.

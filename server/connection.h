@@ -47,6 +47,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public Async
   void on_read(const std::error_code& ec, std::size_t n);
   void process();
   bool execute_one(std::size_t consumed, const std::shared_ptr<AsyncReply>& self);
+  void refuse_oversized();
   void flush();
   void on_written(const std::error_code& ec);
   void wait_for_pressure();

@@ -29,4 +29,10 @@ void NativeWireCodec::encode(const protocol::Request&, const protocol::Response&
   protocol::native::encode_response(resp, out);
 }
 
+void NativeWireCodec::input_too_large(std::string& out) {
+  error_.clear();
+  error_.fail(protocol::Status::too_large, "request larger than the connection's input limit");
+  protocol::native::encode_response(error_, out);
+}
+
 }  // namespace mnemo::server

@@ -13,6 +13,7 @@ class NativeWireCodec final : public WireCodec {
   NativeWireCodec(const protocol::native::Limits& limits, ServerStats& stats) : limits_(limits), stats_(stats) {}
   Next next(std::string_view in, protocol::Request& req, std::string& out) override;
   void encode(const protocol::Request& req, const protocol::Response& resp, std::string& out) override;
+  void input_too_large(std::string& out) override;
 
  private:
   protocol::native::Limits limits_;

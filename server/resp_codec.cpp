@@ -174,4 +174,8 @@ void RespCodec::encode(const Request& req, const protocol::Response& resp, std::
   if (!encode_answer(req, resp, out)) encode_error(resp, out);
 }
 
+void RespCodec::input_too_large(std::string& out) {
+  out += "-ERR Protocol error: command larger than the connection's input limit\r\n";
+}
+
 }  // namespace mnemo::server

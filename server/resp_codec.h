@@ -60,6 +60,7 @@ class RespCodec final : public WireCodec {
 
   Next next(std::string_view in, protocol::Request& req, std::string& out) override;
   void encode(const protocol::Request& req, const protocol::Response& resp, std::string& out) override;
+  void input_too_large(std::string& out) override;
 
   // The lower-case names of the commands this codec understands (COMMAND LIST).
   static std::vector<std::string_view> command_names();

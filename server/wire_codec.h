@@ -37,6 +37,10 @@ class WireCodec {
   // Appends the reply to the request last returned by next().
   virtual void encode(const protocol::Request& req, const protocol::Response& resp,
                       std::string& out) = 0;
+  // Appends the error sent before the connection closes because one command's
+  // bytes exceed what a connection may buffer (a codec that bounds its own frames
+  // never gets here).
+  virtual void input_too_large(std::string& out) = 0;
 };
 
 }  // namespace mnemo::server
