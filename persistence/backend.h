@@ -40,6 +40,12 @@ class JournalBackend {
   // returns false.
   virtual Outcome scan_rows(std::uint64_t after_seq,
                             const std::function<bool(const JournalRow&)>& visit) = 0;
+  // The sum of n_changes over the rows scan_rows(after_seq) visits, for sizing
+  // recovery's tables before the replay; 0 when the backend cannot say cheaply.
+  virtual protocol::Result<std::uint64_t> count_changes_after(std::uint64_t after_seq) {
+    (void)after_seq;
+    return std::uint64_t{0};
+  }
   // Deletes the rows with seq_last < before_seq (in short transactions, so the
   // journal thread is never held up for long). Returns how many.
   virtual protocol::Result<std::uint64_t> delete_rows_before(std::uint64_t before_seq) = 0;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace mnemo::persistence {
 
@@ -22,6 +23,24 @@ struct Change {
   std::int64_t expire_at_ms = 0;  // absolute Unix ms; 0 = no expiry
 
   friend bool operator==(const Change&, const Change&) = default;
+};
+
+// A change as views into bytes someone else owns: what the store hands to
+// ChangeLog::append (views into the request, valid for the call) and what
+// recovery hands to the store (views into a decoded batch). Converts from a
+// Change, which must then outlive it.
+struct ChangeRef {
+  std::uint64_t seq = 0;
+  ChangeKind kind = ChangeKind::put;
+  std::string_view key;
+  std::string_view value;         // empty for del
+  std::int64_t expire_at_ms = 0;  // absolute Unix ms; 0 = no expiry
+
+  ChangeRef() = default;
+  ChangeRef(std::uint64_t s, ChangeKind k, std::string_view ky, std::string_view v, std::int64_t e)
+      : seq(s), kind(k), key(ky), value(v), expire_at_ms(e) {}
+  ChangeRef(const Change& c)  // NOLINT: implicit on purpose, a Change is a ChangeRef that owns
+      : seq(c.seq), kind(c.kind), key(c.key), value(c.value), expire_at_ms(c.expire_at_ms) {}
 };
 
 // One entry copied out of the store for a snapshot.

@@ -20,14 +20,15 @@ class ChangeLog {
  public:
   virtual ~ChangeLog() = default;
   // Stamps every change with one new seq (the same for all: an MSET is one
-  // write), queues them as one unit and returns the seq. Seqs are handed out in
-  // the order the calls take the log's lock, and the journal commits in that
-  // order. Errors: Status::busy when the queue is at its hard limit,
-  // Status::read_only while the disk is failing (the message names the disk
-  // error), Status::shutting_down once the journal stopped. On error nothing
-  // is queued and no seq is used. The changes are moved from (the caller's
-  // are left stamped with the seq, their keys and values empty); never touches disk.
-  virtual protocol::Result<std::uint64_t> append(std::span<Change> changes) = 0;
+  // write), queues them as one unit and returns the seq; the changes' own seq
+  // fields are ignored. Seqs are handed out in the order the calls take the
+  // log's lock, and the journal commits in that order. Errors: Status::busy
+  // when the queue is at its hard limit, Status::read_only while the disk is
+  // failing (the message names the disk error), Status::shutting_down once the
+  // journal stopped. On error nothing is queued and no seq is used. The views
+  // are read during the call only (the bytes are copied into the queue); never
+  // touches disk.
+  virtual protocol::Result<std::uint64_t> append(std::span<const ChangeRef> changes) = 0;
   // A new seq with no record, for EPHEMERAL writes that touch no persisted key.
   virtual std::uint64_t allocate_seq() = 0;
 };
@@ -53,8 +54,21 @@ class RecoveryTarget {
   virtual ~RecoveryTarget() = default;
   // Applies `c` only if c.seq is newer than what the key holds, counting a
   // deletion seen earlier in this recovery (a tombstone) as held; so replay is
-  // idempotent and order-insensitive within a batch.
-  virtual void apply_recovered(const Change& c) = 0;
+  // idempotent and order-insensitive within a batch. The views are read during
+  // the call only (the target copies what it keeps).
+  virtual void apply_recovered(const ChangeRef& c) = 0;
+  // Applies a decoded batch with the same result as apply_recovered on each
+  // change in turn (what recovery calls; a target may reorder changes to
+  // different keys, never two changes to one key). The default does just that.
+  virtual void apply_recovered_batch(std::span<const ChangeRef> changes) {
+    for (const ChangeRef& c : changes) apply_recovered(c);
+  }
+  // A hint that about `expected_keys` more keys are coming, so the target can
+  // size its tables once instead of growing them step by step. It may be an
+  // overestimate (a key changed twice is counted twice); the target bounds
+  // what it sets aside and gives back what was not used by finish_recovery.
+  // Never changes what recovery produces. The default ignores it.
+  virtual void reserve_recovered(std::uint64_t expected_keys) { (void)expected_keys; }
   // Ends recovery: forgets tombstones, drops entries expired at `now_ms`.
   // Returns how many expired entries were dropped.
   virtual std::uint64_t finish_recovery(std::int64_t now_ms) = 0;

@@ -16,8 +16,9 @@ using std::chrono::milliseconds;
 
 namespace {
 
-// Queue accounting per change: key and value bytes plus the record around them.
-constexpr std::uint64_t kChangeOverheadBytes = 64;
+// A new batch buffer starts this big, so the first appends of a batch do not
+// each grow it; committed buffers are reused after that.
+constexpr std::size_t kFirstBufferBytes = 64 * 1024;
 // Commits slower than this are logged (rate-limited): a slow disk widens the loss window.
 constexpr milliseconds kSlowCommit{1000};
 constexpr milliseconds kLogEvery{10000};
@@ -77,16 +78,10 @@ void JournalWriter::stop() {
 
 // ---- producers (any thread) --------------------------------------------------
 
-Result<std::uint64_t> JournalWriter::append(std::span<Change> changes) {
+Result<std::uint64_t> JournalWriter::append(std::span<const ChangeRef> changes) {
   if (changes.empty()) return allocate_seq();
-  // Take the changes outside the lock, so the lock stays short; moving saves the hot
-  // path a copy of every key and value.
-  Unit unit;
-  unit.changes.assign(std::make_move_iterator(changes.begin()), std::make_move_iterator(changes.end()));
-  for (const Change& c : unit.changes) {
-    unit.bytes += c.key.size() + c.value.size() + kChangeOverheadBytes;
-  }
-  unit.queued_at = Steady::now();
+  std::uint64_t bytes = 0;
+  for (const ChangeRef& c : changes) bytes += ChangeBatchEncoder::encoded_size(c);
   bool wake = false;
   std::uint64_t seq = 0;
   {
@@ -98,25 +93,47 @@ Result<std::uint64_t> JournalWriter::append(std::span<Change> changes) {
       return Result<std::uint64_t>::failure(
           Status::read_only, "writes refused while the journal cannot write to disk: " + last_error_);
     }
-    const std::uint64_t total = total_bytes_.load();
-    if (total > 0 && total + unit.bytes > opts_.queue_limit_bytes) {
+    const std::uint64_t total = total_bytes_.load(std::memory_order_relaxed);
+    if (total > 0 && total + bytes > opts_.queue_limit_bytes) {
       return Result<std::uint64_t>::failure(
           Status::busy, "journal queue full (" + std::to_string(total) + " of " +
                             std::to_string(opts_.queue_limit_bytes) + " bytes); retry later");
     }
-    seq = ++last_seq_;
-    unit.seq = seq;
-    for (Change& c : unit.changes) c.seq = seq;
     wake = queue_.empty();
-    queued_changes_ += unit.changes.size();
-    queued_bytes_ += unit.bytes;
-    total_bytes_.store(total + unit.bytes);
-    queue_.push_back(std::move(unit));
+    Pending& p = open_pending_locked(static_cast<std::uint32_t>(changes.size()), bytes);
+    seq = ++last_seq_;
+    // Encoding under the lock keeps each row's changes in seq order.
+    p.encoder.add(seq, changes);
+    if (p.seq_first == 0) p.seq_first = seq;
+    p.seq_last = seq;
+    p.bytes += bytes;
+    queued_changes_ += changes.size();
+    queued_bytes_ += bytes;
+    total_bytes_.store(total + bytes, std::memory_order_relaxed);
     wake = wake || batch_ready_locked();
   }
-  for (Change& c : changes) c.seq = seq;
   if (wake) wake_.notify_one();
   return seq;
+}
+
+// The Pending that takes a unit of `changes` and `bytes`: the newest, unless
+// the unit would push it past a batch limit (a unit is never split, so one
+// larger than the limits gets a Pending of its own).
+JournalWriter::Pending& JournalWriter::open_pending_locked(std::uint32_t changes, std::uint64_t bytes) {
+  if (!queue_.empty()) {
+    Pending& last = queue_.back();
+    if (last.encoder.count() + changes <= opts_.max_batch_changes &&
+        last.bytes + bytes <= opts_.max_batch_bytes) {
+      return last;
+    }
+  }
+  Pending& p = queue_.emplace_back();
+  std::string buffer = std::move(spare_buffer_);
+  spare_buffer_ = std::string();
+  buffer.reserve(kFirstBufferBytes);  // no-op for a reused buffer
+  p.encoder.begin(std::move(buffer));
+  p.queued_at = Steady::now();
+  return p;
 }
 
 std::uint64_t JournalWriter::allocate_seq() {
@@ -169,7 +186,7 @@ JournalStats JournalWriter::stats() const {
   JournalStats s;
   s.last_seq = last_seq_;
   s.durable_seq = durable_seq_locked();
-  s.queue_bytes = total_bytes_.load();
+  s.queue_bytes = total_bytes_.load(std::memory_order_relaxed);
   s.queue_changes = queued_changes_ + inflight_changes_;
   if (inflight_first_ != 0 || !queue_.empty()) {
     const Steady::time_point oldest = inflight_first_ ? inflight_queued_at_ : queue_.front().queued_at;
@@ -191,7 +208,7 @@ std::uint64_t JournalWriter::durable_seq_locked() const {
   if (inflight_first_ != 0) {
     d = inflight_first_ - 1;
   } else if (!queue_.empty()) {
-    d = queue_.front().seq - 1;
+    d = queue_.front().seq_first - 1;
   }
   return std::min(d, durable_cap_);
 }
@@ -207,20 +224,23 @@ std::vector<JournalWriter::Done> JournalWriter::take_waiters_locked(std::uint64_
 // ---- journal thread ----------------------------------------------------------
 
 void JournalWriter::run() {
-  std::vector<Unit> units;
-  while (take_batch(units)) {
-    Batch batch = encode_batch(units);
-    units.clear();
+  Pending pending;
+  while (take_batch(pending)) {
+    Batch batch = finish_batch(pending);
     commit(batch);
   }
 }
 
+// A full Pending (one that is not the newest) is ready at once; so is one
+// holding a seq a durable waiter wants.
 bool JournalWriter::batch_ready_locked() const {
-  return queued_changes_ >= opts_.max_batch_changes || queued_bytes_ >= opts_.max_batch_bytes ||
-         (!queue_.empty() && queue_.front().seq <= flush_upto_seq_);
+  if (queue_.empty()) return false;
+  const Pending& front = queue_.front();
+  return queue_.size() > 1 || front.seq_first <= flush_upto_seq_ ||
+         front.encoder.count() >= opts_.max_batch_changes || front.bytes >= opts_.max_batch_bytes;
 }
 
-bool JournalWriter::take_batch(std::vector<Unit>& units) {
+bool JournalWriter::take_batch(Pending& out) {
   std::unique_lock lk(mu_);
   for (;;) {
     if (queue_.empty()) {
@@ -233,35 +253,24 @@ bool JournalWriter::take_batch(std::vector<Unit>& units) {
     if (Steady::now() >= due) break;
     wake_.wait_until(lk, due, [&] { return stopping_ || batch_ready_locked(); });
   }
-  std::uint64_t changes = 0;
-  std::uint64_t bytes = 0;
-  do {
-    changes += queue_.front().changes.size();
-    bytes += queue_.front().bytes;
-    units.push_back(std::move(queue_.front()));
-    queue_.pop_front();
-  } while (!queue_.empty() && changes + queue_.front().changes.size() <= opts_.max_batch_changes &&
-           bytes + queue_.front().bytes <= opts_.max_batch_bytes);
-  queued_changes_ -= changes;
-  queued_bytes_ -= bytes;
-  inflight_first_ = units.front().seq;
-  inflight_changes_ = changes;
-  inflight_queued_at_ = units.front().queued_at;
+  out = std::move(queue_.front());
+  queue_.pop_front();
+  queued_changes_ -= out.encoder.count();
+  queued_bytes_ -= out.bytes;
+  inflight_first_ = out.seq_first;
+  inflight_changes_ = out.encoder.count();
+  inflight_queued_at_ = out.queued_at;
   return true;
 }
 
-JournalWriter::Batch JournalWriter::encode_batch(std::vector<Unit>& units) const {
-  std::vector<Change> changes;
+JournalWriter::Batch JournalWriter::finish_batch(Pending& pending) const {
   Batch b;
-  for (Unit& u : units) {
-    b.bytes += u.bytes;
-    for (Change& c : u.changes) changes.push_back(std::move(c));
-  }
-  b.row.seq_first = units.front().seq;
-  b.row.seq_last = units.back().seq;
+  b.bytes = pending.bytes;
+  b.row.seq_first = pending.seq_first;
+  b.row.seq_last = pending.seq_last;
   b.row.created_at_ms = clock_.now_ms();
-  b.row.n_changes = static_cast<std::uint32_t>(changes.size());
-  b.row.payload = encode_changes(changes);
+  b.row.n_changes = pending.encoder.count();
+  b.row.payload = pending.encoder.finish();
   b.row.crc32 = payload_crc32(b.row.payload);
   return b;
 }
@@ -273,6 +282,9 @@ void JournalWriter::commit(Batch& batch) {
     Result<std::uint64_t> r = backend_.append_row(batch.row);
     if (r.ok()) {
       on_committed(batch, Steady::now() - began);
+      std::lock_guard lk(mu_);
+      // Keep the larger buffer: the next batch is likely about as big.
+      if (batch.row.payload.capacity() > spare_buffer_.capacity()) spare_buffer_ = std::move(batch.row.payload);
       return;
     }
     on_failed(batch, r.error());
@@ -292,7 +304,7 @@ void JournalWriter::on_committed(const Batch& batch, Steady::duration took) {
     std::lock_guard lk(mu_);
     inflight_first_ = 0;
     inflight_changes_ = 0;
-    total_bytes_.store(total_bytes_.load() - batch.bytes);
+    total_bytes_.store(total_bytes_.load(std::memory_order_relaxed) - batch.bytes, std::memory_order_relaxed);
     ++batches_written_;
     changes_written_ += batch.row.n_changes;
     bytes_written_ += batch.row.payload.size();
@@ -357,14 +369,14 @@ void JournalWriter::give_up(const Batch& batch) {
   {
     std::lock_guard lk(mu_);
     durable_cap_ = inflight_first_ - 1;
-    if (!queue_.empty()) lost_last = queue_.back().seq;
+    if (!queue_.empty()) lost_last = queue_.back().seq_last;
     lost_changes += queued_changes_;
     queue_.clear();
     queued_changes_ = 0;
     queued_bytes_ = 0;
     inflight_first_ = 0;
     inflight_changes_ = 0;
-    total_bytes_.store(0);
+    total_bytes_.store(0, std::memory_order_relaxed);
     error = last_error_;
     failed = take_waiters_locked(UINT64_MAX);
   }

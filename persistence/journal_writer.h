@@ -2,6 +2,11 @@
 // one thread that commits them to the JournalBackend, one row (one
 // transaction) per batch.
 //
+// The queue is a short list of batches being built: append() encodes its
+// changes straight into the newest one (ChangeBatchEncoder), so a queued
+// change costs its encoded bytes and no allocation of its own, and the
+// journal thread only adds the header and the CRC before the commit.
+//
 // Batching: the journal thread commits what is queued once the oldest unit is
 // flush_interval_ms old, at once when a batch is full (max_batch_changes /
 // max_batch_bytes) or when a durable waiter wants a seq that is queued (group
@@ -38,6 +43,7 @@
 #include <vector>
 
 #include "persistence/backend.h"
+#include "persistence/change_encoder.h"
 #include "persistence/change_log.h"
 #include "persistence/clock.h"
 #include "persistence/options.h"
@@ -92,7 +98,7 @@ class JournalWriter final : public ChangeLog {
   void stop();
 
   // ChangeLog
-  protocol::Result<std::uint64_t> append(std::span<Change> changes) override;
+  protocol::Result<std::uint64_t> append(std::span<const ChangeRef> changes) override;
   std::uint64_t allocate_seq() override;
 
   // done(ok) once every seq <= `seq` is committed (at once if it is);
@@ -101,17 +107,19 @@ class JournalWriter final : public ChangeLog {
 
   std::uint64_t last_seq() const;
   std::uint64_t durable_seq() const;
-  bool under_pressure() const { return total_bytes_.load() >= opts_.queue_high_water_bytes; }
+  bool under_pressure() const { return total_bytes_.load(std::memory_order_relaxed) >= opts_.queue_high_water_bytes; }
   std::uint64_t changes_written() const;
   JournalStats stats() const;
 
  private:
   using Steady = std::chrono::steady_clock;
-  struct Unit {
-    std::uint64_t seq = 0;
-    std::vector<Change> changes;
-    std::uint64_t bytes = 0;
-    Steady::time_point queued_at;
+  // A future row: whole units (appends), in seq order, encoded as they came.
+  struct Pending {
+    ChangeBatchEncoder encoder;
+    std::uint64_t seq_first = 0;
+    std::uint64_t seq_last = 0;
+    std::uint64_t bytes = 0;  // queue accounting: the encoded size of its changes
+    Steady::time_point queued_at;  // of its first unit
   };
   struct Batch {
     JournalRow row;
@@ -119,9 +127,10 @@ class JournalWriter final : public ChangeLog {
   };
 
   void run();
-  bool take_batch(std::vector<Unit>& units);
+  bool take_batch(Pending& out);
   bool batch_ready_locked() const;
-  Batch encode_batch(std::vector<Unit>& units) const;
+  Pending& open_pending_locked(std::uint32_t changes, std::uint64_t bytes);
+  Batch finish_batch(Pending& pending) const;
   void commit(Batch& batch);
   void on_committed(const Batch& batch, Steady::duration took);
   void on_failed(const Batch& batch, const protocol::Error& error);
@@ -137,7 +146,8 @@ class JournalWriter final : public ChangeLog {
   // -- shared, guarded by mu_ --
   mutable std::mutex mu_;
   std::condition_variable wake_;  // the journal thread: work, a flush request or stop
-  std::deque<Unit> queue_;        // appended, not yet taken by the journal thread
+  std::deque<Pending> queue_;     // appended, not yet taken; only back() takes appends
+  std::string spare_buffer_;      // a committed payload's buffer, reused by the next Pending
   std::uint64_t queued_changes_ = 0;
   std::uint64_t queued_bytes_ = 0;
   // Seqs start at 1 so that 0 can mean "nothing" everywhere.
@@ -159,7 +169,8 @@ class JournalWriter final : public ChangeLog {
   std::uint64_t changes_written_ = 0;
   std::uint64_t bytes_written_ = 0;
   std::uint64_t commit_failures_ = 0;
-  // Queued + in-flight bytes; also written under mu_, read without it.
+  // Queued + in-flight bytes; written under mu_, read without it (relaxed: a
+  // pressure hint, and a plain store keeps the append path free of a fence).
   std::atomic<std::uint64_t> total_bytes_{0};
 
   // -- journal thread only --

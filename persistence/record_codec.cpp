@@ -1,12 +1,17 @@
 #include "persistence/record_codec.h"
 
-#include <zlib.h>
+#include <isa-l/crc.h>
 
 #include <cereal/archives/portable_binary.hpp>
 #include <cereal/cereal.hpp>
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <streambuf>
+
+#include "persistence/string_sink.h"
 
 namespace mnemo::persistence {
 
@@ -25,26 +30,27 @@ class ViewBuf : public std::streambuf {
     setg(p, p, p + bytes.size());
   }
   std::size_t remaining() const { return static_cast<std::size_t>(egptr() - gptr()); }
-};
-
-// An output stream buffer appending to a std::string.
-class StringBuf : public std::streambuf {
- public:
-  std::string& str() { return out_; }
 
  protected:
-  std::streamsize xsputn(const char* s, std::streamsize n) override {
-    out_.append(s, static_cast<std::size_t>(n));
-    return n;
-  }
-  int_type overflow(int_type ch) override {
-    if (!traits_type::eq_int_type(ch, traits_type::eof())) out_ += traits_type::to_char_type(ch);
-    return ch;
+  // What cereal reads every integer through: one bounds check and a memcpy,
+  // instead of std::streambuf's general loop.
+  std::streamsize xsgetn(char* s, std::streamsize n) override {
+    const std::size_t k = std::min(static_cast<std::size_t>(n), remaining());
+    if (k == 0) return 0;
+    std::memcpy(s, gptr(), k);
+    setg(eback(), gptr() + k, egptr());
+    return static_cast<std::streamsize>(k);
   }
 
- private:
-  std::string out_;
+ public:
+  // The next n bytes as a view (n <= remaining()), and moves past them.
+  std::string_view take(std::size_t n) {
+    const std::string_view v(gptr(), n);
+    setg(eback(), gptr() + n, egptr());  // not gbump: its int argument could overflow
+    return v;
+  }
 };
+
 
 struct DecodeError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -56,16 +62,16 @@ void save_bytes(Archive& ar, const std::string& s) {
   if (!s.empty()) ar(cereal::binary_data(s.data(), s.size()));
 }
 
+// A length-prefixed byte string, as a view into the payload (no copy).
 template <class Archive>
-void load_bytes(Archive& ar, const ViewBuf& buf, std::string& s, const char* what) {
+std::string_view load_view(Archive& ar, ViewBuf& buf, const char* what) {
   cereal::size_type n = 0;
   ar(cereal::make_size_tag(n));
   if (n > buf.remaining()) {
     throw DecodeError(std::string("truncated: ") + what + " length " + std::to_string(n) +
                       " exceeds the " + std::to_string(buf.remaining()) + " bytes left");
   }
-  s.resize(static_cast<std::size_t>(n));
-  if (n) ar(cereal::binary_data(s.data(), static_cast<std::size_t>(n)));
+  return buf.take(static_cast<std::size_t>(n));
 }
 
 template <class Archive>
@@ -105,14 +111,14 @@ struct ChangeBatchOut {
 };
 
 struct ChangeBatchIn {
-  std::vector<Change>* out;
-  const ViewBuf* buf;
+  std::vector<ChangeRef>* out;
+  ViewBuf* buf;
   template <class Archive>
   void load(Archive& ar, std::uint32_t const version) {
     check_version(version);
     const std::size_t n = load_count(ar, *buf, 8 + 1 + 8 + 8 + 8);
     out->resize(n);
-    for (Change& c : *out) {
+    for (ChangeRef& c : *out) {
       std::uint8_t kind = 0;
       ar(c.seq, kind);
       if (kind != static_cast<std::uint8_t>(ChangeKind::put) &&
@@ -120,8 +126,8 @@ struct ChangeBatchIn {
         throw DecodeError("unknown change kind " + std::to_string(kind));
       }
       c.kind = static_cast<ChangeKind>(kind);
-      load_bytes(ar, *buf, c.key, "key");
-      load_bytes(ar, *buf, c.value, "value");
+      c.key = load_view(ar, *buf, "key");
+      c.value = load_view(ar, *buf, "value");
       ar(c.expire_at_ms);
     }
   }
@@ -141,16 +147,16 @@ struct EntryChunkOut {
 };
 
 struct EntryChunkIn {
-  std::vector<SnapshotEntry>* out;
-  const ViewBuf* buf;
+  std::vector<SnapshotEntryRef>* out;
+  ViewBuf* buf;
   template <class Archive>
   void load(Archive& ar, std::uint32_t const version) {
     check_version(version);
     const std::size_t n = load_count(ar, *buf, 8 + 8 + 8 + 8);
     out->resize(n);
-    for (SnapshotEntry& e : *out) {
-      load_bytes(ar, *buf, e.key, "key");
-      load_bytes(ar, *buf, e.value, "value");
+    for (SnapshotEntryRef& e : *out) {
+      e.key = load_view(ar, *buf, "key");
+      e.value = load_view(ar, *buf, "value");
       ar(e.version, e.expire_at_ms);
     }
   }
@@ -169,7 +175,7 @@ namespace {
 
 template <class Record>
 std::string encode(const Record& record, std::size_t size_hint) {
-  StringBuf buf;
+  StringSink buf;
   buf.str().reserve(size_hint);  // one allocation instead of a doubling series per batch
   {
     std::ostream os(&buf);
@@ -185,39 +191,46 @@ std::string hex32(std::uint32_t v) {
   return text;
 }
 
-template <class Item, class RecordIn>
-Result<std::vector<Item>> decode(std::string_view payload, std::uint32_t crc32) {
+template <class RecordIn, class Item>
+Outcome decode_views(std::string_view payload, std::uint32_t crc32, std::vector<Item>& out) {
+  out.clear();
   const std::uint32_t actual = payload_crc32(payload);
   if (actual != crc32) {
     return Error{Status::internal, "crc32 mismatch: stored " + hex32(crc32) + ", payload has " +
                                        hex32(actual) + " (" + std::to_string(payload.size()) +
                                        " bytes)"};
   }
-  std::vector<Item> items;
   ViewBuf buf(payload);
+  std::optional<Error> error;
   try {
     std::istream is(&buf);
     cereal::PortableBinaryInputArchive ar(is);
-    RecordIn record{&items, &buf};
+    RecordIn record{&out, &buf};
     ar(record);
   } catch (const DecodeError& e) {
-    return Error{Status::internal, e.what()};
+    error = Error{Status::internal, e.what()};
   } catch (const std::exception& e) {
     // cereal reports reading past the end as "Failed to read N bytes".
-    return Error{Status::internal, std::string("truncated or malformed record: ") + e.what()};
+    error = Error{Status::internal, std::string("truncated or malformed record: ") + e.what()};
   }
-  if (buf.remaining() != 0) {
-    return Error{Status::internal,
-                 std::to_string(buf.remaining()) + " unexpected bytes after the record"};
+  if (!error && buf.remaining() != 0) {
+    error = Error{Status::internal,
+                  std::to_string(buf.remaining()) + " unexpected bytes after the record"};
   }
-  return items;
+  if (error) {
+    out.clear();
+    return *error;
+  }
+  return success();
 }
 
 }  // namespace
 
 std::uint32_t payload_crc32(std::string_view payload) {
-  const auto* data = reinterpret_cast<const Bytef*>(payload.data());
-  return static_cast<std::uint32_t>(crc32_z(crc32_z(0L, Z_NULL, 0), data, payload.size()));
+  // ISA-L's gzip CRC-32 is zlib's crc32 (same polynomial, reflected, same
+  // initial and final xor), computed with carry-less multiplication.
+  const auto* data = reinterpret_cast<const unsigned char*>(payload.data());
+  return crc32_gzip_refl(0, data, payload.size());
 }
 
 std::string encode_changes(std::span<const Change> changes) {
@@ -226,18 +239,42 @@ std::string encode_changes(std::span<const Change> changes) {
   return encode(ChangeBatchOut{changes}, hint);
 }
 
-Result<std::vector<Change>> decode_changes(std::string_view payload, std::uint32_t crc32) {
-  return decode<Change, ChangeBatchIn>(payload, crc32);
-}
-
 std::string encode_entries(std::span<const SnapshotEntry> entries) {
   std::size_t hint = 64;
   for (const SnapshotEntry& e : entries) hint += e.key.size() + e.value.size() + 8 + 8 + 8 + 8;
   return encode(EntryChunkOut{entries}, hint);
 }
 
+Outcome decode_change_views(std::string_view payload, std::uint32_t crc32,
+                            std::vector<ChangeRef>& out) {
+  return decode_views<ChangeBatchIn>(payload, crc32, out);
+}
+
+Outcome decode_entry_views(std::string_view payload, std::uint32_t crc32,
+                           std::vector<SnapshotEntryRef>& out) {
+  return decode_views<EntryChunkIn>(payload, crc32, out);
+}
+
+Result<std::vector<Change>> decode_changes(std::string_view payload, std::uint32_t crc32) {
+  std::vector<ChangeRef> views;
+  if (Outcome r = decode_change_views(payload, crc32, views); !r.ok()) return r.error();
+  std::vector<Change> out;
+  out.reserve(views.size());
+  for (const ChangeRef& c : views) {
+    out.push_back(Change{c.seq, c.kind, std::string(c.key), std::string(c.value), c.expire_at_ms});
+  }
+  return out;
+}
+
 Result<std::vector<SnapshotEntry>> decode_entries(std::string_view payload, std::uint32_t crc32) {
-  return decode<SnapshotEntry, EntryChunkIn>(payload, crc32);
+  std::vector<SnapshotEntryRef> views;
+  if (Outcome r = decode_entry_views(payload, crc32, views); !r.ok()) return r.error();
+  std::vector<SnapshotEntry> out;
+  out.reserve(views.size());
+  for (const SnapshotEntryRef& e : views) {
+    out.push_back(SnapshotEntry{std::string(e.key), std::string(e.value), e.version, e.expire_at_ms});
+  }
+  return out;
 }
 
 }  // namespace mnemo::persistence

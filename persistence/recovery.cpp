@@ -4,15 +4,13 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
-#include <mutex>
-#include <thread>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "persistence/record_codec.h"
+#include "persistence/recovery_queue.h"
 
 namespace mnemo::persistence {
 
@@ -53,16 +51,6 @@ std::string row_name(const JournalRow& row) {
          ".." + std::to_string(row.seq_last) + ")";
 }
 
-Change to_change(SnapshotEntry&& e) {
-  Change c;
-  c.seq = e.version;
-  c.kind = ChangeKind::put;
-  c.key = std::move(e.key);
-  c.value = std::move(e.value);
-  c.expire_at_ms = e.expire_at_ms;
-  return c;
-}
-
 std::optional<SnapshotInfo> newest_complete(const std::vector<SnapshotInfo>& all) {
   for (const SnapshotInfo& s : all) {  // newest first
     if (s.state == kSnapshotComplete) return s;
@@ -70,55 +58,88 @@ std::optional<SnapshotInfo> newest_complete(const std::vector<SnapshotInfo>& all
   return std::nullopt;
 }
 
-// Loads the newest complete snapshot; returns its S0 (0 when there is none).
-Result<std::uint64_t> load_snapshot(SnapshotStore& store, RecoveryTarget& target,
-                                    RecoveryInfo& info, std::uint64_t& max_seq,
-                                    Progress& progress) {
-  Result<std::vector<SnapshotInfo>> all = store.list_snapshots();
-  if (!all.ok()) return all.error();
-  const std::optional<SnapshotInfo> snap = newest_complete(*all);
-  if (!snap) return std::uint64_t{0};
-  const std::string name = "snapshot " + std::to_string(snap->id);
-  std::uint32_t next_chunk = 0;
-  std::optional<std::string> problem;
-  Outcome scan = store.scan_chunks(snap->id, [&](const SnapshotChunk& chunk) {
-    if (chunk.chunk_no != next_chunk) {
-      problem = "chunk " + std::to_string(next_chunk) + " is missing";
-      return false;
-    }
-    Result<std::vector<SnapshotEntry>> entries = decode_entries(chunk.payload, chunk.crc32);
-    if (!entries.ok() || entries->size() != chunk.n_entries) {
-      problem = "chunk " + std::to_string(chunk.chunk_no) + ": " +
-                (entries.ok() ? "holds " + std::to_string(entries->size()) + " entries, row says " +
-                                    std::to_string(chunk.n_entries)
-                              : entries.error().message);
-      return false;
-    }
-    for (SnapshotEntry& e : *entries) {
-      max_seq = std::max(max_seq, e.version);
-      target.apply_recovered(to_change(std::move(e)));
-    }
-    info.snapshot_entries += entries->size();
-    progress.add(entries->size(), "loading snapshot");
-    ++next_chunk;
-    return true;
+// Runs `read` on a second thread (it pushes decoded items into `queue` and
+// returns how the scan went) while this thread hands each item to `apply`, so
+// loading takes about as long as the slower of the two instead of their sum.
+template <class Item, class Read, class Apply>
+Outcome read_and_apply(RecoveryQueue<Item>& queue, Read read, Apply apply) {
+  Outcome scan = success();
+  std::thread reader([&] {
+    scan = read();
+    queue.finish();
   });
+  try {
+    Item item;
+    while (queue.pop(item)) {
+      apply(item);
+      queue.recycle(std::move(item));
+    }
+  } catch (...) {
+    queue.abandon();
+    reader.join();
+    throw;
+  }
+  reader.join();
+  return scan;
+}
+
+// Loads snapshot `snap` (the newest complete one).
+Outcome load_snapshot(SnapshotStore& store, const SnapshotInfo& snap, RecoveryTarget& target,
+                      RecoveryInfo& info, std::uint64_t& max_seq, Progress& progress) {
+  const std::string name = "snapshot " + std::to_string(snap.id);
+  std::optional<std::string> problem;  // written by the reader, read after it joined
+  RecoveryQueue<DecodedChunk> queue;
+  auto read = [&] {
+    std::uint32_t next_chunk = 0;
+    return store.scan_chunks(snap.id, [&](const SnapshotChunk& chunk) {
+      if (chunk.chunk_no != next_chunk) {
+        problem = "chunk " + std::to_string(next_chunk) + " is missing";
+        return false;
+      }
+      DecodedChunk d = queue.take_spare();
+      d.payload.assign(chunk.payload);
+      Outcome r = decode_entry_views(d.payload, chunk.crc32, d.entries);
+      if (!r.ok() || d.entries.size() != chunk.n_entries) {
+        problem = "chunk " + std::to_string(chunk.chunk_no) + ": " +
+                  (r.ok() ? "holds " + std::to_string(d.entries.size()) + " entries, row says " +
+                                std::to_string(chunk.n_entries)
+                          : r.error().message);
+        return false;
+      }
+      d.changes.clear();
+      d.max_version = 0;
+      for (const SnapshotEntryRef& e : d.entries) {
+        d.changes.emplace_back(e.version, ChangeKind::put, e.key, e.value, e.expire_at_ms);
+        d.max_version = std::max(d.max_version, e.version);
+      }
+      ++next_chunk;
+      return queue.push(std::move(d));
+    });
+  };
+  auto apply = [&](const DecodedChunk& d) {
+    target.apply_recovered_batch(d.changes);
+    max_seq = std::max(max_seq, d.max_version);
+    info.snapshot_entries += d.changes.size();
+    progress.add(d.changes.size(), "loading snapshot");
+  };
+  Outcome scan = read_and_apply(queue, read, apply);
   if (!scan.ok()) return Error{scan.error().status, "reading " + name + ": " + scan.error().message};
-  if (!problem && info.snapshot_entries != snap->entries) {
+  if (!problem && info.snapshot_entries != snap.entries) {
     problem = "has " + std::to_string(info.snapshot_entries) + " entries, its row says " +
-              std::to_string(snap->entries);
+              std::to_string(snap.entries);
   }
   if (problem) {
-    return Error{Status::internal, name + " (S0 " + std::to_string(snap->start_seq) +
+    return Error{Status::internal, name + " (S0 " + std::to_string(snap.start_seq) +
                                        ") is corrupt: " + *problem +
                                        "; restore the database from a backup"};
   }
-  info.snapshot_id = snap->id;
-  return snap->start_seq;
+  info.snapshot_id = snap.id;
+  return success();
 }
 
-// Checks one row and decodes it; the error says what is wrong with it.
-Result<std::vector<Change>> check_row(const JournalRow& row, std::uint64_t prev_last) {
+// Checks one row and decodes it into `out` (a copy of its payload and views
+// into that copy); the error says what is wrong with the row.
+Outcome check_row(const JournalRow& row, std::uint64_t prev_last, DecodedRow& out) {
   if (row.seq_first == 0 || row.seq_first > row.seq_last) {
     return Error{Status::internal, "invalid seq range"};
   }
@@ -126,19 +147,19 @@ Result<std::vector<Change>> check_row(const JournalRow& row, std::uint64_t prev_
     return Error{Status::internal, "overlaps the previous row (which ends at seq " +
                                        std::to_string(prev_last) + ")"};
   }
-  Result<std::vector<Change>> changes = decode_changes(row.payload, row.crc32);
-  if (!changes.ok()) return changes;
-  if (changes->size() != row.n_changes || changes->empty()) {
-    return Error{Status::internal, "holds " + std::to_string(changes->size()) +
+  out.payload.assign(row.payload);
+  if (Outcome r = decode_change_views(out.payload, row.crc32, out.changes); !r.ok()) return r;
+  if (out.changes.size() != row.n_changes || out.changes.empty()) {
+    return Error{Status::internal, "holds " + std::to_string(out.changes.size()) +
                                        " changes, row says " + std::to_string(row.n_changes)};
   }
-  for (const Change& c : *changes) {
+  for (const ChangeRef& c : out.changes) {
     if (c.seq < row.seq_first || c.seq > row.seq_last) {
       return Error{Status::internal, "change with seq " + std::to_string(c.seq) +
                                          " outside the row's range"};
     }
   }
-  return changes;
+  return success();
 }
 
 struct BadRow {
@@ -148,95 +169,41 @@ struct BadRow {
   std::uint64_t max_seq = 0;
 };
 
-// Decoded rows handed from the reading thread to the applying one. Bounded, so a
-// fast reader cannot hold the whole journal in memory.
-class RowQueue {
- public:
-  static constexpr std::size_t kMaxRows = 16;
-
-  void push(std::vector<Change> changes) {
-    std::unique_lock lk(mu_);
-    has_room_.wait(lk, [&] { return rows_.size() < kMaxRows || abandoned_; });
-    if (abandoned_) return;
-    rows_.push_back(std::move(changes));
-    has_rows_.notify_one();
-  }
-  // Returns false once the reader is done and everything was taken.
-  bool pop(std::vector<Change>& out) {
-    std::unique_lock lk(mu_);
-    has_rows_.wait(lk, [&] { return !rows_.empty() || done_; });
-    if (rows_.empty()) return false;
-    out = std::move(rows_.front());
-    rows_.pop_front();
-    has_room_.notify_one();
-    return true;
-  }
-  void finish() {
-    std::lock_guard lk(mu_);
-    done_ = true;
-    has_rows_.notify_one();
-  }
-  void abandon() {  // the applier stopped early (an exception): let the reader run out
-    std::lock_guard lk(mu_);
-    abandoned_ = true;
-    has_room_.notify_all();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable has_rows_;
-  std::condition_variable has_room_;
-  std::deque<std::vector<Change>> rows_;
-  bool done_ = false;
-  bool abandoned_ = false;
-};
-
-// Reading and decoding rows runs on a second thread while this one applies them, so
-// replay takes about as long as the slower of the two instead of their sum.
 Result<std::optional<BadRow>> replay_journal(JournalBackend& journal, RecoveryTarget& target,
                                              std::uint64_t after_seq, bool recover_truncated,
                                              RecoveryInfo& info, std::uint64_t& max_seq,
                                              Progress& progress) {
+  // bad, reader_max_seq and rows are the reader's; read here after it joined.
   std::optional<BadRow> bad;
   std::uint64_t reader_max_seq = max_seq;
   std::uint64_t rows = 0;
-  RowQueue queue;
-  Outcome scan = success();
-  std::thread reader([&] {
+  RecoveryQueue<DecodedRow> queue;
+  auto read = [&] {
     std::uint64_t prev_last = 0;
-    scan = journal.scan_rows(after_seq, [&](const JournalRow& row) {
+    return journal.scan_rows(after_seq, [&](const JournalRow& row) {
       if (bad) {  // only with recover_truncated: count what is skipped
         ++bad->skipped_rows;
         bad->max_seq = std::max(bad->max_seq, row.seq_last);
         return true;
       }
-      Result<std::vector<Change>> changes = check_row(row, prev_last);
-      if (!changes.ok()) {
-        bad = BadRow{row, changes.error().message, 1, row.seq_last};
+      DecodedRow d = queue.take_spare();
+      if (Outcome r = check_row(row, prev_last, d); !r.ok()) {
+        bad = BadRow{row, r.error().message, 1, row.seq_last};
         bad->row.payload.clear();
         return recover_truncated;
       }
       prev_last = row.seq_last;
       reader_max_seq = std::max(reader_max_seq, row.seq_last);
       ++rows;
-      queue.push(std::move(*changes));
-      return true;
+      return queue.push(std::move(d));
     });
-    queue.finish();
-  });
-  try {
-    std::vector<Change> changes;
-    while (queue.pop(changes)) {
-      for (const Change& c : changes) target.apply_recovered(c);
-      info.journal_changes += changes.size();
-      progress.add(changes.size(), "replaying journal");
-    }
-  } catch (...) {
-    queue.abandon();
-    reader.join();
-    throw;
-  }
-  reader.join();
+  };
+  auto apply = [&](const DecodedRow& d) {
+    target.apply_recovered_batch(d.changes);
+    info.journal_changes += d.changes.size();
+    progress.add(d.changes.size(), "replaying journal");
+  };
+  Outcome scan = read_and_apply(queue, read, apply);
   max_seq = reader_max_seq;
   info.journal_rows += rows;
   if (!scan.ok()) return Error{scan.error().status, "reading the journal: " + scan.error().message};
@@ -270,11 +237,20 @@ Result<RecoveryInfo> run_recovery(JournalBackend& journal, SnapshotStore& snapsh
   RecoveryInfo info;
   Progress progress;
   std::uint64_t max_seq = 0;
-  Result<std::uint64_t> s0 = load_snapshot(snapshots, target, info, max_seq, progress);
-  if (!s0.ok()) return s0.error();
-  max_seq = std::max(max_seq, *s0);
+  Result<std::vector<SnapshotInfo>> all = snapshots.list_snapshots();
+  if (!all.ok()) return all.error();
+  const std::optional<SnapshotInfo> snap = newest_complete(*all);
+  const std::uint64_t s0 = snap ? snap->start_seq : 0;
+  Result<std::uint64_t> tail = journal.count_changes_after(s0);
+  if (!tail.ok()) return Error{tail.error().status, "reading the journal: " + tail.error().message};
+  target.reserve_recovered((snap ? snap->entries : 0) + *tail);
+  if (snap) {
+    Outcome loaded = load_snapshot(snapshots, *snap, target, info, max_seq, progress);
+    if (!loaded.ok()) return loaded.error();
+  }
+  max_seq = std::max(max_seq, s0);
   Result<std::optional<BadRow>> bad =
-      replay_journal(journal, target, *s0, recover_truncated, info, max_seq, progress);
+      replay_journal(journal, target, s0, recover_truncated, info, max_seq, progress);
   if (!bad.ok()) return bad.error();
   if (bad->has_value()) {
     Outcome r = handle_bad_row(journal, **bad, recover_truncated, max_seq, info, clock);

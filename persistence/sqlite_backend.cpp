@@ -46,9 +46,9 @@ Result<std::uint64_t> SqliteBackend::append_row(const JournalRow& row) {
         .bind_int(3, row.created_at_ms)
         .bind_int(4, row.n_changes)
         .bind_int(5, row.crc32)
-        .bind_blob(6, row.payload);
+        .bind_blob_unowned(6, row.payload);  // row outlives the statement's use of it
     Outcome ins = insert_row_.run();
-    insert_row_.reset();  // drop the bound payload copy either way
+    insert_row_.reset();
     id = static_cast<std::uint64_t>(db_.last_insert_rowid());
     return ins;
   });
@@ -135,6 +135,17 @@ Result<std::uint64_t> SqliteBackend::max_set_aside_seq() {
   return static_cast<std::uint64_t>(*n);
 }
 
+Result<std::uint64_t> SqliteBackend::count_changes_after(std::uint64_t after_seq) {
+  // Reads the journal_seq_last index and each row's first page, not the payloads.
+  Result<Statement> st =
+      db_.prepare("SELECT coalesce(sum(n_changes), 0) FROM journal WHERE seq_last > ?1");
+  if (!st.ok()) return st.error();
+  st->bind_int(1, as_int(after_seq));
+  Result<bool> has = st->step();
+  if (!has.ok()) return has.error();
+  return *has ? static_cast<std::uint64_t>(st->column_int(0)) : std::uint64_t{0};
+}
+
 // ---- snapshots ---------------------------------------------------------------
 
 Outcome SqliteBackend::begin_snapshot(const SnapshotInfo& info) {
@@ -159,7 +170,7 @@ Outcome SqliteBackend::insert_chunk(const SnapshotChunk& chunk) {
       .bind_int(2, chunk.chunk_no)
       .bind_int(3, chunk.n_entries)
       .bind_int(4, chunk.crc32)
-      .bind_blob(5, chunk.payload);
+      .bind_blob_unowned(5, chunk.payload);  // st is finalized before chunk goes
   return st->run();
 }
 

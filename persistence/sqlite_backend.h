@@ -30,6 +30,7 @@ class SqliteBackend final : public JournalBackend, public SnapshotStore {
   protocol::Result<std::uint64_t> set_aside_rows_from(std::uint64_t from_seq,
                                                       std::int64_t now_ms) override;
   protocol::Result<std::uint64_t> max_set_aside_seq() override;
+  protocol::Result<std::uint64_t> count_changes_after(std::uint64_t after_seq) override;
 
   // SnapshotStore
   Outcome begin_snapshot(const protocol::SnapshotInfo& info) override;

@@ -47,6 +47,13 @@ Statement& Statement::bind_blob(int index, std::string_view value) {
   return *this;
 }
 
+Statement& Statement::bind_blob_unowned(int index, std::string_view value) {
+  static const char kEmpty = 0;
+  const char* data = value.empty() ? &kEmpty : value.data();
+  sqlite3_bind_blob64(stmt_, index, data, value.size(), SQLITE_STATIC);
+  return *this;
+}
+
 Result<bool> Statement::step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;

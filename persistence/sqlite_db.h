@@ -36,7 +36,10 @@ class Statement {
   // Binds are 1-based like SQLite's. Text and blobs are copied by SQLite.
   Statement& bind_int(int index, std::int64_t value);
   Statement& bind_text(int index, std::string_view value);
-  Statement& bind_blob(int index, std::string_view value);
+  Statement& bind_blob(int index, std::string_view value);  // SQLite copies the bytes
+  // Binds without a copy: the bytes must stay valid until the statement is
+  // reset or re-bound (e.g. a journal payload bound, stepped and reset in one call).
+  Statement& bind_blob_unowned(int index, std::string_view value);
 
   // One step: true when a row is available, false when done.
   protocol::Result<bool> step();

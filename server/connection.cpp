@@ -92,7 +92,7 @@ void Connection::on_read(const std::error_code& ec, std::size_t n) {
     if (!writing_now_) close();
     return;
   }
-  stats_.bytes_in.fetch_add(n, std::memory_order_relaxed);
+  stats_.add_bytes_in(n);
   in_end_ += n;
   last_activity_ = std::chrono::steady_clock::now();
   process();
@@ -180,7 +180,7 @@ void Connection::on_written(const std::error_code& ec) {
     close();
     return;
   }
-  stats_.bytes_out.fetch_add(writing_.size(), std::memory_order_relaxed);
+  stats_.add_bytes_out(writing_.size());
   // Keep a moderate buffer for reuse; give back the memory of a huge reply.
   if (writing_.capacity() > (1u << 20)) std::string().swap(writing_);
   else writing_.clear();

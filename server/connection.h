@@ -2,9 +2,13 @@
 // cut them into requests, runs each through the Executor, and writes the
 // replies back in request order, batching them into as few writes as it can.
 //
-// Threads: every handler runs on the connection's strand (the socket's
-// executor). complete() (AsyncReply) may be called from any thread and posts
-// to the strand. stop() may be called from any thread.
+// Threads: the connection lives on one io loop, the single-threaded
+// io_context its socket belongs to, and every handler runs on that loop's
+// thread, so none needs a strand. complete() (AsyncReply; the journal,
+// snapshot and backup threads call it) and stop() (the server's stop
+// sequence on loop 0) may be called from any thread: they only post to the
+// socket's executor. The constructor and start() run on the accepting thread
+// before anything else can reach the connection.
 // Lifetime: kept alive by shared_ptr while an operation on it is pending; the
 // Server holds only weak references.
 // Flow control: it stops reading while a request is pending (durable wait,
@@ -37,8 +41,8 @@ class Connection : public std::enable_shared_from_this<Connection>, public Async
              bool resp);
   ~Connection() override;
 
-  void start();
-  void stop();  // stop reading, flush what is queued, close
+  void start();  // once, on the accepting thread
+  void stop();   // any thread: stop reading, flush what is queued, close
 
   void complete(std::function<void(protocol::Response&)> fill) override;
 
@@ -58,7 +62,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public Async
   void drop_input(std::size_t n);
   void make_room();
 
-  // -- strand only --
+  // -- the connection's loop thread only (after start()) --
   asio::ip::tcp::socket socket_;
   std::unique_ptr<WireCodec> codec_;
   Executor& executor_;

@@ -226,7 +226,7 @@ void Executor::count_result(const Response& resp) {
       resp.status == Status::version_mismatch) {
     return;
   }
-  stats_.errors.fetch_add(1, std::memory_order_relaxed);
+  stats_.count_error();
   if (resp.status == Status::busy) stats_.busy_rejects.fetch_add(1, std::memory_order_relaxed);
   if (resp.status == Status::read_only) stats_.read_only_rejects.fetch_add(1, std::memory_order_relaxed);
 }

@@ -4,7 +4,7 @@
 //
 // Threads: one Executor per server, shared by all io threads; execute() is
 // thread-safe. Per-connection state lives in SessionState, owned by the
-// connection and touched only on its strand.
+// connection and touched only on its io thread.
 // Lifetime: the store, persistence (may be null), stats and config must
 // outlive the executor; the executor must outlive every connection.
 #pragma once
@@ -30,7 +30,7 @@ struct SessionState {
 
 // How an asynchronous request finishes. The connection implements it: complete()
 // may be called from any thread, exactly once per pending request; `fill` is
-// then applied to the held response on the connection's strand.
+// then applied to the held response on the connection's io thread.
 class AsyncReply {
  public:
   virtual ~AsyncReply() = default;

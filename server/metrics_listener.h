@@ -5,7 +5,8 @@
 // accepted whatever the client does, and close() ends every open one, so a
 // scraper that connects and never sends cannot hold file descriptors or the
 // server's shutdown.
-// Threads: runs on the server's io_context; close() on an io thread.
+// Threads: runs on the io_context it is given (the server's loop 0, one
+// thread); close() on that loop's thread.
 // Lifetime: the io_context must outlive the listener; exchanges still pending
 // when the listener goes share its state, so they never dangle.
 #pragma once

@@ -1,5 +1,5 @@
 // WireCodec for the native binary protocol (docs/PROTOCOL.md).
-// Threads: one per connection, used on its strand.
+// Threads: one per connection, used only on that connection's io thread.
 #pragma once
 
 #include "protocol/native_codec.h"

@@ -17,7 +17,7 @@
 // the codec keeps the last few native cursors per connection under small
 // integer ids; "0" starts a scan and a reply cursor of "0" ends it.
 //
-// Threads: one codec per connection, used only on that connection's strand.
+// Threads: one codec per connection, used only on that connection's io thread.
 // Calls alternate: next() returning a request, then encode() for it.
 // Lifetime: the options' clock and stats (if set) must outlive the codec. A request
 // returned by next() views the input, or the codec's own buffers until the

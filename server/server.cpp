@@ -14,13 +14,21 @@ namespace mnemo::server {
 
 namespace {
 constexpr auto kStopGrace = std::chrono::seconds(3);
+
+// One single-threaded loop per io thread: hint 1 lets Asio skip waking other
+// threads and keep completions on a thread-private queue.
+std::vector<std::unique_ptr<asio::io_context>> make_loops(unsigned threads) {
+  std::vector<std::unique_ptr<asio::io_context>> loops;
+  for (unsigned i = 0; i < std::max(1u, threads); ++i) loops.push_back(std::make_unique<asio::io_context>(1));
+  return loops;
 }
+}  // namespace
 
 Server::Server(const Config& cfg)
     : cfg_(cfg),
-      io_(static_cast<int>(cfg.threads)),
-      signals_(io_, SIGINT, SIGTERM),
-      sweep_timer_(io_) {
+      loops_(make_loops(cfg.threads)),
+      signals_(main_loop(), SIGINT, SIGTERM),
+      sweep_timer_(main_loop()) {
   stats_.started_at_ms = clock_.now_ms();
   conn_limits_.max_output_bytes = cfg_.max_output_bytes;
   conn_limits_.max_input_bytes = std::max<std::size_t>(cfg_.native_limits.max_frame_bytes,
@@ -46,7 +54,7 @@ Server::Server(const Config& cfg)
   cfg_.port = native_acceptor_->local_endpoint().port();  // the bound one, for STATS and INFO
   if (cfg_.resp_port >= 0) open_listener(resp_acceptor_, cfg_.resp_port, "RESP");
   if (cfg_.metrics_port >= 0) {
-    metrics_ = std::make_unique<MetricsListener>(io_, cfg_.bind_address, static_cast<std::uint16_t>(cfg_.metrics_port),
+    metrics_ = std::make_unique<MetricsListener>(main_loop(), cfg_.bind_address, static_cast<std::uint16_t>(cfg_.metrics_port),
                                                  [this] { return executor_->prometheus_text(); });
   }
 }
@@ -60,7 +68,7 @@ void Server::open_listener(std::optional<asio::ip::tcp::acceptor>& acceptor, int
   auto address = asio::ip::make_address(cfg_.bind_address == "localhost" ? "127.0.0.1" : cfg_.bind_address, ec);
   if (ec) throw std::runtime_error("bad --bind address '" + cfg_.bind_address + "': " + ec.message());
   asio::ip::tcp::endpoint endpoint(address, static_cast<std::uint16_t>(port));
-  acceptor.emplace(io_);
+  acceptor.emplace(main_loop());
   acceptor->open(endpoint.protocol());
   acceptor->set_option(asio::ip::tcp::acceptor::reuse_address(true));
   acceptor->bind(endpoint, ec);
@@ -86,10 +94,11 @@ int Server::run() {
   if (resp_acceptor_) accept_next(*resp_acceptor_, Protocol::resp);
   arm_sweep();
 
+  // Every loop runs until the stop sequence lets it go, connections or not.
+  for (auto& loop : loops_) keep_running_.push_back(asio::make_work_guard(*loop));
   std::vector<std::thread> threads;
-  const unsigned n = cfg_.threads == 0 ? 1 : cfg_.threads;
-  for (unsigned i = 1; i < n; ++i) threads.emplace_back([this] { io_.run(); });
-  io_.run();
+  for (std::size_t i = 1; i < loops_.size(); ++i) threads.emplace_back([this, i] { serve_loop(i); });
+  serve_loop(0);
   for (auto& t : threads) t.join();
 
   if (persistence_) {
@@ -100,10 +109,17 @@ int Server::run() {
   return 0;
 }
 
-void Server::request_stop() {
-  asio::post(io_, [this] { begin_stop(); });
+void Server::serve_loop(std::size_t index) {
+  stats_.bind_io_thread(index);
+  loops_[index]->run();
+  ServerStats::unbind_io_thread();
 }
 
+void Server::request_stop() {
+  asio::post(main_loop(), [this] { begin_stop(); });
+}
+
+// Runs on loop 0, like every step of the stop sequence.
 void Server::begin_stop() {
   if (stopping_.exchange(true)) return;
   std::error_code ec;
@@ -114,20 +130,21 @@ void Server::begin_stop() {
   sweep_timer_.cancel();
   stop_connections();
   // A client that never reads its replies must not hold the shutdown hostage.
-  auto grace = std::make_shared<asio::steady_timer>(io_, kStopGrace);
+  auto grace = std::make_shared<asio::steady_timer>(main_loop(), kStopGrace);
   grace->async_wait([this, grace](const std::error_code& e) {
     if (!e) {
       spdlog::warn("connections did not close within {}s; stopping anyway", kStopGrace.count());
-      io_.stop();
+      stop_loops();
     }
   });
-  // Let the grace timer end early once every connection is gone.
-  auto poll = std::make_shared<asio::steady_timer>(io_);
+  // End early, and gently, once every connection is gone.
+  auto poll = std::make_shared<asio::steady_timer>(main_loop());
   auto check = std::make_shared<std::function<void()>>();
   *check = [this, poll, grace, check] {
     if (stats_.connections_current.load() == 0) {
       grace->cancel();
-      *check = nullptr;  // break the cycle
+      end_stop();
+      *check = nullptr;  // break the cycle; destroys this lambda, so nothing may follow
       return;
     }
     poll->expires_after(std::chrono::milliseconds(5));
@@ -138,6 +155,15 @@ void Server::begin_stop() {
   (*check)();
 }
 
+// Every connection is gone: each loop returns once it has run what is queued on it.
+void Server::end_stop() { keep_running_.clear(); }
+
+// Abandons whatever is still queued on the loops; it is destroyed with them.
+void Server::stop_loops() {
+  for (auto& loop : loops_) loop->stop();
+}
+
+// Each connection's stop() posts to its own loop.
 void Server::stop_connections() {
   std::lock_guard lock(conns_mu_);
   for (auto& weak : conns_)
@@ -146,8 +172,10 @@ void Server::stop_connections() {
 }
 
 void Server::accept_next(asio::ip::tcp::acceptor& acceptor, Protocol proto) {
-  acceptor.async_accept(asio::make_strand(io_), [this, &acceptor, proto](const std::error_code& ec,
-                                                                          asio::ip::tcp::socket socket) {
+  // The new socket belongs to the next loop in turn; the handler runs on loop 0.
+  asio::io_context& loop = *loops_[next_loop_];
+  next_loop_ = (next_loop_ + 1) % loops_.size();
+  acceptor.async_accept(loop, [this, &acceptor, proto](const std::error_code& ec, asio::ip::tcp::socket socket) {
     if (ec) {
       if (ec == asio::error::operation_aborted || stopping_) return;
       spdlog::warn("accept failed: {}", ec.message());  // e.g. out of file descriptors
@@ -158,7 +186,13 @@ void Server::accept_next(asio::ip::tcp::acceptor& acceptor, Protocol proto) {
   });
 }
 
+// On loop 0; the connection then lives on its socket's loop.
 void Server::on_accept(asio::ip::tcp::socket socket, Protocol proto) {
+  if (stopping_) {  // accepted just before the listener closed
+    std::error_code ec;
+    socket.close(ec);
+    return;
+  }
   if (stats_.connections_current.load(std::memory_order_relaxed) >= cfg_.max_connections) {
     stats_.connections_rejected.fetch_add(1, std::memory_order_relaxed);
     reject(socket, proto);

@@ -5,7 +5,15 @@
 // the listeners, write the port file, serve. Stop (SIGTERM, SIGINT, SHUTDOWN):
 // close the listeners, let connections flush and close, drain the journal,
 // close the database, return 0.
-// Threads: construct and run() on the main thread; request_stop() from any thread.
+//
+// Threads: one io_context ("loop") per io thread, each run by that thread
+// alone (concurrency hint 1). Loop 0 runs on the main thread inside run() and
+// holds the listeners, the signal set, the expiry sweep timer, the metrics
+// listener and the stop sequence; every accepted connection is handed to the
+// loops in turn and lives on its loop for good, so its handlers need no strand.
+// Construct and run() on the main thread; request_stop() from any thread.
+// Lifetime: the loops outlive every connection and timer on them; the
+// executor, store and stats outlive the loops.
 #pragma once
 
 #include <asio.hpp>
@@ -50,6 +58,10 @@ class Server {
   void write_port_file() const;
   void begin_stop();
   void stop_connections();
+  void end_stop();
+  void stop_loops();
+  void serve_loop(std::size_t index);
+  asio::io_context& main_loop() { return *loops_.front(); }
 
   // -- set at construction, then read-only --
   Config cfg_;
@@ -60,8 +72,13 @@ class Server {
   std::unique_ptr<Executor> executor_;
   ConnectionLimits conn_limits_;
 
-  // -- io threads (asio objects are used on io_ only) --
-  asio::io_context io_;
+  // -- the loops: set at construction, one per io thread --
+  using WorkGuard = asio::executor_work_guard<asio::io_context::executor_type>;
+  std::vector<std::unique_ptr<asio::io_context>> loops_;
+
+  // -- loop 0 only --
+  std::vector<WorkGuard> keep_running_;  // lets a loop with no connection wait for one; dropped at stop
+  std::size_t next_loop_ = 0;            // round-robin for accepted connections
   std::optional<asio::ip::tcp::acceptor> native_acceptor_;
   std::optional<asio::ip::tcp::acceptor> resp_acceptor_;
   std::unique_ptr<MetricsListener> metrics_;

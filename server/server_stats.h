@@ -1,11 +1,20 @@
 // Traffic counters of the running server, reported by STATS, INFO and
-// /metrics. Threads: every field is an atomic updated with relaxed ordering
-// from io threads; readers get a loosely consistent view, which is all a
-// metric needs.
+// /metrics.
+//
+// The counters every request bumps (ops by type, error replies, bytes in and
+// out) live in per-io-thread blocks, each on cache lines of its own, so io
+// threads never pull the same line back and forth; a reader sums the blocks.
+// The rest are rare events and stay single atomics.
+// Threads: io thread i calls bind_io_thread(i) once before serving; the
+// count_* and add_* calls may come from any thread (a thread that is not a
+// bound io thread counts into a shared block) and use relaxed atomics. The
+// sums may be read from any thread and give a loosely consistent view, which
+// is all a metric needs.
 #pragma once
 
 #include <array>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 
 #include "protocol/message.h"
@@ -14,8 +23,17 @@ namespace mnemo::server {
 
 struct ServerStats {
   static constexpr std::size_t kOps = 256;  // indexed by opcode byte
-  std::array<std::atomic<std::uint64_t>, kOps> ops_by_type{};
-  std::atomic<std::uint64_t> errors{0};            // non-OK replies
+  static constexpr std::size_t kThreadBlocks = 16;  // io thread i counts into block i % kThreadBlocks
+
+  // Bumped per request; one block per io thread (plus one shared block), summed when read.
+  // 128-byte aligned: adjacent-line prefetch must not pair two blocks either.
+  struct alignas(128) TrafficBlock {
+    std::array<std::atomic<std::uint64_t>, kOps> ops_by_type{};
+    std::atomic<std::uint64_t> errors{0};     // non-OK replies
+    std::atomic<std::uint64_t> bytes_in{0};
+    std::atomic<std::uint64_t> bytes_out{0};
+  };
+
   std::atomic<std::uint64_t> connections_current{0};
   std::atomic<std::uint64_t> connections_total{0};
   std::atomic<std::uint64_t> connections_rejected{0};  // over --max-connections
@@ -27,16 +45,54 @@ struct ServerStats {
   std::atomic<std::uint64_t> pressure_pauses{0};       // reads paused for journal backpressure
   std::atomic<std::uint64_t> output_pauses{0};         // reads paused for a slow reader
   std::atomic<std::uint64_t> idle_closes{0};
-  std::atomic<std::uint64_t> bytes_in{0};
-  std::atomic<std::uint64_t> bytes_out{0};
   std::int64_t started_at_ms = 0;                      // set once before serving
 
-  void count_op(protocol::Opcode op) { ops_by_type[static_cast<std::uint8_t>(op)].fetch_add(1, std::memory_order_relaxed); }
+  // Makes the calling thread count into block `index`; unbind_io_thread() undoes it.
+  void bind_io_thread(std::size_t index) {
+    tls_owner_ = this;
+    tls_block_ = &blocks_[index % kThreadBlocks];
+  }
+  static void unbind_io_thread() {
+    tls_owner_ = nullptr;
+    tls_block_ = nullptr;
+  }
+
+  void count_op(protocol::Opcode op) { bump(local().ops_by_type[static_cast<std::uint8_t>(op)], 1); }
+  void count_error() { bump(local().errors, 1); }
+  void add_bytes_in(std::uint64_t n) { bump(local().bytes_in, n); }
+  void add_bytes_out(std::uint64_t n) { bump(local().bytes_out, n); }
+
+  // Sums over every block.
+  std::uint64_t ops(std::size_t op) const { return sum([op](const TrafficBlock& b) { return &b.ops_by_type[op]; }); }
   std::uint64_t total_ops() const {
     std::uint64_t n = 0;
-    for (const auto& c : ops_by_type) n += c.load(std::memory_order_relaxed);
+    for (const auto& b : all_blocks())
+      for (const auto& c : b.ops_by_type) n += c.load(std::memory_order_relaxed);
     return n;
   }
+  std::uint64_t errors() const { return sum([](const TrafficBlock& b) { return &b.errors; }); }
+  std::uint64_t bytes_in() const { return sum([](const TrafficBlock& b) { return &b.bytes_in; }); }
+  std::uint64_t bytes_out() const { return sum([](const TrafficBlock& b) { return &b.bytes_out; }); }
+
+ private:
+  // Blocks [0, kThreadBlocks) belong to bound io threads; the last one is shared by the rest.
+  using Blocks = std::array<TrafficBlock, kThreadBlocks + 1>;
+
+  TrafficBlock& local() { return tls_owner_ == this ? *tls_block_ : blocks_[kThreadBlocks]; }
+  const Blocks& all_blocks() const { return blocks_; }
+  static void bump(std::atomic<std::uint64_t>& c, std::uint64_t n) { c.fetch_add(n, std::memory_order_relaxed); }
+  template <typename Field>
+  std::uint64_t sum(Field field) const {
+    std::uint64_t n = 0;
+    for (const auto& b : blocks_) n += field(b)->load(std::memory_order_relaxed);
+    return n;
+  }
+
+  Blocks blocks_{};
+
+  // -- per thread: which ServerStats the thread is bound to, and its block there --
+  static inline thread_local const ServerStats* tls_owner_ = nullptr;
+  static inline thread_local TrafficBlock* tls_block_ = nullptr;
 };
 
 }  // namespace mnemo::server

@@ -84,13 +84,13 @@ static std::vector<Figure> collect(const Config& cfg, const Store& store, persis
 
   add("traffic", "ops_total", num(st.total_ops()), "requests executed");
   for (std::size_t op = 0; op < ServerStats::kOps; ++op) {
-    auto n = st.ops_by_type[op].load(std::memory_order_relaxed);
+    auto n = st.ops(op);
     if (n == 0 || !protocol::is_known_opcode(static_cast<std::uint8_t>(op))) continue;
     std::string name(protocol::opcode_name(static_cast<protocol::Opcode>(op)));
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     add("traffic", "ops_" + name, num(n), "requests of this type");
   }
-  add("traffic", "errors", num(st.errors.load()), "error replies");
+  add("traffic", "errors", num(st.errors()), "error replies");
   add("traffic", "connections_current", num(st.connections_current.load()), "open client connections");
   add("traffic", "connections_total", num(st.connections_total.load()), "connections accepted");
   add("traffic", "connections_rejected", num(st.connections_rejected.load()), "connections refused by --max-connections");
@@ -102,8 +102,8 @@ static std::vector<Figure> collect(const Config& cfg, const Store& store, persis
   add("traffic", "pressure_pauses", num(st.pressure_pauses.load()), "reads paused by journal backpressure");
   add("traffic", "output_pauses", num(st.output_pauses.load()), "reads paused for clients not reading replies");
   add("traffic", "idle_closes", num(st.idle_closes.load()), "connections closed by --idle-timeout-s");
-  add("traffic", "bytes_in", num(st.bytes_in.load()), "bytes received");
-  add("traffic", "bytes_out", num(st.bytes_out.load()), "bytes sent");
+  add("traffic", "bytes_in", num(st.bytes_in()), "bytes received");
+  add("traffic", "bytes_out", num(st.bytes_out()), "bytes sent");
 
   if (!p) {
     add("journal", "enabled", "0", "1 when writes are journaled");
@@ -222,8 +222,8 @@ std::string Executor::info_text(std::string_view section) const {
                    kv("total_commands_processed", num(stats_.total_ops())) +
                    kv("rejected_connections", num(stats_.connections_rejected.load())) +
                    kv("expired_keys", num(s.expired_lazily + s.expired_by_sweep)) + kv("evicted_keys", "0") +
-                   kv("total_net_input_bytes", num(stats_.bytes_in.load())) +
-                   kv("total_net_output_bytes", num(stats_.bytes_out.load())));
+                   kv("total_net_input_bytes", num(stats_.bytes_in())) +
+                   kv("total_net_output_bytes", num(stats_.bytes_out())));
   sec("Replication", kv("role", "master") + kv("connected_slaves", "0"));
   std::string keyspace;
   if (s.keys > 0) {

@@ -119,7 +119,7 @@ bool Store::Impl::expiry_for(std::uint64_t ttl_ms, std::int64_t now_ms, std::int
   return true;
 }
 
-protocol::Result<std::uint64_t> Store::Impl::commit(std::span<persistence::Change> changes) {
+protocol::Result<std::uint64_t> Store::Impl::commit(std::span<const persistence::ChangeRef> changes) {
   if (log == nullptr) return local_seq.fetch_add(1, std::memory_order_relaxed) + 1;
   if (changes.empty()) return log->allocate_seq();
   return log->append(changes);
@@ -145,8 +145,8 @@ void Store::Impl::expire_lazily(Shard& sh, const KeyRef& k) {
   find_live(sh, k, clock.now_ms());
 }
 
-std::vector<std::size_t> Store::Impl::shards_touched(std::span<const KeyRef> keys) const {
-  std::vector<std::size_t> idx;
+IndexList Store::Impl::shards_touched(std::span<const KeyRef> keys) const {
+  IndexList idx;
   idx.reserve(keys.size());
   for (const KeyRef& k : keys) idx.push_back(shard_index(k));
   std::sort(idx.begin(), idx.end());

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -68,7 +69,9 @@ class Store final : public persistence::SnapshotSource, public persistence::Reco
                   std::vector<persistence::SnapshotEntry>& out) override;
 
   // persistence::RecoveryTarget
-  void apply_recovered(const persistence::Change& c) override;
+  void apply_recovered(const persistence::ChangeRef& c) override;
+  void apply_recovered_batch(std::span<const persistence::ChangeRef> changes) override;
+  void reserve_recovered(std::uint64_t expected_keys) override;
   std::uint64_t finish_recovery(std::int64_t now_ms) override;
 
  private:

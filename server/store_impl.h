@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "persistence/change.h"
 #include "persistence/change_log.h"
 #include "protocol/message.h"
@@ -30,6 +31,13 @@ namespace mnemo::server {
 using protocol::Request;
 using protocol::Response;
 using protocol::Status;
+
+// Per-request scratch lists of a multi-key operation: inline up to a typical
+// MGET/MSET size, so a small one allocates nothing for its bookkeeping.
+inline constexpr std::size_t kInlineKeys = 16;
+template <typename T>
+using KeyList = absl::InlinedVector<T, kInlineKeys>;
+using IndexList = KeyList<std::size_t>;
 
 struct Store::Impl {
   Impl(const StoreOptions& o, persistence::ChangeLog* l, const Clock& c);
@@ -54,19 +62,19 @@ struct Store::Impl {
   }
   Shard& shard_of(const KeyRef& k) { return *shards[shard_index(k)]; }
   // Sorted, de-duplicated shard indices of `keys`, for locking in ascending order.
-  std::vector<std::size_t> shards_touched(std::span<const KeyRef> keys) const;
+  IndexList shards_touched(std::span<const KeyRef> keys) const;
 
   // -- request checks: false means resp already holds the error --
   bool check_key(std::string_view key, Response& resp) const;
   bool check_value(std::string_view value, Response& resp) const;
   bool check_memory(std::int64_t added_bytes, Response& resp);
-  std::int64_t table_growth(std::vector<std::size_t>& new_key_shards) const;
+  std::int64_t table_growth(IndexList& new_key_shards) const;
   // ttl_ms -> absolute expiry at now_ms; false (BAD_REQUEST) when out of range.
   bool expiry_for(std::uint64_t ttl_ms, std::int64_t now_ms, std::int64_t& out, Response& resp) const;
 
   // Journals `changes` (or just allocates a seq when there are none, or when
   // there is no log) and returns the new version. Call with the shard locks held.
-  protocol::Result<std::uint64_t> commit(std::span<persistence::Change> changes);
+  protocol::Result<std::uint64_t> commit(std::span<const persistence::ChangeRef> changes);
   void note_seq(std::uint64_t seq);  // keeps local_seq ahead of recovered versions
 
   // The live entry for k, or null; removes it first when it has expired.

@@ -14,27 +14,38 @@ namespace mnemo::server {
 
 namespace {
 
-using persistence::Change;
 using persistence::ChangeKind;
+using persistence::ChangeRef;
 namespace flags = protocol::flags;
 
 template <typename Lock>
-std::vector<Lock> lock_shards(const std::vector<std::unique_ptr<Shard>>& shards,
-                              const std::vector<std::size_t>& ascending) {
-  std::vector<Lock> locks;
+KeyList<Lock> lock_shards(const std::vector<std::unique_ptr<Shard>>& shards, const IndexList& ascending) {
+  KeyList<Lock> locks;
   locks.reserve(ascending.size());
   for (std::size_t i : ascending) locks.emplace_back(shards[i]->mutex());
   return locks;
 }
 
+// Up to this many keys, duplicates are found by comparing every pair: cheaper
+// than sorting for the usual handful of keys.
+constexpr std::size_t kPairwiseDedupKeys = 32;
+
 // Indices of the keys to write, one per distinct key: the last occurrence wins.
-std::vector<std::size_t> last_of_each_key(const std::vector<std::string_view>& keys) {
-  std::vector<std::size_t> order(keys.size());
+IndexList last_of_each_key(const std::vector<std::string_view>& keys) {
+  IndexList out;
+  out.reserve(keys.size());
+  if (keys.size() <= kPairwiseDedupKeys) {
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      const bool repeated_later =
+          std::find(keys.begin() + static_cast<std::ptrdiff_t>(i) + 1, keys.end(), keys[i]) != keys.end();
+      if (!repeated_later) out.push_back(i);
+    }
+    return out;
+  }
+  IndexList order(keys.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
-  std::vector<std::size_t> out;
-  out.reserve(order.size());
   for (std::size_t i = 0; i < order.size(); ++i) {
     const bool last_in_run = i + 1 == order.size() || keys[order[i + 1]] != keys[order[i]];
     if (last_in_run) out.push_back(order[i]);
@@ -44,25 +55,24 @@ std::vector<std::size_t> last_of_each_key(const std::vector<std::string_view>& k
 
 // The journal records for an MSET: every key for a persisted MSET; for an
 // ephemeral one, a deletion for each persisted entry it overwrites.
-std::vector<Change> mset_changes(const Request& req, std::span<const std::size_t> pick,
-                                 std::span<Entry* const> cur, std::int64_t expire_at, bool ephemeral) {
-  std::vector<Change> changes;
+// The views point into req.
+KeyList<ChangeRef> mset_changes(const Request& req, std::span<const std::size_t> pick,
+                                std::span<Entry* const> cur, std::int64_t expire_at, bool ephemeral) {
+  KeyList<ChangeRef> changes;
+  changes.reserve(pick.size());
   for (std::size_t i = 0; i < pick.size(); ++i) {
     if (ephemeral && (cur[i] == nullptr || cur[i]->ephemeral)) continue;
-    Change c;
-    c.kind = ephemeral ? ChangeKind::del : ChangeKind::put;
-    c.key.assign(req.keys[pick[i]]);
-    if (!ephemeral) {
-      c.value.assign(req.values[pick[i]]);
-      c.expire_at_ms = expire_at;
+    if (ephemeral) {
+      changes.emplace_back(0, ChangeKind::del, req.keys[pick[i]], std::string_view(), 0);
+    } else {
+      changes.emplace_back(0, ChangeKind::put, req.keys[pick[i]], req.values[pick[i]], expire_at);
     }
-    changes.push_back(std::move(c));
   }
   return changes;
 }
 
-void free_all(std::vector<Entry*>& entries) {
-  for (Entry* e : entries) free_entry(e);
+void free_all(KeyList<Entry*>& entries) {
+  for (Entry* e : entries) free_entry(e);  // null (rewritten in place) is fine
   entries.clear();
 }
 
@@ -70,7 +80,7 @@ void free_all(std::vector<Entry*>& entries) {
 
 // How much the tables of the shards grow when keys are added to them (one
 // shard index per new key).
-std::int64_t Store::Impl::table_growth(std::vector<std::size_t>& new_key_shards) const {
+std::int64_t Store::Impl::table_growth(IndexList& new_key_shards) const {
   std::sort(new_key_shards.begin(), new_key_shards.end());
   std::int64_t bytes = 0;
   for (std::size_t i = 0; i < new_key_shards.size();) {
@@ -83,7 +93,7 @@ std::int64_t Store::Impl::table_growth(std::vector<std::size_t>& new_key_shards)
 }
 
 void Store::Impl::mget(const Request& req, Response& resp) {
-  std::vector<KeyRef> refs;
+  KeyList<KeyRef> refs;
   refs.reserve(req.keys.size());
   for (std::string_view key : req.keys) {
     if (!check_key(key, resp)) return;
@@ -104,7 +114,7 @@ void Store::Impl::mget(const Request& req, Response& resp) {
 }
 
 void Store::Impl::exists(const Request& req, Response& resp) {
-  std::vector<KeyRef> refs;
+  KeyList<KeyRef> refs;
   refs.reserve(req.keys.size());
   for (std::string_view key : req.keys) {
     if (!check_key(key, resp)) return;
@@ -130,8 +140,8 @@ void Store::Impl::mset(const Request& req, Response& resp) {
   for (std::size_t i = 0; i < req.keys.size(); ++i) {
     if (!check_key(req.keys[i], resp) || !check_value(req.values[i], resp)) return;
   }
-  const std::vector<std::size_t> pick = last_of_each_key(req.keys);
-  std::vector<KeyRef> refs;
+  const IndexList pick = last_of_each_key(req.keys);
+  KeyList<KeyRef> refs;
   refs.reserve(pick.size());
   for (std::size_t i : pick) refs.emplace_back(req.keys[i]);
   const bool ephemeral = req.has(flags::kEphemeral);
@@ -140,8 +150,8 @@ void Store::Impl::mset(const Request& req, Response& resp) {
   const std::int64_t now = clock.now_ms();
   std::int64_t expire_at = 0;
   if (!expiry_for(req.ttl_ms, now, expire_at, resp)) return;
-  std::vector<Entry*> cur(refs.size());
-  std::vector<std::size_t> new_key_shards;
+  KeyList<Entry*> cur(refs.size());
+  IndexList new_key_shards;
   std::int64_t added = 0;
   for (std::size_t i = 0; i < refs.size(); ++i) {
     cur[i] = find_live(shard_of(refs[i]), refs[i], now);
@@ -151,16 +161,19 @@ void Store::Impl::mset(const Request& req, Response& resp) {
   }
   if (!check_memory(added + table_growth(new_key_shards), resp)) return;
 
-  std::vector<Entry*> fresh;
-  fresh.reserve(refs.size());
+  // A new entry for each key, except where the value fits the current entry's
+  // allocation: that one is rewritten in place (null here), as SET does.
+  KeyList<Entry*> fresh(refs.size(), nullptr);
   for (std::size_t i = 0; i < refs.size(); ++i) {
-    fresh.push_back(make_entry(refs[i].key, req.values[pick[i]], 0, expire_at, ephemeral));
-    if (fresh.back() == nullptr) {
+    const std::string_view value = req.values[pick[i]];
+    if (cur[i] != nullptr && Shard::fits_in_place(*cur[i], value)) continue;
+    fresh[i] = make_entry(refs[i].key, value, 0, expire_at, ephemeral);
+    if (fresh[i] == nullptr) {
       free_all(fresh);
       return resp.fail(Status::out_of_memory, "out of memory: allocating the entries failed");
     }
   }
-  std::vector<Change> changes;
+  KeyList<ChangeRef> changes;
   if (log) changes = mset_changes(req, pick, cur, expire_at, ephemeral);  // unread without a log
   auto seq = commit(changes);  // one append: one seq shared by every key
   if (!seq) {
@@ -168,8 +181,13 @@ void Store::Impl::mset(const Request& req, Response& resp) {
     return resp.fail(seq.error().status, seq.error().message);
   }
   for (std::size_t i = 0; i < refs.size(); ++i) {
-    fresh[i]->version = *seq;
-    shard_of(refs[i]).put(refs[i], fresh[i]);
+    Shard& sh = shard_of(refs[i]);
+    if (fresh[i] == nullptr) {
+      sh.rewrite(*cur[i], req.values[pick[i]], expire_at, ephemeral, *seq);
+    } else {
+      fresh[i]->version = *seq;
+      sh.put(refs[i], fresh[i]);
+    }
   }
   resp.version = *seq;
 }

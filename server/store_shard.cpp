@@ -25,21 +25,25 @@ std::uint64_t Shard::tombstone(std::string_view key) const {
   return it == tombstones_.end() ? 0 : it->second;
 }
 
-void Shard::put(const KeyRef& k, Entry* e) {
-  // One probe: lazy_emplace inserts only when the key is missing.
-  bool inserted = false;
-  auto it = table_.lazy_emplace(k, [e, &inserted](const auto& ctor) {
-    ctor(Slot{e});
-    inserted = true;
-  });
-  if (inserted) {
-    account_table();
-  } else {
-    count_in(*it->entry, -1);
-    free_entry(it->entry);
-    it->entry = e;  // same key, same hash: swapping the pointer keeps the table valid
-  }
-  count_in(*e, +1);
+void Shard::put(const KeyRef& k, Entry* e) { put_if(k, e, [](const Entry&) { return true; }); }
+
+bool Shard::put_if_newer(const KeyRef& k, Entry* e) {
+  const std::uint64_t version = e->version;
+  return put_if(k, e, [version](const Entry& cur) { return cur.version < version; });
+}
+
+void Shard::reserve(std::size_t keys) {
+  if (keys <= table_.size()) return;
+  table_.reserve(keys);
+  account_table();
+}
+
+void Shard::shrink_if_sparse() {
+  // A table that grew by itself is at least 7/16 full; under 7/32 it is at
+  // least twice the size it needs.
+  if (table_.capacity() < 64 || table_.size() * 32 >= table_.capacity() * 7) return;
+  table_.rehash(0);
+  account_table();
 }
 
 void Shard::rewrite(Entry& e, std::string_view value, std::int64_t expire_at_ms, bool ephemeral,
@@ -133,8 +137,19 @@ void Shard::account_table() {
   table_bytes_ = bytes;
 }
 
+void Shard::defer_memory(bool on) {
+  defer_memory_ = on;
+  if (on) return;
+  add_memory(deferred_memory_);
+  deferred_memory_ = 0;
+}
+
 void Shard::add_memory(std::int64_t delta) {
-  if (delta != 0) memory_total_->fetch_add(delta, std::memory_order_relaxed);
+  if (defer_memory_) {
+    deferred_memory_ += delta;
+  } else if (delta != 0) {
+    memory_total_->fetch_add(delta, std::memory_order_relaxed);
+  }
 }
 
 }  // namespace mnemo::server

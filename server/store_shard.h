@@ -43,10 +43,26 @@ class Shard {
   std::int64_t memory_bytes() const { return entry_bytes_ + table_bytes_; }
   // Seq of a deletion recorded during recovery, 0 when none.
   std::uint64_t tombstone(std::string_view key) const;
+  bool has_tombstones() const { return !tombstones_.empty(); }
 
   // -- caller holds mutex() exclusive --
   // Stores `e` under k: inserts it, or replaces (and frees) the entry there.
   void put(const KeyRef& k, Entry* e);
+  // Recovery's put, in one table probe: stores `e` under k unless the entry
+  // there already has a version >= e->version. Takes ownership of `e` either
+  // way (frees it when it is not stored); returns whether it was stored.
+  bool put_if_newer(const KeyRef& k, Entry* e);
+  // Starts loading k's place in the table into the cache (a hint, no effect
+  // on the contents), so that a later put or find of k does not wait for memory.
+  void prefetch(const KeyRef& k) const { table_.prefetch(k); }
+  // While on, memory changes are summed here instead of being added to the
+  // shared total one by one; turning it off adds the sum.
+  void defer_memory(bool on);
+  // Sizes the table for at least `keys` entries (never shrinks it).
+  void reserve(std::size_t keys);
+  // Gives back table capacity that size() is far from using (a reservation
+  // that was an overestimate, or keys deleted); rehashes only then.
+  void shrink_if_sparse();
   // Overwrites e's value, expiry, ephemeral bit and version in place; the
   // value must satisfy fits_in_place(e, value). Readers holding the shard
   // shared cannot see it half-done: this needs the lock exclusive.
@@ -73,6 +89,28 @@ class Shard {
   std::int64_t growth_bytes(std::size_t new_keys) const;
 
  private:
+  // put's one probe: inserts e, or replaces the entry there when
+  // replace(current) says so; frees whichever entry loses. Returns whether e was stored.
+  template <typename Replace>
+  bool put_if(const KeyRef& k, Entry* e, Replace replace) {
+    bool inserted = false;
+    auto it = table_.lazy_emplace(k, [e, &inserted](const auto& ctor) {
+      ctor(Slot{e});
+      inserted = true;
+    });
+    if (inserted) {
+      account_table();
+    } else if (replace(*it->entry)) {
+      count_in(*it->entry, -1);
+      free_entry(it->entry);
+      it->entry = e;  // same key, same hash: swapping the pointer keeps the table valid
+    } else {
+      free_entry(e);
+      return false;
+    }
+    count_in(*e, +1);
+    return true;
+  }
   void count_in(const Entry& e, int sign);
   static std::int64_t table_footprint(std::size_t capacity);
   void account_table();
@@ -85,6 +123,8 @@ class Shard {
   std::size_t keys_with_expiry_ = 0;
   std::int64_t entry_bytes_ = 0;
   std::int64_t table_bytes_ = 0;
+  bool defer_memory_ = false;
+  std::int64_t deferred_memory_ = 0;
   absl::flat_hash_map<std::string, std::uint64_t> tombstones_;  // recovery only
   // -- shared by all shards --
   std::atomic<std::int64_t>* memory_total_;

@@ -14,30 +14,20 @@ namespace mnemo::server {
 
 namespace {
 
-using persistence::Change;
 using persistence::ChangeKind;
+using persistence::ChangeRef;
 namespace flags = protocol::flags;
 
-Change put_change(std::string_view key, std::string_view value, std::int64_t expire_at_ms) {
-  Change c;
-  c.kind = ChangeKind::put;
-  c.key.assign(key);
-  c.value.assign(value);
-  c.expire_at_ms = expire_at_ms;
-  return c;
+ChangeRef put_change(std::string_view key, std::string_view value, std::int64_t expire_at_ms) {
+  return ChangeRef(0, ChangeKind::put, key, value, expire_at_ms);
 }
 
-Change del_change(std::string_view key) {
-  Change c;
-  c.kind = ChangeKind::del;
-  c.key.assign(key);
-  return c;
-}
+ChangeRef del_change(std::string_view key) { return ChangeRef(0, ChangeKind::del, key, {}, 0); }
 
 // Fills `out` with the change a write of `ephemeral` over `cur` journals;
 // returns the span to hand to commit() (empty: nothing to journal).
-std::span<Change> change_for_write(const KeyRef& k, const Entry* cur, std::string_view value,
-                                   std::int64_t expire_at_ms, bool ephemeral, Change& out) {
+std::span<const ChangeRef> change_for_write(const KeyRef& k, const Entry* cur, std::string_view value,
+                                   std::int64_t expire_at_ms, bool ephemeral, ChangeRef& out) {
   if (!ephemeral) {
     out = put_change(k.key, value, expire_at_ms);
     return {&out, 1};
@@ -115,8 +105,8 @@ bool Store::Impl::write_entry(Shard& sh, const KeyRef& k, Entry* cur, std::strin
     return false;
   }
   // Without a log nothing reads the change: do not build it.
-  Change change;
-  std::span<Change> changes;
+  ChangeRef change;
+  std::span<const ChangeRef> changes;
   if (log) changes = change_for_write(k, cur, value, expire_at_ms, ephemeral, change);
   auto seq = commit(changes);
   if (!seq) {
@@ -135,8 +125,8 @@ bool Store::Impl::write_entry(Shard& sh, const KeyRef& k, Entry* cur, std::strin
 // Same order as write_entry: journal first, change the entry only once that worked.
 bool Store::Impl::rewrite_entry(Shard& sh, const KeyRef& k, Entry& cur, std::string_view value,
                                 std::int64_t expire_at_ms, bool ephemeral, Response& resp) {
-  Change change;
-  std::span<Change> changes;
+  ChangeRef change;
+  std::span<const ChangeRef> changes;
   if (log) changes = change_for_write(k, &cur, value, expire_at_ms, ephemeral, change);
   auto seq = commit(changes);
   if (!seq) {
@@ -178,8 +168,8 @@ void Store::Impl::del(const Request& req, Response& resp) {
   const Entry* cur = find_live(sh, k, clock.now_ms());
   if (cur == nullptr) return fail_not_found(resp);
   if (!check_if_version(cur, req.if_version, resp)) return;
-  Change change;
-  std::span<Change> changes;
+  ChangeRef change;
+  std::span<const ChangeRef> changes;
   if (log && !cur->ephemeral) {
     change = del_change(k.key);
     changes = {&change, 1};
@@ -223,8 +213,8 @@ void Store::Impl::expire(const Request& req, Response& resp) {
   if (!expiry_for(req.ttl_ms, now, expire_at, resp)) return;
   Entry* cur = find_live(sh, k, now);
   if (cur == nullptr) return fail_not_found(resp);
-  Change change;
-  std::span<Change> changes;
+  ChangeRef change;
+  std::span<const ChangeRef> changes;
   if (log && !cur->ephemeral) {
     change = put_change(k.key, cur->value(), expire_at);
     changes = {&change, 1};
@@ -248,8 +238,8 @@ void Store::Impl::persist(const Request& req, Response& resp) {
     resp.version = cur->version;
     return;
   }
-  Change change;
-  std::span<Change> changes;
+  ChangeRef change;
+  std::span<const ChangeRef> changes;
   if (log && !cur->ephemeral) {
     change = put_change(k.key, cur->value(), 0);
     changes = {&change, 1};

@@ -3,7 +3,7 @@
 // through the Executor, and asks the codec to encode the response; it knows
 // nothing else of the protocol.
 //
-// Threads: one codec per connection, used only on that connection's strand.
+// Threads: one codec per connection, used only on that connection's io thread.
 #pragma once
 
 #include <cstddef>

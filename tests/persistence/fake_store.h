@@ -5,6 +5,7 @@
 // finish_recovery).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -42,7 +43,7 @@ class FakeStore final : public persistence::SnapshotSource, public persistence::
     Shard& s = shard(key);
     std::lock_guard lk(s.mu);
     persistence::Change c{0, persistence::ChangeKind::put, key, value, expire_at_ms};
-    Result r = log_->append(std::span<persistence::Change>(&c, 1));
+    Result r = log_->append(std::span<const persistence::ChangeRef>(std::array<persistence::ChangeRef, 1>{c}));
     if (r.ok()) s.map[key] = FakeEntry{value, *r, expire_at_ms};
     return r;
   }
@@ -51,7 +52,7 @@ class FakeStore final : public persistence::SnapshotSource, public persistence::
     Shard& s = shard(key);
     std::lock_guard lk(s.mu);
     persistence::Change c{0, persistence::ChangeKind::del, key, "", 0};
-    Result r = log_->append(std::span<persistence::Change>(&c, 1));
+    Result r = log_->append(std::span<const persistence::ChangeRef>(std::array<persistence::ChangeRef, 1>{c}));
     if (r.ok()) s.map.erase(key);
     return r;
   }
@@ -60,8 +61,8 @@ class FakeStore final : public persistence::SnapshotSource, public persistence::
   Result mset(const std::vector<std::pair<std::string, std::string>>& kvs) {
     std::vector<std::unique_lock<std::mutex>> locks;
     for (auto& s : shards_) locks.emplace_back(s->mu);
-    std::vector<persistence::Change> changes;
-    for (const auto& [k, v] : kvs) changes.push_back({0, persistence::ChangeKind::put, k, v, 0});
+    std::vector<persistence::ChangeRef> changes;
+    for (const auto& [k, v] : kvs) changes.emplace_back(0, persistence::ChangeKind::put, k, v, 0);
     Result r = log_->append(changes);
     if (r.ok()) {
       for (const auto& [k, v] : kvs) shard_unlocked(k).map[k] = FakeEntry{v, *r, 0};
@@ -96,21 +97,26 @@ class FakeStore final : public persistence::SnapshotSource, public persistence::
   }
 
   // RecoveryTarget (single-threaded, like the real recovery)
-  void apply_recovered(const persistence::Change& c) override {
-    Shard& s = shard(c.key);
+  void apply_recovered(const persistence::ChangeRef& c) override {
+    const std::string key(c.key);
+    Shard& s = shard(key);
     std::lock_guard lk(s.mu);
     std::uint64_t held = 0;
-    if (auto it = s.map.find(c.key); it != s.map.end()) held = it->second.version;
-    if (auto it = tombstones_.find(c.key); it != tombstones_.end()) held = std::max(held, it->second);
+    if (auto it = s.map.find(key); it != s.map.end()) held = it->second.version;
+    if (auto it = tombstones_.find(key); it != tombstones_.end()) held = std::max(held, it->second);
     if (c.seq <= held) return;
     if (c.kind == persistence::ChangeKind::put) {
-      s.map[c.key] = FakeEntry{c.value, c.seq, c.expire_at_ms};
-      tombstones_.erase(c.key);
+      s.map[key] = FakeEntry{std::string(c.value), c.seq, c.expire_at_ms};
+      tombstones_.erase(key);
     } else {
-      s.map.erase(c.key);
-      tombstones_[c.key] = c.seq;
+      s.map.erase(key);
+      tombstones_[key] = c.seq;
     }
   }
+
+  // Records the hints recovery gives (the fake needs no sizing).
+  void reserve_recovered(std::uint64_t expected_keys) override { reserve_hints.push_back(expected_keys); }
+  std::vector<std::uint64_t> reserve_hints;
 
   std::uint64_t finish_recovery(std::int64_t now_ms) override {
     tombstones_.clear();

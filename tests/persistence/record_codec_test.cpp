@@ -150,3 +150,90 @@ TEST_CASE("record codec golden bytes of version 1", "[persistence]") {
   REQUIRE(decoded_entries.ok());
   CHECK(*decoded_entries == entries);
 }
+
+namespace {
+
+bool points_into(std::string_view view, const std::string& payload) {
+  return view.empty() ||
+         (view.data() >= payload.data() && view.data() + view.size() <= payload.data() + payload.size());
+}
+
+}  // namespace
+
+TEST_CASE("record codec view decoder matches the owning decoder, with views into the payload",
+          "[persistence]") {
+  using mnemo::persistence::ChangeRef;
+  using mnemo::persistence::SnapshotEntryRef;
+  const std::vector<Change> in = sample_changes();
+  const std::string payload = encode_changes(in);
+  std::vector<ChangeRef> views = {ChangeRef(1, ChangeKind::put, "stale", "left over", 0)};
+  REQUIRE(mnemo::persistence::decode_change_views(payload, payload_crc32(payload), views).ok());
+  REQUIRE(views.size() == in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    CHECK(views[i].seq == in[i].seq);
+    CHECK(views[i].kind == in[i].kind);
+    CHECK(views[i].key == in[i].key);
+    CHECK(views[i].value == in[i].value);
+    CHECK(views[i].expire_at_ms == in[i].expire_at_ms);
+    CHECK(points_into(views[i].key, payload));
+    CHECK(points_into(views[i].value, payload));
+  }
+
+  const std::vector<SnapshotEntry> entries = {{"a", "1", 3, 0}, {"", std::string(5000, 'v'), 9, -1}};
+  const std::string chunk = encode_entries(entries);
+  std::vector<SnapshotEntryRef> entry_views;
+  REQUIRE(mnemo::persistence::decode_entry_views(chunk, payload_crc32(chunk), entry_views).ok());
+  REQUIRE(entry_views.size() == entries.size());
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    CHECK(entry_views[i].key == entries[i].key);
+    CHECK(entry_views[i].value == entries[i].value);
+    CHECK(entry_views[i].version == entries[i].version);
+    CHECK(entry_views[i].expire_at_ms == entries[i].expire_at_ms);
+    CHECK(points_into(entry_views[i].value, chunk));
+  }
+}
+
+TEST_CASE("record codec view decoders reject every truncation and corruption, leaving no views",
+          "[persistence]") {
+  using mnemo::persistence::ChangeRef;
+  using mnemo::persistence::SnapshotEntryRef;
+  const std::string payload = encode_changes(sample_changes());
+  const std::string chunk =
+      encode_entries(std::vector<SnapshotEntry>{{"key", "value", 4, 0}, {"k2", "v2", 5, 7}});
+  std::vector<ChangeRef> views;
+  std::vector<SnapshotEntryRef> entry_views;
+  for (std::size_t n = 0; n < payload.size(); n += (n < 200 ? 1 : 997)) {
+    const std::string cut = payload.substr(0, n);
+    INFO("changes truncated to " << n << " of " << payload.size() << " bytes");
+    auto r = mnemo::persistence::decode_change_views(cut, payload_crc32(cut), views);
+    REQUIRE_FALSE(r.ok());
+    CHECK_FALSE(r.error().message.empty());
+    CHECK(views.empty());
+  }
+  for (std::size_t n = 0; n < chunk.size(); ++n) {
+    const std::string cut = chunk.substr(0, n);
+    INFO("entries truncated to " << n << " of " << chunk.size() << " bytes");
+    REQUIRE_FALSE(mnemo::persistence::decode_entry_views(cut, payload_crc32(cut), entry_views).ok());
+    CHECK(entry_views.empty());
+  }
+  // Every single-byte change with a matching CRC: an error or a decode, never a crash;
+  // and with the stored CRC, always the CRC error.
+  for (std::size_t i = 0; i < chunk.size(); ++i) {
+    std::string bad = chunk;
+    bad[i] = static_cast<char>(bad[i] ^ 0xa5);
+    auto r = mnemo::persistence::decode_entry_views(bad, payload_crc32(bad), entry_views);
+    if (!r.ok()) CHECK(entry_views.empty());
+    auto crc = mnemo::persistence::decode_entry_views(bad, payload_crc32(chunk), entry_views);
+    REQUIRE_FALSE(crc.ok());
+    CHECK_THAT(crc.error().message, Catch::Contains("crc32 mismatch"));
+  }
+  std::string bad_kind = encode_changes(std::vector<Change>{{1, ChangeKind::put, "k", "v", 0}});
+  bad_kind[1 + 4 + 8 + 8] = 9;
+  auto kind = mnemo::persistence::decode_change_views(bad_kind, payload_crc32(bad_kind), views);
+  REQUIRE_FALSE(kind.ok());
+  CHECK_THAT(kind.error().message, Catch::Contains("unknown change kind 9"));
+  const std::string trailing = payload + "zz";
+  auto extra = mnemo::persistence::decode_change_views(trailing, payload_crc32(trailing), views);
+  REQUIRE_FALSE(extra.ok());
+  CHECK_THAT(extra.error().message, Catch::Contains("2 unexpected bytes"));
+}

@@ -216,3 +216,100 @@ TEST_CASE("recover_truncated recovers up to the last good row and sets the rest 
   expected["e"] = mnemo::test::FakeEntry{"5", new_seq, 0};
   CHECK(again->first == expected);
 }
+
+TEST_CASE("recovery hints the target with the snapshot's entries plus the journal's changes",
+          "[persistence]") {
+  TempDir dir;
+  const Options opts = mnemo::test::test_options(dir.path());
+  FakeState expected;
+  {
+    Running r(opts);
+    for (int i = 0; i < 30; ++i) REQUIRE(r.store.set("k" + std::to_string(i), "v").ok());
+    mnemo::test::Answer<std::pair<mnemo::protocol::SnapshotInfo, Status>> done;
+    auto cb = done.callback();
+    REQUIRE(r.p->start_snapshot([cb](const mnemo::protocol::SnapshotInfo& info, Status s) {
+                   cb({info, s});
+                 }).ok());
+    REQUIRE(done.wait());
+    REQUIRE(done.values()[0].second == Status::ok);
+    // After the snapshot: 5 overwrites, 2 new keys, 1 delete (8 journal changes).
+    for (int i = 0; i < 5; ++i) REQUIRE(r.store.set("k" + std::to_string(i), "again").ok());
+    REQUIRE(r.store.mset({{"n1", "x"}, {"n2", "y"}}).ok());
+    REQUIRE(r.store.del("k7").ok());
+    REQUIRE(r.sync() == Status::ok);
+    expected = r.store.state();
+  }
+  auto p = Persistence::open(opts);
+  FakeStore store(&p->change_log());
+  auto info = p->recover(store);
+  p->stop();
+  REQUIRE(info.ok());
+  CHECK(info->snapshot_entries == 30);
+  CHECK(info->journal_changes == 8);
+  CHECK(store.reserve_hints == std::vector<std::uint64_t>{38});
+  CHECK(store.state() == expected);
+}
+
+TEST_CASE("the journal's change count skips the rows a snapshot covers", "[persistence]") {
+  TempDir dir;
+  const Options opts = mnemo::test::test_options(dir.path());
+  write_three_rows(opts);  // rows {a, b}, {c}, {d}
+  auto db = SqliteDb::open(dir.file(opts.db_file_name), SqliteDb::read_write_flags());
+  REQUIRE(db.ok());
+  SqliteBackend backend(std::move(*db));
+  std::vector<std::uint64_t> lasts;
+  REQUIRE(backend.scan_rows(0, [&](const JournalRow& row) {
+    lasts.push_back(row.seq_last);
+    return true;
+  }).ok());
+  REQUIRE(lasts.size() == 3);
+  CHECK(*backend.count_changes_after(0) == 4);
+  CHECK(*backend.count_changes_after(lasts[0]) == 2);
+  CHECK(*backend.count_changes_after(lasts[2]) == 0);
+}
+
+TEST_CASE("journal replay from decoded views is idempotent", "[persistence]") {
+  TempDir dir;
+  Options opts = mnemo::test::test_options(dir.path());
+  opts.flush_interval_ms = 50;
+  FakeState original;
+  {
+    Running r(opts);
+    std::mt19937 rng(5);
+    for (int i = 0; i < 400; ++i) {
+      const std::string key = "k" + std::to_string(rng() % 15);
+      if (rng() % 5 == 0) {
+        REQUIRE(r.store.del(key).ok());
+      } else {
+        REQUIRE(r.store.set(key, std::string(rng() % 40, 'x') + std::to_string(i)).ok());
+      }
+    }
+    REQUIRE(r.sync() == Status::ok);
+    original = r.store.state();
+  }
+  auto db = SqliteDb::open(dir.file(opts.db_file_name), SqliteDb::read_write_flags());
+  REQUIRE(db.ok());
+  SqliteBackend backend(std::move(*db));
+  std::vector<std::string> payloads;  // the views below point into these
+  std::vector<std::vector<ChangeRef>> batches;
+  std::vector<std::uint32_t> crcs;
+  REQUIRE(backend.scan_rows(0, [&](const JournalRow& row) {
+    payloads.push_back(row.payload);
+    crcs.push_back(row.crc32);
+    return true;
+  }).ok());
+  for (std::size_t i = 0; i < payloads.size(); ++i) {
+    std::vector<ChangeRef> views;
+    REQUIRE(decode_change_views(payloads[i], crcs[i], views).ok());
+    batches.push_back(std::move(views));
+  }
+  FakeStore once, twice;
+  for (const auto& b : batches) once.apply_recovered_batch(b);
+  for (int t = 0; t < 2; ++t) {
+    for (const auto& b : batches) twice.apply_recovered_batch(b);
+  }
+  once.finish_recovery(now_ms());
+  twice.finish_recovery(now_ms());
+  CHECK(once.state() == original);
+  CHECK(twice.state() == original);
+}

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -100,6 +102,96 @@ TEST_CASE("store recovered entries are persisted entries with their expiry", "[s
   REQUIRE(h.store.copy_chunk(0, nullptr, 10, out));
   CHECK(out == std::vector<persistence::SnapshotEntry>{{"k", "v", 4, later}});
   CHECK(h.store.stats().keys_with_expiry == 1);
+}
+
+
+namespace {
+
+// A recovery log over `keys` keys: mostly puts (some with an expiry, some
+// already expired), some deletes, seqs rising with a few repeated (MSET-like).
+std::vector<Change> random_log(std::size_t n, int keys, std::uint32_t seed, std::int64_t now_ms) {
+  std::mt19937 rng(seed);
+  std::vector<Change> log;
+  std::uint64_t seq = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (rng() % 4 != 0) ++seq;
+    const std::string key = "key:" + std::to_string(rng() % keys);
+    if (rng() % 6 == 0) {
+      log.push_back(del(seq, key));
+    } else {
+      const std::int64_t expiry = rng() % 10 == 0 ? now_ms + (rng() % 2 ? 60000 : -1) : 0;
+      log.push_back(put(seq, key, std::string(rng() % 50, 'v') + std::to_string(i), expiry));
+    }
+  }
+  return log;
+}
+
+// Every key's value and version, the key count and the memory estimate.
+std::vector<std::string> store_state(StoreHarness& h, int keys) {
+  std::vector<std::string> out;
+  for (int i = 0; i < keys; ++i) {
+    const Response r = h.get("key:" + std::to_string(i));
+    out.push_back(r.status == Status::ok ? r.value + "@" + std::to_string(r.version) : "-");
+  }
+  out.push_back("size " + std::to_string(h.store.size()));
+  return out;
+}
+
+void apply_batches(StoreHarness& h, const std::vector<Change>& log, std::size_t batch) {
+  const std::vector<persistence::ChangeRef> refs(log.begin(), log.end());
+  for (std::size_t at = 0; at < refs.size(); at += batch) {
+    h.store.apply_recovered_batch(std::span(refs).subspan(at, std::min(batch, refs.size() - at)));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("store recovery in batches gives the state of applying change by change", "[store]") {
+  const int keys = 3000;
+  StoreOptions o;
+  o.shards = GENERATE(1, 8, 256);
+  StoreHarness one({o}, /*with_log=*/false);
+  const std::vector<Change> log = random_log(20000, keys, 3, one.clock.now_ms());
+  for (const Change& c : log) one.store.apply_recovered(c);
+  one.store.finish_recovery(one.clock.now_ms());
+  const std::vector<std::string> expected = store_state(one, keys);
+  const std::uint64_t expected_memory = one.store.stats().memory_bytes;
+
+  const std::size_t batch = GENERATE(1, 7, 5000, 20000);  // 20000: more than one slice
+  StoreHarness batched({o}, /*with_log=*/false);
+  apply_batches(batched, log, batch);
+  SECTION("once") {}
+  SECTION("twice (replay is idempotent)") { apply_batches(batched, log, batch); }
+  batched.store.finish_recovery(batched.clock.now_ms());
+  CHECK(store_state(batched, keys) == expected);
+  CHECK(batched.store.stats().memory_bytes == expected_memory);
+  CHECK(batched.set("new", "1").version > log.back().seq);
+}
+
+TEST_CASE("store recovery reservation does not change the result and is given back", "[store]") {
+  const int keys = 500;
+  StoreHarness plain({}, /*with_log=*/false);
+  const std::vector<Change> log = random_log(2000, keys, 9, plain.clock.now_ms());
+  apply_batches(plain, log, 512);
+  plain.store.finish_recovery(plain.clock.now_ms());
+  const std::uint64_t plain_memory = plain.store.stats().memory_bytes;
+
+  StoreHarness reserved({}, /*with_log=*/false);
+  const std::uint64_t before = reserved.store.stats().memory_bytes;
+  reserved.store.reserve_recovered(1'000'000);  // a large overestimate: 2000 changes, 500 keys
+  CHECK(reserved.store.stats().memory_bytes > before + 1'000'000);  // the tables were sized
+  apply_batches(reserved, log, 512);
+  reserved.store.finish_recovery(reserved.clock.now_ms());
+  CHECK(store_state(reserved, keys) == store_state(plain, keys));
+  CHECK(reserved.store.stats().memory_bytes <= plain_memory + plain_memory / 4);  // given back
+}
+
+TEST_CASE("store recovery reservation is bounded by the memory limit", "[store]") {
+  StoreOptions o;
+  o.max_memory_bytes = 1 << 20;
+  StoreHarness h(o, /*with_log=*/false);
+  h.store.reserve_recovered(1'000'000'000);  // would be gigabytes of table
+  CHECK(h.store.stats().memory_bytes < 2 * o.max_memory_bytes);
 }
 
 }  // namespace mnemo::server::test

@@ -68,6 +68,47 @@ TEST_CASE("store MSET with a repeated key keeps the last value and journals it o
   }
 }
 
+TEST_CASE("store MSET with many keys and repeats keeps the last value of each", "[store]") {
+  // Past the pairwise duplicate scan: 40 keys, every fourth a repeat of an earlier one.
+  StoreHarness h;
+  std::vector<std::string> keys;
+  std::vector<std::string> values;
+  for (int i = 0; i < 40; ++i) {
+    keys.push_back("k" + std::to_string(i % 4 == 3 ? i - 3 : i));
+    values.push_back("v" + std::to_string(i));
+  }
+  const std::vector<std::string_view> kv(keys.begin(), keys.end());
+  const std::vector<std::string_view> vv(values.begin(), values.end());
+  REQUIRE(h.mset(kv, vv).status == Status::ok);
+  CHECK(h.store.size() == 30);
+  CHECK(h.get("k0").value == "v3");
+  CHECK(h.get("k36").value == "v39");
+  CHECK(h.get("k1").value == "v1");
+  CHECK(h.log.batches().at(0).size() == 30);
+}
+
+TEST_CASE("store MSET over existing keys rewrites them, same or different sizes", "[store]") {
+  StoreHarness h;
+  REQUIRE(h.mset({"same", "grow", "shrink"}, {"aaaa", "b", "cccccccccccccccccccccccccccccccc"}).status ==
+          Status::ok);
+  const auto memory_before = h.store.stats().memory_bytes;
+  const Response r = h.mset({"same", "grow", "shrink"}, {"AAAA", std::string(300, 'B'), "c"}, 0, 100);
+  REQUIRE(r.status == Status::ok);
+  for (const char* k : {"same", "grow", "shrink"}) {
+    const Response g = h.get(k);
+    CHECK(g.version == r.version);
+    CHECK(h.ttl(k).integer == 100);
+  }
+  CHECK(h.get("same").value == "AAAA");
+  CHECK(h.get("grow").value == std::string(300, 'B'));
+  CHECK(h.get("shrink").value == "c");
+  CHECK(h.store.stats().memory_bytes > memory_before);  // "grow" took more room
+  // Back to the first sizes: the memory estimate returns to where it was.
+  REQUIRE(h.mset({"same", "grow", "shrink"}, {"aaaa", "b", "cccccccccccccccccccccccccccccccc"}).status ==
+          Status::ok);
+  CHECK(h.store.stats().memory_bytes == memory_before);
+}
+
 TEST_CASE("store MSET rejects empty or unbalanced requests", "[store]") {
   StoreHarness h;
   CHECK(h.mset({}, {}).status == Status::bad_request);

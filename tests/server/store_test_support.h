@@ -43,14 +43,13 @@ class FakeClock final : public Clock {
 
 class FakeLog final : public persistence::ChangeLog {
  public:
-  protocol::Result<std::uint64_t> append(std::span<Change> changes) override {
+  protocol::Result<std::uint64_t> append(std::span<const persistence::ChangeRef> changes) override {
     std::lock_guard lock(mu_);
     if (fail_status_) return protocol::Result<std::uint64_t>::failure(*fail_status_, fail_message_);
     const std::uint64_t seq = ++last_seq_;
     std::vector<Change> batch;
-    for (Change& c : changes) {
-      c.seq = seq;
-      batch.push_back(c);
+    for (const persistence::ChangeRef& c : changes) {
+      batch.push_back(Change{seq, c.kind, std::string(c.key), std::string(c.value), c.expire_at_ms});
     }
     batches_.push_back(std::move(batch));
     return seq;
