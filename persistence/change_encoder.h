@@ -1,20 +1,26 @@
-// Builds one journal batch payload change by change, as the changes are
-// appended, so that the journal queue holds encoded bytes (one growing buffer
-// per future row) rather than a heap object per change. The bytes are exactly
-// those encode_changes() (record_codec.h) produces for the same changes: the
-// archive is cereal's portable binary archive, streaming into the buffer;
-// finish() writes the record header (class version, change count) with cereal
-// into the space reserved for it at the start.
+// Builds one journal batch payload unit by unit, as the changes are appended,
+// so that the journal queue holds encoded bytes (one growing buffer per future
+// row) rather than a heap object per change. The bytes are exactly those
+// encode_changes() (record_codec.h) produces for the same changes: each unit
+// is encoded by cereal's portable binary archive; finish() writes the record
+// header (endianness, class version, change count) with cereal into the
+// space reserved for it at the start.
 //
-// Threads: not thread-safe; the journal writer uses one under its mutex.
-// Lifetime: a plain value; finish() leaves it empty and reusable.
+// A unit is encoded in two steps so that the part that needs the journal's
+// lock is short: encode_unit() (any thread, no lock: cereal writes every field,
+// with seq 0) and add_encoded() (under the lock: appends the bytes and stamps
+// the seq the lock handed out into each change's record, the first field).
+//
+// Threads: an encoder is not thread-safe (the journal writer uses each under
+// its mutex); encode_unit is safe from any thread.
+// Lifetime: a plain value; finish() leaves it empty until the next begin().
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "persistence/change.h"
 
@@ -22,30 +28,29 @@ namespace mnemo::persistence {
 
 class ChangeBatchEncoder {
  public:
-  ChangeBatchEncoder();
-  ~ChangeBatchEncoder();
-  ChangeBatchEncoder(ChangeBatchEncoder&&) noexcept;
-  ChangeBatchEncoder& operator=(ChangeBatchEncoder&&) noexcept;
-
-  // Starts a batch in `buffer` (cleared; its capacity is kept, so a buffer
-  // handed back after a commit is reused without allocating).
-  void begin(std::string buffer);
-  // Encodes `changes`, all stamped with `seq`. Call between begin() and finish().
-  void add(std::uint64_t seq, std::span<const ChangeRef> changes);
-  std::uint32_t count() const { return count_; }
-  std::size_t size() const;  // payload bytes so far
-  // Writes the header and returns the payload. The encoder is then idle until begin().
-  std::string finish();
-
-  // What add() appends for one change: its fixed fields plus key and value.
+  // What a unit's encoding of one change takes: its fixed fields plus key and value.
   static constexpr std::size_t kFixedBytesPerChange = 8 + 1 + 8 + 8 + 8;
   static std::size_t encoded_size(const ChangeRef& c) {
     return kFixedBytesPerChange + c.key.size() + c.value.size();
   }
+  // Encodes `changes` into `out` (replacing its contents) with seq 0; the
+  // records are back to back, each encoded_size() long, seq first.
+  static void encode_unit(std::span<const ChangeRef> changes, std::string& out);
+
+  // Starts a batch in `buffer` (its capacity is kept, so a buffer handed back
+  // after a commit is reused without allocating).
+  void begin(std::string buffer);
+  // Appends a unit from encode_unit() of `changes`, all stamped with `seq`.
+  void add_encoded(std::uint64_t seq, std::string_view unit, std::span<const ChangeRef> changes);
+  // Both steps at once.
+  void add(std::uint64_t seq, std::span<const ChangeRef> changes);
+  std::uint32_t count() const { return count_; }
+  std::size_t size() const { return buffer_.size(); }  // payload bytes so far
+  // Writes the header and returns the payload.
+  std::string finish();
 
  private:
-  struct Stream;  // the output buffer and the cereal archive writing into it
-  std::unique_ptr<Stream> stream_;
+  std::string buffer_;
   std::uint32_t count_ = 0;
 };
 

@@ -80,8 +80,10 @@ void JournalWriter::stop() {
 
 Result<std::uint64_t> JournalWriter::append(std::span<const ChangeRef> changes) {
   if (changes.empty()) return allocate_seq();
-  std::uint64_t bytes = 0;
-  for (const ChangeRef& c : changes) bytes += ChangeBatchEncoder::encoded_size(c);
+  // Encode before taking the lock; under it only the seq is stamped in.
+  thread_local std::string unit;
+  ChangeBatchEncoder::encode_unit(changes, unit);
+  const std::uint64_t bytes = unit.size();
   bool wake = false;
   std::uint64_t seq = 0;
   {
@@ -102,8 +104,8 @@ Result<std::uint64_t> JournalWriter::append(std::span<const ChangeRef> changes) 
     wake = queue_.empty();
     Pending& p = open_pending_locked(static_cast<std::uint32_t>(changes.size()), bytes);
     seq = ++last_seq_;
-    // Encoding under the lock keeps each row's changes in seq order.
-    p.encoder.add(seq, changes);
+    // Appending under the lock keeps each row's changes a contiguous seq range.
+    p.encoder.add_encoded(seq, unit, changes);
     if (p.seq_first == 0) p.seq_first = seq;
     p.seq_last = seq;
     p.bytes += bytes;

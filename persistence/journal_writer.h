@@ -3,9 +3,10 @@
 // transaction) per batch.
 //
 // The queue is a short list of batches being built: append() encodes its
-// changes straight into the newest one (ChangeBatchEncoder), so a queued
-// change costs its encoded bytes and no allocation of its own, and the
-// journal thread only adds the header and the CRC before the commit.
+// changes (before taking the lock) and appends them to the newest one
+// (ChangeBatchEncoder), so a queued change costs its encoded bytes and no
+// allocation of its own, and the journal thread only adds the header and the
+// CRC before the commit.
 //
 // Batching: the journal thread commits what is queued once the oldest unit is
 // flush_interval_ms old, at once when a batch is full (max_batch_changes /
