@@ -28,7 +28,9 @@ Server::Server(const Config& cfg)
     : cfg_(cfg),
       loops_(make_loops(cfg.threads)),
       signals_(main_loop(), SIGINT, SIGTERM),
-      sweep_timer_(main_loop()) {
+      sweep_timer_(main_loop()),
+      stop_grace_(main_loop()),
+      stop_poll_(main_loop()) {
   stats_.started_at_ms = clock_.now_ms();
   conn_limits_.max_output_bytes = cfg_.max_output_bytes;
   conn_limits_.max_input_bytes = std::max<std::size_t>(cfg_.native_limits.max_frame_bytes,
@@ -130,29 +132,27 @@ void Server::begin_stop() {
   sweep_timer_.cancel();
   stop_connections();
   // A client that never reads its replies must not hold the shutdown hostage.
-  auto grace = std::make_shared<asio::steady_timer>(main_loop(), kStopGrace);
-  grace->async_wait([this, grace](const std::error_code& e) {
-    if (!e) {
-      spdlog::warn("connections did not close within {}s; stopping anyway", kStopGrace.count());
-      stop_loops();
-    }
+  stop_grace_.expires_after(kStopGrace);
+  stop_grace_.async_wait([this](const std::error_code& e) {
+    if (e) return;
+    spdlog::warn("connections did not close within {}s; stopping anyway", kStopGrace.count());
+    stop_poll_.cancel();
+    stop_loops();
   });
-  // End early, and gently, once every connection is gone.
-  auto poll = std::make_shared<asio::steady_timer>(main_loop());
-  auto check = std::make_shared<std::function<void()>>();
-  *check = [this, poll, grace, check] {
-    if (stats_.connections_current.load() == 0) {
-      grace->cancel();
-      end_stop();
-      *check = nullptr;  // break the cycle; destroys this lambda, so nothing may follow
-      return;
-    }
-    poll->expires_after(std::chrono::milliseconds(5));
-    poll->async_wait([check](const std::error_code& e) {
-      if (!e && *check) (*check)();
-    });
-  };
-  (*check)();
+  poll_stop();
+}
+
+// Ends the stop early, and gently, once every connection is gone.
+void Server::poll_stop() {
+  if (stats_.connections_current.load() == 0) {
+    stop_grace_.cancel();
+    end_stop();
+    return;
+  }
+  stop_poll_.expires_after(std::chrono::milliseconds(5));
+  stop_poll_.async_wait([this](const std::error_code& e) {
+    if (!e) poll_stop();
+  });
 }
 
 // Every connection is gone: each loop returns once it has run what is queued on it.

@@ -57,6 +57,7 @@ class Server {
   void arm_sweep();
   void write_port_file() const;
   void begin_stop();
+  void poll_stop();
   void stop_connections();
   void end_stop();
   void stop_loops();
@@ -84,6 +85,8 @@ class Server {
   std::unique_ptr<MetricsListener> metrics_;
   asio::signal_set signals_;
   asio::steady_timer sweep_timer_;
+  asio::steady_timer stop_grace_;  // at stop: gives up waiting for connections to close
+  asio::steady_timer stop_poll_;   // at stop: checks whether they have
 
   // -- any thread, guarded by conns_mu_ --
   std::mutex conns_mu_;
