@@ -41,8 +41,11 @@ class SnapshotSource {
   virtual std::size_t shard_count() const = 0;
   // Appends to `out` up to `max_entries` persisted (not ephemeral, not expired)
   // entries of `shard` whose keys sort after `*after` (all of them when `after`
-  // is null), in key order. Holds the shard's lock only while copying them.
-  // Returns false when nothing was left to copy in that shard.
+  // is null): when it appends `max_entries`, they are the smallest such keys,
+  // in key order, so a caller resumes after the last one; fewer than
+  // `max_entries` are all that was left in the shard, in any order. Holds the
+  // shard's lock only while copying them. Returns false when nothing was left
+  // to copy in that shard.
   virtual bool copy_chunk(std::size_t shard, const std::string* after, std::size_t max_entries,
                           std::vector<SnapshotEntry>& out) = 0;
 };
