@@ -23,6 +23,20 @@ constexpr std::size_t kFirstBufferBytes = 64 * 1024;
 constexpr milliseconds kSlowCommit{1000};
 constexpr milliseconds kLogEvery{10000};
 
+// Takes `lk`'s mutex, spinning briefly first. Appends hold it for a copy of
+// their encoded bytes; with two or more io threads appending, a short spin
+// finds it free far more cheaply than sleeping in the kernel and being woken.
+void lock_spinning(std::unique_lock<std::mutex>& lk) {
+  constexpr int kSpins = 100;
+  for (int i = 0; i < kSpins; ++i) {
+    if (lk.try_lock()) return;
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  }
+  lk.lock();
+}
+
 }  // namespace
 
 JournalWriterOptions JournalWriterOptions::from(const Options& o) {
@@ -87,7 +101,8 @@ Result<std::uint64_t> JournalWriter::append(std::span<const ChangeRef> changes) 
   bool wake = false;
   std::uint64_t seq = 0;
   {
-    std::lock_guard lk(mu_);
+    std::unique_lock lk(mu_, std::defer_lock);
+    lock_spinning(lk);
     if (stopping_ || stopped_) {
       return Result<std::uint64_t>::failure(Status::shutting_down, "the journal is stopping");
     }
