@@ -63,7 +63,7 @@ std::vector<Flag> flags() {
        [u](Config& c, const std::string& v) { c.metrics_port = static_cast<int>(u("metrics-port", v, 65535)); }},
       {"port-file", "FILE", "write the bound ports (\"native N\", \"resp N\", \"metrics N\") to FILE once listening",
        [](Config& c, const std::string& v) { c.port_file = v; }},
-      {"threads", "N", "io threads (default: number of cores)",
+      {"threads", "N", "io threads, one event loop each; connections are spread over them (default: number of cores)",
        [u](Config& c, const std::string& v) { c.threads = static_cast<unsigned>(u("threads", v, 256)); }},
       {"data-dir", "DIR", "directory of the SQLite database (default ./data)",
        [](Config& c, const std::string& v) { c.persistence.data_dir = v; }},
