@@ -25,6 +25,9 @@ constexpr std::size_t kHeaderBytes = 1 + 4 + 8;
 static_assert(std::endian::native == std::endian::little,
               "add_encoded stamps seqs in the archive's little-endian layout");
 
+// encode_unit keeps a spare buffer per thread up to this size.
+constexpr std::size_t kMaxKeptBytes = 1 << 20;
+
 // A cereal archive kept per thread, so encoding a unit does not construct a
 // stream and an archive each time. Its endianness byte went into the sink at
 // construction and is dropped with the first clear().
@@ -66,6 +69,9 @@ void ChangeBatchEncoder::encode_unit(std::span<const ChangeRef> changes, std::st
     ar(c.expire_at_ms);
   }
   bytes.swap(out);
+  // `bytes` now holds the caller's previous buffer: keep it for next time
+  // unless a huge unit left it large.
+  if (bytes.capacity() > kMaxKeptBytes) std::string().swap(bytes);
 }
 
 void ChangeBatchEncoder::begin(std::string buffer) {

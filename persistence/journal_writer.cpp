@@ -16,6 +16,8 @@ using std::chrono::milliseconds;
 
 namespace {
 
+// An io thread keeps its encoding buffer between appends up to this size.
+constexpr std::size_t kMaxKeptUnitBytes = 1 << 20;
 // A new batch buffer starts this big, so the first appends of a batch do not
 // each grow it; committed buffers are reused after that.
 constexpr std::size_t kFirstBufferBytes = 64 * 1024;
@@ -130,6 +132,8 @@ Result<std::uint64_t> JournalWriter::append(std::span<const ChangeRef> changes) 
     wake = wake || batch_ready_locked();
   }
   if (wake) wake_.notify_one();
+  // A huge MSET should not pin its encoding's memory to this thread for good.
+  if (unit.capacity() > kMaxKeptUnitBytes) std::string().swap(unit);
   return seq;
 }
 

@@ -71,3 +71,20 @@ TEST_CASE("change batch encoder encodes an empty batch like encode_changes", "[p
   enc.begin({});
   CHECK(enc.finish() == mnemo::persistence::encode_changes({}));
 }
+
+TEST_CASE("change batch encoder's unit encoding reuses buffers without carrying bytes over", "[persistence]") {
+  const std::string big_value(3 << 20, 'v');  // past the buffer size a thread keeps
+  const std::vector<ChangeRef> big = {ChangeRef(0, ChangeKind::put, "big", big_value, 0)};
+  const std::vector<ChangeRef> small = {ChangeRef(0, ChangeKind::put, "k", "v", 7),
+                                        ChangeRef(0, ChangeKind::del, "gone", "", 0)};
+  std::string fresh;
+  ChangeBatchEncoder::encode_unit(small, fresh);
+  std::string reused;
+  for (int round = 0; round < 3; ++round) {
+    ChangeBatchEncoder::encode_unit(big, reused);
+    CHECK(reused.size() == ChangeBatchEncoder::encoded_size(big[0]));
+    ChangeBatchEncoder::encode_unit(small, reused);
+    CHECK(reused == fresh);
+  }
+  CHECK(fresh.size() == ChangeBatchEncoder::encoded_size(small[0]) + ChangeBatchEncoder::encoded_size(small[1]));
+}
