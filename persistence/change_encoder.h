@@ -1,10 +1,10 @@
 // Builds one journal batch payload unit by unit, as the changes are appended,
 // so that the journal queue holds encoded bytes (one growing buffer per future
-// row) rather than a heap object per change. The bytes are exactly those
-// encode_changes() (record_codec.h) produces for the same changes: each unit
-// is encoded by cereal's portable binary archive; finish() writes the record
-// header (endianness, class version, change count) with cereal into the
-// space reserved for it at the start.
+// row) rather than a heap object per change. It is the one writer of the
+// journal batch record (layout in record_codec.h; encode_changes() is built on
+// it): each unit is encoded by cereal's portable binary archive; finish()
+// writes the record header (endianness, class version, change count) with
+// cereal into the space reserved for it at the start.
 //
 // A unit is encoded in two steps so that the part that needs the journal's
 // lock is short: encode_unit() (any thread, no lock: cereal writes every field,

@@ -127,7 +127,6 @@ Result<std::uint64_t> JournalWriter::append(std::span<const ChangeRef> changes) 
     p.seq_last = seq;
     p.bytes += bytes;
     queued_changes_ += changes.size();
-    queued_bytes_ += bytes;
     total_bytes_.store(total + bytes, std::memory_order_relaxed);
     wake = wake || batch_ready_locked();
   }
@@ -277,7 +276,6 @@ bool JournalWriter::take_batch(Pending& out) {
   out = std::move(queue_.front());
   queue_.pop_front();
   queued_changes_ -= out.encoder.count();
-  queued_bytes_ -= out.bytes;
   inflight_first_ = out.seq_first;
   inflight_changes_ = out.encoder.count();
   inflight_queued_at_ = out.queued_at;
@@ -394,7 +392,6 @@ void JournalWriter::give_up(const Batch& batch) {
     lost_changes += queued_changes_;
     queue_.clear();
     queued_changes_ = 0;
-    queued_bytes_ = 0;
     inflight_first_ = 0;
     inflight_changes_ = 0;
     total_bytes_.store(0, std::memory_order_relaxed);

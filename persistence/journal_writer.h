@@ -150,7 +150,6 @@ class JournalWriter final : public ChangeLog {
   std::deque<Pending> queue_;     // appended, not yet taken; only back() takes appends
   std::string spare_buffer_;      // a committed payload's buffer, reused by the next Pending
   std::uint64_t queued_changes_ = 0;
-  std::uint64_t queued_bytes_ = 0;
   // Seqs start at 1 so that 0 can mean "nothing" everywhere.
   std::uint64_t last_seq_ = 0;
   std::uint64_t inflight_first_ = 0;  // first seq of the batch being committed; 0 = none

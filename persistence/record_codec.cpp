@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <streambuf>
 
+#include "persistence/change_encoder.h"
 #include "persistence/string_sink.h"
 
 namespace mnemo::persistence {
@@ -50,7 +51,6 @@ class ViewBuf : public std::streambuf {
     return v;
   }
 };
-
 
 struct DecodeError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -96,20 +96,6 @@ void check_version(std::uint32_t version) {
 
 // The record types cereal sees. Separate output and input types let the
 // encoder take a span without copying and the decoder see the buffer bounds.
-struct ChangeBatchOut {
-  std::span<const Change> changes;
-  template <class Archive>
-  void save(Archive& ar, std::uint32_t const /*version*/) const {
-    ar(cereal::make_size_tag(static_cast<cereal::size_type>(changes.size())));
-    for (const Change& c : changes) {
-      ar(c.seq, static_cast<std::uint8_t>(c.kind));
-      save_bytes(ar, c.key);
-      save_bytes(ar, c.value);
-      ar(c.expire_at_ms);
-    }
-  }
-};
-
 struct ChangeBatchIn {
   std::vector<ChangeRef>* out;
   ViewBuf* buf;
@@ -164,7 +150,6 @@ struct EntryChunkIn {
 
 }  // namespace mnemo::persistence
 
-CEREAL_CLASS_VERSION(mnemo::persistence::ChangeBatchOut, mnemo::persistence::kRecordVersion)
 CEREAL_CLASS_VERSION(mnemo::persistence::ChangeBatchIn, mnemo::persistence::kRecordVersion)
 CEREAL_CLASS_VERSION(mnemo::persistence::EntryChunkOut, mnemo::persistence::kRecordVersion)
 CEREAL_CLASS_VERSION(mnemo::persistence::EntryChunkIn, mnemo::persistence::kRecordVersion)
@@ -233,10 +218,20 @@ std::uint32_t payload_crc32(std::string_view payload) {
   return crc32_gzip_refl(0, data, payload.size());
 }
 
+// The journal writes batches with ChangeBatchEncoder, one unit per append; a
+// batch of changes with seqs of their own is one unit per change.
 std::string encode_changes(std::span<const Change> changes) {
   std::size_t hint = 64;
-  for (const Change& c : changes) hint += c.key.size() + c.value.size() + 8 + 1 + 8 + 8 + 8;
-  return encode(ChangeBatchOut{changes}, hint);
+  for (const Change& c : changes) hint += ChangeBatchEncoder::encoded_size(c);
+  std::string buffer;
+  buffer.reserve(hint);
+  ChangeBatchEncoder enc;
+  enc.begin(std::move(buffer));
+  for (const Change& c : changes) {
+    const ChangeRef ref(c);
+    enc.add(c.seq, {&ref, 1});
+  }
+  return enc.finish();
 }
 
 std::string encode_entries(std::span<const SnapshotEntry> entries) {
