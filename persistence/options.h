@@ -27,6 +27,9 @@ struct Options {
   std::uint32_t snapshots_keep = 2;
   std::uint32_t snapshot_chunk_entries = 4096;
   std::uint64_t snapshot_every_changes = 0;  // 0 = off
+  // Raises the change trigger to this percentage of the last snapshot's entries,
+  // so a large store is not rewritten every snapshot_every_changes (0 = off).
+  std::uint32_t snapshot_growth_percent = 0;
   std::uint32_t snapshot_every_seconds = 0;  // 0 = off
   // Limits and tuning (rarely changed; the defaults suit a server).
   std::uint64_t max_page_count = 0;       // SQLite PRAGMA max_page_count; 0 = unlimited.

@@ -180,6 +180,7 @@ PersistenceStats PersistenceImpl::stats() const {
   out.snapshot_failures = s.failures;
   out.last_snapshot = s.last;
   out.last_snapshot_error = s.last_error;
+  out.snapshot_changes_until_auto = s.changes_until_auto;
   out.db_file_bytes = file_bytes(path_) + file_bytes(path_ + "-wal");
   out.recovery = recovery_;
   return out;

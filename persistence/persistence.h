@@ -52,6 +52,7 @@ struct PersistenceStats {
   std::uint64_t snapshot_failures = 0;
   protocol::SnapshotInfo last_snapshot;  // last complete one (id 0 = none)
   std::string last_snapshot_error;
+  std::int64_t snapshot_changes_until_auto = -1;  // SnapshotStats::changes_until_auto
   std::uint64_t db_file_bytes = 0;
   RecoveryInfo recovery;
 };

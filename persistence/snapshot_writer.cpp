@@ -21,8 +21,16 @@ SnapshotWriterOptions SnapshotWriterOptions::from(const Options& o) {
   s.keep = std::max<std::uint32_t>(1, o.snapshots_keep);
   s.chunk_entries = std::max<std::uint32_t>(1, o.snapshot_chunk_entries);
   s.every_changes = o.snapshot_every_changes;
+  s.growth_percent = o.snapshot_growth_percent;
   s.every_seconds = o.snapshot_every_seconds;
   return s;
+}
+
+std::uint64_t changes_before_snapshot(const SnapshotWriterOptions& opts, std::uint64_t last_entries) {
+  if (opts.every_changes == 0) return 0;
+  const std::uint64_t growth =
+      last_entries > UINT64_MAX / 100 ? UINT64_MAX : last_entries * opts.growth_percent / 100;
+  return std::max(opts.every_changes, growth);
 }
 
 SnapshotWriter::SnapshotWriter(SnapshotStore& store, JournalBackend& journal, JournalProbe probe,
@@ -102,7 +110,13 @@ std::vector<SnapshotInfo> SnapshotWriter::snapshots() const {
 
 SnapshotStats SnapshotWriter::stats() const {
   std::lock_guard lk(mu_);
-  return stats_;
+  SnapshotStats s = stats_;
+  if (const std::uint64_t due_after = changes_before_snapshot(opts_, stats_.last.entries)) {
+    const std::uint64_t since = probe_.changes_written() - changes_at_last_;
+    const std::uint64_t left = since >= due_after ? 0 : due_after - since;
+    s.changes_until_auto = static_cast<std::int64_t>(std::min<std::uint64_t>(left, INT64_MAX));
+  }
+  return s;
 }
 
 SnapshotWriter::Request SnapshotWriter::make_request_locked(Done done) {
@@ -157,7 +171,8 @@ std::optional<SnapshotWriter::Request> SnapshotWriter::next_request() {
 bool SnapshotWriter::policy_due_locked() {
   const std::uint64_t changes = probe_.changes_written();
   if (changes == changes_at_last_) return false;  // nothing new to save
-  if (opts_.every_changes > 0 && changes - changes_at_last_ >= opts_.every_changes) return true;
+  const std::uint64_t due_after = changes_before_snapshot(opts_, stats_.last.entries);
+  if (due_after > 0 && changes - changes_at_last_ >= due_after) return true;
   return opts_.every_seconds > 0 &&
          Steady::now() - last_started_ >= std::chrono::seconds(opts_.every_seconds);
 }

@@ -14,8 +14,11 @@
 // `keep` are removed.
 //
 // One snapshot at a time (start_snapshot answers Status::busy otherwise).
-// Automatic snapshots: every `every_changes` journaled changes and/or every
-// `every_seconds` (0 = off), skipped when nothing was journaled since the last.
+// Automatic snapshots: after `every_changes` journaled changes, or after
+// `growth_percent` % of the last complete snapshot's entries when that is more
+// (so a snapshot never rewrites much more than what changed since the last),
+// and/or every `every_seconds` (0 = off); skipped when nothing was journaled
+// since the last.
 //
 // Threads: start_snapshot(), snapshots() and stats() from any thread (no I/O;
 // they take mu_). load() before start(), stop() from the controlling thread.
@@ -46,11 +49,17 @@ struct SnapshotWriterOptions {
   std::uint32_t keep = 2;
   std::uint32_t chunk_entries = 4096;
   std::uint64_t every_changes = 0;
+  std::uint32_t growth_percent = 0;
   std::uint32_t every_seconds = 0;
   std::uint32_t policy_poll_ms = 200;  // how often the automatic policy is checked
 
   static SnapshotWriterOptions from(const Options& opts);
 };
+
+// How many journaled changes since the last snapshot make the next automatic
+// one due: every_changes, raised to growth_percent of `last_entries` (the last
+// complete snapshot's entries). 0 = the change policy is off.
+std::uint64_t changes_before_snapshot(const SnapshotWriterOptions& opts, std::uint64_t last_entries);
 
 // What the snapshot writer needs from the journal.
 struct JournalProbe {
@@ -66,6 +75,9 @@ struct SnapshotStats {
   std::uint64_t failures = 0;
   protocol::SnapshotInfo last;  // last complete one (id 0 = none)
   std::string last_error;
+  // Journaled changes still to come before the change policy starts a snapshot
+  // (0 = due now, -1 = the change policy is off).
+  std::int64_t changes_until_auto = -1;
 };
 
 class SnapshotWriter {

@@ -93,6 +93,10 @@ std::vector<Flag> flags() {
        [u](Config& c, const std::string& v) { c.persistence.snapshots_keep = static_cast<std::uint32_t>(u("snapshots-keep", v, 1000)); }},
       {"snapshot-every-changes", "N", "take a snapshot after N journaled changes (default 1000000; 0 = off)",
        [u](Config& c, const std::string& v) { c.persistence.snapshot_every_changes = u("snapshot-every-changes", v, UINT64_MAX); }},
+      {"snapshot-growth-percent", "P", "wait instead for P% of the last snapshot's entries in changes when that is more than --snapshot-every-changes (default 100; 0 = off)",
+       [u](Config& c, const std::string& v) {
+         c.persistence.snapshot_growth_percent = static_cast<std::uint32_t>(u("snapshot-growth-percent", v, 100000));
+       }},
       {"snapshot-every-seconds", "S", "take a snapshot every S seconds if anything changed (default 3600; 0 = off)",
        [u](Config& c, const std::string& v) {
          c.persistence.snapshot_every_seconds = static_cast<std::uint32_t>(u("snapshot-every-seconds", v, UINT32_MAX));
@@ -186,6 +190,7 @@ Config load_config(int argc, char** argv) {
   Config cfg;
   // Automatic snapshots keep the journal short and restarts fast; both can be turned off.
   cfg.persistence.snapshot_every_changes = 1'000'000;
+  cfg.persistence.snapshot_growth_percent = 100;
   cfg.persistence.snapshot_every_seconds = 3600;
   const auto all = flags();
   if (const char* t = std::getenv("MNEMO_AUTH_TOKEN")) cfg.auth_token = t;

@@ -137,6 +137,8 @@ static std::vector<Figure> collect(const Config& cfg, const Store& store, persis
   const std::int64_t age = ps.last_snapshot.id ? (now - ps.last_snapshot.started_at_ms) / 1000 : -1;
   add("snapshot", "last_age_seconds", num(age), "seconds since it started (-1 = none)");
   add_text("snapshot", "last_error", ps.last_snapshot_error, "last snapshot error");
+  add("snapshot", "changes_until_auto", num(ps.snapshot_changes_until_auto),
+      "journaled changes before the next automatic snapshot (-1 = by changes: off)");
 
   const auto& r = ps.recovery;
   add("recovery", "snapshot_id", num(r.snapshot_id), "snapshot loaded at start (0 = none)");

@@ -249,6 +249,48 @@ TEST_CASE("automatic snapshots follow the change and time policies", "[persisten
   }
 }
 
+TEST_CASE("the change policy waits for a share of the last snapshot's size", "[persistence]") {
+  SnapshotWriterOptions o;
+  o.every_changes = 1000;
+  o.growth_percent = 100;
+  CHECK(changes_before_snapshot(o, 0) == 1000);       // a small store: the fixed count
+  CHECK(changes_before_snapshot(o, 999) == 1000);
+  CHECK(changes_before_snapshot(o, 5000) == 5000);    // a large one: as many changes as entries
+  o.growth_percent = 50;
+  CHECK(changes_before_snapshot(o, 5000) == 2500);
+  CHECK(changes_before_snapshot(o, UINT64_MAX) == UINT64_MAX);  // no overflow
+  o.growth_percent = 0;
+  CHECK(changes_before_snapshot(o, 5000) == 1000);    // growth rule off
+  o.every_changes = 0;
+  o.growth_percent = 100;
+  CHECK(changes_before_snapshot(o, 5000) == 0);       // change policy off
+}
+
+TEST_CASE("after a large snapshot the next automatic one waits for the growth rule", "[persistence]") {
+  TempDir dir;
+  Options opts = mnemo::test::test_options(dir.path());
+  {
+    Running r(opts);  // no policy: one manual snapshot of 60 entries
+    write_keys(r, 60);
+    auto [first, status] = snapshot(r);
+    REQUIRE(status == Status::ok);
+    REQUIRE(first.entries == 60);
+    CHECK(r.p->stats().snapshot_changes_until_auto == -1);
+  }
+  opts.snapshot_every_changes = 20;
+  opts.snapshot_growth_percent = 100;
+  Running r(opts);
+  CHECK(r.p->stats().snapshot_changes_until_auto == 60);  // not 20: the store holds 60 entries
+  write_keys(r, 30, "again");
+  REQUIRE(r.sync() == Status::ok);
+  CHECK(r.p->stats().snapshot_changes_until_auto == 30);
+  CHECK(r.p->stats().snapshots_completed == 0);
+  write_keys(r, 30, "more");
+  REQUIRE(r.sync() == Status::ok);
+  REQUIRE(eventually([&] { return r.p->stats().snapshots_completed >= 1; }));
+  CHECK(r.p->snapshots().at(0).entries == 120);
+}
+
 TEST_CASE("a snapshot of an empty store completes and recovers", "[persistence]") {
   TempDir dir;
   const Options opts = mnemo::test::test_options(dir.path());
