@@ -117,6 +117,8 @@ std::vector<Flag> flags() {
        [](Config& c, const std::string& v) { c.store.max_memory_bytes = parse_bytes("max-memory", v); }},
       {"max-key-bytes", "BYTES", "largest key (default 64K)",
        [](Config& c, const std::string& v) { c.store.max_key_bytes = static_cast<std::uint32_t>(std::min<std::uint64_t>(parse_bytes("max-key-bytes", v), UINT32_MAX)); }},
+      {"max-reply-bytes", "BYTES", "largest MGET reply (bytes of values) and SCAN page (bytes of keys); past it MGET gets TOO_LARGE and SCAN ends the page early (default 64M)",
+       [](Config& c, const std::string& v) { c.store.max_reply_bytes = parse_bytes("max-reply-bytes", v); }},
       {"max-value-bytes", "BYTES", "largest value (default 16M)",
        [](Config& c, const std::string& v) { c.store.max_value_bytes = static_cast<std::uint32_t>(std::min<std::uint64_t>(parse_bytes("max-value-bytes", v), UINT32_MAX)); }},
       {"max-frame-bytes", "BYTES", "largest native frame (default 32M)",
@@ -230,6 +232,8 @@ void validate(const Config& cfg) {
   }
   if (cfg.persistence.flush_interval_ms == 0) throw ConfigError("--flush-interval-ms must be at least 1");
   if (cfg.native_limits.max_frame_bytes < 64) throw ConfigError("--max-frame-bytes is too small");
+  if (cfg.store.max_reply_bytes < cfg.store.max_value_bytes || cfg.store.max_reply_bytes > (2ull << 30))
+    throw ConfigError("--max-reply-bytes must be between --max-value-bytes and 2G");
   if (cfg.store.max_value_bytes > cfg.native_limits.max_frame_bytes)
     throw ConfigError("--max-value-bytes cannot exceed --max-frame-bytes");
   if (cfg.max_connections == 0) throw ConfigError("--max-connections must be at least 1");

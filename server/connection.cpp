@@ -99,6 +99,21 @@ void Connection::on_read(const std::error_code& ec, std::size_t n) {
 }
 
 void Connection::process() {
+  try {
+    process_input();
+  } catch (const std::bad_alloc&) {
+    // One request wanted more memory than the machine has: drop this
+    // connection (its request state cannot be trusted), not the server.
+    stats_.protocol_errors.fetch_add(1, std::memory_order_relaxed);
+    spdlog::error("closing a connection: out of memory while serving its request");
+    close();
+    return;
+  }
+  flush();
+  read_next();
+}
+
+void Connection::process_input() {
   // One reference for the whole batch of requests, not an atomic
   // increment and decrement per request.
   const std::shared_ptr<AsyncReply> self = shared_from_this();
@@ -127,8 +142,6 @@ void Connection::process() {
       break;
     }
   }
-  flush();
-  read_next();
 }
 
 void Connection::refuse_oversized() {

@@ -50,6 +50,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public Async
   void read_next();
   void on_read(const std::error_code& ec, std::size_t n);
   void process();
+  void process_input();
   bool execute_one(std::size_t consumed, const std::shared_ptr<AsyncReply>& self);
   void refuse_oversized();
   void flush();

@@ -144,7 +144,11 @@ bool Executor::wait_durable(std::uint64_t seq, Response& resp, const std::shared
   persistence_->wait_durable(seq, [async, seq, this](Status s) {
     std::uint64_t durable = persistence_->durable_seq();
     async->complete([s, seq, durable, this](Response& r) {
-      if (s != Status::ok) {
+      if (s != Status::ok && r.op == Opcode::sync) {
+        r.fail(s, "the journal could not commit up to seq " + std::to_string(seq) +
+                      ": writes acknowledged before this SYNC are in memory but NOT durable; "
+                      "see STATS last_error");
+      } else if (s != Status::ok) {
         r.fail(s, "the journal could not commit this write (seq " + std::to_string(seq) +
                       "): it is applied in memory but NOT durable; see STATS last_error");
       } else if (r.op == Opcode::sync) {

@@ -31,6 +31,7 @@ void NativeWireCodec::encode(const protocol::Request&, const protocol::Response&
 
 void NativeWireCodec::input_too_large(std::string& out) {
   error_.clear();
+  error_.op = static_cast<protocol::Opcode>(0);  // the request it answers is unknown: op 0, id 0
   error_.fail(protocol::Status::too_large, "request larger than the connection's input limit");
   protocol::native::encode_response(error_, out);
 }

@@ -113,7 +113,16 @@ int Server::run() {
 
 void Server::serve_loop(std::size_t index) {
   stats_.bind_io_thread(index);
-  loops_[index]->run();
+  // A handler that throws must not take the server down with it; asio lets
+  // a loop be run again after an exception left it.
+  for (;;) {
+    try {
+      loops_[index]->run();
+      break;
+    } catch (const std::exception& e) {
+      spdlog::error("io loop {}: a handler failed ({}); the loop goes on", index, e.what());
+    }
+  }
   ServerStats::unbind_io_thread();
 }
 
@@ -217,6 +226,7 @@ void Server::reject(asio::ip::tcp::socket& socket, Protocol proto) {
     msg = "-ERR max number of clients reached\r\n";
   } else {
     protocol::Response r;
+    r.op = static_cast<protocol::Opcode>(0);  // answers no request: op 0, id 0
     r.fail(protocol::Status::busy, "max number of connections reached (--max-connections)");
     protocol::native::encode_response(r, msg);
   }

@@ -30,6 +30,9 @@ struct StoreOptions {
   std::uint64_t max_memory_bytes = 0;        // 0 = unlimited; past it writes get OUT_OF_MEMORY
   std::uint32_t scan_default_count = 100;
   std::uint32_t scan_max_count = 10000;
+  // Bytes of values one MGET may return, and of keys one SCAN page may
+  // return, so that no request can make the server build an unbounded reply.
+  std::uint64_t max_reply_bytes = 64ull << 20;
 };
 
 struct StoreStats {

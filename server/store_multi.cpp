@@ -103,9 +103,16 @@ void Store::Impl::mget(const Request& req, Response& resp) {
   resp.values.resize(refs.size());
   auto locks = lock_shards<std::shared_lock<std::shared_mutex>>(shards, shards_touched(refs));
   const std::int64_t now = clock.now_ms();
+  std::uint64_t reply_bytes = 0;
   for (std::size_t i = 0; i < refs.size(); ++i) {
     const Entry* e = shard_of(refs[i]).find(refs[i]);
     if (e == nullptr || e->expired_at(now)) continue;  // expired ones are left to the sweep
+    reply_bytes += e->value_len;
+    if (reply_bytes > opts.max_reply_bytes) {
+      resp.values.clear();
+      return resp.fail(Status::too_large, "MGET reply over " + std::to_string(opts.max_reply_bytes) +
+                                              " bytes of values (max reply size); ask for fewer keys");
+    }
     protocol::MaybeValue& out = resp.values[i];
     out.found = true;
     out.value.assign(e->value());

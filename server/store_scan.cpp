@@ -80,6 +80,21 @@ void keep_smallest(std::vector<const Entry*>& v, std::size_t n) {
   std::sort(v.begin(), v.end(), by_key);
 }
 
+// Cuts the sorted keys of `v` where the page would pass `max` bytes of keys
+// (`used` counts those already on it; a page always gets at least one key).
+// Returns false when it cut some.
+bool within_reply_budget(std::vector<const Entry*>& v, std::uint64_t& used, std::uint64_t max) {
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const bool first_of_page = used == 0;
+    used += v[i]->key_len;
+    if (used > max && !first_of_page) {
+      v.resize(i);
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 void Store::Impl::scan(const Request& req, Response& resp) {
@@ -96,6 +111,7 @@ void Store::Impl::scan(const Request& req, Response& resp) {
   const std::string_view prefix = req.key;
   std::vector<const Entry*> found;
   std::size_t examined = 0;
+  std::uint64_t reply_bytes = 0;
   for (std::size_t s = cur.shard; s < shards.size(); ++s) {
     const Shard& sh = *shards[s];
     const std::string* after = s == cur.shard && cur.after ? &*cur.after : nullptr;
@@ -108,12 +124,15 @@ void Store::Impl::scan(const Request& req, Response& resp) {
     });
     examined += sh.size();
     const std::size_t room = want - resp.keys.size();
-    const bool shard_done = found.size() <= room;
+    bool shard_done = found.size() <= room;
     keep_smallest(found, room);
+    if (!within_reply_budget(found, reply_bytes, opts.max_reply_bytes)) shard_done = false;
     for (const Entry* e : found) resp.keys.emplace_back(e->key());
     if (!shard_done) {
-      const std::string_view last = resp.keys.back();
-      resp.text = encode_cursor(s, &last);
+      // Resume after the last key taken from this shard, or where this shard began.
+      const std::string_view start = after ? std::string_view(*after) : std::string_view();
+      const std::string_view last = found.empty() ? start : resp.keys.back();
+      resp.text = encode_cursor(s, found.empty() && after == nullptr ? nullptr : &last);
       return;
     }
     const bool more_shards = s + 1 < shards.size();

@@ -146,16 +146,17 @@ TEST_CASE("a database that stops taking commits refuses writes, serves reads, an
   // Write 4 KB values until the journal cannot commit them.
   const std::string value(4000, 'x');
   protocol::Response refused;
-  Status sync_status = Status::ok;
+  protocol::Response synced;
   int accepted = 0;
   for (; accepted < 100; ++accepted) {
     refused = call(c, make(Opcode::set, "k" + std::to_string(accepted), value));
     if (refused.status != Status::ok) break;
-    sync_status = call(c, make(Opcode::sync)).status;
+    synced = call(c, make(Opcode::sync));
   }
   REQUIRE(refused.status == Status::read_only);
   CHECK_THAT(refused.message, Catch::Contains("full"));
-  CHECK(sync_status == Status::read_only);  // never a durable ack for an uncommitted write
+  CHECK(synced.status == Status::read_only);  // never a durable ack for an uncommitted write
+  CHECK_THAT(synced.message, Catch::Contains("before this SYNC"));
   CHECK(call(c, make(Opcode::del, "b0:1")).status == Status::read_only);
   CHECK(call(c, make(Opcode::set, "d", "v", protocol::flags::kDurable)).status == Status::read_only);
   CHECK(call(c, make(Opcode::get, "d")).status == Status::not_found);  // refused writes are not applied

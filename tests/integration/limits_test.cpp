@@ -101,6 +101,30 @@ TEST_CASE("values over --max-value-bytes are refused with TOO_LARGE", "[integrat
   CHECK(resp_call(resp, {"PING"}) == "+PONG\r\n");
 }
 
+TEST_CASE("an MGET over --max-reply-bytes gets TOO_LARGE and the connection goes on", "[integration][limits]") {
+  TempDir dir;
+  ServerProcess server({dir.file("data"), true, {"--max-value-bytes", "400K", "--max-reply-bytes", "1M"}});
+  auto c = connect_to(server);
+  const std::string big(400 << 10, 'b');
+  REQUIRE(call(c, make(Opcode::set, "big", big)).status == Status::ok);
+  auto m = make(Opcode::mget);
+  m.keys = {"big", "big"};
+  auto two = call(c, m);
+  REQUIRE(two.status == Status::ok);
+  CHECK(two.values.at(1).value == big);
+  m.keys.assign(3000, "big");  // 1.2 GB of reply if it were built
+  auto r = call(c, m);
+  CHECK(r.status == Status::too_large);
+  CHECK_THAT(r.message, Catch::Contains("max reply size"));
+  CHECK(call(c, make(Opcode::ping)).status == Status::ok);
+
+  RawSocket resp(server.resp_port());
+  REQUIRE(resp.ok());
+  CHECK_THAT(resp_call(resp, {"MGET", "big", "big", "big"}), Catch::StartsWith("-ERR MGET reply over"));
+  CHECK(resp_call(resp, {"PING"}) == "+PONG\r\n");
+  expect_served(server);
+}
+
 TEST_CASE("a native frame over --max-frame-bytes gets TOO_LARGE, then the connection closes",
           "[integration][limits]") {
   TempDir dir;
@@ -260,6 +284,8 @@ TEST_CASE("the connection past --max-connections gets BUSY and is closed", "[int
     CHECK(extra.closed());
     CHECK(resp.status == Status::busy);
     CHECK_THAT(resp.message, Catch::Contains("--max-connections"));
+    CHECK(static_cast<int>(resp.op) == 0);  // answers no request
+    CHECK(resp.id == 0);
   }
   SECTION("RESP") {
     RawSocket extra(server.resp_port());

@@ -25,6 +25,22 @@ TEST_CASE("store MGET returns a slot per key, found or not", "[store]") {
   CHECK(r.values[3].value == "1");
 }
 
+TEST_CASE("store MGET refuses a reply over max_reply_bytes of values", "[store]") {
+  StoreOptions o;
+  o.max_reply_bytes = 100;
+  StoreHarness h(o);
+  h.set("big", std::string(60, 'b'));
+  h.set("small", std::string(40, 's'));
+  const Response fits = h.keys_op(Opcode::mget, {"big", "small", "missing"});  // exactly 100
+  REQUIRE(fits.status == Status::ok);
+  CHECK(fits.values.size() == 3);
+  const Response over = h.keys_op(Opcode::mget, {"big", "small", "big"});  // a repeat counts again
+  CHECK(over.status == Status::too_large);
+  CHECK_THAT(over.message, Catch::Contains("max reply size"));
+  CHECK(over.values.empty());
+  CHECK(h.keys_op(Opcode::mget, {"big"}).status == Status::ok);
+}
+
 TEST_CASE("store EXISTS counts present keys, repeated keys twice", "[store]") {
   StoreHarness h;
   h.set("a", "1");

@@ -54,6 +54,37 @@ TEST_CASE("store SCAN pages hold at most count keys and the last one ends the sc
   CHECK(h.scan("", "", 1000).keys.size() == 5);  // capped at scan_max_count
 }
 
+TEST_CASE("store SCAN ends a page early at max_reply_bytes of keys and resumes after it", "[store]") {
+  StoreOptions o;
+  o.shards = 4;
+  o.max_reply_bytes = 50;
+  StoreHarness h(o);
+  std::set<std::string> written;
+  for (int i = 0; i < 300; ++i) {
+    const std::string k = "key-" + std::string(i % 7, 'x') + std::to_string(i);  // 5..15 bytes
+    h.set(k, "v");
+    written.insert(k);
+  }
+  h.set(std::string(80, 'L'), "v");  // one key larger than the budget still gets its page
+  written.insert(std::string(80, 'L'));
+  std::string cursor;
+  std::multiset<std::string> seen;
+  std::size_t pages = 0;
+  do {
+    const Response r = h.scan("", cursor, 1000);
+    REQUIRE(r.status == Status::ok);
+    std::size_t bytes = 0;
+    for (const std::string& k : r.keys) bytes += k.size();
+    CHECK((bytes <= 50 || r.keys.size() == 1));
+    seen.insert(r.keys.begin(), r.keys.end());
+    cursor = r.text;
+    ++pages;
+  } while (!cursor.empty() && pages < 10000);
+  CHECK(std::set<std::string>(seen.begin(), seen.end()) == written);
+  CHECK(seen.size() == written.size());  // each key exactly once
+  CHECK(pages > 300 * 5 / 50);
+}
+
 TEST_CASE("store SCAN skips expired keys", "[store]") {
   StoreHarness h;
   h.set("a", "1");
