@@ -175,5 +175,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   fuzz_one<Request>(in, splits, limits);
   fuzz_one<Response>(in, splits, limits);
+  // The prefetching peek sizes frames as the decoder does and finds their key.
+  const native::PeekResult peek = native::peek_request(in, limits);
+  check(peek.size <= in.size());
+  if (peek.size > 0) {
+    Request req;
+    const DecodeResult r = native::decode_request(in, req, limits);
+    check(r.state != DecodeState::need_more && r.state != DecodeState::fatal && r.consumed == peek.size);
+    if (r.state == DecodeState::ok && !peek.key.empty()) check(req.key == peek.key);
+  }
   return 0;
 }

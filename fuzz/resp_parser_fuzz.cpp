@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "protocol/resp_parser.h"
+#include "protocol/resp_peek.h"
 
 namespace {
 
@@ -70,5 +71,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check(whole.commands == pieces.commands);
   // How the bytes arrive never changes which error is found.
   check(whole.error == pieces.error);
+  // The prefetching peek agrees with the parser on every command it sizes.
+  const auto peek = mnemo::protocol::resp::peek_command(in, limits);
+  check(peek.size <= in.size());
+  if (peek.size > 0) {
+    RespParser p(limits);
+    const auto r = p.parse(in);
+    check(r.state == ParseState::ok && r.consumed == peek.size);
+    check(p.argv().size() < 2 ? peek.key.empty() : peek.key == p.argv()[1]);
+  }
   return 0;
 }

@@ -248,6 +248,31 @@ DecodeResult decode_request(std::string_view buf, Request& out, const Limits& li
   return r;
 }
 
+PeekResult peek_request(std::string_view buf, const Limits& limits) {
+  PeekResult p;
+  if (buf.size() < kLengthPrefixBytes + kHeaderBytes) return p;
+  const std::uint32_t body = byte_io::load_le<std::uint32_t>(buf.data());
+  if (body < kHeaderBytes || body > limits.max_frame_bytes || buf.size() - kLengthPrefixBytes < body) return p;
+  p.size = kLengthPrefixBytes + body;
+  switch (static_cast<Opcode>(buf[kLengthPrefixBytes])) {
+    case Opcode::get:
+    case Opcode::set:
+    case Opcode::del:
+    case Opcode::incrby:
+    case Opcode::ttl:
+    case Opcode::expire:
+    case Opcode::persist:
+      break;
+    default:
+      return p;
+  }
+  const std::size_t at = kLengthPrefixBytes + kHeaderBytes;  // the payload's first field: bytes key
+  if (body < kHeaderBytes + 4) return p;
+  const std::uint32_t len = byte_io::load_le<std::uint32_t>(buf.data() + at);
+  if (len <= body - kHeaderBytes - 4) p.key = buf.substr(at + 4, len);
+  return p;
+}
+
 void encode_request(const Request& req, std::string& out) {
   const std::size_t start = byte_io::begin_frame(out, static_cast<std::uint8_t>(req.op), req.flags, req.id);
   write_payload(req, out);

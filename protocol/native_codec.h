@@ -46,6 +46,16 @@ struct DecodeResult {
 // Decodes the first request in `buf`. On ok, `out` holds views into `buf`.
 DecodeResult decode_request(std::string_view buf, Request& out, const Limits& limits = {});
 
+// A cheap look at the first frame of `buf`, for a server that prefetches
+// the keys of pipelined requests: its size when it is complete and within
+// `limits`, and the key of a single-key data request (GET, SET, DEL, INCRBY,
+// TTL, EXPIRE, PERSIST). Validates nothing else: decode_request decides.
+struct PeekResult {
+  std::size_t size = 0;  // 0 = no complete frame
+  std::string_view key;
+};
+PeekResult peek_request(std::string_view buf, const Limits& limits = {});
+
 // Appends one encoded request frame to `out`.
 void encode_request(const Request& req, std::string& out);
 

@@ -133,6 +133,7 @@ void Connection::process_input() {
     }
     if (incomplete) break;
     if (next.kind == NextKind::request) {
+      if (in_end_ - in_begin_ > next.consumed) prefetch_ahead(next.consumed);
       if (!execute_one(next.consumed, self)) break;
       continue;
     }
@@ -142,6 +143,18 @@ void Connection::process_input() {
       break;
     }
   }
+}
+
+// While one request runs, the keys of the two after it (when they are already
+// in the input) make their way into the cache: the next one's entry, whose
+// place in the table the previous step loaded, and the one after's place.
+void Connection::prefetch_ahead(std::size_t offset) {
+  const std::string_view rest = input().substr(offset);
+  const Peeked a = codec_->peek(rest);
+  if (a.size == 0) return;
+  if (!a.key.empty()) executor_.prefetch(a.key, Store::Prefetch::entry);
+  const Peeked b = codec_->peek(rest.substr(a.size));
+  if (!b.key.empty()) executor_.prefetch(b.key, Store::Prefetch::table);
 }
 
 void Connection::refuse_oversized() {

@@ -61,6 +61,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public Async
   bool can_read() const;
   std::string_view input() const { return {in_.data() + in_begin_, in_end_ - in_begin_}; }
   void drop_input(std::size_t n);
+  void prefetch_ahead(std::size_t offset);
   void make_room();
 
   // -- the connection's loop thread only (after start()) --

@@ -77,10 +77,17 @@ struct Slot {
 };
 static_assert(sizeof(Slot) == sizeof(void*));
 
+// A lookup that matches nothing: looking it up starts loading every entry
+// whose slot could hold the key (usually one) without reading any of them.
+struct EntryPrefetch {
+  std::uint64_t hash = 0;
+};
+
 struct SlotHash {
   using is_transparent = void;
   std::size_t operator()(const Slot& s) const { return hash_key(s.entry->key()); }
   std::size_t operator()(const KeyRef& k) const { return k.hash; }
+  std::size_t operator()(const EntryPrefetch& p) const { return p.hash; }
 };
 
 struct SlotEq {
@@ -88,6 +95,11 @@ struct SlotEq {
   bool operator()(const Slot& a, const Slot& b) const { return a.entry->key() == b.entry->key(); }
   bool operator()(const Slot& a, const KeyRef& b) const { return a.entry->key() == b.key; }
   bool operator()(const KeyRef& a, const Slot& b) const { return a.key == b.entry->key(); }
+  bool operator()(const Slot& a, const EntryPrefetch&) const {
+    __builtin_prefetch(a.entry);
+    return false;
+  }
+  bool operator()(const EntryPrefetch& a, const Slot& b) const { return (*this)(b, a); }
 };
 
 }  // namespace mnemo::server

@@ -46,6 +46,8 @@ class Executor {
 
   // Fills resp (op and id included). Returns true when resp is final; false
   // when the request is pending and `async->complete()` will be called later.
+  // Store::prefetch for a request that comes later in a pipeline.
+  void prefetch(std::string_view key, Store::Prefetch stage) const { store_.prefetch(key, stage); }
   bool execute(SessionState& session, const protocol::Request& req, protocol::Response& resp,
                const std::shared_ptr<AsyncReply>& async);
 

@@ -36,4 +36,9 @@ void NativeWireCodec::input_too_large(std::string& out) {
   protocol::native::encode_response(error_, out);
 }
 
+Peeked NativeWireCodec::peek(std::string_view in) const {
+  const protocol::native::PeekResult p = protocol::native::peek_request(in, limits_);
+  return {p.size, p.key};
+}
+
 }  // namespace mnemo::server

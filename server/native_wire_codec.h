@@ -14,6 +14,7 @@ class NativeWireCodec final : public WireCodec {
   Next next(std::string_view in, protocol::Request& req, std::string& out) override;
   void encode(const protocol::Request& req, const protocol::Response& resp, std::string& out) override;
   void input_too_large(std::string& out) override;
+  Peeked peek(std::string_view in) const override;
 
  private:
   protocol::native::Limits limits_;

@@ -4,6 +4,7 @@
 #include <bit>
 #include <limits>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 
 #include "server/store_impl.h"
@@ -47,6 +48,17 @@ void Store::execute(const protocol::Request& req, protocol::Response& resp) {
       resp.fail(Status::bad_request,
                 std::string(protocol::opcode_name(req.op)) + " is not a data operation of the store");
       return;
+  }
+}
+
+void Store::prefetch(std::string_view key, Prefetch stage) const {
+  const KeyRef k(key);
+  const Shard& sh = impl_->shard_of(k);
+  std::shared_lock lock(sh.mutex());
+  if (stage == Prefetch::table) {
+    sh.prefetch(k);
+  } else {
+    sh.prefetch_entry(k);
   }
 }
 

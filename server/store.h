@@ -63,6 +63,14 @@ class Store final : public persistence::SnapshotSource, public persistence::Reco
   // returns how many were removed. Called by a background timer.
   std::size_t sweep_expired(std::size_t max_keys);
 
+  // A hint that a request will soon use `key`; changes nothing. Stage `table`
+  // starts loading the key's place in its shard's table; stage `entry`, given
+  // a request or so later, loads the entry found there. Pipelined requests
+  // run with their keys already in the cache instead of waiting on memory
+  // one after another.
+  enum class Prefetch : std::uint8_t { table, entry };
+  void prefetch(std::string_view key, Prefetch stage) const;
+
   std::uint64_t size() const;  // DBSIZE (may count entries that expired but are not swept yet)
   StoreStats stats() const;
 

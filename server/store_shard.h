@@ -55,6 +55,9 @@ class Shard {
   // Starts loading k's place in the table into the cache (a hint, no effect
   // on the contents), so that a later put or find of k does not wait for memory.
   void prefetch(const KeyRef& k) const { table_.prefetch(k); }
+  // The next step after prefetch(k): reads k's place in the table (cheap once
+  // prefetch(k) has loaded it) and starts loading the entry there.
+  void prefetch_entry(const KeyRef& k) const { table_.find(EntryPrefetch{k.hash}); }
   // While on, memory changes are summed here instead of being added to the
   // shared total one by one; turning it off adds the sum.
   void defer_memory(bool on);

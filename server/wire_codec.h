@@ -28,6 +28,12 @@ struct Next {
   std::size_t consumed = 0;  // bytes of input this step used up
 };
 
+// What peek() saw of the first request of some input.
+struct Peeked {
+  std::size_t size = 0;   // its bytes; 0 = no complete request the codec could size cheaply
+  std::string_view key;   // the key it names, if it names one (a hint: may be any argument)
+};
+
 class WireCodec {
  public:
   virtual ~WireCodec() = default;
@@ -41,6 +47,13 @@ class WireCodec {
   // bytes exceed what a connection may buffer (a codec that bounds its own frames
   // never gets here).
   virtual void input_too_large(std::string& out) = 0;
+  // A cheap look at the first request of `in`, for prefetching the keys of
+  // pipelined requests before they run: no state changes, nothing written, no
+  // validation beyond finding the bounds. The default sees nothing.
+  virtual Peeked peek(std::string_view in) const {
+    (void)in;
+    return {};
+  }
 };
 
 }  // namespace mnemo::server

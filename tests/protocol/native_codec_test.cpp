@@ -344,3 +344,39 @@ TEST_CASE("mutated request frames decode to a state without reading past the buf
     }
   }
 }
+
+TEST_CASE("peek_request sizes a complete frame and finds a single-key request's key", "[protocol]") {
+  auto frame = [](Opcode op, std::string_view key, std::string_view value = {}) {
+    Request r;
+    r.op = op;
+    r.id = 7;
+    r.key = key;
+    r.value = value;
+    if (op == Opcode::mget) r.keys = {key};
+    std::string out;
+    native::encode_request(r, out);
+    return out;
+  };
+  const std::string set = frame(Opcode::set, "user:1", "v");
+  const std::string get = frame(Opcode::get, std::string("k\0y", 3));
+  const std::string both = set + get;
+  const native::PeekResult first = native::peek_request(both);
+  CHECK(first.size == set.size());
+  CHECK(first.key == "user:1");
+  const native::PeekResult second = native::peek_request(std::string_view(both).substr(first.size));
+  CHECK(second.size == get.size());
+  CHECK(second.key == std::string("k\0y", 3));
+  for (std::size_t n = 0; n < set.size(); ++n) {  // incomplete: nothing
+    CHECK(native::peek_request(std::string_view(set).substr(0, n)).size == 0);
+  }
+  const native::PeekResult mget = native::peek_request(frame(Opcode::mget, "a"));
+  CHECK(mget.size > 0);
+  CHECK(mget.key.empty());  // not a single-key request
+  native::Limits small;
+  small.max_frame_bytes = 16;
+  CHECK(native::peek_request(set, small).size == 0);  // over the limit: the decoder's business
+  std::string lying = get;  // a key length past the frame's end gives no key
+  lying[16] = '\x7f';
+  CHECK(native::peek_request(lying).size == get.size());
+  CHECK(native::peek_request(lying).key.empty());
+}

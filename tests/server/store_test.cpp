@@ -193,3 +193,24 @@ TEST_CASE("store rounds the shard count up to a power of two", "[store]") {
 }
 
 }  // namespace mnemo::server::test
+
+namespace mnemo::server::test {
+
+TEST_CASE("store prefetch of present, absent and colliding keys changes nothing", "[store]") {
+  StoreOptions o;
+  o.shards = 2;
+  StoreHarness h(o);
+  for (int i = 0; i < 2000; ++i) h.set("k" + std::to_string(i), "v" + std::to_string(i));
+  for (int i = 0; i < 4000; ++i) {
+    const std::string k = "k" + std::to_string(i);
+    h.store.prefetch(k, Store::Prefetch::table);
+    h.store.prefetch(k, Store::Prefetch::entry);
+  }
+  h.store.prefetch("", Store::Prefetch::entry);
+  CHECK(h.store.size() == 2000);
+  CHECK(h.key_op(Opcode::get, "k1999").value == "v1999");
+  CHECK(h.key_op(Opcode::get, "k2000").status == Status::not_found);
+  CHECK(h.log.batches().size() == 2000);  // nothing journaled by a prefetch
+}
+
+}  // namespace mnemo::server::test
