@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 
+#include "protocol/resp_peek.h"
 #include "protocol/resp_writer.h"
 #include "server/resp_text.h"
 
@@ -17,6 +19,15 @@ RespCodec::RespCodec(RespCodecOptions opts, InfoProvider info)
 
 std::int64_t RespCodec::now_ms() const {
   return opts_.clock != nullptr ? opts_.clock->now_ms() : system_clock_.now_ms();
+}
+
+std::uint64_t RespCodec::ttl_until(std::int64_t deadline_ms, std::int64_t now_ms) {
+  // The store turns the ttl back into a deadline with its own, slightly later,
+  // clock: keep that sum below INT64_MAX. Only deadlines within a minute of the
+  // year 292 million are moved, by less than that minute.
+  constexpr std::int64_t kClockSlackMs = 60'000;
+  const std::int64_t room = std::numeric_limits<std::int64_t>::max() - kClockSlackMs - now_ms;
+  return static_cast<std::uint64_t>(std::max<std::int64_t>(1, std::min(deadline_ms - now_ms, room)));
 }
 
 std::span<const RespCodec::CommandSpec> RespCodec::all_commands() {
@@ -102,6 +113,7 @@ std::vector<std::string_view> RespCodec::command_names() {
 
 Next RespCodec::next(std::string_view in, Request& req, std::string& out) {
   if (del_.active) return next_del_step(req, out);
+  if (cas_.active) return next_cas_step(req, out);
   const resp::ParseResult parsed = parser_.parse(in);
   switch (parsed.state) {
     case resp::ParseState::need_more:
@@ -118,8 +130,13 @@ Next RespCodec::next(std::string_view in, Request& req, std::string& out) {
   req.clear();
   req.id = next_request_id_++;
   const NextKind kind = dispatch(argv, req, out);
+  // A command of several steps is consumed by its last one (see the header).
   if (kind == NextKind::request && del_.active) {
     del_.command_bytes = parsed.consumed;
+    return {kind, 0};
+  }
+  if (kind == NextKind::request && cas_.active) {
+    cas_.command_bytes = parsed.consumed;
     return {kind, 0};
   }
   return {kind, parsed.consumed};
@@ -171,11 +188,20 @@ void RespCodec::encode(const Request& req, const protocol::Response& resp, std::
     encode_del_step(resp, out);
     return;
   }
+  if (cas_.active) {
+    encode_cas_step(resp, out);
+    return;
+  }
   if (!encode_answer(req, resp, out)) encode_error(resp, out);
 }
 
 void RespCodec::input_too_large(std::string& out) {
   out += "-ERR Protocol error: command larger than the connection's input limit\r\n";
+}
+
+Peeked RespCodec::peek(std::string_view in) const {
+  const protocol::resp::RespPeek p = protocol::resp::peek_command(in, parser_.limits());
+  return {p.size, p.key};
 }
 
 }  // namespace mnemo::server

@@ -33,10 +33,10 @@ std::string invalid_expire_message(std::string_view command) {
   return "ERR invalid expire time in '" + std::string(command) + "' command";
 }
 
-// SET's EX/PX/EXAT/PXAT value as a relative ttl in ms. A moment already past
-// gives 1 ms: the write happens and expires at once, as in Redis.
-std::optional<std::uint64_t> set_ttl_ms(Expiry unit, std::string_view word, std::int64_t now_ms,
-                                        std::string& error) {
+// SET's EX/PX/EXAT/PXAT value as an absolute deadline in ms, checked as Redis
+// does. An EXAT/PXAT may be already past (Redis writes the key, which is then gone).
+std::optional<std::int64_t> set_deadline_ms(Expiry unit, std::string_view word, std::int64_t now_ms,
+                                            std::string& error) {
   std::int64_t v = 0;
   if (!parse_int64(word, v)) {
     error = kNotInteger;
@@ -48,14 +48,12 @@ std::optional<std::uint64_t> set_ttl_ms(Expiry unit, std::string_view word, std:
     return std::nullopt;
   }
   const std::int64_t ms = seconds ? v * 1000 : v;
-  if (unit == Expiry::ex || unit == Expiry::px) {
-    if (ms > std::numeric_limits<std::int64_t>::max() - now_ms) {  // the deadline would overflow
-      error = invalid_expire_message("set");
-      return std::nullopt;
-    }
-    return static_cast<std::uint64_t>(ms);
+  if (unit == Expiry::exat || unit == Expiry::pxat) return ms;
+  if (ms > std::numeric_limits<std::int64_t>::max() - now_ms) {  // the deadline would overflow
+    error = invalid_expire_message("set");
+    return std::nullopt;
   }
-  return ms > now_ms ? static_cast<std::uint64_t>(ms - now_ms) : 1;
+  return now_ms + ms;
 }
 
 }  // namespace
@@ -65,36 +63,69 @@ NextKind RespCodec::cmd_get(Args argv, Request& req, std::string&) {
   return want(ReplyKind::get, Opcode::get, req);
 }
 
+// SET key value [NX|XX] [GET] [EX s|PX ms|EXAT s|PXAT ms|KEEPTTL], with Redis's
+// rules: options in any order, an expiry option may repeat (the last wins) but
+// not mix with another or with KEEPTTL.
 NextKind RespCodec::cmd_set(Args argv, Request& req, std::string& out) {
-  req.key = argv[1];
-  req.value = argv[2];
   Expiry unit = Expiry::none;
   std::string_view when;
+  std::uint8_t set_flags = 0;
+  bool get = false;
   for (std::size_t i = 3; i < argv.size(); ++i) {
     const std::string_view a = argv[i];
     const Expiry u = expiry_option(a);
-    if (iequals(a, "nx") && !req.has(flags::kXx)) {
-      req.flags |= flags::kNx;
-    } else if (iequals(a, "xx") && !req.has(flags::kNx)) {
-      req.flags |= flags::kXx;
+    if (iequals(a, "nx") && (set_flags & flags::kXx) == 0) {
+      set_flags |= flags::kNx;
+    } else if (iequals(a, "xx") && (set_flags & flags::kNx) == 0) {
+      set_flags |= flags::kXx;
+    } else if (iequals(a, "get")) {
+      get = true;
     } else if (iequals(a, "keepttl") && unit == Expiry::none) {
-      req.flags |= flags::kKeepTtl;
-    } else if (u != Expiry::none && unit == Expiry::none && !req.has(flags::kKeepTtl) && i + 1 < argv.size()) {
+      set_flags |= flags::kKeepTtl;
+    } else if (u != Expiry::none && (unit == Expiry::none || unit == u) && (set_flags & flags::kKeepTtl) == 0 &&
+               i + 1 < argv.size()) {
       unit = u;
       when = argv[++i];
-    } else if (iequals(a, "get")) {
-      return reply_error(out, "ERR mnemo does not support SET with the GET option; send GET, then SET");
     } else {
       return reply_error(out, kSyntax);
     }
   }
+  std::uint64_t ttl_ms = 0;
+  bool past = false;
   if (unit != Expiry::none) {
     std::string error;
-    const auto ttl = set_ttl_ms(unit, when, now_ms(), error);
-    if (!ttl) return reply_error(out, error);
-    req.ttl_ms = *ttl;
+    const std::int64_t now = now_ms();
+    const auto deadline = set_deadline_ms(unit, when, now, error);
+    if (!deadline) return reply_error(out, error);
+    past = *deadline <= now;
+    if (!past) ttl_ms = ttl_until(*deadline, now);
   }
+  if (get) {
+    cas_ = Cas{};
+    cas_.is_set = true;
+    cas_.key.assign(argv[1]);
+    cas_.value.assign(argv[2]);
+    cas_.set_flags = set_flags;
+    cas_.ttl_ms = ttl_ms;
+    cas_.past = past;
+    return start_cas(req);
+  }
+  req.key = argv[1];
+  if (past) return set_in_the_past(set_flags, req);
+  req.value = argv[2];
+  req.flags |= set_flags;
+  req.ttl_ms = ttl_ms;
   return want(ReplyKind::set, Opcode::set, req);
+}
+
+// A SET whose EXAT/PXAT has passed leaves no key behind (in Redis the key is
+// written and expires at once), so it is a DEL, or for NX only a look.
+NextKind RespCodec::set_in_the_past(std::uint8_t set_flags, Request& req) {
+  if ((set_flags & flags::kNx) != 0) {
+    req.keys.assign(1, req.key);
+    return want(ReplyKind::set_past_nx, Opcode::exists, req);
+  }
+  return want((set_flags & flags::kXx) != 0 ? ReplyKind::set_past_xx : ReplyKind::set_past, Opcode::del, req);
 }
 
 NextKind RespCodec::cmd_setnx(Args argv, Request& req, std::string&) {
@@ -110,9 +141,14 @@ NextKind RespCodec::cmd_setex(Args argv, Request& req, std::string& out) {
   if (!parse_int64(argv[2], v)) return reply_error(out, kNotInteger);
   const bool seconds = command_name_ == "setex";
   if (v <= 0 || (seconds && v > kMaxSeconds)) return reply_error(out, invalid_expire_message(command_name_));
+  const std::int64_t ms = seconds ? v * 1000 : v;
+  const std::int64_t now = now_ms();
+  if (ms > std::numeric_limits<std::int64_t>::max() - now) {  // the deadline would overflow
+    return reply_error(out, invalid_expire_message(command_name_));
+  }
   req.key = argv[1];
   req.value = argv[3];
-  req.ttl_ms = static_cast<std::uint64_t>(seconds ? v * 1000 : v);
+  req.ttl_ms = ttl_until(now + ms, now);
   return want(ReplyKind::ok, Opcode::set, req);
 }
 
@@ -171,16 +207,25 @@ NextKind RespCodec::cmd_mset(Args argv, Request& req, std::string& out) {
   return want(ReplyKind::ok, Opcode::mset, req);
 }
 
-// EXPIRE/PEXPIRE key ttl, EXPIREAT/PEXPIREAT key when. A deadline at or before
-// now deletes the key, as in Redis (reply 1 if it existed).
+// EXPIRE/PEXPIRE key ttl, EXPIREAT/PEXPIREAT key when [NX|XX|GT|LT ...],
+// checked in Redis's order: options, number, overflow. A deadline at or before
+// now deletes the key, as in Redis (reply 1 if it existed). With options the
+// key's current expiry decides, so it goes through a read first (see the header).
 NextKind RespCodec::cmd_expire(Args argv, Request& req, std::string& out) {
-  if (argv.size() > 3) {
-    const std::string_view o = argv[3];
-    if (iequals(o, "nx") || iequals(o, "xx") || iequals(o, "gt") || iequals(o, "lt")) {
-      return reply_error(out, "ERR mnemo does not support the NX, XX, GT and LT options of " +
-                                  std::string(command_name_));
-    }
-    return reply_error(out, "ERR Unsupported option " + std::string(o));
+  std::uint8_t conditions = 0;
+  for (std::size_t i = 3; i < argv.size(); ++i) {
+    const std::string_view o = argv[i];
+    if (iequals(o, "nx")) conditions |= Cas::kNx;
+    else if (iequals(o, "xx")) conditions |= Cas::kXx;
+    else if (iequals(o, "gt")) conditions |= Cas::kGt;
+    else if (iequals(o, "lt")) conditions |= Cas::kLt;
+    else return reply_error(out, "ERR Unsupported option " + std::string(o));
+  }
+  if ((conditions & Cas::kNx) != 0 && conditions != Cas::kNx) {
+    return reply_error(out, "ERR NX and XX, GT or LT options at the same time are not compatible");
+  }
+  if ((conditions & Cas::kGt) != 0 && (conditions & Cas::kLt) != 0) {
+    return reply_error(out, "ERR GT and LT options at the same time are not compatible");
   }
   std::int64_t v = 0;
   if (!parse_int64(argv[2], v)) return reply_error(out, kNotInteger);
@@ -189,16 +234,20 @@ NextKind RespCodec::cmd_expire(Args argv, Request& req, std::string& out) {
   if (seconds && (v > kMaxSeconds || v < -kMaxSeconds)) return reply_error(out, invalid_expire_message(command_name_));
   const std::int64_t ms = seconds ? v * 1000 : v;
   const std::int64_t now = now_ms();
-  std::int64_t ttl = 0;
-  if (absolute) {
-    ttl = ms > now ? ms - now : 0;
-  } else {
-    if (ms > std::numeric_limits<std::int64_t>::max() - now) return reply_error(out, invalid_expire_message(command_name_));
-    ttl = ms;
+  if (!absolute && ms > std::numeric_limits<std::int64_t>::max() - now) {
+    return reply_error(out, invalid_expire_message(command_name_));
+  }
+  const std::int64_t deadline = absolute ? ms : ms + now;
+  if (conditions != 0) {
+    cas_ = Cas{};
+    cas_.key.assign(argv[1]);
+    cas_.conditions = conditions;
+    cas_.deadline_ms = deadline;
+    return start_cas(req);
   }
   req.key = argv[1];
-  if (ttl <= 0) return want(ReplyKind::del, Opcode::del, req);
-  req.ttl_ms = static_cast<std::uint64_t>(ttl);
+  if (deadline <= now) return want(ReplyKind::del, Opcode::del, req);
+  req.ttl_ms = ttl_until(deadline, now);
   return want(ReplyKind::expire, Opcode::expire, req);
 }
 
@@ -233,6 +282,7 @@ NextKind RespCodec::cmd_ping(Args argv, Request& req, std::string& out) {
 // user name is not checked.
 NextKind RespCodec::cmd_auth(Args argv, Request& req, std::string& out) {
   if (argv.size() > 3) return reply_error(out, kSyntax);
+  auth_user_ = argv.size() == 3 ? user_kind(argv[1]) : AuthUser::none;
   req.key = argv.back();
   return want(ReplyKind::auth, Opcode::auth, req);
 }
@@ -250,11 +300,13 @@ NextKind RespCodec::cmd_save(Args argv, Request& req, std::string& out) {
 // WAITAOF numlocal numreplicas timeout: a SYNC (everything acknowledged before it
 // is committed to the journal). mnemo has no replicas, so the reply is [1, 0].
 NextKind RespCodec::cmd_waitaof(Args argv, Request& req, std::string& out) {
-  std::int64_t numlocal = 0, numreplicas = 0, timeout = 0;
-  if (!parse_int64(argv[1], numlocal) || !parse_int64(argv[2], numreplicas) || !parse_int64(argv[3], timeout)) {
-    return reply_error(out, kNotInteger);
+  for (std::size_t i = 1; i <= 2; ++i) {  // numlocal, numreplicas
+    std::int64_t n = 0;
+    if (!parse_int64(argv[i], n)) return reply_error(out, kNotInteger);
+    if (n < 0) return reply_error(out, "ERR value is out of range, must be positive");
   }
-  if (numlocal < 0 || numreplicas < 0) return reply_error(out, "ERR value is out of range, must be positive");
+  std::int64_t timeout = 0;
+  if (!parse_int64(argv[3], timeout)) return reply_error(out, "ERR timeout is not an integer or out of range");
   if (timeout < 0) return reply_error(out, "ERR timeout is negative");
   return want(ReplyKind::waitaof, Opcode::sync, req);
 }

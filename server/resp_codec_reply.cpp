@@ -83,7 +83,9 @@ bool RespCodec::encode_answer(const Request& req, const Response& resp, std::str
       return ok;
     case ReplyKind::auth:
     case ReplyKind::hello_auth:
-      if (!ok) return false;
+      // Without a token, the only failure is "no password configured", which
+      // Redis's passwordless default user does not give for its own name.
+      if (!ok && !(resp.status == Status::bad_request && auth_user_ == AuthUser::default_user)) return false;
       authenticated_ = true;
       if (reply_ == ReplyKind::auth) {
         out.append(resp::kOkReply);
@@ -98,19 +100,34 @@ bool RespCodec::encode_answer(const Request& req, const Response& resp, std::str
     case ReplyKind::waitaof:
       if (ok) out.append("*2\r\n:1\r\n:0\r\n");
       return ok;
+    case ReplyKind::set_past:
+      if (ok || missing) out.append(resp::kOkReply);
+      return ok || missing;
+    case ReplyKind::set_past_xx:
+      if (ok) out.append(resp::kOkReply);
+      else if (missing) resp::append_null_bulk(out);
+      return ok || missing;
+    case ReplyKind::set_past_nx:
+      if (ok && resp.integer > 0) resp::append_null_bulk(out);
+      else if (ok) out.append(resp::kOkReply);
+      return ok;
+    case ReplyKind::cas:
+      return false;  // encode() hands these steps to encode_cas_step()
   }
   return false;
 }
 
 void RespCodec::encode_error(const Response& resp, std::string& out) const {
   const std::string_view msg = resp.message;
+  const bool auth = reply_ == ReplyKind::auth || reply_ == ReplyKind::hello_auth;
+  if (auth && (resp.status == Status::unauthorized ||
+               (resp.status == Status::bad_request && auth_user_ == AuthUser::other))) {
+    resp::append_error(out, "WRONGPASS invalid username-password pair or user is disabled.");
+    return;
+  }
   switch (resp.status) {
     case Status::unauthorized:
-      if (reply_ == ReplyKind::auth || reply_ == ReplyKind::hello_auth) {
-        resp::append_error(out, "WRONGPASS invalid username-password pair or user is disabled.");
-      } else {
-        resp::append_error(out, "NOAUTH Authentication required.");
-      }
+      resp::append_error(out, "NOAUTH Authentication required.");
       return;
     case Status::forbidden: {
       std::string text = "NOPERM this user has no permissions to run the '" + std::string(command_name_) + "' command";

@@ -1,4 +1,4 @@
-// SCAN cursor [MATCH prefix*] [COUNT n] [TYPE string]: a prefix scan with
+// SCAN cursor [MATCH pattern] [COUNT n] [TYPE type]: a prefix scan with
 // integer cursors mapped to mnemo's opaque ones (see resp_codec.h).
 #include <algorithm>
 #include <limits>
@@ -18,8 +18,15 @@ namespace {
 // Enough for a few interleaved scans on one connection; older cursors expire.
 constexpr std::size_t kMaxCursors = 64;
 
-// Redis reads cursors with strtoul: an unsigned decimal number.
+// Redis reads cursors with strtoul and refuses only a leading blank, trailing
+// bytes and overflow: "", "+0" and "-0" are cursor 0, and "-n" wraps around.
 bool parse_cursor(std::string_view s, std::uint64_t& out) {
+  if (s.empty()) {
+    out = 0;
+    return true;
+  }
+  const bool negative = s[0] == '-';
+  if (negative || s[0] == '+') s.remove_prefix(1);
   if (s.empty() || s.size() > 20) return false;
   std::uint64_t v = 0;
   for (char c : s) {
@@ -28,7 +35,7 @@ bool parse_cursor(std::string_view s, std::uint64_t& out) {
     if (v > (std::numeric_limits<std::uint64_t>::max() - digit) / 10) return false;
     v = v * 10 + digit;
   }
-  out = v;
+  out = negative ? 0 - v : v;
   return true;
 }
 
@@ -55,9 +62,11 @@ NextKind RespCodec::cmd_scan(Args argv, Request& req, std::string& out) {
       return reply_error(out, "ERR syntax error");
     }
   }
-  if (!match_prefix_pattern(pattern, scan_prefix_)) {
-    return reply_error(out, "ERR mnemo supports only MATCH prefix* patterns");
-  }
+  // The store scans by prefix: narrow the scan to the pattern's literal prefix and
+  // filter the rest here, so a page may come back with fewer keys, or none.
+  scan_prefix_ = glob_literal_prefix(pattern);
+  scan_filter_ = !glob_is_prefix_only(pattern);
+  if (scan_filter_) scan_pattern_.assign(pattern);
   if (cursor_id != 0) {
     auto it = std::find_if(cursors_.begin(), cursors_.end(), [&](const auto& c) { return c.first == cursor_id; });
     if (it == cursors_.end()) return reply_error(out, "ERR invalid cursor");
@@ -81,8 +90,20 @@ void RespCodec::encode_scan(const protocol::Response& resp, std::string& out) {
     if (cursors_.size() > kMaxCursors) cursors_.pop_front();
     resp::append_bulk_integer(out, id);
   }
-  resp::append_array_header(out, resp.keys.size());
-  for (const std::string& key : resp.keys) resp::append_bulk(out, key);
+  if (!scan_filter_) {
+    resp::append_array_header(out, resp.keys.size());
+    for (const std::string& key : resp.keys) resp::append_bulk(out, key);
+    return;
+  }
+  std::size_t matched = 0;
+  std::string keys;
+  for (const std::string& key : resp.keys) {
+    if (!glob_match(scan_pattern_, key, false)) continue;
+    resp::append_bulk(keys, key);
+    ++matched;
+  }
+  resp::append_array_header(out, matched);
+  out.append(keys);
 }
 
 }  // namespace mnemo::server

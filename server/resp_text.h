@@ -24,12 +24,22 @@ std::string wrong_arity_message(std::string_view name);
 // "ERR unknown subcommand 'foo'. Try CONFIG HELP." (`command` upper case).
 std::string unknown_subcommand_message(std::string_view subcommand, std::string_view command);
 
-// Redis glob matching limited to '*' and '?', case-insensitive (CONFIG GET).
-bool glob_match_nocase(std::string_view pattern, std::string_view text);
+// Redis's rule for client names and CLIENT SETINFO values: printable ASCII, no spaces.
+bool valid_client_attribute(std::string_view value);
 
-// Accepts a SCAN MATCH pattern that is a literal prefix followed by one
-// trailing '*' ("user:*", "*"; a backslash escapes the next byte) and stores
-// the unescaped prefix. Returns false for any other pattern.
-bool match_prefix_pattern(std::string_view pattern, std::string& prefix);
+// Redis's glob matching (stringmatchlen): '*', '?', '[abc]', '[^a-z]' and
+// backslash escapes, byte for byte, as SCAN MATCH (nocase = false) and CONFIG GET
+// (nocase = true) apply it; a pattern nesting '*' more than 1000 deep matches
+// nothing, as in Redis.
+bool glob_match(std::string_view pattern, std::string_view text, bool nocase);
+
+// The literal bytes every key matching `pattern` starts with (up to the first
+// '*', '?' or '['; a backslash escapes the next byte): the prefix a SCAN can be
+// narrowed to before filtering with glob_match.
+std::string glob_literal_prefix(std::string_view pattern);
+
+// True when `pattern` is a literal prefix followed by one '*' and nothing else
+// ("user:*", "*"): every key with glob_literal_prefix(pattern) matches it.
+bool glob_is_prefix_only(std::string_view pattern);
 
 }  // namespace mnemo::server

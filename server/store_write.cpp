@@ -213,6 +213,9 @@ void Store::Impl::expire(const Request& req, Response& resp) {
   if (!expiry_for(req.ttl_ms, now, expire_at, resp)) return;
   Entry* cur = find_live(sh, k, now);
   if (cur == nullptr) return fail_not_found(resp);
+  // if_version is not on the native wire for EXPIRE; the RESP layer uses it
+  // for EXPIRE NX|XX|GT|LT, which decide on the expiry they read.
+  if (!check_if_version(cur, req.if_version, resp)) return;
   ChangeRef change;
   std::span<const ChangeRef> changes;
   if (log && !cur->ephemeral) {

@@ -165,7 +165,9 @@ def test_scan(srv):
     check_eq(len(set(r.scan_iter(count=1000))), 3700, "scan_iter without MATCH")
     check_eq(len(list(r.scan_iter(match="nothing:*"))), 0, "scan_iter with no match")
     check_eq(len(list(r.scan_iter(match="scan:*", _type="hash"))), 0, "SCAN TYPE hash")
-    expect_error(lambda: r.scan(0, match="*:0001"), "mnemo supports only MATCH prefix* patterns")
+    check_eq(sorted(r.scan_iter(match="*:0000?", count=50)), [("scan:%05d" % i).encode() for i in range(10)],
+             "scan_iter with a glob that is not a prefix")
+    check_eq(len(list(r.scan_iter(match="other:[1-3]"))), 3, "scan_iter with a character class")
     expect_error(lambda: r.scan(12345), "invalid cursor")
 
 

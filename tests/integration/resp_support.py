@@ -2,13 +2,15 @@
 
 RespServer starts $MNEMO_BIN_DIR/mnemo-server on 127.0.0.1 with ephemeral
 native and RESP ports (--port 0 --resp-port 0), waits for its port file, and
-stops it by PID. Standard library only; the tests themselves add redis-py or
-redis-cli.
+stops it by PID. RedisServer does the same for a real redis-server, and
+RespConn reads raw replies byte for byte (differential tests). Standard
+library only; the tests themselves add redis-py or redis-cli.
 """
 
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -136,3 +138,171 @@ def run_tests(tests, server_args=lambda name: ()):
     print("%d of %d tests failed" % (failures, len(tests)) if failures else "all %d tests passed" % len(tests))
     sys.stdout.flush()
     return 1 if failures else 0
+
+
+# -- raw RESP, for tests that compare exact bytes -------------------------------
+
+def encode_command(words):
+    """The multibulk form of a command; words are str or bytes."""
+    out = [b"*%d\r\n" % len(words)]
+    for w in words:
+        w = w if isinstance(w, bytes) else str(w).encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(w), w))
+    return b"".join(out)
+
+
+class ConnectionClosed(Exception):
+    pass
+
+
+class RespConn:
+    """One socket speaking raw RESP: reply() returns the exact bytes of one
+    reply (RESP2, and the RESP3 types a server may send after HELLO 3)."""
+
+    def __init__(self, port, timeout_s=10):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout_s)
+        self.buf = b""
+
+    def close(self):
+        self.sock.close()
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def command(self, *words):
+        self.send(encode_command(words))
+        return self.reply()
+
+    def _fill(self):
+        data = self.sock.recv(65536)
+        if not data:
+            raise ConnectionClosed()
+        self.buf += data
+
+    def _line_end(self, pos):
+        while True:
+            i = self.buf.find(b"\r\n", pos)
+            if i >= 0:
+                return i
+            self._fill()
+
+    def _skip(self, pos):
+        """Returns the offset just past the reply starting at pos, reading as needed."""
+        end = self._line_end(pos)
+        kind = self.buf[pos:pos + 1]
+        if kind in (b"+", b"-", b":", b"_", b"#", b",", b"("):
+            return end + 2
+        n = int(self.buf[pos + 1:end])
+        if kind in (b"$", b"=", b"!"):
+            if n < 0:
+                return end + 2
+            while len(self.buf) < end + 2 + n + 2:
+                self._fill()
+            return end + 2 + n + 2
+        if kind not in (b"*", b"%", b"~", b">", b"|"):
+            raise AssertionError("not a RESP reply: %r" % self.buf[pos:pos + 40])
+        p = end + 2
+        for _ in range(max(n, 0) * (2 if kind in (b"%", b"|") else 1)):
+            p = self._skip(p)
+        return self._skip(p) if kind == b"|" else p
+
+    def reply(self):
+        end = self._skip(0)
+        data, self.buf = self.buf[:end], self.buf[end:]
+        return data
+
+    def state(self):
+        """"closed" when the server has closed the connection, else "open": probes with
+        an inline PING, which an open connection answers (its input must hold no
+        partial command). An unexpected answer is returned as it came."""
+        try:
+            self.send(b"PING\r\n")
+            reply = self.reply()
+        except (ConnectionClosed, ConnectionResetError, BrokenPipeError):
+            return "closed"
+        return "open" if reply == b"+PONG\r\n" else "open, then %r" % reply
+
+
+def parse_reply(data):
+    """Parses one RESP2 reply: ('+'|'-', text), (':', int), ('$', bytes or None), ('*', list or None)."""
+    value, end = _parse_at(data, 0)
+    check_eq(end, len(data), "bytes after one reply in %r" % data)
+    return value
+
+
+def _parse_at(data, pos):
+    end = data.index(b"\r\n", pos)
+    kind, head = data[pos:pos + 1].decode(), data[pos + 1:end]
+    if kind in "+-":
+        return (kind, head.decode("utf-8", "replace")), end + 2
+    if kind == ":":
+        return (kind, int(head)), end + 2
+    n = int(head)
+    if kind == "$":
+        return (kind, None if n < 0 else data[end + 2:end + 2 + n]), (end + 2 if n < 0 else end + 4 + n)
+    check_eq(kind, "*", "RESP2 reply type")
+    if n < 0:
+        return (kind, None), end + 2
+    items, p = [], end + 2
+    for _ in range(n):
+        item, p = _parse_at(data, p)
+        items.append(item)
+    return (kind, items), p
+
+
+# -- a real redis-server, for differential tests -------------------------------
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RedisServer:
+    """One redis-server child process on 127.0.0.1, without persistence,
+    stopped by its PID. redis-server cannot bind port 0 and report the port,
+    so a free port is picked and the start retried if another process took it."""
+
+    def __init__(self, tmp, extra_args=()):
+        self.tmp = tmp
+        self.proc = None
+        for attempt in range(5):
+            self.port = free_port()
+            self.log_path = os.path.join(tmp, "redis-%d.log" % attempt)
+            args = ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
+                    "--appendonly", "no", "--dir", tmp, "--daemonize", "no"] + list(extra_args)
+            with open(self.log_path, "wb") as log:
+                self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
+                                             stdin=subprocess.DEVNULL)
+            if self._wait_ready():
+                return
+            self.kill()
+        raise AssertionError("redis-server did not start:\n" + self.log())
+
+    def _wait_ready(self):
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                return False
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+                    s.sendall(b"PING\r\n")
+                    reply = s.recv(100)
+                    if reply.startswith(b"+PONG") or reply.startswith(b"-NOAUTH"):
+                        return True
+            except OSError:
+                pass
+            time.sleep(0.01)  # polling for the listener, with a deadline
+        return False
+
+    def kill(self):
+        if self.proc is not None and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+    def log(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""

@@ -210,9 +210,9 @@ TEST_CASE("resp parser enforces its limits", "[protocol][resp]") {
     CHECK(parse_one(std::string(40, 'a') + "\r\n", limits).message == "Protocol error: too big inline request");
   }
   SECTION("header lines") {
-    CHECK((parse_one("*" + std::string(40, '1'), limits).message) ==
+    CHECK((parse_one(std::string("*").append(40, '1'), limits).message) ==
           "Protocol error: too big mbulk count string");
-    CHECK((parse_one("*1\r\n$" + std::string(40, '1'), limits).message) ==
+    CHECK((parse_one(std::string("*1\r\n$").append(40, '1'), limits).message) ==
           "Protocol error: too big bulk count string");
   }
 }

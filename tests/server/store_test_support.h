@@ -144,11 +144,12 @@ struct StoreHarness {
     r.flags = f;
     return run(r);
   }
-  Response expire(std::string_view key, std::uint64_t ttl_ms) {
+  Response expire(std::string_view key, std::uint64_t ttl_ms, std::uint64_t if_version = 0) {
     Request r;
     r.op = Opcode::expire;
     r.key = key;
     r.ttl_ms = ttl_ms;
+    r.if_version = if_version;
     return run(r);
   }
   Response keys_op(Opcode op, std::vector<std::string_view> keys) {

@@ -65,6 +65,21 @@ TEST_CASE("store SET with if_version is a compare-and-set", "[store]") {
   CHECK(h.set("k", "4", flags::kXx, 0, ok.version).status == Status::ok);
 }
 
+TEST_CASE("store EXPIRE with if_version changes only the expiry, only at that version", "[store]") {
+  StoreHarness h;
+  CHECK(h.expire("k", 1000, 1).status == Status::not_found);
+  const auto v = h.set("k", "1", flags::kEphemeral).version;
+  const Response stale = h.expire("k", 1000, v + 1);
+  CHECK(stale.status == Status::version_mismatch);
+  CHECK(h.get("k").expire_at_ms == 0);
+  const Response ok = h.expire("k", 1000, v);
+  REQUIRE(ok.status == Status::ok);
+  CHECK(ok.version > v);
+  CHECK(h.get("k").expire_at_ms == h.clock.now_ms() + 1000);
+  CHECK(h.store.stats().ephemeral_keys == 1);  // still ephemeral: nothing rewritten
+  CHECK(h.log.batches().empty());
+}
+
 TEST_CASE("store DEL removes a key, honors if_version, NOT_FOUND when missing", "[store]") {
   StoreHarness h;
   CHECK(h.del("k").status == Status::not_found);
