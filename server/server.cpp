@@ -54,7 +54,10 @@ Server::Server(const Config& cfg)
 
   open_listener(native_acceptor_, cfg_.port, "native");
   cfg_.port = native_acceptor_->local_endpoint().port();  // the bound one, for STATS and INFO
-  if (cfg_.resp_port >= 0) open_listener(resp_acceptor_, cfg_.resp_port, "RESP");
+  if (cfg_.resp_port >= 0) {
+    open_listener(resp_acceptor_, cfg_.resp_port, "RESP");
+    cfg_.resp_port = resp_acceptor_->local_endpoint().port();  // the bound one, for INFO
+  }
   if (cfg_.metrics_port >= 0) {
     metrics_ = std::make_unique<MetricsListener>(main_loop(), cfg_.bind_address, static_cast<std::uint16_t>(cfg_.metrics_port),
                                                  [this] { return executor_->prometheus_text(); });

@@ -206,7 +206,7 @@ std::string Executor::info_text(std::string_view section) const {
   };
   auto kv = [](const std::string& k, const std::string& v) { return k + ":" + v + "\r\n"; };
   sec("Server", kv("redis_version", "7.0.0") + kv("mnemo_version", MNEMO_VERSION) + kv("redis_mode", "standalone") +
-                    kv("os", "Linux") + kv("arch_bits", "64") + kv("tcp_port", num(std::uint64_t{cfg_.port})) +
+                    kv("os", "Linux") + kv("arch_bits", "64") + kv("tcp_port", num(static_cast<std::uint64_t>(cfg_.resp_port))) +
                     kv("uptime_in_seconds", num(uptime)) + kv("uptime_in_days", num(uptime / 86400)));
   sec("Clients", kv("connected_clients", num(stats_.connections_current.load())) + kv("blocked_clients", "0") +
                      kv("maxclients", num(std::uint64_t{cfg_.max_connections})));

@@ -213,6 +213,7 @@ def test_connection_commands(srv):
     check(isinstance(r.client_id(), int), "CLIENT ID")
     info = r.info()
     check("redis_version" in info, "INFO has redis_version")
+    check_eq(info.get("tcp_port"), srv.resp_port, "INFO tcp_port is the RESP port clients talk to")
     check_eq(r.config_get("save"), {"save": ""}, "CONFIG GET save")
     check_eq(r.config_get("databases"), {"databases": "1"}, "CONFIG GET databases")
     check_eq(r.execute_command("HELLO", "2")[0:2], [b"server", b"redis"], "HELLO 2")
