@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mnemo::persistence {
 
@@ -51,6 +53,37 @@ struct SnapshotEntry {
   std::int64_t expire_at_ms = 0;
 
   friend bool operator==(const SnapshotEntry&, const SnapshotEntry&) = default;
+};
+
+// The entries copied for one snapshot chunk. clear() keeps the slots and
+// their strings' memory, so the next chunk's copies reuse it instead of
+// allocating twice per entry (except that a slot which held a large key or
+// value gives its memory back, so one huge value is not kept for good).
+// Threads: one user at a time.
+class SnapshotBuffer {
+ public:
+  // A slot to fill: its fields hold whatever an earlier chunk left there.
+  SnapshotEntry& add() {
+    if (size_ == slots_.size()) slots_.emplace_back();
+    return slots_[size_++];
+  }
+  std::span<const SnapshotEntry> entries() const { return {slots_.data(), size_}; }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const SnapshotEntry& back() const { return slots_[size_ - 1]; }
+  void reserve(std::size_t n) { slots_.reserve(n); }
+  void clear() {
+    for (std::size_t i = 0; i < size_; ++i) {
+      if (slots_[i].key.capacity() > kKeptBytes) std::string().swap(slots_[i].key);
+      if (slots_[i].value.capacity() > kKeptBytes) std::string().swap(slots_[i].value);
+    }
+    size_ = 0;
+  }
+
+ private:
+  static constexpr std::size_t kKeptBytes = 4096;
+  std::vector<SnapshotEntry> slots_;
+  std::size_t size_ = 0;
 };
 
 }  // namespace mnemo::persistence

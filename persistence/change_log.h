@@ -47,7 +47,7 @@ class SnapshotSource {
   // shard's lock only while copying them. Returns false when nothing was left
   // to copy in that shard.
   virtual bool copy_chunk(std::size_t shard, const std::string* after, std::size_t max_entries,
-                          std::vector<SnapshotEntry>& out) = 0;
+                          SnapshotBuffer& out) = 0;
 };
 
 // What recovery loads into. Implemented by the store.

@@ -196,13 +196,13 @@ void SnapshotWriter::write(Request& req) {
 
 Outcome SnapshotWriter::write_chunks(SnapshotInfo& info, Steady::time_point began) {
   SnapshotSource& source = *source_;
-  std::vector<SnapshotEntry> buf;
+  SnapshotBuffer buf;
   std::uint32_t chunk_no = 0;
   std::uint64_t max_version = info.start_seq;
   auto make_chunk = [&] {
-    for (const SnapshotEntry& e : buf) max_version = std::max(max_version, e.version);
+    for (const SnapshotEntry& e : buf.entries()) max_version = std::max(max_version, e.version);
     SnapshotChunk c{info.id, chunk_no++, static_cast<std::uint32_t>(buf.size()), 0,
-                    encode_entries(buf)};
+                    encode_entries(buf.entries())};
     c.crc32 = payload_crc32(c.payload);
     info.entries += buf.size();
     info.bytes += c.payload.size();
@@ -214,7 +214,10 @@ Outcome SnapshotWriter::write_chunks(SnapshotInfo& info, Steady::time_point bega
     std::optional<std::string> after;
     for (;;) {
       if (abort_.load()) return Error{Status::shutting_down, "aborted: the server is stopping"};
-      const std::size_t want = opts_.chunk_entries - buf.size();
+      // Always a whole chunk's worth from the store, whatever the buffer holds
+      // already: a shard that fits is copied in one pass without sorting, at
+      // the price of stored chunks of up to twice chunk_entries.
+      const std::size_t want = opts_.chunk_entries;
       const std::size_t before = buf.size();
       const bool more = source.copy_chunk(shard, after ? &*after : nullptr, want, buf);
       const std::size_t got = buf.size() - before;

@@ -77,7 +77,7 @@ class Store final : public persistence::SnapshotSource, public persistence::Reco
   // persistence::SnapshotSource
   std::size_t shard_count() const override;
   bool copy_chunk(std::size_t shard, const std::string* after, std::size_t max_entries,
-                  std::vector<persistence::SnapshotEntry>& out) override;
+                  persistence::SnapshotBuffer& out) override;
 
   // persistence::RecoveryTarget
   void apply_recovered(const persistence::ChangeRef& c) override;

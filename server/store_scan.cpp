@@ -144,7 +144,7 @@ void Store::Impl::scan(const Request& req, Response& resp) {
 }
 
 bool Store::copy_chunk(std::size_t shard, const std::string* after, std::size_t max_entries,
-                       std::vector<persistence::SnapshotEntry>& out) {
+                       persistence::SnapshotBuffer& out) {
   if (shard >= impl_->shards.size() || max_entries == 0) return false;
   const Shard& sh = *impl_->shards[shard];
   std::shared_lock lock(sh.mutex());
@@ -163,7 +163,7 @@ bool Store::copy_chunk(std::size_t shard, const std::string* after, std::size_t 
   if (found.size() >= max_entries) keep_smallest(found, max_entries);
   out.reserve(out.size() + found.size());
   for (const Entry* e : found) {
-    persistence::SnapshotEntry& se = out.emplace_back();
+    persistence::SnapshotEntry& se = out.add();
     se.key.assign(e->key());
     se.value.assign(e->value());
     se.version = e->version;

@@ -82,14 +82,14 @@ class FakeStore final : public persistence::SnapshotSource, public persistence::
   // SnapshotSource
   std::size_t shard_count() const override { return shards_.size(); }
   bool copy_chunk(std::size_t index, const std::string* after, std::size_t max_entries,
-                  std::vector<persistence::SnapshotEntry>& out) override {
+                  persistence::SnapshotBuffer& out) override {
     std::size_t copied = 0;
     {
       Shard& s = *shards_[index];
       std::lock_guard lk(s.mu);
       auto it = after ? s.map.upper_bound(*after) : s.map.begin();
       for (; it != s.map.end() && copied < max_entries; ++it, ++copied) {
-        out.push_back({it->first, it->second.value, it->second.version, it->second.expire_at_ms});
+        out.add() = {it->first, it->second.value, it->second.version, it->second.expire_at_ms};
       }
     }
     if (after_copy) after_copy(index);

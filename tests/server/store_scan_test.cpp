@@ -152,12 +152,14 @@ TEST_CASE("store copy_chunk copies persisted live entries of a shard, full chunk
   h.set("eph", "x", flags::kEphemeral);
   h.clock.advance(5);
   std::map<std::string, persistence::SnapshotEntry> got;
+  persistence::SnapshotBuffer reused;
   for (std::size_t s = 0; s < h.store.shard_count(); ++s) {
     std::string after;
     bool first = true;
     while (true) {
-      std::vector<persistence::SnapshotEntry> out;
-      if (!h.store.copy_chunk(s, first ? nullptr : &after, 9, out)) break;
+      reused.clear();  // one buffer for every chunk, as the snapshot writer does
+      if (!h.store.copy_chunk(s, first ? nullptr : &after, 9, reused)) break;
+      const auto out = reused.entries();
       REQUIRE(!out.empty());
       CHECK(out.size() <= 9);
       const bool full = out.size() == 9;
@@ -172,7 +174,7 @@ TEST_CASE("store copy_chunk copies persisted live entries of a shard, full chunk
     }
   }
   CHECK(got == expected);
-  std::vector<persistence::SnapshotEntry> none;
+  persistence::SnapshotBuffer none;
   CHECK_FALSE(h.store.copy_chunk(h.store.shard_count(), nullptr, 9, none));
 }
 
