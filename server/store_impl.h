@@ -99,6 +99,7 @@ struct Store::Impl {
   void incrby(const Request& req, Response& resp);
   void expire(const Request& req, Response& resp);
   void persist(const Request& req, Response& resp);
+  void prefetch_all(std::span<const KeyRef> refs);
   void mget(const Request& req, Response& resp);
   void mset(const Request& req, Response& resp);
   void exists(const Request& req, Response& resp);
