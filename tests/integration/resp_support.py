@@ -43,7 +43,27 @@ def wait_until(cond, timeout_s, what):
     raise AssertionError("timed out waiting for " + what)
 
 
-class RespServer:
+class ChildServer:
+    """What both server processes share: a child `proc` (None until started),
+    stopped by its PID, and the file `log_path` it writes to."""
+
+    proc = None
+    log_path = None
+
+    def kill(self):
+        if self.proc is not None and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+    def log(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except (OSError, TypeError):
+            return ""
+
+
+class RespServer(ChildServer):
     """One mnemo-server child process with a RESP port, stopped by its PID."""
 
     def __init__(self, tmp, extra_args=()):
@@ -101,17 +121,6 @@ class RespServer:
             os.kill(self.proc.pid, signal.SIGTERM)
         return self.proc.wait(timeout=STOP_TIMEOUT_S)
 
-    def kill(self):
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
-
-    def log(self):
-        try:
-            with open(self.log_path, "rb") as f:
-                return f.read().decode("utf-8", "replace")
-        except OSError:
-            return ""
 
 
 def run_tests(tests, server_args=lambda name: ()):
@@ -258,7 +267,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-class RedisServer:
+class RedisServer(ChildServer):
     """One redis-server child process on 127.0.0.1, without persistence,
     stopped by its PID. redis-server cannot bind port 0 and report the port,
     so a free port is picked and the start retried if another process took it."""
@@ -295,14 +304,3 @@ class RedisServer:
             time.sleep(0.01)  # polling for the listener, with a deadline
         return False
 
-    def kill(self):
-        if self.proc is not None and self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
-
-    def log(self):
-        try:
-            with open(self.log_path, "rb") as f:
-                return f.read().decode("utf-8", "replace")
-        except OSError:
-            return ""
