@@ -98,8 +98,12 @@ struct SlotEq {
   bool operator()(const Slot& a, const EntryPrefetch&) const {
     // Two lines: an entry is 16-byte aligned, so its header and a key of up to
     // 40 bytes (what a lookup compares) may sit across a line boundary.
-    __builtin_prefetch(a.entry);
-    __builtin_prefetch(reinterpret_cast<const char*>(a.entry) + 64);
+    const char* p = reinterpret_cast<const char*>(a.entry);
+    __builtin_prefetch(p);
+    __builtin_prefetch(p + 64);
+    // The lookup's result is thrown away, and a prefetch counts as no effect:
+    // without this the compiler drops the whole probe, prefetches included.
+    asm volatile("" : : "r"(p));
     return false;
   }
   bool operator()(const EntryPrefetch& a, const Slot& b) const { return (*this)(b, a); }
