@@ -21,6 +21,8 @@ SOURCE_DIR = os.environ.get("MNEMO_SOURCE_DIR", os.path.normpath(os.path.join(HE
 sys.path.insert(0, os.path.join(SOURCE_DIR, "scripts"))
 
 from mnemo_client import Client, ConnectionClosed, MnemoError  # noqa: E402
+sys.path.insert(0, HERE)
+from resp_support import ChildServer  # noqa: E402
 
 AUTH_TOKEN = "data-token"
 ADMIN_TOKEN = "admin-token"
@@ -51,7 +53,7 @@ def wait_until(cond, timeout_s, what):
     raise AssertionError("timed out waiting for " + what)
 
 
-class Server:
+class Server(ChildServer):
     """One mnemo-server child process, stopped by its PID."""
 
     def __init__(self, tmp, run):
@@ -98,17 +100,6 @@ class Server:
     def wait(self):
         return self.proc.wait(timeout=STOP_TIMEOUT_S)
 
-    def kill(self):
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
-
-    def log(self):
-        try:
-            with open(self.log_path, "rb") as f:
-                return f.read().decode("utf-8", "replace")
-        except OSError:
-            return ""
 
 
 # -- the checks ---------------------------------------------------------------

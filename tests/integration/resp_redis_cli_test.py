@@ -13,7 +13,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from resp_support import check, check_eq, run_tests  # noqa: E402
+from resp_support import check, check_eq, encode_command, run_tests  # noqa: E402
 
 AUTH_TOKEN = "cli-token"
 CLI_TIMEOUT_S = 120
@@ -25,14 +25,6 @@ def cli(srv, *args, stdin=b"", extra=()):
     done = subprocess.run(cmd, input=stdin, capture_output=True, timeout=CLI_TIMEOUT_S)
     check_eq(done.returncode, 0, "exit code of %s (stderr %r)" % (" ".join(cmd), done.stderr))
     return done.stdout.decode("utf-8", "replace").strip()
-
-
-def resp_command(*words):
-    out = [b"*%d\r\n" % len(words)]
-    for w in words:
-        w = w if isinstance(w, bytes) else str(w).encode()
-        out.append(b"$%d\r\n%s\r\n" % (len(w), w))
-    return b"".join(out)
 
 
 # -- the checks ---------------------------------------------------------------
@@ -74,7 +66,7 @@ def test_errors(srv):
 
 def test_pipe_resp(srv):
     n = 5000
-    data = b"".join(resp_command("SET", "key:%d" % i, "value-%d" % i) for i in range(n))
+    data = b"".join(encode_command(["SET", "key:%d" % i, "value-%d" % i]) for i in range(n))
     out = cli(srv, stdin=data, extra=["--pipe"])
     check("errors: 0, replies: %d" % n in out, "--pipe summary: %r" % out)
     check_eq(cli(srv, "DBSIZE"), str(n), "DBSIZE after --pipe")
@@ -91,8 +83,8 @@ def test_pipe_inline(srv):
 
 
 def test_scan(srv):
-    data = b"".join(resp_command("SET", "user:%d" % i, i) for i in range(2000))
-    data += b"".join(resp_command("SET", "other:%d" % i, i) for i in range(300))
+    data = b"".join(encode_command(["SET", "user:%d" % i, i]) for i in range(2000))
+    data += b"".join(encode_command(["SET", "other:%d" % i, i]) for i in range(300))
     cli(srv, stdin=data, extra=["--pipe"])
     keys = cli(srv, extra=["--scan", "--pattern", "user:*"]).split("\n")
     check_eq(len(keys), 2000, "--scan returns each matching key once")
