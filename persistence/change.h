@@ -13,9 +13,15 @@
 namespace mnemo::persistence {
 
 enum class ChangeKind : std::uint8_t {
-  put = 1,  // key now holds value (with expire_at_ms, 0 = none)
-  del = 2,  // key no longer exists
+  put = 1,       // key now holds value (with expire_at_ms, 0 = none)
+  del = 2,       // key no longer exists
+  flush_db = 3,  // database `db` was emptied: every key in it older than seq is gone
+                 // (key and value empty). Needs record version 2 or later.
 };
+
+// Keys live in numbered databases (SELECT in Redis); 0 is the default and the
+// only one record version 1 can express.
+inline constexpr std::uint32_t kDefaultDb = 0;
 
 struct Change {
   std::uint64_t seq = 0;  // version of the write; the changes of one MSET share it
@@ -23,6 +29,7 @@ struct Change {
   std::string key;
   std::string value;              // empty for del
   std::int64_t expire_at_ms = 0;  // absolute Unix ms; 0 = no expiry
+  std::uint32_t db = kDefaultDb;  // last, so that positional initialisers stay valid
 
   friend bool operator==(const Change&, const Change&) = default;
 };
@@ -37,12 +44,14 @@ struct ChangeRef {
   std::string_view key;
   std::string_view value;         // empty for del
   std::int64_t expire_at_ms = 0;  // absolute Unix ms; 0 = no expiry
+  std::uint32_t db = kDefaultDb;
 
   ChangeRef() = default;
-  ChangeRef(std::uint64_t s, ChangeKind k, std::string_view ky, std::string_view v, std::int64_t e)
-      : seq(s), kind(k), key(ky), value(v), expire_at_ms(e) {}
+  ChangeRef(std::uint64_t s, ChangeKind k, std::string_view ky, std::string_view v, std::int64_t e,
+            std::uint32_t d = kDefaultDb)
+      : seq(s), kind(k), key(ky), value(v), expire_at_ms(e), db(d) {}
   ChangeRef(const Change& c)  // NOLINT: implicit on purpose, a Change is a ChangeRef that owns
-      : seq(c.seq), kind(c.kind), key(c.key), value(c.value), expire_at_ms(c.expire_at_ms) {}
+      : seq(c.seq), kind(c.kind), key(c.key), value(c.value), expire_at_ms(c.expire_at_ms), db(c.db) {}
 };
 
 // One entry copied out of the store for a snapshot.
@@ -51,6 +60,7 @@ struct SnapshotEntry {
   std::string value;
   std::uint64_t version = 0;
   std::int64_t expire_at_ms = 0;
+  std::uint32_t db = kDefaultDb;
 
   friend bool operator==(const SnapshotEntry&, const SnapshotEntry&) = default;
 };

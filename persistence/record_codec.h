@@ -41,6 +41,7 @@ struct SnapshotEntryRef {
   std::string_view value;
   std::uint64_t version = 0;
   std::int64_t expire_at_ms = 0;
+  std::uint32_t db = kDefaultDb;
 };
 
 std::uint32_t payload_crc32(std::string_view payload);
