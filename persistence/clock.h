@@ -1,6 +1,7 @@
-// Wall-clock source for the times persistence records (row and snapshot
-// timestamps, error times), injectable so tests control them. Intervals
-// (flush interval, backoff) use std::chrono::steady_clock directly.
+// Wall-clock source, injectable so tests control time: the one clock of the
+// server (expiry) and of persistence (row and snapshot timestamps, error
+// times); server/clock.h names the same types. Intervals (flush interval,
+// backoff) use std::chrono::steady_clock directly.
 #pragma once
 
 #include <chrono>

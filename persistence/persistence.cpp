@@ -66,21 +66,22 @@ std::uint64_t file_bytes(const std::string& path) {
 
 class PersistenceImpl final : public Persistence {
  public:
-  PersistenceImpl(const Options& opts, std::string path, std::unique_ptr<FileLock> lock,
-                  SqliteDb journal_db, SqliteDb snapshot_db)
+  PersistenceImpl(const Options& opts, const Clock& clock, std::string path,
+                  std::unique_ptr<FileLock> lock, SqliteDb journal_db, SqliteDb snapshot_db)
       : opts_(opts),
+        clock_(clock),
         path_(std::move(path)),
         lock_(std::move(lock)),
         journal_db_(std::move(journal_db)),
         snapshot_db_(std::move(snapshot_db)),
-        journal_(journal_db_, JournalWriterOptions::from(opts)),
+        journal_(journal_db_, JournalWriterOptions::from(opts), clock),
         snapshots_(snapshot_db_, snapshot_db_,
                    JournalProbe{[this] { return journal_.last_seq(); },
                                 [this] { return journal_.changes_written(); },
                                 [this](std::uint64_t seq, std::function<void(Status)> done) {
                                   journal_.wait_durable(seq, std::move(done));
                                 }},
-                   SnapshotWriterOptions::from(opts)),
+                   SnapshotWriterOptions::from(opts), clock),
         backups_(path_) {}
 
   ~PersistenceImpl() override { stop(); }
@@ -95,7 +96,7 @@ class PersistenceImpl final : public Persistence {
     if (started_ || stopped_) {
       return Result<RecoveryInfo>::failure(Status::internal, "recover() must run before start()");
     }
-    Result<RecoveryInfo> r = run_recovery(journal_db_, journal_db_, target, opts_.recover_truncated);
+    Result<RecoveryInfo> r = run_recovery(journal_db_, journal_db_, target, opts_.recover_truncated, clock_);
     if (r.ok()) {
       recovery_ = *r;
       journal_.set_last_seq(r->last_seq);
@@ -146,6 +147,7 @@ class PersistenceImpl final : public Persistence {
 
  private:
   const Options opts_;
+  const Clock& clock_;
   const std::string path_;
   std::unique_ptr<FileLock> lock_;
   SqliteBackend journal_db_;   // main thread until start(), then the journal thread
@@ -188,7 +190,7 @@ PersistenceStats PersistenceImpl::stats() const {
 
 }  // namespace
 
-std::unique_ptr<Persistence> Persistence::open(const Options& opts) {
+std::unique_ptr<Persistence> Persistence::open(const Options& opts, const Clock& clock) {
   std::error_code ec;
   std::filesystem::create_directories(opts.data_dir, ec);
   if (ec) {
@@ -197,13 +199,13 @@ std::unique_ptr<Persistence> Persistence::open(const Options& opts) {
   const std::string path = (std::filesystem::path(opts.data_dir) / opts.db_file_name).string();
   auto lock = std::make_unique<FileLock>(path);
   SqliteDb db = or_throw(SqliteDb::open(path, SqliteDb::read_write_create_flags()), "");
-  const SchemaInfo schema = or_throw(check_or_create_schema(db, SystemClock::instance()), "");
+  const SchemaInfo schema = or_throw(check_or_create_schema(db, clock), "");
   if (Outcome r = configure_connection(db, opts.sync, kBusyTimeoutMs, opts.max_page_count);
       !r.ok()) {
     throw std::runtime_error("configuring " + path + ": " + r.error().message);
   }
   SqliteDb snapshot_db = or_throw(open_connection(path, opts, kBusyTimeoutMs), "");
-  auto impl = std::make_unique<PersistenceImpl>(opts, path, std::move(lock), std::move(db),
+  auto impl = std::make_unique<PersistenceImpl>(opts, clock, path, std::move(lock), std::move(db),
                                                 std::move(snapshot_db));
   impl->load();
   spdlog::info("persistence: {} {} (format {}, server id {})",

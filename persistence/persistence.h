@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "persistence/change_log.h"
+#include "persistence/clock.h"
 #include "persistence/options.h"
 #include "protocol/message.h"
 #include "protocol/result.h"
@@ -62,7 +63,10 @@ class Persistence {
   // Opens or creates <data_dir>/<db_file_name> (WAL mode) and checks its format
   // version. Throws std::runtime_error naming the problem when the file exists
   // but cannot be read or has an unknown format: it is never replaced.
-  static std::unique_ptr<Persistence> open(const Options& opts);
+  // `clock` (the server's, so that one fake drives expiry and journal times
+  // in tests) stamps rows, snapshots and errors; it must outlive the result.
+  static std::unique_ptr<Persistence> open(const Options& opts,
+                                           const Clock& clock = SystemClock::instance());
   virtual ~Persistence() = default;
 
   // Loads the newest complete snapshot and replays the journal after it into

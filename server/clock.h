@@ -1,24 +1,12 @@
-// Wall-clock source for expiry, injectable so tests control time.
+// The server's wall clock is persistence's: one Clock type for expiry, journal
+// rows and snapshot times, so that one fake clock drives all of them in tests.
 #pragma once
 
-#include <chrono>
-#include <cstdint>
+#include "persistence/clock.h"
 
 namespace mnemo::server {
 
-class Clock {
- public:
-  virtual ~Clock() = default;
-  virtual std::int64_t now_ms() const = 0;  // Unix ms
-};
-
-class SystemClock final : public Clock {
- public:
-  std::int64_t now_ms() const override {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  }
-};
+using persistence::Clock;
+using persistence::SystemClock;
 
 }  // namespace mnemo::server

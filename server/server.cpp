@@ -39,7 +39,7 @@ Server::Server(const Config& cfg)
 
   persistence::ChangeLog* log = nullptr;
   if (cfg_.persistence_enabled) {
-    persistence_ = persistence::Persistence::open(cfg_.persistence);
+    persistence_ = persistence::Persistence::open(cfg_.persistence, clock_);
     log = &persistence_->change_log();
   } else {
     spdlog::warn("persistence is off (--no-persistence): nothing survives a restart");
