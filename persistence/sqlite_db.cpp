@@ -202,6 +202,9 @@ std::int64_t SqliteDb::last_insert_rowid() const { return sqlite3_last_insert_ro
 
 std::int64_t SqliteDb::changes() const { return sqlite3_changes64(db_); }
 
-void SqliteDb::set_busy_timeout(int ms) { sqlite3_busy_timeout(db_, ms); }
+void SqliteDb::set_busy_timeout(int ms) {
+  busy_timeout_ms_ = ms;
+  sqlite3_busy_timeout(db_, ms);
+}
 
 }  // namespace mnemo::persistence
