@@ -8,7 +8,10 @@
 //     (the encoder and the decoder agree on the format);
 //   - errors carry a message;
 //   - the view decoders (what recovery uses) agree with the owning ones: the
-//     same verdict, the same items, views inside the payload, none left on error.
+//     same verdict, the same items, views inside their storage (the record's
+//     body, decompressed if need be), none left on error;
+//   - a decoded record re-encoded and compressed with each codec decodes to
+//     the same items.
 // The first input byte picks the record type and whether the stored CRC is
 // the payload's (the interesting case: the decoder proper runs) or a wrong one.
 #include <cstddef>
@@ -36,7 +39,8 @@ bool inside(std::string_view view, std::string_view payload) {
 template <typename Owning, typename View>
 void check_views(std::string_view payload, std::uint32_t crc, const Owning& owning, View decode_views) {
   std::vector<typename View::Item> views;
-  const Outcome r = decode_views.decode(payload, crc, views);
+  std::string storage;
+  const Outcome r = decode_views.decode(payload, crc, views, storage);
   check(r.ok() == owning.ok());
   if (!r.ok()) {
     check(views.empty());
@@ -45,30 +49,32 @@ void check_views(std::string_view payload, std::uint32_t crc, const Owning& owni
   }
   check(views.size() == owning->size());
   for (std::size_t i = 0; i < views.size(); ++i) {
-    check(inside(views[i].key, payload) && inside(views[i].value, payload));
+    check(inside(views[i].key, storage) && inside(views[i].value, storage));
     check(decode_views.same(views[i], (*owning)[i]));
   }
 }
 
 struct ChangeViews {
   using Item = ChangeRef;
-  Outcome decode(std::string_view p, std::uint32_t crc, std::vector<Item>& out) const {
-    return decode_change_views(p, crc, out);
+  Outcome decode(std::string_view p, std::uint32_t crc, std::vector<Item>& out,
+                 std::string& storage) const {
+    return decode_change_views(p, crc, out, storage);
   }
   bool same(const ChangeRef& v, const Change& c) const {
     return v.seq == c.seq && v.kind == c.kind && v.key == c.key && v.value == c.value &&
-           v.expire_at_ms == c.expire_at_ms;
+           v.expire_at_ms == c.expire_at_ms && v.db == c.db;
   }
 };
 
 struct EntryViews {
   using Item = SnapshotEntryRef;
-  Outcome decode(std::string_view p, std::uint32_t crc, std::vector<Item>& out) const {
-    return decode_entry_views(p, crc, out);
+  Outcome decode(std::string_view p, std::uint32_t crc, std::vector<Item>& out,
+                 std::string& storage) const {
+    return decode_entry_views(p, crc, out, storage);
   }
   bool same(const SnapshotEntryRef& v, const SnapshotEntry& e) const {
     return v.key == e.key && v.value == e.value && v.version == e.version &&
-           v.expire_at_ms == e.expire_at_ms;
+           v.expire_at_ms == e.expire_at_ms && v.db == e.db;
   }
 };
 
@@ -89,9 +95,12 @@ void fuzz_record(std::string_view payload, bool good_crc, Decode decode, Encode 
     return;
   }
   const std::string again = encode(*r);
-  auto back = decode(again, payload_crc32(again));
-  check(back.ok());
-  check(*back == *r);
+  for (Codec codec : {Codec::none, Codec::zstd, Codec::lz4}) {
+    const std::string packed = compress_record(again, codec);
+    auto back = decode(packed, payload_crc32(packed));
+    check(back.ok());
+    check(*back == *r);
+  }
 }
 
 }  // namespace

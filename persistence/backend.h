@@ -7,6 +7,7 @@
 // owner); two threads use two instances.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -56,6 +57,8 @@ class JournalBackend {
   // The highest seq_last among rows set aside (0 = none): recovery does not
   // hand those seqs out again.
   virtual protocol::Result<std::uint64_t> max_set_aside_seq() = 0;
+  // The payload bytes the journal's rows hold (0 when the backend cannot say cheaply).
+  virtual protocol::Result<std::uint64_t> stored_bytes() { return std::uint64_t{0}; }
 };
 
 // One stored piece of a snapshot.
@@ -96,6 +99,14 @@ class SnapshotStore {
   // and failed ones newer than the newest complete one; deletes the rest with
   // their chunks. Returns how many were deleted.
   virtual protocol::Result<std::uint64_t> delete_snapshots_beyond(std::uint32_t keep) = 0;
+  // Gives the space deletions freed back to the file system, in short steps
+  // (so a writer on another connection waits at most for one), and shrinks
+  // the write-ahead log; stops early once `abort` is set. Returns the bytes
+  // given back.
+  virtual protocol::Result<std::uint64_t> reclaim_space(const std::atomic<bool>& abort) {
+    (void)abort;
+    return std::uint64_t{0};
+  }
 };
 
 }  // namespace mnemo::persistence

@@ -1,15 +1,15 @@
 // Builds one journal batch payload unit by unit, as the changes are appended,
 // so that the journal queue holds encoded bytes (one growing buffer per future
 // row) rather than a heap object per change. It is the one writer of the
-// journal batch record (layout in record_codec.h; encode_changes() is built on
-// it): each unit is encoded by cereal's portable binary archive; finish()
-// writes the record header (endianness, class version, change count) with
-// cereal into the space reserved for it at the start.
+// journal batch record (record version 2, layout in record_codec.h;
+// encode_changes() is built on it); finish() writes the record header
+// (version, codec none, change count) into the space reserved for it at the
+// start.
 //
 // A unit is encoded in two steps so that the part that needs the journal's
-// lock is short: encode_unit() (any thread, no lock: cereal writes every field,
-// with seq 0) and add_encoded() (under the lock: appends the bytes and stamps
-// the seq the lock handed out into each change's record, the first field).
+// lock is short: encode_unit() (any thread, no lock: every field but the seq)
+// and add_encoded() (under the lock: appends, for each change, the seq the
+// lock handed out as a delta from the previous change's, then its fields).
 //
 // Threads: an encoder is not thread-safe (the journal writer uses each under
 // its mutex); encode_unit is safe from any thread.
@@ -28,13 +28,10 @@ namespace mnemo::persistence {
 
 class ChangeBatchEncoder {
  public:
-  // What a unit's encoding of one change takes: its fixed fields plus key and value.
-  static constexpr std::size_t kFixedBytesPerChange = 8 + 1 + 8 + 8 + 8;
-  static std::size_t encoded_size(const ChangeRef& c) {
-    return kFixedBytesPerChange + c.key.size() + c.value.size();
-  }
-  // Encodes `changes` into `out` (replacing its contents) with seq 0; the
-  // records are back to back, each encoded_size() long, seq first.
+  // What one change takes in a unit; in a batch, its seq delta adds 1 to 10 bytes.
+  static std::size_t encoded_size(const ChangeRef& c);
+  // Encodes `changes` into `out` (replacing its contents) without seqs; the
+  // records are back to back.
   static void encode_unit(std::span<const ChangeRef> changes, std::string& out);
 
   // Starts a batch in `buffer` (its capacity is kept, so a buffer handed back
@@ -52,6 +49,7 @@ class ChangeBatchEncoder {
  private:
   std::string buffer_;
   std::uint32_t count_ = 0;
+  std::uint64_t prev_seq_ = 0;  // the seq deltas start from 0
 };
 
 }  // namespace mnemo::persistence

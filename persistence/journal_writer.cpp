@@ -49,6 +49,8 @@ JournalWriterOptions JournalWriterOptions::from(const Options& o) {
   w.max_batch_changes = std::max<std::uint32_t>(1, o.max_batch_changes);
   w.max_batch_bytes = std::max<std::uint64_t>(1, o.max_batch_bytes);
   w.stop_retry_ms = o.stop_retry_ms;
+  w.codec = o.journal_codec;
+  w.compress_min_bytes = o.journal_compress_min_bytes;
   return w;
 }
 
@@ -290,6 +292,9 @@ JournalWriter::Batch JournalWriter::finish_batch(Pending& pending) const {
   b.row.created_at_ms = clock_.now_ms();
   b.row.n_changes = pending.encoder.count();
   b.row.payload = pending.encoder.finish();
+  if (opts_.codec != Codec::none && b.row.payload.size() >= opts_.compress_min_bytes) {
+    b.row.payload = compress_record(std::move(b.row.payload), opts_.codec);
+  }
   b.row.crc32 = payload_crc32(b.row.payload);
   return b;
 }

@@ -60,6 +60,8 @@ struct JournalWriterOptions {
   std::uint32_t retry_min_ms = 10;
   std::uint32_t retry_max_ms = 1000;
   std::uint32_t stop_retry_ms = 10000;
+  Codec codec = Codec::none;           // for batches of at least compress_min_bytes
+  std::uint64_t compress_min_bytes = 4096;
 
   static JournalWriterOptions from(const Options& opts);
 };
@@ -72,7 +74,7 @@ struct JournalStats {
   std::int64_t oldest_unflushed_age_ms = 0;
   std::uint64_t batches_written = 0;
   std::uint64_t changes_written = 0;
-  std::uint64_t bytes_written = 0;  // encoded payload bytes
+  std::uint64_t bytes_written = 0;  // stored payload bytes (after compression)
   std::uint64_t commit_failures = 0;
   bool failing = false;
   std::string last_error;

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "persistence/record_compress.h"
+
 namespace mnemo::persistence {
 
 // Maps to SQLite's PRAGMA synchronous in WAL mode (docs/DURABILITY.md):
@@ -23,8 +25,16 @@ struct Options {
   std::uint64_t max_batch_bytes = 16ull << 20;
   SyncMode sync = SyncMode::full;
   bool recover_truncated = false;  // start from the last good journal row instead of failing
-  // Snapshots.
-  std::uint32_t snapshots_keep = 2;
+  // Compression (docs/DURABILITY.md): every snapshot chunk, and journal
+  // batches of at least journal_compress_min_bytes (small ones gain little
+  // and would only add latency to the commit).
+  Codec snapshot_codec = Codec::zstd;
+  Codec journal_codec = Codec::zstd;
+  std::uint64_t journal_compress_min_bytes = 4096;
+  // Snapshots. One kept: recovery only ever reads the newest (the journal
+  // before it is compacted away), so an older one is only a point-in-time
+  // copy; a backup is the better tool for that (docs/DURABILITY.md).
+  std::uint32_t snapshots_keep = 1;
   std::uint32_t snapshot_chunk_entries = 4096;
   std::uint64_t snapshot_every_changes = 0;  // 0 = off
   // Raises the change trigger to this percentage of the last snapshot's entries,

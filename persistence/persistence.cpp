@@ -80,7 +80,8 @@ class PersistenceImpl final : public Persistence {
                                 [this] { return journal_.changes_written(); },
                                 [this](std::uint64_t seq, std::function<void(Status)> done) {
                                   journal_.wait_durable(seq, std::move(done));
-                                }},
+                                },
+                                [this] { return journal_.stats().bytes_written; }},
                    SnapshotWriterOptions::from(opts), clock),
         backups_(path_) {}
 
@@ -183,7 +184,19 @@ PersistenceStats PersistenceImpl::stats() const {
   out.last_snapshot = s.last;
   out.last_snapshot_error = s.last_error;
   out.snapshot_changes_until_auto = s.changes_until_auto;
-  out.db_file_bytes = file_bytes(path_) + file_bytes(path_ + "-wal");
+  out.disk.file_bytes = file_bytes(path_);
+  out.disk.wal_bytes = file_bytes(path_ + "-wal");
+  out.db_file_bytes = out.disk.file_bytes + out.disk.wal_bytes;
+  for (const SnapshotInfo& snap : snapshots_.snapshots()) {
+    if (snap.state == kSnapshotComplete) out.disk.snapshot_bytes += snap.bytes;
+  }
+  const std::uint64_t since = j.bytes_written >= s.journal_written_at_measure
+                                  ? j.bytes_written - s.journal_written_at_measure
+                                  : 0;
+  out.disk.journal_bytes = s.journal_bytes + since;
+  out.disk.reclaimed_bytes = s.reclaimed_bytes;
+  out.last_snapshot_raw_bytes = s.last_raw_bytes;
+  out.last_snapshot_compress_cpu_us = s.last_compress_cpu_us;
   out.recovery = recovery_;
   return out;
 }

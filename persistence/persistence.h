@@ -34,6 +34,18 @@ struct RecoveryInfo {
   double seconds = 0;
 };
 
+// Bytes on disk. file + wal is what the data dir holds (with a few bytes of
+// lock file); snapshots and journal are what their rows' payloads take inside
+// the file (the journal figure is measured after each compaction and counted
+// up from there); the rest of the file is SQLite's pages, indexes and free space.
+struct DiskStats {
+  std::uint64_t file_bytes = 0;       // the database file
+  std::uint64_t wal_bytes = 0;        // its write-ahead log
+  std::uint64_t snapshot_bytes = 0;   // complete snapshots' chunks, as stored (compressed)
+  std::uint64_t journal_bytes = 0;    // journal rows' payloads, as stored
+  std::uint64_t reclaimed_bytes = 0;  // freed pages given back to the file system since start
+};
+
 struct PersistenceStats {
   std::uint64_t last_seq = 0;            // last seq handed out (applied in memory)
   std::uint64_t durable_seq = 0;         // every seq <= this is committed
@@ -54,7 +66,10 @@ struct PersistenceStats {
   protocol::SnapshotInfo last_snapshot;  // last complete one (id 0 = none)
   std::string last_snapshot_error;
   std::int64_t snapshot_changes_until_auto = -1;  // SnapshotStats::changes_until_auto
-  std::uint64_t db_file_bytes = 0;
+  std::uint64_t last_snapshot_raw_bytes = 0;        // before compression
+  std::uint64_t last_snapshot_compress_cpu_us = 0;  // snapshot thread CPU compressing it
+  std::uint64_t db_file_bytes = 0;  // disk.file_bytes + disk.wal_bytes
+  DiskStats disk;
   RecoveryInfo recovery;
 };
 

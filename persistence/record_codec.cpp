@@ -12,6 +12,7 @@
 #include <streambuf>
 
 #include "persistence/change_encoder.h"
+#include "persistence/record_v2.h"
 #include "persistence/string_sink.h"
 
 namespace mnemo::persistence {
@@ -85,10 +86,11 @@ std::size_t load_count(Archive& ar, const ViewBuf& buf, std::size_t min_item_byt
   return static_cast<std::size_t>(n);
 }
 
+constexpr std::uint32_t kCerealVersion = 1;  // the one record version cereal wrote
+
 void check_version(std::uint32_t version) {
-  if (version != kRecordVersion) {
-    throw DecodeError("record version " + std::to_string(version) +
-                      " is not one this build reads (" + std::to_string(kRecordVersion) + ")");
+  if (version != kCerealVersion) {
+    throw DecodeError("record version " + std::to_string(version) + " inside a version-1 record");
   }
 }
 
@@ -115,19 +117,7 @@ struct ChangeBatchIn {
       c.key = load_view(ar, *buf, "key");
       c.value = load_view(ar, *buf, "value");
       ar(c.expire_at_ms);
-    }
-  }
-};
-
-struct EntryChunkOut {
-  std::span<const SnapshotEntry> entries;
-  template <class Archive>
-  void save(Archive& ar, std::uint32_t const /*version*/) const {
-    ar(cereal::make_size_tag(static_cast<cereal::size_type>(entries.size())));
-    for (const SnapshotEntry& e : entries) {
-      save_bytes(ar, e.key);
-      save_bytes(ar, e.value);
-      ar(e.version, e.expire_at_ms);
+      c.db = kDefaultDb;
     }
   }
 };
@@ -144,31 +134,19 @@ struct EntryChunkIn {
       e.key = load_view(ar, *buf, "key");
       e.value = load_view(ar, *buf, "value");
       ar(e.version, e.expire_at_ms);
+      e.db = kDefaultDb;
     }
   }
 };
 
 }  // namespace mnemo::persistence
 
-CEREAL_CLASS_VERSION(mnemo::persistence::ChangeBatchIn, mnemo::persistence::kRecordVersion)
-CEREAL_CLASS_VERSION(mnemo::persistence::EntryChunkOut, mnemo::persistence::kRecordVersion)
-CEREAL_CLASS_VERSION(mnemo::persistence::EntryChunkIn, mnemo::persistence::kRecordVersion)
+CEREAL_CLASS_VERSION(mnemo::persistence::ChangeBatchIn, 1)
+CEREAL_CLASS_VERSION(mnemo::persistence::EntryChunkIn, 1)
 
 namespace mnemo::persistence {
 
 namespace {
-
-template <class Record>
-std::string encode(const Record& record, std::size_t size_hint) {
-  StringSink buf;
-  buf.str().reserve(size_hint);  // one allocation instead of a doubling series per batch
-  {
-    std::ostream os(&buf);
-    cereal::PortableBinaryOutputArchive ar(os);
-    ar(record);
-  }
-  return std::move(buf.str());
-}
 
 std::string hex32(std::uint32_t v) {
   char text[16];
@@ -176,8 +154,41 @@ std::string hex32(std::uint32_t v) {
   return text;
 }
 
+// Version 1: cereal over a copy of the payload in `storage`.
 template <class RecordIn, class Item>
-Outcome decode_views(std::string_view payload, std::uint32_t crc32, std::vector<Item>& out) {
+Outcome decode_v1(std::string_view payload, std::vector<Item>& out, std::string& storage) {
+  v2::keep_on_heap(storage);
+  storage.assign(payload);
+  ViewBuf buf(storage);
+  try {
+    std::istream is(&buf);
+    cereal::PortableBinaryInputArchive ar(is);
+    RecordIn record{&out, &buf};
+    ar(record);
+  } catch (const DecodeError& e) {
+    return Error{Status::internal, e.what()};
+  } catch (const std::exception& e) {
+    // cereal reports reading past the end as "Failed to read N bytes".
+    return Error{Status::internal, std::string("truncated or malformed record: ") + e.what()};
+  }
+  if (buf.remaining() != 0) {
+    return Error{Status::internal,
+                 std::to_string(buf.remaining()) + " unexpected bytes after the record"};
+  }
+  return success();
+}
+
+// The record version in the five bytes both versions start with (0 = none).
+std::uint32_t record_version(std::string_view payload) {
+  if (payload.size() < 5 || payload[0] != 1) return 0;
+  std::uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v |= static_cast<std::uint32_t>(static_cast<std::uint8_t>(payload[1 + i])) << (8 * i);
+  return v;
+}
+
+template <class RecordIn, class Item, class DecodeV2>
+Outcome decode_views(std::string_view payload, std::uint32_t crc32, std::vector<Item>& out,
+                     std::string& storage, DecodeV2 decode_v2) {
   out.clear();
   const std::uint32_t actual = payload_crc32(payload);
   if (actual != crc32) {
@@ -185,28 +196,19 @@ Outcome decode_views(std::string_view payload, std::uint32_t crc32, std::vector<
                                        hex32(actual) + " (" + std::to_string(payload.size()) +
                                        " bytes)"};
   }
-  ViewBuf buf(payload);
-  std::optional<Error> error;
-  try {
-    std::istream is(&buf);
-    cereal::PortableBinaryInputArchive ar(is);
-    RecordIn record{&out, &buf};
-    ar(record);
-  } catch (const DecodeError& e) {
-    error = Error{Status::internal, e.what()};
-  } catch (const std::exception& e) {
-    // cereal reports reading past the end as "Failed to read N bytes".
-    error = Error{Status::internal, std::string("truncated or malformed record: ") + e.what()};
+  const std::uint32_t version = record_version(payload);
+  Outcome r = success();
+  if (version == 1) {
+    r = decode_v1<RecordIn>(payload, out, storage);
+  } else if (version == 2) {
+    r = decode_v2(payload, out, storage);
+  } else {
+    r = Error{Status::internal, "record version " + std::to_string(version) +
+                                    " is not one this build reads (1 to " +
+                                    std::to_string(kRecordVersion) + ")"};
   }
-  if (!error && buf.remaining() != 0) {
-    error = Error{Status::internal,
-                  std::to_string(buf.remaining()) + " unexpected bytes after the record"};
-  }
-  if (error) {
-    out.clear();
-    return *error;
-  }
-  return success();
+  if (!r.ok()) out.clear();
+  return r;
 }
 
 }  // namespace
@@ -222,7 +224,7 @@ std::uint32_t payload_crc32(std::string_view payload) {
 // batch of changes with seqs of their own is one unit per change.
 std::string encode_changes(std::span<const Change> changes) {
   std::size_t hint = 64;
-  for (const Change& c : changes) hint += ChangeBatchEncoder::encoded_size(c);
+  for (const Change& c : changes) hint += 10 + ChangeBatchEncoder::encoded_size(c);
   std::string buffer;
   buffer.reserve(hint);
   ChangeBatchEncoder enc;
@@ -235,39 +237,52 @@ std::string encode_changes(std::span<const Change> changes) {
 }
 
 std::string encode_entries(std::span<const SnapshotEntry> entries) {
-  std::size_t hint = 64;
-  for (const SnapshotEntry& e : entries) hint += e.key.size() + e.value.size() + 8 + 8 + 8 + 8;
-  return encode(EntryChunkOut{entries}, hint);
+  std::size_t size = v2::kHeaderBytes;
+  for (const SnapshotEntry& e : entries) size += e.key.size() + e.value.size() + 4 * 10;
+  std::string out;
+  out.reserve(size);
+  out.resize(v2::kHeaderBytes);
+  v2::write_header(out.data(), Codec::none, static_cast<std::uint32_t>(entries.size()));
+  for (const SnapshotEntry& e : entries) v2::append_entry(out, e);
+  return out;
+}
+
+std::string compress_record(std::string payload, Codec codec) {
+  return v2::compress(std::move(payload), codec);
 }
 
 Outcome decode_change_views(std::string_view payload, std::uint32_t crc32,
-                            std::vector<ChangeRef>& out) {
-  return decode_views<ChangeBatchIn>(payload, crc32, out);
+                            std::vector<ChangeRef>& out, std::string& storage) {
+  return decode_views<ChangeBatchIn>(payload, crc32, out, storage, v2::decode_changes);
 }
 
 Outcome decode_entry_views(std::string_view payload, std::uint32_t crc32,
-                           std::vector<SnapshotEntryRef>& out) {
-  return decode_views<EntryChunkIn>(payload, crc32, out);
+                           std::vector<SnapshotEntryRef>& out, std::string& storage) {
+  return decode_views<EntryChunkIn>(payload, crc32, out, storage, v2::decode_entries);
 }
 
 Result<std::vector<Change>> decode_changes(std::string_view payload, std::uint32_t crc32) {
   std::vector<ChangeRef> views;
-  if (Outcome r = decode_change_views(payload, crc32, views); !r.ok()) return r.error();
+  std::string storage;
+  if (Outcome r = decode_change_views(payload, crc32, views, storage); !r.ok()) return r.error();
   std::vector<Change> out;
   out.reserve(views.size());
   for (const ChangeRef& c : views) {
-    out.push_back(Change{c.seq, c.kind, std::string(c.key), std::string(c.value), c.expire_at_ms});
+    out.push_back(
+        Change{c.seq, c.kind, std::string(c.key), std::string(c.value), c.expire_at_ms, c.db});
   }
   return out;
 }
 
 Result<std::vector<SnapshotEntry>> decode_entries(std::string_view payload, std::uint32_t crc32) {
   std::vector<SnapshotEntryRef> views;
-  if (Outcome r = decode_entry_views(payload, crc32, views); !r.ok()) return r.error();
+  std::string storage;
+  if (Outcome r = decode_entry_views(payload, crc32, views, storage); !r.ok()) return r.error();
   std::vector<SnapshotEntry> out;
   out.reserve(views.size());
   for (const SnapshotEntryRef& e : views) {
-    out.push_back(SnapshotEntry{std::string(e.key), std::string(e.value), e.version, e.expire_at_ms});
+    out.push_back(SnapshotEntry{std::string(e.key), std::string(e.value), e.version,
+                                e.expire_at_ms, e.db});
   }
   return out;
 }

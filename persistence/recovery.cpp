@@ -97,8 +97,7 @@ Outcome load_snapshot(SnapshotStore& store, const SnapshotInfo& snap, RecoveryTa
         return false;
       }
       DecodedChunk d = queue.take_spare();
-      d.payload.assign(chunk.payload);
-      Outcome r = decode_entry_views(d.payload, chunk.crc32, d.entries);
+      Outcome r = decode_entry_views(chunk.payload, chunk.crc32, d.entries, d.payload);
       if (!r.ok() || d.entries.size() != chunk.n_entries) {
         problem = "chunk " + std::to_string(chunk.chunk_no) + ": " +
                   (r.ok() ? "holds " + std::to_string(d.entries.size()) + " entries, row says " +
@@ -109,7 +108,7 @@ Outcome load_snapshot(SnapshotStore& store, const SnapshotInfo& snap, RecoveryTa
       d.changes.clear();
       d.max_version = 0;
       for (const SnapshotEntryRef& e : d.entries) {
-        d.changes.emplace_back(e.version, ChangeKind::put, e.key, e.value, e.expire_at_ms);
+        d.changes.emplace_back(e.version, ChangeKind::put, e.key, e.value, e.expire_at_ms, e.db);
         d.max_version = std::max(d.max_version, e.version);
       }
       ++next_chunk;
@@ -147,8 +146,9 @@ Outcome check_row(const JournalRow& row, std::uint64_t prev_last, DecodedRow& ou
     return Error{Status::internal, "overlaps the previous row (which ends at seq " +
                                        std::to_string(prev_last) + ")"};
   }
-  out.payload.assign(row.payload);
-  if (Outcome r = decode_change_views(out.payload, row.crc32, out.changes); !r.ok()) return r;
+  if (Outcome r = decode_change_views(row.payload, row.crc32, out.changes, out.payload); !r.ok()) {
+    return r;
+  }
   if (out.changes.size() != row.n_changes || out.changes.empty()) {
     return Error{Status::internal, "holds " + std::to_string(out.changes.size()) +
                                        " changes, row says " + std::to_string(row.n_changes)};

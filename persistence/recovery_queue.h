@@ -22,13 +22,15 @@
 
 namespace mnemo::persistence {
 
-// A decoded journal row: the views in `changes` point into `payload`.
+// A decoded journal row: the views in `changes` point into `payload` (the
+// row's record body, decompressed if it was compressed).
 struct DecodedRow {
   std::string payload;
   std::vector<ChangeRef> changes;
 };
 
-// A decoded snapshot chunk: the views in `entries` point into `payload`, and
+// A decoded snapshot chunk: the views in `entries` point into `payload` (the
+// chunk's record body, decompressed), and
 // `changes` holds the same entries as the puts that recreate them.
 struct DecodedChunk {
   std::string payload;

@@ -1,5 +1,8 @@
 #include "persistence/schema.h"
 
+#include <spdlog/spdlog.h>
+
+#include <chrono>
 #include <random>
 #include <string>
 
@@ -69,6 +72,10 @@ std::string random_server_id() {
 
 Result<SchemaInfo> create_schema(SqliteDb& db, const Clock& clock) {
   SchemaInfo info{kFormatVersion, random_server_id(), true};
+  // Before the first table: afterwards only a VACUUM can change it.
+  if (Outcome r = db.exec("PRAGMA auto_vacuum=INCREMENTAL", "set auto_vacuum"); !r.ok()) {
+    return r.error();
+  }
   if (Outcome r = db.begin(); !r.ok()) return r.error();
   Outcome r = db.exec(kCreateTables, "create tables");
   if (r.ok()) {
@@ -94,10 +101,35 @@ Result<SchemaInfo> create_schema(SqliteDb& db, const Clock& clock) {
   return info;
 }
 
-// Upgrades an older format in place. There is only format 1 so far; a future
-// format adds a step here and keeps reading every older one.
-Outcome migrate(SqliteDb& /*db*/, std::int64_t from_version) {
+// Rewrites the file with VACUUM when it is not in incremental auto-vacuum
+// mode yet (files created before format 2). Takes about as long as copying
+// the file; done once.
+Outcome ensure_incremental_vacuum(SqliteDb& db) {
+  Result<std::int64_t> mode = db.query_int("PRAGMA auto_vacuum");
+  if (!mode.ok()) return mode.error();
+  if (*mode == 2) return success();
+  spdlog::info("persistence: {}: switching to incremental auto-vacuum (VACUUM, once)", db.path());
+  const auto began = std::chrono::steady_clock::now();
+  if (Outcome r = db.exec("PRAGMA auto_vacuum=INCREMENTAL", "set auto_vacuum"); !r.ok()) return r;
+  if (Outcome r = db.exec("VACUUM", "VACUUM to incremental auto-vacuum"); !r.ok()) return r;
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - began)
+                      .count();
+  spdlog::info("persistence: {}: VACUUM done in {} ms", db.path(), ms);
+  return success();
+}
+
+// Upgrades an older format in place, one step at a time, and keeps reading
+// every older one. 1 -> 2: records of version 2 may follow (the rows of
+// version 1 stay as they are and are still read); incremental auto-vacuum.
+Outcome migrate(SqliteDb& db, std::int64_t from_version) {
+  if (Outcome r = ensure_incremental_vacuum(db); !r.ok()) return r;
   if (from_version == kFormatVersion) return success();
+  if (from_version == 1) {
+    spdlog::info("persistence: {}: format 1 -> 2", db.path());
+    return db.exec("UPDATE meta SET value = '2' WHERE key = 'format_version'",
+                   "migrate format 1 to 2");
+  }
   return Error{Status::internal,
                "format version " + std::to_string(from_version) + " has no migration"};
 }
@@ -165,8 +197,10 @@ Outcome configure_connection(SqliteDb& db, SyncMode sync, int busy_timeout_ms,
                          : sync == SyncMode::normal ? "PRAGMA synchronous=NORMAL"
                                                     : "PRAGMA synchronous=OFF";
   if (Outcome r = db.exec(sync_sql, "set synchronous"); !r.ok()) return r;
-  // Keeps the WAL file from staying large after a long reader (e.g. a backup).
-  if (Outcome r = db.exec("PRAGMA journal_size_limit=67108864", "set journal_size_limit");
+  // Keeps the WAL file from staying large after a burst or a long reader (e.g. a
+  // backup): each time the WAL starts over it is cut back to this size. The
+  // snapshot thread also truncates it to nothing after compaction.
+  if (Outcome r = db.exec("PRAGMA journal_size_limit=16777216", "set journal_size_limit");
       !r.ok()) {
     return r;
   }

@@ -19,7 +19,10 @@ namespace mnemo::persistence {
 
 // Bump on any change to the tables or to the record encoding that an older
 // build could not read, and add a migration step in schema.cpp.
-inline constexpr std::int64_t kFormatVersion = 1;
+//   1: record version 1 (record_codec.h)
+//   2: record version 2 may be written (varints, database numbers, compressed
+//      bodies); the file is in auto_vacuum=INCREMENTAL mode
+inline constexpr std::int64_t kFormatVersion = 2;
 
 struct SchemaInfo {
   std::int64_t format_version = 0;
@@ -28,7 +31,10 @@ struct SchemaInfo {
 };
 
 // Checks (and for an empty file, creates) the schema. Errors say what is wrong
-// with the file: not SQLite, not a mnemo database, a newer format.
+// with the file: not SQLite, not a mnemo database, a newer format. An older
+// format is migrated in place (logged); a file not yet in incremental
+// auto-vacuum mode is rewritten once by VACUUM to get there (logged, with how
+// long it took), so that the pages compaction frees can be given back.
 protocol::Result<SchemaInfo> check_or_create_schema(SqliteDb& db, const Clock& clock);
 
 // Per-connection settings: WAL mode, synchronous per `sync`, busy timeout,

@@ -13,6 +13,12 @@
 // complete: journal rows with seq_last < S0 are deleted, and snapshots beyond
 // `keep` are removed.
 //
+// Chunks are compressed with opts.codec on the snapshot thread (the CPU time
+// it takes is counted and logged). After compaction the freed space is given
+// back to the file system and the WAL truncated (SnapshotStore::reclaim_space),
+// also on the snapshot thread, and the journal's stored bytes are measured for
+// the bytes-on-disk figures.
+//
 // One snapshot at a time (start_snapshot answers Status::busy otherwise).
 // Automatic snapshots: after `every_changes` journaled changes, or after
 // `growth_percent` % of the last complete snapshot's entries when that is more
@@ -52,6 +58,7 @@ struct SnapshotWriterOptions {
   std::uint32_t growth_percent = 0;
   std::uint32_t every_seconds = 0;
   std::uint32_t policy_poll_ms = 200;  // how often the automatic policy is checked
+  Codec codec = Codec::zstd;           // for every chunk
 
   static SnapshotWriterOptions from(const Options& opts);
 };
@@ -67,6 +74,8 @@ struct JournalProbe {
   std::function<std::uint64_t()> changes_written;  // journaled changes so far
   // As JournalWriter::wait_durable: done(ok) once every seq <= seq is committed.
   std::function<void(std::uint64_t seq, std::function<void(protocol::Status)> done)> wait_durable;
+  // Journal payload bytes written so far (may be empty: then 0).
+  std::function<std::uint64_t()> bytes_written = nullptr;
 };
 
 struct SnapshotStats {
@@ -78,6 +87,16 @@ struct SnapshotStats {
   // Journaled changes still to come before the change policy starts a snapshot
   // (0 = due now, -1 = the change policy is off).
   std::int64_t changes_until_auto = -1;
+  // The last complete snapshot's chunks before compression, and the CPU time
+  // the snapshot thread spent compressing them.
+  std::uint64_t last_raw_bytes = 0;
+  std::uint64_t last_compress_cpu_us = 0;
+  std::uint64_t reclaimed_bytes = 0;  // given back to the file system since start
+  // The journal's stored payload bytes when last measured (at load and after
+  // each compaction), and the journal's bytes_written at that moment: the
+  // journal holds about journal_bytes + (bytes_written now - that).
+  std::uint64_t journal_bytes = 0;
+  std::uint64_t journal_written_at_measure = 0;
 };
 
 class SnapshotWriter {
@@ -117,6 +136,9 @@ class SnapshotWriter {
   Outcome write_chunks(protocol::SnapshotInfo& info, Steady::time_point began);
   Outcome wait_journal_durable(std::uint64_t seq);
   void compact(const protocol::SnapshotInfo& info);
+  std::string reclaim_and_measure(const protocol::SnapshotInfo& info);
+  SnapshotChunk make_chunk(protocol::SnapshotInfo& info, std::uint32_t chunk_no,
+                           const SnapshotBuffer& buf);
   void finish(Request& req, protocol::Status status, const std::string& error);
   void set_state_locked(const protocol::SnapshotInfo& info);
 
@@ -126,6 +148,9 @@ class SnapshotWriter {
   const SnapshotWriterOptions opts_;
   const Clock& clock_;
   std::atomic<bool> abort_{false};  // set by stop(), read by the snapshot thread between chunks
+  // -- the snapshot thread's, for the snapshot being written --
+  std::uint64_t raw_bytes_ = 0;
+  std::uint64_t compress_us_ = 0;
 
   // -- shared, guarded by mu_ --
   mutable std::mutex mu_;

@@ -15,6 +15,14 @@ namespace {
 // waits at most for one short transaction.
 constexpr std::int64_t kDeleteStep = 256;
 
+// Pages given back per incremental_vacuum transaction (1 MiB at 4 KiB pages):
+// each step moves up to this many pages from the end of the file into free
+// ones, so the journal thread waits at most a few milliseconds for it.
+constexpr std::int64_t kVacuumStepPages = 256;
+
+// How long the WAL truncation waits for readers (holding writers back meanwhile).
+constexpr int kCheckpointWaitMs = 20;
+
 std::int64_t as_int(std::uint64_t v) { return static_cast<std::int64_t>(v); }
 
 }  // namespace
@@ -144,6 +152,13 @@ Result<std::uint64_t> SqliteBackend::count_changes_after(std::uint64_t after_seq
   Result<bool> has = st->step();
   if (!has.ok()) return has.error();
   return *has ? static_cast<std::uint64_t>(st->column_int(0)) : std::uint64_t{0};
+}
+
+Result<std::uint64_t> SqliteBackend::stored_bytes() {
+  // length() of a blob reads its size from the record header, not its pages.
+  Result<std::int64_t> n = db_.query_int("SELECT coalesce(sum(length(payload)), 0) FROM journal");
+  if (!n.ok()) return n.error();
+  return static_cast<std::uint64_t>(*n);
 }
 
 // ---- snapshots ---------------------------------------------------------------
@@ -295,6 +310,43 @@ Result<std::uint64_t> SqliteBackend::delete_snapshots_beyond(std::uint32_t keep)
     ++deleted;
   }
   return deleted;
+}
+
+}  // namespace mnemo::persistence
+
+namespace mnemo::persistence {
+
+Result<std::uint64_t> SqliteBackend::reclaim_space(const std::atomic<bool>& abort) {
+  Result<std::int64_t> page_size = db_.query_int("PRAGMA page_size");
+  if (!page_size.ok()) return page_size.error();
+  const std::string step = "PRAGMA incremental_vacuum(" + std::to_string(kVacuumStepPages) + ")";
+  std::uint64_t freed = 0;
+  while (!abort.load()) {
+    Result<std::int64_t> before = db_.query_int("PRAGMA freelist_count");
+    if (!before.ok()) return before.error();
+    if (*before == 0) break;
+    if (Outcome r = db_.exec(step, "incremental_vacuum"); !r.ok()) return r.error();
+    Result<std::int64_t> after = db_.query_int("PRAGMA freelist_count");
+    if (!after.ok()) return after.error();
+    if (*after >= *before) break;  // nothing more to give back (e.g. not incremental)
+    freed += static_cast<std::uint64_t>(*before - *after);
+  }
+  // Copies the WAL into the file without waiting for anyone, then (having
+  // little left to copy) restarts it at zero bytes. TRUNCATE holds new
+  // writers back while it waits for readers, so it waits briefly: a busy
+  // answer means someone was in the way, and the next compaction tries again.
+  const int timeout = db_.busy_timeout();
+  db_.set_busy_timeout(kCheckpointWaitMs);
+  for (const char* mode : {"PRAGMA wal_checkpoint(PASSIVE)", "PRAGMA wal_checkpoint(TRUNCATE)"}) {
+    if (abort.load()) break;
+    Result<std::int64_t> r = db_.query_int(mode);
+    if (!r.ok() && r.error().status != Status::busy) {
+      db_.set_busy_timeout(timeout);
+      return r.error();
+    }
+  }
+  db_.set_busy_timeout(timeout);
+  return freed * static_cast<std::uint64_t>(*page_size);
 }
 
 }  // namespace mnemo::persistence

@@ -31,6 +31,7 @@ class SqliteBackend final : public JournalBackend, public SnapshotStore {
                                                       std::int64_t now_ms) override;
   protocol::Result<std::uint64_t> max_set_aside_seq() override;
   protocol::Result<std::uint64_t> count_changes_after(std::uint64_t after_seq) override;
+  protocol::Result<std::uint64_t> stored_bytes() override;
 
   // SnapshotStore
   Outcome begin_snapshot(const protocol::SnapshotInfo& info) override;
@@ -43,6 +44,9 @@ class SqliteBackend final : public JournalBackend, public SnapshotStore {
   Outcome scan_chunks(std::uint64_t id,
                       const std::function<bool(const SnapshotChunk&)>& visit) override;
   protocol::Result<std::uint64_t> delete_snapshots_beyond(std::uint32_t keep) override;
+  // PRAGMA incremental_vacuum in steps of kVacuumStepPages pages, then
+  // wal_checkpoint(TRUNCATE).
+  protocol::Result<std::uint64_t> reclaim_space(const std::atomic<bool>& abort) override;
 
  private:
   Outcome insert_chunk(const SnapshotChunk& chunk);

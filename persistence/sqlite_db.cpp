@@ -120,13 +120,16 @@ Result<SqliteDb> SqliteDb::open(const std::string& path, int flags) {
 }
 
 SqliteDb::SqliteDb(SqliteDb&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
+    : db_(std::exchange(other.db_, nullptr)),
+      path_(std::move(other.path_)),
+      busy_timeout_ms_(other.busy_timeout_ms_) {}
 
 SqliteDb& SqliteDb::operator=(SqliteDb&& other) noexcept {
   if (this != &other) {
     close();
     db_ = std::exchange(other.db_, nullptr);
     path_ = std::move(other.path_);
+    busy_timeout_ms_ = other.busy_timeout_ms_;
   }
   return *this;
 }
@@ -202,6 +205,9 @@ std::int64_t SqliteDb::last_insert_rowid() const { return sqlite3_last_insert_ro
 
 std::int64_t SqliteDb::changes() const { return sqlite3_changes64(db_); }
 
-void SqliteDb::set_busy_timeout(int ms) { sqlite3_busy_timeout(db_, ms); }
+void SqliteDb::set_busy_timeout(int ms) {
+  busy_timeout_ms_ = ms;
+  sqlite3_busy_timeout(db_, ms);
+}
 
 }  // namespace mnemo::persistence

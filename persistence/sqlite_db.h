@@ -92,6 +92,7 @@ class SqliteDb {
   std::int64_t last_insert_rowid() const;
   std::int64_t changes() const;
   void set_busy_timeout(int ms);
+  int busy_timeout() const { return busy_timeout_ms_; }
 
   // Turns an SQLite result code into an error naming `what` and the file.
   // SQLITE_BUSY/LOCKED become Status::busy, everything else Status::internal.
@@ -102,6 +103,7 @@ class SqliteDb {
 
   sqlite3* db_ = nullptr;
   std::string path_;
+  int busy_timeout_ms_ = 0;
 };
 
 }  // namespace mnemo::persistence

@@ -89,7 +89,7 @@ std::vector<Flag> flags() {
        [u](Config& c, const std::string& v) { c.persistence.max_page_count = u("max-db-pages", v, UINT32_MAX); }},
       {"recover-truncated", "", "start from the last good journal row when a row is corrupt (default: refuse to start)",
        [](Config& c, const std::string&) { c.persistence.recover_truncated = true; }},
-      {"snapshots-keep", "N", "complete snapshots to keep (default 2)",
+      {"snapshots-keep", "N", "complete snapshots to keep (default 1)",
        [u](Config& c, const std::string& v) { c.persistence.snapshots_keep = static_cast<std::uint32_t>(u("snapshots-keep", v, 1000)); }},
       {"snapshot-every-changes", "N", "take a snapshot after N journaled changes (default 1000000; 0 = off)",
        [u](Config& c, const std::string& v) { c.persistence.snapshot_every_changes = u("snapshot-every-changes", v, UINT64_MAX); }},

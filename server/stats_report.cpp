@@ -124,7 +124,13 @@ static std::vector<Figure> collect(const Config& cfg, const Store& store, persis
   add("journal", "failing", ps.failing ? "1" : "0", "1 while writes are refused because commits fail");
   add_text("journal", "last_error", ps.last_error, "last journal error");
   add("journal", "last_error_at_ms", num(ps.last_error_at_ms), "when it happened (Unix ms)");
-  add("journal", "db_file_bytes", num(ps.db_file_bytes), "size of the database file");
+  add("journal", "db_file_bytes", num(ps.db_file_bytes), "database file plus its WAL, in bytes");
+
+  add("disk", "file_bytes", num(ps.disk.file_bytes), "the database file");
+  add("disk", "wal_bytes", num(ps.disk.wal_bytes), "its write-ahead log");
+  add("disk", "snapshot_bytes", num(ps.disk.snapshot_bytes), "complete snapshots' chunks, as stored");
+  add("disk", "journal_bytes", num(ps.disk.journal_bytes), "journal rows' payloads, as stored");
+  add("disk", "reclaimed_bytes", num(ps.disk.reclaimed_bytes), "freed pages given back since start");
 
   add("snapshot", "running", ps.snapshot_running ? "1" : "0", "1 while a snapshot is being written");
   add("snapshot", "completed", num(ps.snapshots_completed), "snapshots completed since start");
@@ -132,7 +138,10 @@ static std::vector<Figure> collect(const Config& cfg, const Store& store, persis
   add("snapshot", "last_id", num(ps.last_snapshot.id), "id of the last complete snapshot (0 = none)");
   add("snapshot", "last_start_seq", num(ps.last_snapshot.start_seq), "its S0");
   add("snapshot", "last_entries", num(ps.last_snapshot.entries), "its entries");
-  add("snapshot", "last_bytes", num(ps.last_snapshot.bytes), "its bytes");
+  add("snapshot", "last_bytes", num(ps.last_snapshot.bytes), "its bytes, as stored");
+  add("snapshot", "last_raw_bytes", num(ps.last_snapshot_raw_bytes), "its bytes before compression");
+  add("snapshot", "last_compress_cpu_us", num(ps.last_snapshot_compress_cpu_us),
+      "snapshot thread CPU spent compressing it");
   add("snapshot", "last_duration_ms", num(ps.last_snapshot.duration_ms), "how long it took");
   const std::int64_t age = ps.last_snapshot.id ? (now - ps.last_snapshot.started_at_ms) / 1000 : -1;
   add("snapshot", "last_age_seconds", num(age), "seconds since it started (-1 = none)");
@@ -219,7 +228,10 @@ std::string Executor::info_text(std::string_view section) const {
           kv("rdb_last_save_time", num(ps.last_snapshot.started_at_ms / 1000)) +
           kv("rdb_last_bgsave_status", ps.last_snapshot_error.empty() ? "ok" : "err") +
           kv("aof_last_write_status", ps.failing ? "err" : "ok") + kv("mnemo_last_seq", num(ps.last_seq)) +
-          kv("mnemo_durable_seq", num(ps.durable_seq)) + kv("mnemo_journal_queue_bytes", num(ps.queue_bytes)));
+          kv("mnemo_durable_seq", num(ps.durable_seq)) + kv("mnemo_journal_queue_bytes", num(ps.queue_bytes)) +
+          kv("mnemo_disk_file_bytes", num(ps.disk.file_bytes)) + kv("mnemo_disk_wal_bytes", num(ps.disk.wal_bytes)) +
+          kv("mnemo_disk_snapshot_bytes", num(ps.disk.snapshot_bytes)) +
+          kv("mnemo_disk_journal_bytes", num(ps.disk.journal_bytes)));
   sec("Stats", kv("total_connections_received", num(stats_.connections_total.load())) +
                    kv("total_commands_processed", num(stats_.total_ops())) +
                    kv("rejected_connections", num(stats_.connections_rejected.load())) +

@@ -130,7 +130,9 @@ TEST_CASE("a completed snapshot compacts the journal and keeps N snapshots", "[i
   TempDir dir;
   const std::string data = dir.file("data");
   const std::string db = data + "/mnemo.db";
-  ServerProcess server(ServerOptions{data, false, kAdmin});
+  std::vector<std::string> args = kAdmin;
+  args.insert(args.end(), {"--snapshots-keep", "2"});  // the default is 1
+  ServerProcess server(ServerOptions{data, false, args});
   auto c = connect_to(server);
   auto a = admin_client(server);
   std::uint64_t last_s0 = 0;

@@ -199,7 +199,7 @@ TEST_CASE("a truncated database file stops the start with a clear error and is l
   populate(data, 4, 500);
   const std::string db_path = data + "/mnemo.db";
   const std::string whole = read_file(db_path);
-  REQUIRE(whole.size() > 64 * 1024);
+  REQUIRE(whole.size() > 32 * 1024);  // the journal rows are compressed: 10 pages or so
   const std::size_t keep = GENERATE(std::size_t{50}, std::size_t{4096 * 3}, std::size_t{0});
   const std::string truncated = whole.substr(0, keep ? keep : whole.size() / 2 + 100);
   write_file(db_path, truncated);

@@ -138,3 +138,44 @@ TEST_CASE("persistence refuses writes when the disk is full", "[persistence]") {
   CHECK(s.commit_failures >= 1);
   CHECK(s.durable_seq < s.last_seq);
 }
+
+namespace {
+
+Status snapshot_now(Running& r) {
+  Answer<Status> done;
+  auto cb = done.callback();
+  if (!r.p->start_snapshot([cb](const mnemo::protocol::SnapshotInfo&, Status s) { cb(s); }).ok()) {
+    return Status::internal;
+  }
+  if (!done.wait()) return Status::internal;
+  return done.values()[0];
+}
+
+}  // namespace
+
+TEST_CASE("after compaction the freed pages go back to the file system and the stats say so",
+          "[persistence][vacuum]") {
+  TempDir dir;
+  const Options opts = mnemo::test::test_options(dir.path());
+  const std::string path = dir.file(opts.db_file_name);
+  Running r(opts);
+  const std::string value(200, 'q');
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 3000; ++i) {
+      REQUIRE(r.store.set("k" + std::to_string(i), value + std::to_string(round * 7919 + i)).ok());
+    }
+    REQUIRE(r.sync() == Status::ok);
+    REQUIRE(snapshot_now(r) == Status::ok);
+  }
+  const PersistenceStats s = r.p->stats();
+  CHECK(s.disk.reclaimed_bytes > 0);
+  CHECK(s.disk.snapshot_bytes == s.last_snapshot.bytes);  // one snapshot kept
+  CHECK(s.last_snapshot_raw_bytes > s.last_snapshot.bytes);  // compressed
+  CHECK(s.disk.file_bytes > 0);
+  // The journal holds at most the row with the last S0 (compaction keeps seq_last >= S0).
+  CHECK(s.disk.journal_bytes < 3000 * value.size());
+  RawDb raw(path);
+  CHECK(raw.query_int("PRAGMA auto_vacuum") == 2);
+  // Only what the last step's leftovers and later writes freed is still free.
+  CHECK(raw.query_int("PRAGMA freelist_count") < raw.query_int("PRAGMA page_count") / 4);
+}

@@ -109,7 +109,7 @@ TEST_CASE("record codec rejects trailing bytes and unknown kinds", "[persistence
   CHECK_THAT(trailing.error().message, Catch::Contains("unexpected bytes"));
 
   std::string bad_kind = encode_changes(in);
-  bad_kind[1 + 4 + 8 + 8] = 7;  // the kind byte of the first change
+  bad_kind[10 + 1] = 7;  // the kind byte of the first change, after the header and seq
   auto kind = decode_changes(bad_kind, payload_crc32(bad_kind));
   REQUIRE_FALSE(kind.ok());
   CHECK_THAT(kind.error().message, Catch::Contains("unknown change kind 7"));
@@ -117,15 +117,15 @@ TEST_CASE("record codec rejects trailing bytes and unknown kinds", "[persistence
 
 TEST_CASE("record codec rejects a record version it does not know", "[persistence]") {
   std::string payload = encode_changes(sample_changes());
-  payload[1] = 2;  // class version, little-endian u32 after the endianness byte
+  payload[1] = 3;  // record version, little-endian u32 after the endianness byte
   auto out = decode_changes(payload, payload_crc32(payload));
   REQUIRE_FALSE(out.ok());
-  CHECK_THAT(out.error().message, Catch::Contains("record version 2"));
+  CHECK_THAT(out.error().message, Catch::Contains("record version 3"));
 }
 
-// The on-disk format is a promise: these bytes were written by format 1 and
-// must decode the same forever. If this fails, bump kRecordVersion and keep a
-// decoder for version 1 instead of changing these bytes.
+// The on-disk format is a promise: these bytes were written by record
+// version 1 (the last build writing it was 4f7e972) and must decode the same
+// forever; their CRCs are what that build stored beside them.
 TEST_CASE("record codec golden bytes of version 1", "[persistence]") {
   const std::vector<Change> changes = {{7, ChangeKind::put, "k", "v", 1700000000000},
                                        {8, ChangeKind::del, "x", "", 0}};
@@ -134,17 +134,50 @@ TEST_CASE("record codec golden bytes of version 1", "[persistence]") {
       "01" "01000000" "0200000000000000"
       "0700000000000000" "01" "0100000000000000" "6b" "0100000000000000" "76" "0068e5cf8b010000"
       "0800000000000000" "02" "0100000000000000" "78" "0000000000000000" "0000000000000000";
-  CHECK(to_hex(encode_changes(changes)) == golden_changes);
-  auto decoded = decode_changes(from_hex(golden_changes), payload_crc32(from_hex(golden_changes)));
+  auto decoded = decode_changes(from_hex(golden_changes), 0xf82f3859u);
   REQUIRE(decoded.ok());
-  CHECK(*decoded == changes);
-  CHECK(payload_crc32(from_hex(golden_changes)) == 0xf82f3859u);
+  CHECK(*decoded == changes);  // database 0: version 1 has no other
 
   const std::vector<SnapshotEntry> entries = {{"k", "v", 7, 0}};
   // endianness | version | count 1 | "k" | "v" | version 7 | expiry 0
   const std::string golden_entries =
       "01" "01000000" "0100000000000000" "0100000000000000" "6b" "0100000000000000" "76"
       "0700000000000000" "0000000000000000";
+  auto decoded_entries = decode_entries(from_hex(golden_entries), payload_crc32(from_hex(golden_entries)));
+  REQUIRE(decoded_entries.ok());
+  CHECK(*decoded_entries == entries);
+}
+
+// Version 2, uncompressed: what this build writes. If this fails, the format
+// changed: bump kRecordVersion and keep a decoder for version 2 instead.
+TEST_CASE("record codec golden bytes of version 2", "[persistence]") {
+  Change flush{9, ChangeKind::flush_db, "", "", 0};
+  flush.db = 3;
+  Change in_db5{9, ChangeKind::put, "y", "w", -1};
+  in_db5.db = 5;
+  const std::vector<Change> changes = {{7, ChangeKind::put, "k", "v", 1700000000000},
+                                       {8, ChangeKind::del, "x", "", 0}, flush, in_db5};
+  // 01 | version 02000000 | codec 00 | count 04000000 | per change: zz seq delta, kind, db,
+  // len + key, len + value, zz expiry
+  const std::string golden_changes =
+      "01" "02000000" "00" "04000000"
+      "0e" "01" "00" "016b" "0176" "80a0abfef962"
+      "02" "02" "00" "0178" "00" "00"
+      "02" "03" "03" "00" "00" "00"
+      "00" "01" "05" "0179" "0177" "01";
+  CHECK(to_hex(encode_changes(changes)) == golden_changes);
+  auto decoded = decode_changes(from_hex(golden_changes), payload_crc32(from_hex(golden_changes)));
+  REQUIRE(decoded.ok());
+  CHECK(*decoded == changes);
+
+  SnapshotEntry e2{"a", "", 300, 0};
+  e2.db = 2;
+  const std::vector<SnapshotEntry> entries = {{"k", "v", 7, 0}, e2};
+  // header | per entry: db, len + key, len + value, version, zz expiry
+  const std::string golden_entries =
+      "01" "02000000" "00" "02000000"
+      "00" "016b" "0176" "07" "00"
+      "02" "0161" "00" "ac02" "00";
   CHECK(to_hex(encode_entries(entries)) == golden_entries);
   auto decoded_entries = decode_entries(from_hex(golden_entries), payload_crc32(from_hex(golden_entries)));
   REQUIRE(decoded_entries.ok());
@@ -160,14 +193,15 @@ bool points_into(std::string_view view, const std::string& payload) {
 
 }  // namespace
 
-TEST_CASE("record codec view decoder matches the owning decoder, with views into the payload",
+TEST_CASE("record codec view decoder matches the owning decoder, with views into the storage",
           "[persistence]") {
   using mnemo::persistence::ChangeRef;
   using mnemo::persistence::SnapshotEntryRef;
   const std::vector<Change> in = sample_changes();
   const std::string payload = encode_changes(in);
-  std::vector<ChangeRef> views = {ChangeRef(1, ChangeKind::put, "stale", "left over", 0)};
-  REQUIRE(mnemo::persistence::decode_change_views(payload, payload_crc32(payload), views).ok());
+  std::vector<ChangeRef> views = {ChangeRef(1, ChangeKind::put, "stale", "left over", 0, 4)};
+  std::string storage;
+  REQUIRE(mnemo::persistence::decode_change_views(payload, payload_crc32(payload), views, storage).ok());
   REQUIRE(views.size() == in.size());
   for (std::size_t i = 0; i < in.size(); ++i) {
     CHECK(views[i].seq == in[i].seq);
@@ -175,21 +209,22 @@ TEST_CASE("record codec view decoder matches the owning decoder, with views into
     CHECK(views[i].key == in[i].key);
     CHECK(views[i].value == in[i].value);
     CHECK(views[i].expire_at_ms == in[i].expire_at_ms);
-    CHECK(points_into(views[i].key, payload));
-    CHECK(points_into(views[i].value, payload));
+    CHECK(views[i].db == in[i].db);
+    CHECK(points_into(views[i].key, storage));
+    CHECK(points_into(views[i].value, storage));
   }
 
   const std::vector<SnapshotEntry> entries = {{"a", "1", 3, 0}, {"", std::string(5000, 'v'), 9, -1}};
   const std::string chunk = encode_entries(entries);
   std::vector<SnapshotEntryRef> entry_views;
-  REQUIRE(mnemo::persistence::decode_entry_views(chunk, payload_crc32(chunk), entry_views).ok());
+  REQUIRE(mnemo::persistence::decode_entry_views(chunk, payload_crc32(chunk), entry_views, storage).ok());
   REQUIRE(entry_views.size() == entries.size());
   for (std::size_t i = 0; i < entries.size(); ++i) {
     CHECK(entry_views[i].key == entries[i].key);
     CHECK(entry_views[i].value == entries[i].value);
     CHECK(entry_views[i].version == entries[i].version);
     CHECK(entry_views[i].expire_at_ms == entries[i].expire_at_ms);
-    CHECK(points_into(entry_views[i].value, chunk));
+    CHECK(points_into(entry_views[i].value, storage));
   }
 }
 
@@ -202,10 +237,11 @@ TEST_CASE("record codec view decoders reject every truncation and corruption, le
       encode_entries(std::vector<SnapshotEntry>{{"key", "value", 4, 0}, {"k2", "v2", 5, 7}});
   std::vector<ChangeRef> views;
   std::vector<SnapshotEntryRef> entry_views;
+  std::string storage;
   for (std::size_t n = 0; n < payload.size(); n += (n < 200 ? 1 : 997)) {
     const std::string cut = payload.substr(0, n);
     INFO("changes truncated to " << n << " of " << payload.size() << " bytes");
-    auto r = mnemo::persistence::decode_change_views(cut, payload_crc32(cut), views);
+    auto r = mnemo::persistence::decode_change_views(cut, payload_crc32(cut), views, storage);
     REQUIRE_FALSE(r.ok());
     CHECK_FALSE(r.error().message.empty());
     CHECK(views.empty());
@@ -213,7 +249,7 @@ TEST_CASE("record codec view decoders reject every truncation and corruption, le
   for (std::size_t n = 0; n < chunk.size(); ++n) {
     const std::string cut = chunk.substr(0, n);
     INFO("entries truncated to " << n << " of " << chunk.size() << " bytes");
-    REQUIRE_FALSE(mnemo::persistence::decode_entry_views(cut, payload_crc32(cut), entry_views).ok());
+    REQUIRE_FALSE(mnemo::persistence::decode_entry_views(cut, payload_crc32(cut), entry_views, storage).ok());
     CHECK(entry_views.empty());
   }
   // Every single-byte change with a matching CRC: an error or a decode, never a crash;
@@ -221,19 +257,40 @@ TEST_CASE("record codec view decoders reject every truncation and corruption, le
   for (std::size_t i = 0; i < chunk.size(); ++i) {
     std::string bad = chunk;
     bad[i] = static_cast<char>(bad[i] ^ 0xa5);
-    auto r = mnemo::persistence::decode_entry_views(bad, payload_crc32(bad), entry_views);
+    auto r = mnemo::persistence::decode_entry_views(bad, payload_crc32(bad), entry_views, storage);
     if (!r.ok()) CHECK(entry_views.empty());
-    auto crc = mnemo::persistence::decode_entry_views(bad, payload_crc32(chunk), entry_views);
+    auto crc = mnemo::persistence::decode_entry_views(bad, payload_crc32(chunk), entry_views, storage);
     REQUIRE_FALSE(crc.ok());
     CHECK_THAT(crc.error().message, Catch::Contains("crc32 mismatch"));
   }
   std::string bad_kind = encode_changes(std::vector<Change>{{1, ChangeKind::put, "k", "v", 0}});
-  bad_kind[1 + 4 + 8 + 8] = 9;
-  auto kind = mnemo::persistence::decode_change_views(bad_kind, payload_crc32(bad_kind), views);
+  bad_kind[10 + 1] = 9;
+  auto kind = mnemo::persistence::decode_change_views(bad_kind, payload_crc32(bad_kind), views, storage);
   REQUIRE_FALSE(kind.ok());
   CHECK_THAT(kind.error().message, Catch::Contains("unknown change kind 9"));
   const std::string trailing = payload + "zz";
-  auto extra = mnemo::persistence::decode_change_views(trailing, payload_crc32(trailing), views);
+  auto extra = mnemo::persistence::decode_change_views(trailing, payload_crc32(trailing), views, storage);
   REQUIRE_FALSE(extra.ok());
   CHECK_THAT(extra.error().message, Catch::Contains("2 unexpected bytes"));
+}
+
+// Recovery moves each decoded row's storage through a queue: a body of a few
+// bytes (which a std::string would keep inside itself) must not move with it.
+TEST_CASE("record codec views stay valid when their storage is moved", "[persistence]") {
+  for (std::uint32_t version : {1u, 2u}) {
+    INFO("record version " << version);
+    const std::string payload =
+        version == 1 ? from_hex("01" "01000000" "0100000000000000" "0100000000000000" "6b"
+                                "0100000000000000" "76" "0700000000000000" "0000000000000000")
+                     : encode_entries(std::vector<SnapshotEntry>{{"k", "v", 7, 0}});
+    std::vector<mnemo::persistence::SnapshotEntryRef> views;
+    std::string storage;
+    REQUIRE(mnemo::persistence::decode_entry_views(payload, payload_crc32(payload), views, storage).ok());
+    std::string moved = std::move(storage);
+    storage.assign(32, 'z');  // reuse what the move left behind
+    REQUIRE(views.size() == 1);
+    CHECK(views[0].key == "k");
+    CHECK(views[0].value == "v");
+    CHECK(points_into(views[0].key, moved));
+  }
 }

@@ -290,7 +290,8 @@ TEST_CASE("journal replay from decoded views is idempotent", "[persistence]") {
   auto db = SqliteDb::open(dir.file(opts.db_file_name), SqliteDb::read_write_flags());
   REQUIRE(db.ok());
   SqliteBackend backend(std::move(*db));
-  std::vector<std::string> payloads;  // the views below point into these
+  std::vector<std::string> payloads;
+  std::vector<std::string> storage;  // the views below point into these
   std::vector<std::vector<ChangeRef>> batches;
   std::vector<std::uint32_t> crcs;
   REQUIRE(backend.scan_rows(0, [&](const JournalRow& row) {
@@ -298,9 +299,10 @@ TEST_CASE("journal replay from decoded views is idempotent", "[persistence]") {
     crcs.push_back(row.crc32);
     return true;
   }).ok());
+  storage.resize(payloads.size());
   for (std::size_t i = 0; i < payloads.size(); ++i) {
     std::vector<ChangeRef> views;
-    REQUIRE(decode_change_views(payloads[i], crcs[i], views).ok());
+    REQUIRE(decode_change_views(payloads[i], crcs[i], views, storage[i]).ok());
     batches.push_back(std::move(views));
   }
   FakeStore once, twice;

@@ -133,3 +133,27 @@ TEST_CASE("sqlite backend retention keeps complete snapshots and recent failures
   REQUIRE(b.fail_unfinished().ok());
   CHECK((*b.list_snapshots())[0].state == kSnapshotFailed);
 }
+
+TEST_CASE("sqlite backend gives freed pages back and keeps its busy timeout", "[persistence][vacuum]") {
+  TempDir dir;
+  const std::string path = dir.file("b.db");
+  SqliteBackend b = open_backend(path);  // busy timeout 1000 ms, moved into the backend
+  for (std::uint64_t i = 1; i <= 400; ++i) {
+    JournalRow r = row(i, i);
+    r.payload.assign(3000, 'x');
+    REQUIRE(b.append_row(r).ok());
+  }
+  REQUIRE(b.delete_rows_before(400).ok());
+  const auto free_before = b.db().query_int("PRAGMA freelist_count");
+  REQUIRE(free_before.ok());
+  REQUIRE(*free_before > 256);  // more than one step's worth
+  std::atomic<bool> abort{false};
+  auto given = b.reclaim_space(abort);
+  REQUIRE(given.ok());
+  CHECK(*given >= static_cast<std::uint64_t>(*free_before) * 4096);
+  CHECK(*b.db().query_int("PRAGMA freelist_count") == 0);
+  // Writers on this connection still wait for others' transactions as before.
+  CHECK(b.db().busy_timeout() == 1000);
+  mnemo::test::RawDb other(path);
+  CHECK(other.query_int("PRAGMA auto_vacuum") == 2);
+}
