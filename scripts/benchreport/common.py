@@ -71,6 +71,7 @@ def metadata(mode, bin_dir, argv):
         "command": "scripts/bench-report " + shlex.join(argv),
         "machine": lib.machine(),
         "cores": lib.cpu_count(),
+        "load_average_start": round(os.getloadavg()[0], 1),
         "mode": mode,
         "build_type": build_type(bin_dir),
         "redis_version": redis_version(),

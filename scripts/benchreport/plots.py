@@ -25,6 +25,9 @@ def caption(meta):
 
 
 def save(fig, meta, path, left=None):
+    if meta["mode"] != "full":  # said where the plot is seen, not only in its caption
+        ax = fig.axes[0]
+        ax.set_title("%s\n(%s run: not reference figures)" % (ax.get_title(), meta["mode"]))
     fig.text(0.01, 0.01, caption(meta), fontsize=6, color="#555555", va="bottom", ha="left")
     fig.subplots_adjust(bottom=0.24, left=left)
     fig.savefig(path, format="svg", metadata={"Date": None})
