@@ -67,6 +67,8 @@ def validate(results):
             _rows(name, step, ("keys", "bytes_per_key"), problems)
         elif name == "restart":
             _rows(name, step, ("keys", "ready_s", "load_s"), problems)
+            if not all(isinstance(r.get("noisy"), bool) and r.get("reps") for r in step.get("rows", [])):
+                problems.append("restart: rows without reps marked noisy or not")
         elif name == "snapshot_timeline":
             _snapshot(step, problems)
         elif not isinstance(step.get("status"), str):

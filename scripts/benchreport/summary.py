@@ -99,10 +99,12 @@ def memory(step):
 
 def restart(step):
     out = ["**Restart time** (%s)" % step["method"], "",
-           "| case | keys | ready s | load s (own log) | entries/s |", "|---|---|---|---|---|"]
+           "| case | keys | ready s | load s (own log) | entries/s | spread of ready s |", "|---|---|---|---|---|---|"]
     for r in sorted(step["rows"], key=lambda r: (r["keys"], r["label"])):
-        out.append("| %s | %s | %s | %s | %s |" % (r["label"], num(r["keys"]), num(r["ready_s"], 2),
-                                                   num(r["load_s"], 2), num(r["entries_per_s"])))
+        spread = r.get("spread", {}).get("ready_s", 0.0)
+        out.append("| %s | %s | %s | %s | %s | %s |" % (
+            r["label"], num(r["keys"]), num(r["ready_s"], 2), num(r["load_s"], 2), num(r["entries_per_s"]),
+            ("noisy (%d %%)" if r.get("noisy") else "%d %%") % round(spread * 100)))
     return out + [""]
 
 
