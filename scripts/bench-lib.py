@@ -229,11 +229,12 @@ def mnemo_bench(bins, server, args, pin=None):
     return r
 
 
-def redis_benchmark(port, test, requests, pipeline, server, threads=1, pin=None, extra=(), settle=None):
+def redis_benchmark(port, test, requests, pipeline, server, threads=1, pin=None, extra=(), settle=None,
+                    keyspace=100000):
     """Runs one redis-benchmark test; returns dict(ops, p50_us, p99_us, total, client/server cpu).
     settle(), when given, runs before the server's CPU time is read, so that
     work the server defers (a journal commit) counts for this run."""
-    cmd = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(port), "-c", "50", "-d", "32", "-r", "100000",
+    cmd = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(port), "-c", "50", "-d", "32", "-r", str(keyspace),
            "-P", str(pipeline), "-n", str(requests), "-t", test, "--csv"] + list(extra)
     if threads > 1:
         cmd += ["--threads", str(threads)]

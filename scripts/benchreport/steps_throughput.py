@@ -43,10 +43,11 @@ def settle(server, mnemo_port=None):
         prev = cur
 
 
-def one_run(server, port, test, depth, requests, client_pin, mnemo_port=None):
+def one_run(server, port, test, depth, requests, client_pin, mnemo_port=None, threads=1, keyspace=100000):
+    """One redis-benchmark run; the server's CPU per request includes its deferred work (settle)."""
     lib = common.load("bench-lib.py")
-    r = lib.redis_benchmark(port, test, requests, depth, server, pin=client_pin,
-                            settle=lambda: settle(server, mnemo_port))
+    r = lib.redis_benchmark(port, test, requests, depth, server, threads=threads, pin=client_pin,
+                            settle=lambda: settle(server, mnemo_port), keyspace=keyspace)
     return {"ops": r["ops"], "p50_us": r["p50_us"], "p99_us": r["p99_us"],
             "server_cpu_us": r["server_cpu_s"] * 1e6 / r["total"]}
 
