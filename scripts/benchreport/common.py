@@ -61,6 +61,15 @@ def redis_version():
     return None
 
 
+# What names a run, kept with a step's results when a later --only run keeps them.
+RUN_KEYS = ("date", "commit", "command", "machine", "mode", "build_type", "redis_version", "cores")
+
+
+def step_meta(results, key):
+    """The metadata of the run that measured steps[key]."""
+    return dict(results["meta"], **results["steps"][key].get("from_run", {}))
+
+
 def metadata(mode, bin_dir, argv):
     """What a reader needs to judge the figures: machine, commit, command, date."""
     lib = load("bench-lib.py")

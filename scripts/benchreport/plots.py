@@ -5,6 +5,8 @@ import textwrap
 
 import matplotlib
 
+from .common import step_meta
+
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after the backend is chosen)
 
@@ -75,7 +77,7 @@ def plot_ratios(results, path):
     ax.set_ylabel("ratio (1 = same as Redis)")
     ax.set_title("mnemo against redis-server on the same machine (RESP, redis-benchmark -c 50 -d 32)")
     ax.legend(loc="upper left", fontsize=7)
-    save(fig, results["meta"], path)
+    save(fig, step_meta(results, "throughput"), path)
 
 
 def plot_snapshot(results, path):
@@ -98,7 +100,7 @@ def plot_snapshot(results, path):
     ax.set_ylabel("request latency, ms (log)")
     ax.set_title("Latency during a snapshot under SET load, %d keys" % step["keys"])
     ax.legend(loc="upper right", fontsize=7)
-    save(fig, results["meta"], path)
+    save(fig, step_meta(results, "snapshot_timeline"), path)
 
 
 def plot_restart(results, path):
@@ -115,7 +117,7 @@ def plot_restart(results, path):
     ax.set_ylim(bottom=0)
     ax.set_title("Restart time against dataset size (warm page cache)")
     ax.legend(fontsize=7)
-    save(fig, results["meta"], path)
+    save(fig, step_meta(results, "restart"), path)
 
 
 def plot_memory(results, path):
@@ -131,7 +133,7 @@ def plot_memory(results, path):
     ax.invert_yaxis()
     ax.set_xlabel("resident memory per key, bytes (VmRSS growth / keys)")
     ax.set_title("Memory per key, %d keys (16-byte keys, 32-byte values)" % step["keys"])
-    save(fig, results["meta"], path, left=0.3)
+    save(fig, step_meta(results, "memory"), path, left=0.3)
 
 
 def render(results, out_dir):
