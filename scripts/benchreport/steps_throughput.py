@@ -28,14 +28,14 @@ def layout():
     return None, None, 2
 
 
-def settle(server, mnemo_port=None):
+def settle(server, mnemo_port=None, max_s=3.0):
     """Lets a run's deferred work count for that run: mnemo commits its journal
-    (WAITAOF), then the server is left until its CPU time stops moving."""
+    (WAITAOF), then the server is left until its CPU time stops moving for
+    100 ms (at most max_s)."""
     if mnemo_port:
         resp.call(mnemo_port, "WAITAOF", "1", "0", "0")
-    lib = common.load("bench-lib.py")
     prev = server.cpu_seconds()
-    for _ in range(30):
+    for _ in range(max(1, int(max_s * 10))):
         time.sleep(0.1)
         cur = server.cpu_seconds()
         if cur == prev:
@@ -43,17 +43,18 @@ def settle(server, mnemo_port=None):
         prev = cur
 
 
-def one_run(server, port, test, depth, requests, client_pin, mnemo_port=None, threads=1, keyspace=100000):
+def one_run(server, port, test, depth, requests, client_pin, mnemo_port=None, threads=1, keyspace=100000,
+            settle_s=3.0):
     """One redis-benchmark run; the server's CPU per request includes its deferred work (settle)."""
     lib = common.load("bench-lib.py")
     r = lib.redis_benchmark(port, test, requests, depth, server, threads=threads, pin=client_pin,
-                            settle=lambda: settle(server, mnemo_port), keyspace=keyspace)
+                            settle=lambda: settle(server, mnemo_port, settle_s), keyspace=keyspace)
     return {"ops": r["ops"], "p50_us": r["p50_us"], "p99_us": r["p99_us"],
             "server_cpu_us": r["server_cpu_s"] * 1e6 / r["total"]}
 
 
 def throughput(bins, cfg, progress):
-    """cfg: reps, requests (per run at depth 1; x5 at depth 16)."""
+    """cfg: reps, requests (per run at depth 1; x5 at depth 16), settle_s (optional)."""
     lib = common.load("bench-lib.py")
     server_pin, client_pin, threads = layout()
     mnemo = lib.start_mnemo(bins, ["--threads", str(threads)], pin=server_pin)
@@ -69,7 +70,8 @@ def throughput(bins, cfg, progress):
                 for name, server, port in order:
                     for test in TESTS:
                         mport = port if name == "mnemo" else None
-                        r = one_run(server, port, test, depth, n, client_pin, mport)
+                        r = one_run(server, port, test, depth, n, client_pin, mport,
+                                    settle_s=cfg.get("settle_s", 3.0))
                         samples.setdefault((name, test.upper(), depth), []).append(r)
     finally:
         mnemo.stop()

@@ -123,11 +123,17 @@ def snapshot(step):
            "by its worst stall)" % (step["keys"], step["load"], step["probe"], step["reps"]), "",
            "| server | snapshot s | probe p99 before, ms | p99 during, ms | max during, ms |",
            "|---|---|---|---|---|"]
+    unseen = False
     for name in ("mnemo", "redis"):
         s = step["servers"].get(name)
         if s:
-            out.append("| %s | %s | %s | %s | %s |" % (name, num(s["window_s"][1], 2), num(s["quiet_p99_ms"], 2),
-                                                       num(s["during_p99_ms"], 2), num(s["during_max_ms"], 2)))
+            mark = "" if s.get("window_seen", True) else " *"
+            unseen = unseen or bool(mark)
+            out.append("| %s | %s%s | %s | %s | %s |" % (
+                name, num(s["window_s"][1], 2), mark, num(s["quiet_p99_ms"], 2), num(s["during_p99_ms"], 2),
+                num(s["during_max_ms"], 2)))
+    if unseen:
+        out += ["", "\\* over before INFO first showed it running: the window is an upper bound."]
     return out + [""]
 
 

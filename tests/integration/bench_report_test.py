@@ -6,7 +6,7 @@
   writes well-formed results.json, parseable SVG plots with their captions,
   and regenerates the summary section of a document between its markers,
   leaving the rest of the document alone (into a temp dir, never docs/);
-  then --only memory re-measures one step and keeps the others;
+  then --only durable re-measures one step and keeps the others;
 - the summary generator turns a fixed results file into the same table as
   bench_report_summary.md (golden), and the plots are byte-identical when
   rendered twice.
@@ -82,14 +82,14 @@ def test_tiny_run(tmp):
     check(text.endswith("<!-- bench-report:end -->\n\n## Kept\n\nkept text\n"), "tail kept")
     check("old text" not in text and "| SET | 16 |" in text, "section regenerated")
     check("(out/throughput-ratio.svg)" in text, "plot links relative to the document")
-    # --only re-measures one step and keeps the others, labelled with their run.
-    done = report("--tiny", "--only", "memory", "--out", out, "--bin-dir", os.environ["MNEMO_BIN_DIR"])
-    check_eq(done.returncode, 0, "exit code of --only memory (stderr %r)" % done.stderr[-3000:])
+    # --only re-measures one step (a short one) and keeps the others, labelled with their run.
+    done = report("--tiny", "--only", "durable", "--out", out, "--bin-dir", os.environ["MNEMO_BIN_DIR"])
+    check_eq(done.returncode, 0, "exit code of --only durable (stderr %r)" % done.stderr[-3000:])
     with open(os.path.join(out, "results.json")) as f:
         again = json.load(f)
     check_eq(schema.validate(again), [], "schema problems after --only")
     check_eq(sorted(again["steps"]), sorted(results["steps"]), "steps kept by --only")
-    check("from_run" not in again["steps"]["memory"], "the re-measured step is of this run")
+    check("from_run" not in again["steps"]["durable"], "the re-measured step is of this run")
     check_eq(again["steps"]["restart"]["from_run"]["date"], results["meta"]["date"], "kept step names its run")
     with open(os.path.join(out, "summary.md")) as f:
         check("Kept from earlier runs" in f.read(), "the summary says which steps are older")
