@@ -61,8 +61,8 @@ def plot_ratios(results, path):
     w = 0.38
     ops = ax.bar([x - w / 2 for x in xs], [b[1] for b in bars], w, color=COLORS["mnemo"],
                  label="throughput, mnemo ÷ Redis")
-    cpu = ax.bar([x + w / 2 for x in xs], [b[2] or 0 for b in bars], w, color="#7fa7cf",
-                 label="server CPU per request, Redis ÷ mnemo (> 1: mnemo cheaper)")
+    ax.bar([x + w / 2 for x in xs], [b[2] or 0 for b in bars], w, color="#7fa7cf",
+           label="server CPU per request, Redis ÷ mnemo (> 1: mnemo cheaper)")
     for x, b in zip(xs, bars):
         ax.annotate("%.2f%s" % (b[1], " (noisy)" if b[3] else ""), (x - w / 2, b[1]), ha="center",
                     va="bottom", fontsize=7)
@@ -71,7 +71,6 @@ def plot_ratios(results, path):
     for bar, b in zip(ops, bars):
         if b[3]:
             bar.set_hatch("//")
-    del cpu
     ax.axhline(1.0, color="black", linewidth=0.8)
     ax.set_xticks(list(xs), [b[0] for b in bars])
     ax.set_ylabel("ratio (1 = same as Redis)")

@@ -10,7 +10,6 @@ load, mnemo (BGSAVE: a snapshot that never forks) next to redis-server
 
 The result is binned (p50 and max per bin) on a time axis where 0 is BGSAVE.
 """
-import os
 import random
 import statistics
 import subprocess
