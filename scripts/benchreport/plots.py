@@ -9,6 +9,7 @@ from .common import step_meta
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after the backend is chosen)
+from matplotlib.patches import Patch  # noqa: E402
 
 COLORS = {"mnemo": "#1f77b4", "redis": "#d62728"}
 PLOTS = ("throughput-ratio.svg", "snapshot-latency.svg", "restart-time.svg", "memory-per-key.svg")
@@ -75,7 +76,11 @@ def plot_ratios(results, path):
     ax.set_xticks(list(xs), [b[0] for b in bars])
     ax.set_ylabel("ratio (1 = same as Redis)")
     ax.set_title("mnemo against redis-server on the same machine (RESP, redis-benchmark -c 50 -d 32)")
-    ax.legend(loc="upper left", fontsize=7)
+    handles = [Patch(color=COLORS["mnemo"], label="throughput, mnemo ÷ Redis"),
+               Patch(color="#7fa7cf", label="server CPU per request, Redis ÷ mnemo (> 1: mnemo cheaper)"),
+               Patch(facecolor="white", edgecolor="black", hatch="//",
+                     label="noisy: repetitions spread > 20 %")]
+    ax.legend(handles=handles, loc="upper left", fontsize=7)
     save(fig, step_meta(results, "throughput"), path)
 
 
