@@ -229,15 +229,21 @@ def mnemo_bench(bins, server, args, pin=None):
     return r
 
 
-def redis_benchmark(port, test, requests, pipeline, server, threads=1, pin=None, extra=()):
-    """Runs one redis-benchmark test; returns dict(ops, p50_us, p99_us, total, client/server cpu)."""
-    cmd = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(port), "-c", "50", "-d", "32", "-r", "100000",
+def redis_benchmark(port, test, requests, pipeline, server, threads=1, pin=None, extra=(), settle=None,
+                    keyspace=100000):
+    """Runs one redis-benchmark test; returns dict(ops, p50_us, p99_us, total, client/server cpu).
+    settle(), when given, runs before the server's CPU time is read, so that
+    work the server defers (a journal commit) counts for this run."""
+    cmd = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(port), "-c", "50", "-d", "32", "-r", str(keyspace),
            "-P", str(pipeline), "-n", str(requests), "-t", test, "--csv"] + list(extra)
     if threads > 1:
         cmd += ["--threads", str(threads)]
     c0, s0 = children_cpu(), server.cpu_seconds()
     out = run_timed(cmd, pin)
-    c1, s1 = children_cpu(), server.cpu_seconds()
+    c1 = children_cpu()
+    if settle:
+        settle()
+    s1 = server.cpu_seconds()
     rows = [l for l in out.splitlines() if l.startswith('"') and not l.startswith('"test"')]
     cols = [c.strip('"') for c in rows[-1].split('","')]
     # "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
