@@ -18,24 +18,18 @@ using persistence::ChangeKind;
 using persistence::ChangeRef;
 namespace flags = protocol::flags;
 
-ChangeRef put_change(std::string_view key, std::string_view value, std::int64_t expire_at_ms) {
-  return ChangeRef(0, ChangeKind::put, key, value, expire_at_ms);
-}
-
-ChangeRef del_change(std::string_view key) { return ChangeRef(0, ChangeKind::del, key, {}, 0); }
-
 // Fills `out` with the change a write of `ephemeral` over `cur` journals;
 // returns the span to hand to commit() (empty: nothing to journal).
-std::span<const ChangeRef> change_for_write(const KeyRef& k, const Entry* cur, std::string_view value,
+std::span<const ChangeRef> change_for_write(DbIndex db, const KeyRef& k, const Entry* cur, std::string_view value,
                                    std::int64_t expire_at_ms, bool ephemeral, ChangeRef& out) {
   if (!ephemeral) {
-    out = put_change(k.key, value, expire_at_ms);
+    out = put_change(db, k.key, value, expire_at_ms);
     return {&out, 1};
   }
   // Overwriting a persisted key with an ephemeral value journals a removal,
   // so that a restart does not bring the old value back.
   if (cur != nullptr && !cur->ephemeral) {
-    out = del_change(k.key);
+    out = del_change(db, k.key);
     return {&out, 1};
   }
   return {};
@@ -90,58 +84,63 @@ bool parse_i64_strict(std::string_view s, std::int64_t& out) {
   return ec == std::errc() && ptr == end;
 }
 
-bool Store::Impl::write_entry(Shard& sh, const KeyRef& k, Entry* cur, std::string_view value,
+bool Store::Impl::write_entry(DbIndex db, Shard& sh, const KeyRef& k, Entry* cur, std::string_view value,
                               std::int64_t expire_at_ms, bool ephemeral, Response& resp) {
-  if (cur != nullptr && Shard::fits_in_place(*cur, value)) {
-    return rewrite_entry(sh, k, *cur, value, expire_at_ms, ephemeral, resp);
-  }
-  const std::int64_t before = cur ? static_cast<std::int64_t>(entry_footprint(*cur)) : 0;
-  const std::int64_t added = static_cast<std::int64_t>(entry_footprint(k.key.size(), value.size())) -
-                             before + sh.growth_bytes(cur ? 0 : 1);
-  if (!check_memory(added, resp)) return false;
-  Entry* fresh = make_entry(k.key, value, 0, expire_at_ms, ephemeral);
-  if (fresh == nullptr) {
-    resp.fail(Status::out_of_memory, "out of memory: allocating the entry failed");
-    return false;
-  }
-  // Without a log nothing reads the change: do not build it.
-  ChangeRef change;
-  std::span<const ChangeRef> changes;
-  if (log) changes = change_for_write(k, cur, value, expire_at_ms, ephemeral, change);
-  auto seq = commit(changes);
+  auto seq = store_value(db, sh, k, cur, value, expire_at_ms, ephemeral);
   if (!seq) {
-    free_entry(fresh);
     resp.fail(seq.error().status, seq.error().message);
     return false;
   }
-  fresh->version = *seq;
-  sh.put(k, fresh);  // frees cur
   resp.version = *seq;
   return true;
 }
 
-// The overwrite of a key whose new value fits the entry's allocation (the
-// common case of fixed-size values): no allocation, no second table lookup.
-// Same order as write_entry: journal first, change the entry only once that worked.
-bool Store::Impl::rewrite_entry(Shard& sh, const KeyRef& k, Entry& cur, std::string_view value,
-                                std::int64_t expire_at_ms, bool ephemeral, Response& resp) {
+protocol::Result<std::uint64_t> Store::Impl::store_value(DbIndex db, Shard& sh, const KeyRef& k, Entry* cur,
+                                                         std::string_view value, std::int64_t expire_at_ms,
+                                                         bool ephemeral) {
+  if (cur != nullptr && Shard::fits_in_place(*cur, value)) {
+    return rewrite_entry(db, sh, *cur, k, value, expire_at_ms, ephemeral);
+  }
+  const std::int64_t before = cur ? static_cast<std::int64_t>(entry_footprint(*cur)) : 0;
+  const std::int64_t added = static_cast<std::int64_t>(entry_footprint(k.key.size(), value.size())) -
+                             before + sh.growth_bytes(cur ? 0 : 1);
+  if (auto err = memory_error(added)) return std::move(*err);
+  Entry* fresh = make_entry(k.key, value, 0, expire_at_ms, ephemeral);
+  if (fresh == nullptr) {
+    return protocol::Error{Status::out_of_memory, "out of memory: allocating the entry failed"};
+  }
+  // Without a log nothing reads the change: do not build it.
   ChangeRef change;
   std::span<const ChangeRef> changes;
-  if (log) changes = change_for_write(k, &cur, value, expire_at_ms, ephemeral, change);
+  if (log) changes = change_for_write(db, k, cur, value, expire_at_ms, ephemeral, change);
   auto seq = commit(changes);
   if (!seq) {
-    resp.fail(seq.error().status, seq.error().message);
-    return false;
+    free_entry(fresh);
+    return seq;
   }
-  sh.rewrite(cur, value, expire_at_ms, ephemeral, *seq);
-  resp.version = *seq;
-  return true;
+  fresh->version = *seq;
+  sh.put(k, fresh);  // frees cur
+  return seq;
+}
+
+// The overwrite of a key whose new value fits the entry's allocation (the
+// common case of fixed-size values): no allocation, no second table lookup.
+// Same order as store_value: journal first, change the entry only once that worked.
+protocol::Result<std::uint64_t> Store::Impl::rewrite_entry(DbIndex db, Shard& sh, Entry& cur, const KeyRef& k,
+                                                           std::string_view value, std::int64_t expire_at_ms,
+                                                           bool ephemeral) {
+  ChangeRef change;
+  std::span<const ChangeRef> changes;
+  if (log) changes = change_for_write(db, k, &cur, value, expire_at_ms, ephemeral, change);
+  auto seq = commit(changes);
+  if (seq) sh.rewrite(cur, value, expire_at_ms, ephemeral, *seq);
+  return seq;
 }
 
 void Store::Impl::set(const Request& req, Response& resp) {
   if (!set_flags_ok(req, resp) || !check_key(req.key, resp) || !check_value(req.value, resp)) return;
   const KeyRef k(req.key);
-  Shard& sh = shard_of(k);
+  Shard& sh = shard_of(req.db, k);
   std::unique_lock lock(sh.mutex());
   const std::int64_t now = clock.now_ms();
   std::int64_t expire_at = 0;
@@ -157,13 +156,13 @@ void Store::Impl::set(const Request& req, Response& resp) {
     return;
   }
   if (req.has(flags::kKeepTtl) && cur != nullptr) expire_at = cur->expire_at_ms;
-  write_entry(sh, k, cur, req.value, expire_at, req.has(flags::kEphemeral), resp);
+  write_entry(req.db, sh, k, cur, req.value, expire_at, req.has(flags::kEphemeral), resp);
 }
 
 void Store::Impl::del(const Request& req, Response& resp) {
   if (!only_set_flags_ok(req, resp) || !check_key(req.key, resp)) return;
   const KeyRef k(req.key);
-  Shard& sh = shard_of(k);
+  Shard& sh = shard_of(req.db, k);
   std::unique_lock lock(sh.mutex());
   const Entry* cur = find_live(sh, k, clock.now_ms());
   if (cur == nullptr) return fail_not_found(resp);
@@ -171,7 +170,7 @@ void Store::Impl::del(const Request& req, Response& resp) {
   ChangeRef change;
   std::span<const ChangeRef> changes;
   if (log && !cur->ephemeral) {
-    change = del_change(k.key);
+    change = del_change(req.db, k.key);
     changes = {&change, 1};
   }
   auto seq = commit(changes);
@@ -183,7 +182,7 @@ void Store::Impl::del(const Request& req, Response& resp) {
 void Store::Impl::incrby(const Request& req, Response& resp) {
   if (!only_set_flags_ok(req, resp) || !check_key(req.key, resp)) return;
   const KeyRef k(req.key);
-  Shard& sh = shard_of(k);
+  Shard& sh = shard_of(req.db, k);
   std::unique_lock lock(sh.mutex());
   Entry* cur = find_live(sh, k, clock.now_ms());
   std::int64_t value = 0;
@@ -199,14 +198,14 @@ void Store::Impl::incrby(const Request& req, Response& resp) {
   // Like Redis, INCRBY keeps the expiry; an ephemeral counter stays ephemeral.
   const std::int64_t expire_at = cur ? cur->expire_at_ms : 0;
   const bool ephemeral = req.has(flags::kEphemeral) || (cur != nullptr && cur->ephemeral);
-  if (write_entry(sh, k, cur, text, expire_at, ephemeral, resp)) resp.integer = value;
+  if (write_entry(req.db, sh, k, cur, text, expire_at, ephemeral, resp)) resp.integer = value;
 }
 
 void Store::Impl::expire(const Request& req, Response& resp) {
   if (!only_set_flags_ok(req, resp) || !check_key(req.key, resp)) return;
   if (req.ttl_ms == 0) return resp.fail(Status::bad_request, "EXPIRE needs ttl_ms > 0");
   const KeyRef k(req.key);
-  Shard& sh = shard_of(k);
+  Shard& sh = shard_of(req.db, k);
   std::unique_lock lock(sh.mutex());
   const std::int64_t now = clock.now_ms();
   std::int64_t expire_at = 0;
@@ -219,7 +218,7 @@ void Store::Impl::expire(const Request& req, Response& resp) {
   ChangeRef change;
   std::span<const ChangeRef> changes;
   if (log && !cur->ephemeral) {
-    change = put_change(k.key, cur->value(), expire_at);
+    change = put_change(req.db, k.key, cur->value(), expire_at);
     changes = {&change, 1};
   }
   auto seq = commit(changes);
@@ -232,7 +231,7 @@ void Store::Impl::expire(const Request& req, Response& resp) {
 void Store::Impl::persist(const Request& req, Response& resp) {
   if (!only_set_flags_ok(req, resp) || !check_key(req.key, resp)) return;
   const KeyRef k(req.key);
-  Shard& sh = shard_of(k);
+  Shard& sh = shard_of(req.db, k);
   std::unique_lock lock(sh.mutex());
   Entry* cur = find_live(sh, k, clock.now_ms());
   if (cur == nullptr) return fail_not_found(resp);
@@ -244,7 +243,7 @@ void Store::Impl::persist(const Request& req, Response& resp) {
   ChangeRef change;
   std::span<const ChangeRef> changes;
   if (log && !cur->ephemeral) {
-    change = put_change(k.key, cur->value(), 0);
+    change = put_change(req.db, k.key, cur->value(), 0);
     changes = {&change, 1};
   }
   auto seq = commit(changes);
