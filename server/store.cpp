@@ -229,7 +229,9 @@ void Store::Impl::get(const Request& req, Response& resp) {
   {
     std::shared_lock lock(sh.mutex());
     const Entry* e = sh.find(k);
-    if (e != nullptr && !e->expired_at(clock.now_ms())) {
+    const bool live = e != nullptr && !e->expired_at(clock.now_ms());
+    sh.count_lookup(live);
+    if (live) {
       resp.value.assign(e->value());
       resp.version = e->version;
       resp.expire_at_ms = e->expire_at_ms;

@@ -107,8 +107,11 @@ void Store::Impl::mget(const Request& req, Response& resp) {
   std::uint64_t reply_bytes = 0;
   prefetch_all(req.db, refs);
   for (std::size_t i = 0; i < refs.size(); ++i) {
-    const Entry* e = shard_of(req.db, refs[i]).find(refs[i]);
-    if (e == nullptr || e->expired_at(now)) continue;  // expired ones are left to the sweep
+    Shard& sh = shard_of(req.db, refs[i]);
+    const Entry* e = sh.find(refs[i]);
+    const bool live = e != nullptr && !e->expired_at(now);
+    sh.count_lookup(live);
+    if (!live) continue;  // expired ones are left to the sweep
     reply_bytes += e->value_len;
     if (reply_bytes > opts.max_reply_bytes) {
       resp.values.clear();
