@@ -253,14 +253,17 @@ void Store::reserve_recovered(std::uint64_t expected_keys) {
   if (impl.opts.max_memory_bytes != 0) {
     expected_keys = std::min<std::uint64_t>(expected_keys, impl.opts.max_memory_bytes / 32);
   }
-  const std::uint64_t n = impl.shards.size();
+  // Only database 0's shards: it is where keys usually are, and reserving
+  // the same in every database would set aside many times what is needed
+  // (other databases' tables grow as their keys come).
+  const std::uint64_t n = impl.shards_per_db();
   const std::uint64_t per_shard = (expected_keys + n - 1) / n;
   if (per_shard == 0) return;
   // Keys spread over the shards by hash: allow four standard deviations above the mean.
   const auto keys = static_cast<std::size_t>(per_shard + 4 * std::sqrt(static_cast<double>(per_shard)));
-  for (const auto& sh : impl.shards) {
-    std::unique_lock lock(sh->mutex());
-    sh->reserve(keys);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::unique_lock lock(impl.shards[i]->mutex());
+    impl.shards[i]->reserve(keys);
   }
 }
 

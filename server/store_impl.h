@@ -113,10 +113,9 @@ struct Store::Impl {
   protocol::Result<std::uint64_t> store_value(DbIndex db, Shard& sh, const KeyRef& k, Entry* cur,
                                               std::string_view value, std::int64_t expire_at_ms,
                                               bool ephemeral);
-  // store_value's path for a value that fits cur's allocation (Shard::fits_in_place).
-  protocol::Result<std::uint64_t> rewrite_entry(DbIndex db, Shard& sh, Entry& cur, const KeyRef& k,
-                                                std::string_view value, std::int64_t expire_at_ms,
-                                                bool ephemeral);
+  // write_entry's path for a value that fits cur's allocation (Shard::fits_in_place).
+  bool rewrite_entry(DbIndex db, Shard& sh, const KeyRef& k, Entry& cur, std::string_view value,
+                     std::int64_t expire_at_ms, bool ephemeral, Response& resp);
   // Counts a read that found (hit) or missed its key, as Redis's keyspace_hits/misses.
   void count_lookup(Shard& sh, bool hit) const { sh.count_lookup(hit); }
 

@@ -67,8 +67,7 @@ class Shard {
   std::size_t ephemeral_keys() const { return ephemeral_keys_; }
   std::size_t keys_with_expiry() const { return keys_with_expiry_; }
   std::int64_t memory_bytes() const { return entry_bytes_ + table_bytes_; }
-  // Keyspace hits and misses: counted under the lock held shared, hence
-  // atomics; they sit next to the mutex, whose line the lock just wrote.
+  // Keyspace hits and misses: counted under the lock held shared, hence atomics.
   void count_lookup(bool hit) const { (hit ? hits_ : misses_).fetch_add(1, std::memory_order_relaxed); }
   std::uint64_t lookups(bool hit) const { return (hit ? hits_ : misses_).load(std::memory_order_relaxed); }
   // The n-th entry in table order (n < size()), for RANDOMKEY.
@@ -156,6 +155,7 @@ class Shard {
   void add_memory(std::int64_t delta);
 
   mutable std::shared_mutex mu_;
+  // -- atomics, updated under mu_ held shared: next to it, on the line the lock just wrote --
   mutable std::atomic<std::uint64_t> hits_{0};
   mutable std::atomic<std::uint64_t> misses_{0};
   // -- guarded by mu_ --

@@ -86,28 +86,17 @@ bool parse_i64_strict(std::string_view s, std::int64_t& out) {
 
 bool Store::Impl::write_entry(DbIndex db, Shard& sh, const KeyRef& k, Entry* cur, std::string_view value,
                               std::int64_t expire_at_ms, bool ephemeral, Response& resp) {
-  auto seq = store_value(db, sh, k, cur, value, expire_at_ms, ephemeral);
-  if (!seq) {
-    resp.fail(seq.error().status, seq.error().message);
-    return false;
-  }
-  resp.version = *seq;
-  return true;
-}
-
-protocol::Result<std::uint64_t> Store::Impl::store_value(DbIndex db, Shard& sh, const KeyRef& k, Entry* cur,
-                                                         std::string_view value, std::int64_t expire_at_ms,
-                                                         bool ephemeral) {
   if (cur != nullptr && Shard::fits_in_place(*cur, value)) {
-    return rewrite_entry(db, sh, *cur, k, value, expire_at_ms, ephemeral);
+    return rewrite_entry(db, sh, k, *cur, value, expire_at_ms, ephemeral, resp);
   }
   const std::int64_t before = cur ? static_cast<std::int64_t>(entry_footprint(*cur)) : 0;
   const std::int64_t added = static_cast<std::int64_t>(entry_footprint(k.key.size(), value.size())) -
                              before + sh.growth_bytes(cur ? 0 : 1);
-  if (auto err = memory_error(added)) return std::move(*err);
+  if (!check_memory(added, resp)) return false;
   Entry* fresh = make_entry(k.key, value, 0, expire_at_ms, ephemeral);
   if (fresh == nullptr) {
-    return protocol::Error{Status::out_of_memory, "out of memory: allocating the entry failed"};
+    resp.fail(Status::out_of_memory, "out of memory: allocating the entry failed");
+    return false;
   }
   // Without a log nothing reads the change: do not build it.
   ChangeRef change;
@@ -116,25 +105,43 @@ protocol::Result<std::uint64_t> Store::Impl::store_value(DbIndex db, Shard& sh, 
   auto seq = commit(changes);
   if (!seq) {
     free_entry(fresh);
-    return seq;
+    resp.fail(seq.error().status, seq.error().message);
+    return false;
   }
   fresh->version = *seq;
   sh.put(k, fresh);  // frees cur
-  return seq;
+  resp.version = *seq;
+  return true;
 }
 
 // The overwrite of a key whose new value fits the entry's allocation (the
 // common case of fixed-size values): no allocation, no second table lookup.
-// Same order as store_value: journal first, change the entry only once that worked.
-protocol::Result<std::uint64_t> Store::Impl::rewrite_entry(DbIndex db, Shard& sh, Entry& cur, const KeyRef& k,
-                                                           std::string_view value, std::int64_t expire_at_ms,
-                                                           bool ephemeral) {
+// Same order as write_entry: journal first, change the entry only once that worked.
+bool Store::Impl::rewrite_entry(DbIndex db, Shard& sh, const KeyRef& k, Entry& cur, std::string_view value,
+                                std::int64_t expire_at_ms, bool ephemeral, Response& resp) {
   ChangeRef change;
   std::span<const ChangeRef> changes;
   if (log) changes = change_for_write(db, k, &cur, value, expire_at_ms, ephemeral, change);
   auto seq = commit(changes);
-  if (seq) sh.rewrite(cur, value, expire_at_ms, ephemeral, *seq);
-  return seq;
+  if (!seq) {
+    resp.fail(seq.error().status, seq.error().message);
+    return false;
+  }
+  sh.rewrite(cur, value, expire_at_ms, ephemeral, *seq);
+  resp.version = *seq;
+  return true;
+}
+
+// The typed operations' write: write_entry, whose Response-shaped result is
+// what the request path (the hot one) wants as it is.
+protocol::Result<std::uint64_t> Store::Impl::store_value(DbIndex db, Shard& sh, const KeyRef& k, Entry* cur,
+                                                         std::string_view value, std::int64_t expire_at_ms,
+                                                         bool ephemeral) {
+  Response resp;
+  if (!write_entry(db, sh, k, cur, value, expire_at_ms, ephemeral, resp)) {
+    return protocol::Error{resp.status, std::move(resp.message)};
+  }
+  return resp.version;
 }
 
 void Store::Impl::set(const Request& req, Response& resp) {
