@@ -1,10 +1,15 @@
-// Store internals shared by the store's .cpp files (store.cpp: reads and
-// plumbing, store_write.cpp: single-key writes, store_multi.cpp: MGET, MSET,
-// EXISTS, store_scan.cpp: SCAN and snapshot copies, expiry.cpp: sweeping and
-// recovery). Not for use outside the store.
+// Store internals shared by the store's .cpp files. The request path
+// (execute): store.cpp (reads and plumbing), store_write.cpp (single-key
+// writes), store_multi.cpp (MGET, MSET, EXISTS), store_scan.cpp (SCAN with
+// text cursors, and snapshot copies). The typed operations:
+// store_strings.cpp, store_strings_multi.cpp, store_keys.cpp,
+// store_flush.cpp, store_keyspace.cpp. expiry.cpp: sweeping and recovery.
+// Not for use outside the store.
 //
 // Threads: as Store (store.h). The shards are guarded by their own locks; the
-// counters here are atomics; everything else is fixed at construction.
+// counters here are atomics; the scan cache and the reclaimer have their own
+// mutexes (taken after a shard lock, never before); recovered_flush_seq is
+// the recovery thread's; everything else is fixed at construction.
 // Lifetime: owned by Store; `log` and `clock` outlive it.
 #pragma once
 
