@@ -46,6 +46,7 @@ void Request::clear() {
   delta = 0;
   count = 0;
   version = 0;
+  db = 0;
 }
 
 void Response::clear() {

@@ -92,6 +92,7 @@ struct Request {
   std::int64_t delta = 0;
   std::uint32_t count = 0;
   std::uint16_t version = 0;
+  std::uint32_t db = 0;  // the database the data operation works in (RESP's SELECT); native: 0
 
   bool has(std::uint8_t f) const { return (flags & f) != 0; }
   void clear();  // resets fields, keeps vector capacity

@@ -5,6 +5,8 @@
 #include <mutex>
 #include <new>
 #include <shared_mutex>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "server/store_impl.h"
@@ -154,12 +156,40 @@ void apply_group(Shard& sh, std::span<const persistence::ChangeRef> changes,
 
 }  // namespace
 
+void Store::Impl::check_recovered_db(const persistence::ChangeRef& c) const {
+  const Impl& impl = *this;
+  if (impl.db_ok(c.db)) return;
+  throw std::runtime_error("recovered change seq " + std::to_string(c.seq) + " is for database " +
+                           std::to_string(c.db) + ", but this server has " + std::to_string(impl.databases) +
+                           " databases (raise --databases)");
+}
+
+bool Store::Impl::flushed_away(const persistence::ChangeRef& c) const {
+  return !recovered_flush_seq.empty() && c.seq < recovered_flush_seq[c.db];
+}
+
+void Store::Impl::apply_flush(const persistence::ChangeRef& c) {
+  Impl& impl = *this;
+  if (impl.recovered_flush_seq.empty()) impl.recovered_flush_seq.assign(impl.databases, 0);
+  std::uint64_t& seq = impl.recovered_flush_seq[c.db];
+  if (c.seq <= seq) return;
+  seq = c.seq;
+  const std::size_t first = static_cast<std::size_t>(c.db) << impl.shard_bits;
+  for (std::size_t i = first; i < first + impl.shards_per_db(); ++i) {
+    std::unique_lock lock(impl.shards[i]->mutex());
+    impl.shards[i]->erase_older_than(c.seq);
+  }
+}
+
 void Store::apply_recovered(const persistence::ChangeRef& c) {
   Impl& impl = *impl_;
-  const KeyRef k(c.key);
-  Shard& sh = impl.shard_of(k);
-  std::unique_lock lock(sh.mutex());
+  impl.check_recovered_db(c);
   impl.note_seq(c.seq);
+  if (c.kind == persistence::ChangeKind::flush_db) return impl.apply_flush(c);
+  if (impl.flushed_away(c)) return;
+  const KeyRef k(c.key);
+  Shard& sh = impl.shard_of(c.db, k);
+  std::unique_lock lock(sh.mutex());
   apply_locked(sh, k, c);
 }
 
@@ -182,15 +212,29 @@ void Store::apply_recovered_batch(std::span<const persistence::ChangeRef> change
     keys.clear();
     first.assign(impl.shards.size() + 1, 0);
     std::uint64_t max_seq = 0;
+    // Flushes first: they drop what is older in their database, including
+    // changes of this slice that come before them (skipped just below).
     for (const persistence::ChangeRef& c : slice) {
-      keys.emplace_back(c.key);
-      ++first[impl.shard_index(keys.back()) + 1];
-      max_seq = std::max(max_seq, c.seq);
+      impl.check_recovered_db(c);
+      if (c.kind == persistence::ChangeKind::flush_db) impl.apply_flush(c);
+    }
+    // shards.size() marks a change that is not applied: it sorts after every shard.
+    auto group_of = [&](std::size_t i) {
+      const persistence::ChangeRef& c = slice[i];
+      if (c.kind == persistence::ChangeKind::flush_db || impl.flushed_away(c)) return impl.shards.size();
+      return impl.shard_index(c.db, keys[i]);
+    };
+    for (std::size_t i = 0; i < slice.size(); ++i) {
+      keys.emplace_back(slice[i].key);
+      if (group_of(i) < impl.shards.size()) ++first[group_of(i) + 1];
+      max_seq = std::max(max_seq, slice[i].seq);
     }
     for (std::size_t s = 1; s < first.size(); ++s) first[s] += first[s - 1];
-    order.resize(slice.size());
+    order.resize(first.back());
     next.assign(first.begin(), first.end() - 1);
-    for (std::uint32_t i = 0; i < slice.size(); ++i) order[next[impl.shard_index(keys[i])]++] = i;
+    for (std::uint32_t i = 0; i < slice.size(); ++i) {
+      if (group_of(i) < impl.shards.size()) order[next[group_of(i)]++] = i;
+    }
     impl.note_seq(max_seq);
     for (std::size_t s = 0; s + 1 < first.size(); ++s) {
       if (first[s] != first[s + 1]) {
@@ -209,18 +253,22 @@ void Store::reserve_recovered(std::uint64_t expected_keys) {
   if (impl.opts.max_memory_bytes != 0) {
     expected_keys = std::min<std::uint64_t>(expected_keys, impl.opts.max_memory_bytes / 32);
   }
-  const std::uint64_t n = impl.shards.size();
+  // Only database 0's shards: it is where keys usually are, and reserving
+  // the same in every database would set aside many times what is needed
+  // (other databases' tables grow as their keys come).
+  const std::uint64_t n = impl.shards_per_db();
   const std::uint64_t per_shard = (expected_keys + n - 1) / n;
   if (per_shard == 0) return;
   // Keys spread over the shards by hash: allow four standard deviations above the mean.
   const auto keys = static_cast<std::size_t>(per_shard + 4 * std::sqrt(static_cast<double>(per_shard)));
-  for (const auto& sh : impl.shards) {
-    std::unique_lock lock(sh->mutex());
-    sh->reserve(keys);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::unique_lock lock(impl.shards[i]->mutex());
+    impl.shards[i]->reserve(keys);
   }
 }
 
 std::uint64_t Store::finish_recovery(std::int64_t now_ms) {
+  std::vector<std::uint64_t>().swap(impl_->recovered_flush_seq);
   std::uint64_t dropped = 0;
   for (const auto& sh : impl_->shards) {
     std::unique_lock lock(sh->mutex());

@@ -15,9 +15,12 @@ Store::Impl::Impl(const StoreOptions& o, persistence::ChangeLog* l, const Clock&
     : opts(o), log(l), clock(c) {
   const std::size_t n = std::bit_ceil(std::max<std::size_t>(opts.shards, 1));
   opts.shards = n;
+  opts.databases = std::max<std::uint32_t>(opts.databases, 1);
+  databases = opts.databases;
   shard_bits = static_cast<unsigned>(std::countr_zero(n));
-  shards.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) shards.push_back(std::make_unique<Shard>(&memory_bytes));
+  const std::size_t total = n * databases;
+  shards.reserve(total);
+  for (std::size_t i = 0; i < total; ++i) shards.push_back(std::make_unique<Shard>(&memory_bytes));
   if (opts.scan_max_count == 0) opts.scan_max_count = 1;
   opts.scan_default_count = std::clamp<std::uint32_t>(opts.scan_default_count, 1, opts.scan_max_count);
 }
@@ -30,6 +33,9 @@ Store::~Store() = default;
 void Store::execute(const protocol::Request& req, protocol::Response& resp) {
   using protocol::Opcode;
   resp.status = Status::ok;
+  if (!impl_->db_ok(req.db)) [[unlikely]] {
+    return resp.fail(Status::bad_request, "invalid DB index");
+  }
   switch (req.op) {
     case Opcode::ping: resp.text = req.key.empty() ? std::string_view("PONG") : req.key; return;
     case Opcode::get: impl_->get(req, resp); return;
@@ -43,7 +49,7 @@ void Store::execute(const protocol::Request& req, protocol::Response& resp) {
     case Opcode::ttl: impl_->ttl(req, resp); return;
     case Opcode::exists: impl_->exists(req, resp); return;
     case Opcode::scan: impl_->scan(req, resp); return;
-    case Opcode::dbsize: resp.integer = static_cast<std::int64_t>(size()); return;
+    case Opcode::dbsize: resp.integer = static_cast<std::int64_t>(dbsize(req.db)); return;
     default:
       resp.fail(Status::bad_request,
                 std::string(protocol::opcode_name(req.op)) + " is not a data operation of the store");
@@ -51,9 +57,10 @@ void Store::execute(const protocol::Request& req, protocol::Response& resp) {
   }
 }
 
-void Store::prefetch(std::string_view key, Prefetch stage) const {
+void Store::prefetch(std::string_view key, Prefetch stage, DbIndex db) const {
+  if (!impl_->db_ok(db)) return;
   const KeyRef k(key);
-  const Shard& sh = impl_->shard_of(k);
+  const Shard& sh = impl_->shard_of(db, k);
   std::shared_lock lock(sh.mutex());
   if (stage == Prefetch::table) {
     sh.prefetch(k);
@@ -78,6 +85,8 @@ StoreStats Store::stats() const {
     s.keys += sh->size();
     s.ephemeral_keys += sh->ephemeral_keys();
     s.keys_with_expiry += sh->keys_with_expiry();
+    s.keyspace_hits += sh->lookups(true);
+    s.keyspace_misses += sh->lookups(false);
   }
   s.memory_bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(0, impl_->memory_bytes.load()));
   s.expired_lazily = impl_->expired_lazily.load();
@@ -87,6 +96,31 @@ StoreStats Store::stats() const {
 }
 
 std::size_t Store::shard_count() const { return impl_->shards.size(); }
+
+std::uint32_t Store::databases() const { return impl_->databases; }
+
+std::uint64_t Store::dbsize(DbIndex db) const {
+  if (!impl_->db_ok(db)) return 0;
+  const std::size_t first = static_cast<std::size_t>(db) << impl_->shard_bits;
+  std::uint64_t n = 0;
+  for (std::size_t i = first; i < first + impl_->shards_per_db(); ++i) {
+    std::shared_lock lock(impl_->shards[i]->mutex());
+    n += impl_->shards[i]->size();
+  }
+  return n;
+}
+
+std::vector<DbKeyspace> Store::keyspace() const {
+  std::vector<DbKeyspace> out(impl_->databases);
+  for (std::size_t i = 0; i < impl_->shards.size(); ++i) {
+    const Shard& sh = *impl_->shards[i];
+    std::shared_lock lock(sh.mutex());
+    DbKeyspace& d = out[impl_->db_of_shard(i)];
+    d.keys += sh.size();
+    d.expires += sh.keys_with_expiry();
+  }
+  return out;
+}
 
 // ---- checks and plumbing ---------------------------------------------------
 
@@ -114,6 +148,26 @@ bool Store::Impl::check_memory(std::int64_t added_bytes, Response& resp) {
                 " bytes) would exceed max memory (" + std::to_string(opts.max_memory_bytes) +
                 " bytes); reads and deletes still work");
   return false;
+}
+
+std::optional<protocol::Error> Store::Impl::key_error(std::string_view key) const {
+  if (key.size() <= opts.max_key_bytes) return std::nullopt;
+  Response r;
+  check_key(key, r);
+  return protocol::Error{r.status, std::move(r.message)};
+}
+
+std::optional<protocol::Error> Store::Impl::value_error(std::string_view value) const {
+  if (value.size() <= opts.max_value_bytes) return std::nullopt;
+  Response r;
+  check_value(value, r);
+  return protocol::Error{r.status, std::move(r.message)};
+}
+
+std::optional<protocol::Error> Store::Impl::memory_error(std::int64_t added_bytes) {
+  Response r;
+  if (check_memory(added_bytes, r)) return std::nullopt;
+  return protocol::Error{r.status, std::move(r.message)};
 }
 
 bool Store::Impl::expiry_for(std::uint64_t ttl_ms, std::int64_t now_ms, std::int64_t& out,
@@ -157,10 +211,10 @@ void Store::Impl::expire_lazily(Shard& sh, const KeyRef& k) {
   find_live(sh, k, clock.now_ms());
 }
 
-IndexList Store::Impl::shards_touched(std::span<const KeyRef> keys) const {
+IndexList Store::Impl::shards_touched(DbIndex db, std::span<const KeyRef> keys) const {
   IndexList idx;
   idx.reserve(keys.size());
-  for (const KeyRef& k : keys) idx.push_back(shard_index(k));
+  for (const KeyRef& k : keys) idx.push_back(shard_index(db, k));
   std::sort(idx.begin(), idx.end());
   idx.erase(std::unique(idx.begin(), idx.end()), idx.end());
   return idx;
@@ -171,11 +225,13 @@ IndexList Store::Impl::shards_touched(std::span<const KeyRef> keys) const {
 void Store::Impl::get(const Request& req, Response& resp) {
   if (!check_key(req.key, resp)) return;
   const KeyRef k(req.key);
-  Shard& sh = shard_of(k);
+  Shard& sh = shard_of(req.db, k);
   {
     std::shared_lock lock(sh.mutex());
     const Entry* e = sh.find(k);
-    if (e != nullptr && !e->expired_at(clock.now_ms())) {
+    const bool live = e != nullptr && !e->expired_at(clock.now_ms());
+    sh.count_lookup(live);
+    if (live) {
       resp.value.assign(e->value());
       resp.version = e->version;
       resp.expire_at_ms = e->expire_at_ms;
@@ -193,7 +249,7 @@ void Store::Impl::get(const Request& req, Response& resp) {
 void Store::Impl::ttl(const Request& req, Response& resp) {
   if (!check_key(req.key, resp)) return;
   const KeyRef k(req.key);
-  Shard& sh = shard_of(k);
+  Shard& sh = shard_of(req.db, k);
   {
     std::shared_lock lock(sh.mutex());
     const Entry* e = sh.find(k);

@@ -1,10 +1,15 @@
 // The in-memory store: a sharded hash map from byte-string keys to entries
 // (value, version, expiry, ephemeral bit).
 //
+// Databases: each numbered database has its own StoreOptions::shards shards,
+// all in one array (database d holds shards d*shards .. (d+1)*shards - 1), so
+// database 0 costs what a store without databases did: no extra lookup, lock
+// or allocation per request.
+//
 // Threads: every public method is thread-safe. Each shard has its own
 // std::shared_mutex: reads take it shared, writes exclusive; multi-key
-// operations (MGET, MSET, EXISTS) lock all the shards they touch in ascending
-// shard order, so they are atomic and cannot deadlock. The change log is
+// operations (MGET, MSET, DEL, RENAME, COPY, FLUSHDB...) lock all the shards
+// they touch in ascending shard order, so they are atomic and cannot deadlock. The change log is
 // called while the shard lock is held, which is what makes the journal's seq
 // order agree with the order writes to a key were applied.
 // Lifetime: `log` (may be null: no persistence) and `clock` must outlive the store.
@@ -13,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -20,11 +26,13 @@
 #include "persistence/change_log.h"
 #include "protocol/message.h"
 #include "server/clock.h"
+#include "server/store_types.h"
 
 namespace mnemo::server {
 
 struct StoreOptions {
-  std::size_t shards = 256;                  // rounded up to a power of two
+  std::size_t shards = 256;                  // per database; rounded up to a power of two
+  std::uint32_t databases = 16;              // numbered 0 .. databases - 1 (Redis's SELECT)
   std::uint32_t max_key_bytes = 64u << 10;
   std::uint32_t max_value_bytes = 16u << 20;
   std::uint64_t max_memory_bytes = 0;        // 0 = unlimited; past it writes get OUT_OF_MEMORY
@@ -43,6 +51,8 @@ struct StoreStats {
   std::uint64_t expired_lazily = 0;
   std::uint64_t expired_by_sweep = 0;
   std::uint64_t oom_rejects = 0;
+  std::uint64_t keyspace_hits = 0;      // reads that found their key (GET, MGET, ... as Redis counts)
+  std::uint64_t keyspace_misses = 0;
 };
 
 class Store final : public persistence::SnapshotSource, public persistence::RecoveryTarget {
@@ -52,12 +62,90 @@ class Store final : public persistence::SnapshotSource, public persistence::Reco
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  // Executes one data operation (PING, GET, SET, DEL, INCRBY, MGET, MSET,
+  // Executes one data operation in database req.db (PING, GET, SET, DEL, INCRBY, MGET, MSET,
   // EXPIRE, PERSIST, TTL, EXISTS, SCAN, DBSIZE) and fills `resp` (status,
   // fields per protocol/message.h; resp.op and resp.id are set by the caller).
   // Honors the EPHEMERAL, NX, XX, KEEPTTL flags and if_version. DURABLE is the
   // caller's business: it waits for resp.version to become durable.
   void execute(const protocol::Request& req, protocol::Response& resp);
+
+  // ---- typed operations (store_types.h): one per command, atomic under the
+  // shard locks it needs, journaled as one unit (one seq). Every key argument
+  // is checked against max key bytes, every stored value against max value
+  // bytes; a db >= StoreOptions::databases is BAD_REQUEST "invalid DB index".
+  // Writes honour --max-memory (OUT_OF_MEMORY; deletes always work) and the
+  // ephemeral rules: a value derived from an entry (APPEND, INCRBY, RENAME,
+  // COPY, ...) keeps that entry's ephemeral bit.
+
+  // -- strings (store_strings.cpp) --
+  protocol::Result<std::optional<ValueRead>> get(DbIndex db, std::string_view key);
+  protocol::Result<std::vector<std::optional<ValueRead>>> mget(DbIndex db,
+                                                               std::span<const std::string_view> keys);
+  protocol::Result<SetResult> set(DbIndex db, std::string_view key, std::string_view value,
+                                  const SetOptions& opts);
+  // GETSET: SET ... GET without options; the old value, if any.
+  protocol::Result<std::optional<ValueRead>> getset(DbIndex db, std::string_view key, std::string_view value);
+  protocol::Result<std::optional<ValueRead>> getdel(DbIndex db, std::string_view key);
+  // GETEX: at_ms is used with GetExAction::at; at or before now deletes the key.
+  protocol::Result<std::optional<ValueRead>> getex(DbIndex db, std::string_view key, GetExAction action,
+                                                   std::int64_t at_ms = 0);
+  // MSET: version shared by every key. MSETNX: false (nothing written) when any key exists.
+  protocol::Result<std::uint64_t> mset(DbIndex db, std::span<const std::string_view> keys,
+                                       std::span<const std::string_view> values, bool ephemeral = false);
+  protocol::Result<bool> msetnx(DbIndex db, std::span<const std::string_view> keys,
+                                std::span<const std::string_view> values);
+  // The new value.
+  protocol::Result<std::int64_t> incrby(DbIndex db, std::string_view key, std::int64_t delta);
+  // The new value as Redis formats it (format_redis_long_double).
+  protocol::Result<std::string> incrbyfloat(DbIndex db, std::string_view key, long double delta);
+  // The length after the write (APPEND, SETRANGE); SETRANGE with an empty
+  // value writes nothing and answers the current length.
+  protocol::Result<std::uint64_t> append(DbIndex db, std::string_view key, std::string_view value);
+  protocol::Result<std::uint64_t> setrange(DbIndex db, std::string_view key, std::uint64_t offset,
+                                           std::string_view value);
+  // GETRANGE with Redis's index rules (negative from the end, clamped); "" when absent.
+  protocol::Result<std::string> getrange(DbIndex db, std::string_view key, std::int64_t start, std::int64_t end);
+  protocol::Result<std::uint64_t> strlen(DbIndex db, std::string_view key);  // 0 when absent
+
+  // -- keys (store_keys.cpp) --
+  // DEL/UNLINK: how many of the keys existed (each distinct key counted once). Atomic.
+  protocol::Result<std::uint64_t> del(DbIndex db, std::span<const std::string_view> keys);
+  // EXISTS/TOUCH: how many of the keys exist, a key named twice counting twice.
+  protocol::Result<std::uint64_t> exists(DbIndex db, std::span<const std::string_view> keys);
+  // EXPIRE family with an absolute deadline; true when the expiry was set or,
+  // for a deadline at or before now, the key deleted; false when the key is
+  // absent or the condition refused.
+  protocol::Result<bool> expire_at(DbIndex db, std::string_view key, std::int64_t at_ms,
+                                   ExpireCondition cond = ExpireCondition::always);
+  protocol::Result<bool> persist(DbIndex db, std::string_view key);  // true when an expiry was removed
+  // PTTL: -2 absent, -1 no expiry, else ms left. EXPIRETIME-style: -2, -1, or absolute ms.
+  protocol::Result<std::int64_t> pttl(DbIndex db, std::string_view key);
+  protocol::Result<std::int64_t> expire_time(DbIndex db, std::string_view key);
+  // RENAME: the new version; NOT_FOUND "no such key". Keeps the expiry.
+  protocol::Result<std::uint64_t> rename(DbIndex db, std::string_view src, std::string_view dst);
+  protocol::Result<bool> renamenx(DbIndex db, std::string_view src, std::string_view dst);
+  // COPY: false when src is absent, or dst exists and !replace.
+  protocol::Result<bool> copy(DbIndex db, std::string_view src, DbIndex dst_db, std::string_view dst,
+                              bool replace);
+  // FLUSHDB / FLUSHALL: the version of the flush.
+  protocol::Result<std::uint64_t> flushdb(DbIndex db);
+  protocol::Result<std::uint64_t> flushall();
+  // KEYS: every live key matching the glob (Redis's stringmatchlen);
+  // TOO_LARGE past max reply bytes.
+  protocol::Result<std::vector<std::string>> keys(DbIndex db, std::string_view pattern);
+  protocol::Result<std::optional<std::string>> randomkey(DbIndex db);
+  protocol::Result<std::optional<KeyInfo>> key_info(DbIndex db, std::string_view key);  // OBJECT, MEMORY USAGE
+  // SCAN: cursor 0 starts; the page's cursor 0 means done. pattern "" or "*"
+  // matches all; type "" matches all ("string" is the only type today).
+  // Every key present for the whole scan is returned at least once, on any
+  // connection, whatever is added or removed meanwhile (see store_scan.cpp).
+  protocol::Result<ScanPage> scan(DbIndex db, std::uint64_t cursor, std::string_view pattern,
+                                  std::uint32_t count, std::string_view type = {});
+  std::uint64_t dbsize(DbIndex db) const;
+  std::vector<DbKeyspace> keyspace() const;  // one per database
+  std::uint32_t databases() const;
+  // Returns once the memory of every flushed table is given back (tests).
+  void wait_reclaimed();
 
   // Removes up to `max_keys` expired entries, visiting shards round-robin;
   // returns how many were removed. Called by a background timer.
@@ -69,24 +157,30 @@ class Store final : public persistence::SnapshotSource, public persistence::Reco
   // run with their keys already in the cache instead of waiting on memory
   // one after another.
   enum class Prefetch : std::uint8_t { table, entry };
-  void prefetch(std::string_view key, Prefetch stage) const;
+  void prefetch(std::string_view key, Prefetch stage, DbIndex db = 0) const;
 
-  std::uint64_t size() const;  // DBSIZE (may count entries that expired but are not swept yet)
+  std::uint64_t size() const;  // keys in every database (may count entries expired but not swept yet)
   StoreStats stats() const;
 
-  // persistence::SnapshotSource
+  // persistence::SnapshotSource. Shards are numbered across databases:
+  // shard i belongs to database i / (shards per database); copies carry their db.
   std::size_t shard_count() const override;
   bool copy_chunk(std::size_t shard, const std::string* after, std::size_t max_entries,
                   persistence::SnapshotBuffer& out) override;
 
-  // persistence::RecoveryTarget
+  // persistence::RecoveryTarget. A flush_db change removes every entry of
+  // its db older than its seq, and keeps older changes to that db from
+  // coming back for the rest of the recovery. A change for a db this store
+  // does not have throws (recovery runs at startup).
   void apply_recovered(const persistence::ChangeRef& c) override;
   void apply_recovered_batch(std::span<const persistence::ChangeRef> changes) override;
   void reserve_recovered(std::uint64_t expected_keys) override;
   std::uint64_t finish_recovery(std::int64_t now_ms) override;
 
- private:
+  // Opaque outside the store's own files (store_impl.h defines it).
   struct Impl;
+
+ private:
   std::unique_ptr<Impl> impl_;  // pimpl keeps the table type out of every includer
 };
 

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,7 @@
 #include "server/clock.h"
 #include "server/entry.h"
 #include "server/store.h"
+#include "server/store_reclaimer.h"
 #include "server/store_shard.h"
 
 namespace mnemo::server {
@@ -46,7 +48,8 @@ struct Store::Impl {
   StoreOptions opts;
   persistence::ChangeLog* log;  // null: versions come from local_seq, nothing is journaled
   const Clock& clock;
-  unsigned shard_bits = 0;
+  unsigned shard_bits = 0;        // log2 of the shards per database
+  std::uint32_t databases = 1;
   // -- atomics, any thread --
   std::atomic<std::int64_t> memory_bytes{0};  // declared before shards: they update it
   std::atomic<std::uint64_t> local_seq{0};
@@ -54,20 +57,35 @@ struct Store::Impl {
   std::atomic<std::uint64_t> expired_by_sweep{0};
   std::atomic<std::uint64_t> oom_rejects{0};
   std::atomic<std::size_t> sweep_cursor{0};
-  // -- each guarded by its own lock --
+  // -- recovery thread only (before any io thread starts) --
+  // Per database: the seq of the newest flush_db recovered; older changes to
+  // that database are ignored. Empty outside recovery.
+  std::vector<std::uint64_t> recovered_flush_seq;
+  // -- each guarded by its own lock; databases << shard_bits of them --
   std::vector<std::unique_ptr<Shard>> shards;
+  // -- guarded by its own mutex: tables emptied by FLUSHDB, freed by a background thread --
+  std::unique_ptr<Reclaimer> reclaimer = std::make_unique<Reclaimer>();
 
-  std::size_t shard_index(const KeyRef& k) const {
-    return shard_bits == 0 ? 0 : static_cast<std::size_t>(k.hash >> (64 - shard_bits));
+  std::size_t shards_per_db() const { return std::size_t{1} << shard_bits; }
+  // Index of k's shard in `shards`: its database's block, then the hash's top bits.
+  std::size_t shard_index(DbIndex db, const KeyRef& k) const {
+    const std::size_t base = static_cast<std::size_t>(db) << shard_bits;
+    return shard_bits == 0 ? base : base | static_cast<std::size_t>(k.hash >> (64 - shard_bits));
   }
-  Shard& shard_of(const KeyRef& k) { return *shards[shard_index(k)]; }
+  Shard& shard_of(DbIndex db, const KeyRef& k) { return *shards[shard_index(db, k)]; }
+  DbIndex db_of_shard(std::size_t index) const { return static_cast<DbIndex>(index >> shard_bits); }
   // Sorted, de-duplicated shard indices of `keys`, for locking in ascending order.
-  IndexList shards_touched(std::span<const KeyRef> keys) const;
+  IndexList shards_touched(DbIndex db, std::span<const KeyRef> keys) const;
+  bool db_ok(DbIndex db) const { return db < databases; }
 
   // -- request checks: false means resp already holds the error --
   bool check_key(std::string_view key, Response& resp) const;
   bool check_value(std::string_view value, Response& resp) const;
   bool check_memory(std::int64_t added_bytes, Response& resp);
+  // The typed operations' checks: an error, or none.
+  std::optional<protocol::Error> key_error(std::string_view key) const;
+  std::optional<protocol::Error> value_error(std::string_view value) const;
+  std::optional<protocol::Error> memory_error(std::int64_t added_bytes);
   std::int64_t table_growth(IndexList& new_key_shards) const;
   // ttl_ms -> absolute expiry at now_ms; false (BAD_REQUEST) when out of range.
   bool expiry_for(std::uint64_t ttl_ms, std::int64_t now_ms, std::int64_t& out, Response& resp) const;
@@ -76,6 +94,10 @@ struct Store::Impl {
   // there is no log) and returns the new version. Call with the shard locks held.
   protocol::Result<std::uint64_t> commit(std::span<const persistence::ChangeRef> changes);
   void note_seq(std::uint64_t seq);  // keeps local_seq ahead of recovered versions
+  // Recovery (expiry.cpp): throws for a db this store lacks; flush_db rules.
+  void check_recovered_db(const persistence::ChangeRef& c) const;
+  bool flushed_away(const persistence::ChangeRef& c) const;
+  void apply_flush(const persistence::ChangeRef& c);
 
   // The live entry for k, or null; removes it first when it has expired.
   // Caller holds the shard exclusively.
@@ -85,11 +107,51 @@ struct Store::Impl {
 
   // Replaces cur (may be null) by an entry holding value, journaling as the
   // ephemeral rules say; fills resp.version or resp's error. Shard held exclusively.
-  bool write_entry(Shard& sh, const KeyRef& k, Entry* cur, std::string_view value,
+  bool write_entry(DbIndex db, Shard& sh, const KeyRef& k, Entry* cur, std::string_view value,
                    std::int64_t expire_at_ms, bool ephemeral, Response& resp);
+  // write_entry for the typed operations: the new version or the error.
+  protocol::Result<std::uint64_t> store_value(DbIndex db, Shard& sh, const KeyRef& k, Entry* cur,
+                                              std::string_view value, std::int64_t expire_at_ms,
+                                              bool ephemeral);
   // write_entry's path for a value that fits cur's allocation (Shard::fits_in_place).
-  bool rewrite_entry(Shard& sh, const KeyRef& k, Entry& cur, std::string_view value,
+  bool rewrite_entry(DbIndex db, Shard& sh, const KeyRef& k, Entry& cur, std::string_view value,
                      std::int64_t expire_at_ms, bool ephemeral, Response& resp);
+  // Counts a read that found (hit) or missed its key, as Redis's keyspace_hits/misses.
+  void count_lookup(Shard& sh, bool hit) const { sh.count_lookup(hit); }
+
+  // FLUSHDB of databases [first_db, end_db) as one unit (store_flush.cpp).
+  protocol::Result<std::uint64_t> flush(DbIndex first_db, DbIndex end_db);
+  // Typed-operation argument checks: BAD_REQUEST for a db out of range, the key size.
+  std::optional<protocol::Error> arg_error(DbIndex db, std::string_view key) const {
+    if (!db_ok(db)) [[unlikely]] return protocol::Error{Status::bad_request, "invalid DB index"};
+    return key_error(key);
+  }
+  std::optional<protocol::Error> keys_error(DbIndex db, std::span<const std::string_view> keys) const {
+    if (!db_ok(db)) [[unlikely]] return protocol::Error{Status::bad_request, "invalid DB index"};
+    for (std::string_view key : keys) {
+      if (auto err = key_error(key)) return err;
+    }
+    return std::nullopt;
+  }
+  // RENAME, RENAMENX, COPY (store_keys.cpp): src's value, expiry and
+  // ephemeral bit written under dst, src removed unless keep_src, one
+  // journal unit. The version; 0 when dst exists and !replace; NOT_FOUND
+  // when src is absent.
+  struct MoveArgs {
+    DbIndex src_db = 0;
+    std::string_view src;
+    DbIndex dst_db = 0;
+    std::string_view dst;
+    bool keep_src = false;      // COPY
+    bool replace = true;        // false: RENAMENX, COPY without REPLACE
+    bool check_memory = false;  // COPY adds a key; RENAME does not (Redis: not denyoom)
+  };
+  protocol::Result<std::uint64_t> move_key(const MoveArgs& a);
+  // Removes cur (k's live entry in sh, locked exclusively), journaling it
+  // unless ephemeral; the version of the removal.
+  protocol::Result<std::uint64_t> remove_entry(DbIndex db, Shard& sh, const KeyRef& k, const Entry& cur);
+  // Sets cur's expiry (0 = none), journaling the entry unless ephemeral; the new version.
+  protocol::Result<std::uint64_t> change_expiry(DbIndex db, Entry& cur, Shard& sh, std::int64_t at_ms);
 
   // Ops, by file.
   void get(const Request& req, Response& resp);
@@ -99,12 +161,31 @@ struct Store::Impl {
   void incrby(const Request& req, Response& resp);
   void expire(const Request& req, Response& resp);
   void persist(const Request& req, Response& resp);
-  void prefetch_all(std::span<const KeyRef> refs);
+  void prefetch_all(DbIndex db, std::span<const KeyRef> refs);
   void mget(const Request& req, Response& resp);
   void mset(const Request& req, Response& resp);
   void exists(const Request& req, Response& resp);
   void scan(const Request& req, Response& resp);
 };
+
+// Locks the given shards (ascending indices into shards) with Lock
+// (std::shared_lock or std::unique_lock), for the life of the returned list.
+template <typename Lock>
+KeyList<Lock> lock_shards(const std::vector<std::unique_ptr<Shard>>& shards, const IndexList& ascending) {
+  KeyList<Lock> locks;
+  locks.reserve(ascending.size());
+  for (std::size_t i : ascending) locks.emplace_back(shards[i]->mutex());
+  return locks;
+}
+
+// Journal records, all in database db.
+inline persistence::ChangeRef put_change(DbIndex db, std::string_view key, std::string_view value,
+                                         std::int64_t expire_at_ms) {
+  return {0, persistence::ChangeKind::put, key, value, expire_at_ms, db};
+}
+inline persistence::ChangeRef del_change(DbIndex db, std::string_view key) {
+  return {0, persistence::ChangeKind::del, key, {}, 0, db};
+}
 
 // Parses a value as a signed 64-bit decimal the way Redis does: no spaces, no
 // '+', no leading zeros, no "-0".

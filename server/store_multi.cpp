@@ -18,14 +18,6 @@ using persistence::ChangeKind;
 using persistence::ChangeRef;
 namespace flags = protocol::flags;
 
-template <typename Lock>
-KeyList<Lock> lock_shards(const std::vector<std::unique_ptr<Shard>>& shards, const IndexList& ascending) {
-  KeyList<Lock> locks;
-  locks.reserve(ascending.size());
-  for (std::size_t i : ascending) locks.emplace_back(shards[i]->mutex());
-  return locks;
-}
-
 // Up to this many keys, duplicates are found by comparing every pair: cheaper
 // than sorting for the usual handful of keys.
 constexpr std::size_t kPairwiseDedupKeys = 32;
@@ -63,9 +55,9 @@ KeyList<ChangeRef> mset_changes(const Request& req, std::span<const std::size_t>
   for (std::size_t i = 0; i < pick.size(); ++i) {
     if (ephemeral && (cur[i] == nullptr || cur[i]->ephemeral)) continue;
     if (ephemeral) {
-      changes.emplace_back(0, ChangeKind::del, req.keys[pick[i]], std::string_view(), 0);
+      changes.push_back(del_change(req.db, req.keys[pick[i]]));
     } else {
-      changes.emplace_back(0, ChangeKind::put, req.keys[pick[i]], req.values[pick[i]], expire_at);
+      changes.push_back(put_change(req.db, req.keys[pick[i]], req.values[pick[i]], expire_at));
     }
   }
   return changes;
@@ -95,10 +87,10 @@ std::int64_t Store::Impl::table_growth(IndexList& new_key_shards) const {
 // Starts loading the table slots, then the entries, of many keys whose shards
 // the caller holds locked, so that their cache misses overlap. The entry step
 // reads slots the first step may not have brought in yet; that only costs time.
-void Store::Impl::prefetch_all(std::span<const KeyRef> refs) {
+void Store::Impl::prefetch_all(DbIndex db, std::span<const KeyRef> refs) {
   if (refs.size() < 2) return;
-  for (const KeyRef& k : refs) shard_of(k).prefetch(k);
-  for (const KeyRef& k : refs) shard_of(k).prefetch_entry(k);
+  for (const KeyRef& k : refs) shard_of(db, k).prefetch(k);
+  for (const KeyRef& k : refs) shard_of(db, k).prefetch_entry(k);
 }
 
 void Store::Impl::mget(const Request& req, Response& resp) {
@@ -110,13 +102,16 @@ void Store::Impl::mget(const Request& req, Response& resp) {
   }
   resp.values.clear();
   resp.values.resize(refs.size());
-  auto locks = lock_shards<std::shared_lock<std::shared_mutex>>(shards, shards_touched(refs));
+  auto locks = lock_shards<std::shared_lock<std::shared_mutex>>(shards, shards_touched(req.db, refs));
   const std::int64_t now = clock.now_ms();
   std::uint64_t reply_bytes = 0;
-  prefetch_all(refs);
+  prefetch_all(req.db, refs);
   for (std::size_t i = 0; i < refs.size(); ++i) {
-    const Entry* e = shard_of(refs[i]).find(refs[i]);
-    if (e == nullptr || e->expired_at(now)) continue;  // expired ones are left to the sweep
+    Shard& sh = shard_of(req.db, refs[i]);
+    const Entry* e = sh.find(refs[i]);
+    const bool live = e != nullptr && !e->expired_at(now);
+    sh.count_lookup(live);
+    if (!live) continue;  // expired ones are left to the sweep
     reply_bytes += e->value_len;
     if (reply_bytes > opts.max_reply_bytes) {
       resp.values.clear();
@@ -137,12 +132,12 @@ void Store::Impl::exists(const Request& req, Response& resp) {
     if (!check_key(key, resp)) return;
     refs.emplace_back(key);
   }
-  auto locks = lock_shards<std::shared_lock<std::shared_mutex>>(shards, shards_touched(refs));
+  auto locks = lock_shards<std::shared_lock<std::shared_mutex>>(shards, shards_touched(req.db, refs));
   const std::int64_t now = clock.now_ms();
   std::int64_t n = 0;
-  prefetch_all(refs);
+  prefetch_all(req.db, refs);
   for (const KeyRef& k : refs) {
-    const Entry* e = shard_of(k).find(k);
+    const Entry* e = shard_of(req.db, k).find(k);
     if (e != nullptr && !e->expired_at(now)) ++n;
   }
   resp.integer = n;
@@ -164,7 +159,7 @@ void Store::Impl::mset(const Request& req, Response& resp) {
   for (std::size_t i : pick) refs.emplace_back(req.keys[i]);
   const bool ephemeral = req.has(flags::kEphemeral);
 
-  auto locks = lock_shards<std::unique_lock<std::shared_mutex>>(shards, shards_touched(refs));
+  auto locks = lock_shards<std::unique_lock<std::shared_mutex>>(shards, shards_touched(req.db, refs));
   const std::int64_t now = clock.now_ms();
   std::int64_t expire_at = 0;
   if (!expiry_for(req.ttl_ms, now, expire_at, resp)) return;
@@ -172,10 +167,10 @@ void Store::Impl::mset(const Request& req, Response& resp) {
   IndexList new_key_shards;
   std::int64_t added = 0;
   for (std::size_t i = 0; i < refs.size(); ++i) {
-    cur[i] = find_live(shard_of(refs[i]), refs[i], now);
+    cur[i] = find_live(shard_of(req.db, refs[i]), refs[i], now);
     added += static_cast<std::int64_t>(entry_footprint(refs[i].key.size(), req.values[pick[i]].size()));
     if (cur[i] != nullptr) added -= static_cast<std::int64_t>(entry_footprint(*cur[i]));
-    if (cur[i] == nullptr) new_key_shards.push_back(shard_index(refs[i]));
+    if (cur[i] == nullptr) new_key_shards.push_back(shard_index(req.db, refs[i]));
   }
   if (!check_memory(added + table_growth(new_key_shards), resp)) return;
 
@@ -199,7 +194,7 @@ void Store::Impl::mset(const Request& req, Response& resp) {
     return resp.fail(seq.error().status, seq.error().message);
   }
   for (std::size_t i = 0; i < refs.size(); ++i) {
-    Shard& sh = shard_of(refs[i]);
+    Shard& sh = shard_of(req.db, refs[i]);
     if (fresh[i] == nullptr) {
       sh.rewrite(*cur[i], req.values[pick[i]], expire_at, ephemeral, *seq);
     } else {

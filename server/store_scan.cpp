@@ -102,7 +102,7 @@ void Store::Impl::scan(const Request& req, Response& resp) {
                                             : std::min(req.count, opts.scan_max_count);
   Cursor cur;
   if (!req.value.empty()) {
-    auto parsed = decode_cursor(req.value, shards.size());
+    auto parsed = decode_cursor(req.value, shards_per_db());
     if (!parsed) return resp.fail(Status::bad_request, "malformed SCAN cursor");
     cur = std::move(*parsed);
   }
@@ -112,8 +112,9 @@ void Store::Impl::scan(const Request& req, Response& resp) {
   std::vector<const Entry*> found;
   std::size_t examined = 0;
   std::uint64_t reply_bytes = 0;
-  for (std::size_t s = cur.shard; s < shards.size(); ++s) {
-    const Shard& sh = *shards[s];
+  const std::size_t base = static_cast<std::size_t>(req.db) << shard_bits;
+  for (std::size_t s = cur.shard; s < shards_per_db(); ++s) {
+    const Shard& sh = *shards[base + s];
     const std::string* after = s == cur.shard && cur.after ? &*cur.after : nullptr;
     std::shared_lock lock(sh.mutex());
     const std::int64_t now = clock.now_ms();
@@ -135,7 +136,7 @@ void Store::Impl::scan(const Request& req, Response& resp) {
       resp.text = encode_cursor(s, found.empty() && after == nullptr ? nullptr : &last);
       return;
     }
-    const bool more_shards = s + 1 < shards.size();
+    const bool more_shards = s + 1 < shards_per_db();
     if (more_shards && (resp.keys.size() == want || examined >= kScanWorkBudget)) {
       resp.text = encode_cursor(s + 1, nullptr);
       return;
@@ -168,6 +169,7 @@ bool Store::copy_chunk(std::size_t shard, const std::string* after, std::size_t 
     se.value.assign(e->value());
     se.version = e->version;
     se.expire_at_ms = e->expire_at_ms;
+    se.db = impl_->db_of_shard(shard);
   }
   return true;
 }

@@ -1,6 +1,7 @@
 #include "server/store_shard.h"
 
 #include <cstring>
+#include <iterator>
 
 namespace mnemo::server {
 
@@ -66,6 +67,47 @@ bool Shard::erase(const KeyRef& k) {
   free_entry(e);
   account_table();
   return true;
+}
+
+const Entry* Shard::nth(std::size_t n) const {
+  auto it = table_.begin();
+  std::advance(it, static_cast<std::ptrdiff_t>(n));
+  return it->entry;
+}
+
+Shard::Detached Shard::take_all() {
+  Table old;
+  old.swap(table_);
+  const std::int64_t bytes = memory_bytes();
+  entry_bytes_ = 0;
+  table_bytes_ = 0;
+  ephemeral_keys_ = 0;
+  keys_with_expiry_ = 0;
+  return Detached(std::move(old), bytes, memory_total_);
+}
+
+void Shard::Detached::release() {
+  for (const Slot& s : table_) free_entry(s.entry);
+  Table().swap(table_);
+  if (total_ != nullptr && bytes_ != 0) total_->fetch_sub(bytes_, std::memory_order_relaxed);
+  bytes_ = 0;
+}
+
+std::size_t Shard::erase_older_than(std::uint64_t seq) {
+  std::size_t removed = 0;
+  for (auto it = table_.begin(); it != table_.end();) {
+    Entry* e = it->entry;
+    if (e->version < seq) {
+      table_.erase(it++);
+      count_in(*e, -1);
+      free_entry(e);
+      ++removed;
+    } else {
+      ++it;
+    }
+  }
+  if (removed > 0) account_table();
+  return removed;
 }
 
 void Shard::set_expiry(Entry& e, std::int64_t expire_at_ms) {

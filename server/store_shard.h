@@ -15,6 +15,7 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -24,6 +25,31 @@ namespace mnemo::server {
 
 class Shard {
  public:
+  using Table = absl::flat_hash_set<Slot, SlotHash, SlotEq>;
+
+  // What FLUSHDB took out of a shard: freed later, without the shard's lock.
+  // Until then its bytes still count in the shared memory total.
+  class Detached {
+   public:
+    Detached() = default;
+    Detached(Table t, std::int64_t bytes, std::atomic<std::int64_t>* total)
+        : table_(std::move(t)), bytes_(bytes), total_(total) {}
+    Detached(Detached&& o) noexcept
+        : table_(std::move(o.table_)), bytes_(std::exchange(o.bytes_, 0)), total_(o.total_) {
+      o.table_.clear();  // a moved-from table is valid but unspecified; make it empty
+    }
+    Detached& operator=(Detached&&) = delete;
+    ~Detached() { release(); }
+    std::size_t size() const { return table_.size(); }
+    // Frees every entry and gives the bytes back to the memory total.
+    void release();
+
+   private:
+    Table table_;
+    std::int64_t bytes_ = 0;
+    std::atomic<std::int64_t>* total_ = nullptr;
+  };
+
   explicit Shard(std::atomic<std::int64_t>* memory_total) : memory_total_(memory_total) {}
   ~Shard();
   Shard(const Shard&) = delete;
@@ -41,6 +67,11 @@ class Shard {
   std::size_t ephemeral_keys() const { return ephemeral_keys_; }
   std::size_t keys_with_expiry() const { return keys_with_expiry_; }
   std::int64_t memory_bytes() const { return entry_bytes_ + table_bytes_; }
+  // Keyspace hits and misses: counted under the lock held shared, hence atomics.
+  void count_lookup(bool hit) const { (hit ? hits_ : misses_).fetch_add(1, std::memory_order_relaxed); }
+  std::uint64_t lookups(bool hit) const { return (hit ? hits_ : misses_).load(std::memory_order_relaxed); }
+  // The n-th entry in table order (n < size()), for RANDOMKEY.
+  const Entry* nth(std::size_t n) const;
   // Seq of a deletion recorded during recovery, 0 when none.
   std::uint64_t tombstone(std::string_view key) const;
   bool has_tombstones() const { return !tombstones_.empty(); }
@@ -77,6 +108,10 @@ class Shard {
   static bool fits_in_place(const Entry& e, std::string_view value) {
     return value.size() <= e.value_len && entry_footprint(e.key_len, value.size()) == entry_footprint(e);
   }
+  // Empties the shard at once: the entries go to the returned Detached.
+  Detached take_all();
+  // Recovery's flush_db: removes every entry older than seq.
+  std::size_t erase_older_than(std::uint64_t seq);
   // Removes and frees the entry for k; false when there was none.
   bool erase(const KeyRef& k);
   // Changes an entry's expiry (keeps keys_with_expiry right).
@@ -120,8 +155,11 @@ class Shard {
   void add_memory(std::int64_t delta);
 
   mutable std::shared_mutex mu_;
+  // -- atomics, updated under mu_ held shared: next to it, on the line the lock just wrote --
+  mutable std::atomic<std::uint64_t> hits_{0};
+  mutable std::atomic<std::uint64_t> misses_{0};
   // -- guarded by mu_ --
-  absl::flat_hash_set<Slot, SlotHash, SlotEq> table_;
+  Table table_;
   std::size_t ephemeral_keys_ = 0;
   std::size_t keys_with_expiry_ = 0;
   std::int64_t entry_bytes_ = 0;

@@ -18,24 +18,18 @@ using persistence::ChangeKind;
 using persistence::ChangeRef;
 namespace flags = protocol::flags;
 
-ChangeRef put_change(std::string_view key, std::string_view value, std::int64_t expire_at_ms) {
-  return ChangeRef(0, ChangeKind::put, key, value, expire_at_ms);
-}
-
-ChangeRef del_change(std::string_view key) { return ChangeRef(0, ChangeKind::del, key, {}, 0); }
-
 // Fills `out` with the change a write of `ephemeral` over `cur` journals;
 // returns the span to hand to commit() (empty: nothing to journal).
-std::span<const ChangeRef> change_for_write(const KeyRef& k, const Entry* cur, std::string_view value,
+std::span<const ChangeRef> change_for_write(DbIndex db, const KeyRef& k, const Entry* cur, std::string_view value,
                                    std::int64_t expire_at_ms, bool ephemeral, ChangeRef& out) {
   if (!ephemeral) {
-    out = put_change(k.key, value, expire_at_ms);
+    out = put_change(db, k.key, value, expire_at_ms);
     return {&out, 1};
   }
   // Overwriting a persisted key with an ephemeral value journals a removal,
   // so that a restart does not bring the old value back.
   if (cur != nullptr && !cur->ephemeral) {
-    out = del_change(k.key);
+    out = del_change(db, k.key);
     return {&out, 1};
   }
   return {};
@@ -90,10 +84,10 @@ bool parse_i64_strict(std::string_view s, std::int64_t& out) {
   return ec == std::errc() && ptr == end;
 }
 
-bool Store::Impl::write_entry(Shard& sh, const KeyRef& k, Entry* cur, std::string_view value,
+bool Store::Impl::write_entry(DbIndex db, Shard& sh, const KeyRef& k, Entry* cur, std::string_view value,
                               std::int64_t expire_at_ms, bool ephemeral, Response& resp) {
   if (cur != nullptr && Shard::fits_in_place(*cur, value)) {
-    return rewrite_entry(sh, k, *cur, value, expire_at_ms, ephemeral, resp);
+    return rewrite_entry(db, sh, k, *cur, value, expire_at_ms, ephemeral, resp);
   }
   const std::int64_t before = cur ? static_cast<std::int64_t>(entry_footprint(*cur)) : 0;
   const std::int64_t added = static_cast<std::int64_t>(entry_footprint(k.key.size(), value.size())) -
@@ -107,7 +101,7 @@ bool Store::Impl::write_entry(Shard& sh, const KeyRef& k, Entry* cur, std::strin
   // Without a log nothing reads the change: do not build it.
   ChangeRef change;
   std::span<const ChangeRef> changes;
-  if (log) changes = change_for_write(k, cur, value, expire_at_ms, ephemeral, change);
+  if (log) changes = change_for_write(db, k, cur, value, expire_at_ms, ephemeral, change);
   auto seq = commit(changes);
   if (!seq) {
     free_entry(fresh);
@@ -123,11 +117,11 @@ bool Store::Impl::write_entry(Shard& sh, const KeyRef& k, Entry* cur, std::strin
 // The overwrite of a key whose new value fits the entry's allocation (the
 // common case of fixed-size values): no allocation, no second table lookup.
 // Same order as write_entry: journal first, change the entry only once that worked.
-bool Store::Impl::rewrite_entry(Shard& sh, const KeyRef& k, Entry& cur, std::string_view value,
+bool Store::Impl::rewrite_entry(DbIndex db, Shard& sh, const KeyRef& k, Entry& cur, std::string_view value,
                                 std::int64_t expire_at_ms, bool ephemeral, Response& resp) {
   ChangeRef change;
   std::span<const ChangeRef> changes;
-  if (log) changes = change_for_write(k, &cur, value, expire_at_ms, ephemeral, change);
+  if (log) changes = change_for_write(db, k, &cur, value, expire_at_ms, ephemeral, change);
   auto seq = commit(changes);
   if (!seq) {
     resp.fail(seq.error().status, seq.error().message);
@@ -138,10 +132,22 @@ bool Store::Impl::rewrite_entry(Shard& sh, const KeyRef& k, Entry& cur, std::str
   return true;
 }
 
+// The typed operations' write: write_entry, whose Response-shaped result is
+// what the request path (the hot one) wants as it is.
+protocol::Result<std::uint64_t> Store::Impl::store_value(DbIndex db, Shard& sh, const KeyRef& k, Entry* cur,
+                                                         std::string_view value, std::int64_t expire_at_ms,
+                                                         bool ephemeral) {
+  Response resp;
+  if (!write_entry(db, sh, k, cur, value, expire_at_ms, ephemeral, resp)) {
+    return protocol::Error{resp.status, std::move(resp.message)};
+  }
+  return resp.version;
+}
+
 void Store::Impl::set(const Request& req, Response& resp) {
   if (!set_flags_ok(req, resp) || !check_key(req.key, resp) || !check_value(req.value, resp)) return;
   const KeyRef k(req.key);
-  Shard& sh = shard_of(k);
+  Shard& sh = shard_of(req.db, k);
   std::unique_lock lock(sh.mutex());
   const std::int64_t now = clock.now_ms();
   std::int64_t expire_at = 0;
@@ -157,13 +163,13 @@ void Store::Impl::set(const Request& req, Response& resp) {
     return;
   }
   if (req.has(flags::kKeepTtl) && cur != nullptr) expire_at = cur->expire_at_ms;
-  write_entry(sh, k, cur, req.value, expire_at, req.has(flags::kEphemeral), resp);
+  write_entry(req.db, sh, k, cur, req.value, expire_at, req.has(flags::kEphemeral), resp);
 }
 
 void Store::Impl::del(const Request& req, Response& resp) {
   if (!only_set_flags_ok(req, resp) || !check_key(req.key, resp)) return;
   const KeyRef k(req.key);
-  Shard& sh = shard_of(k);
+  Shard& sh = shard_of(req.db, k);
   std::unique_lock lock(sh.mutex());
   const Entry* cur = find_live(sh, k, clock.now_ms());
   if (cur == nullptr) return fail_not_found(resp);
@@ -171,7 +177,7 @@ void Store::Impl::del(const Request& req, Response& resp) {
   ChangeRef change;
   std::span<const ChangeRef> changes;
   if (log && !cur->ephemeral) {
-    change = del_change(k.key);
+    change = del_change(req.db, k.key);
     changes = {&change, 1};
   }
   auto seq = commit(changes);
@@ -183,7 +189,7 @@ void Store::Impl::del(const Request& req, Response& resp) {
 void Store::Impl::incrby(const Request& req, Response& resp) {
   if (!only_set_flags_ok(req, resp) || !check_key(req.key, resp)) return;
   const KeyRef k(req.key);
-  Shard& sh = shard_of(k);
+  Shard& sh = shard_of(req.db, k);
   std::unique_lock lock(sh.mutex());
   Entry* cur = find_live(sh, k, clock.now_ms());
   std::int64_t value = 0;
@@ -199,14 +205,14 @@ void Store::Impl::incrby(const Request& req, Response& resp) {
   // Like Redis, INCRBY keeps the expiry; an ephemeral counter stays ephemeral.
   const std::int64_t expire_at = cur ? cur->expire_at_ms : 0;
   const bool ephemeral = req.has(flags::kEphemeral) || (cur != nullptr && cur->ephemeral);
-  if (write_entry(sh, k, cur, text, expire_at, ephemeral, resp)) resp.integer = value;
+  if (write_entry(req.db, sh, k, cur, text, expire_at, ephemeral, resp)) resp.integer = value;
 }
 
 void Store::Impl::expire(const Request& req, Response& resp) {
   if (!only_set_flags_ok(req, resp) || !check_key(req.key, resp)) return;
   if (req.ttl_ms == 0) return resp.fail(Status::bad_request, "EXPIRE needs ttl_ms > 0");
   const KeyRef k(req.key);
-  Shard& sh = shard_of(k);
+  Shard& sh = shard_of(req.db, k);
   std::unique_lock lock(sh.mutex());
   const std::int64_t now = clock.now_ms();
   std::int64_t expire_at = 0;
@@ -219,7 +225,7 @@ void Store::Impl::expire(const Request& req, Response& resp) {
   ChangeRef change;
   std::span<const ChangeRef> changes;
   if (log && !cur->ephemeral) {
-    change = put_change(k.key, cur->value(), expire_at);
+    change = put_change(req.db, k.key, cur->value(), expire_at);
     changes = {&change, 1};
   }
   auto seq = commit(changes);
@@ -232,7 +238,7 @@ void Store::Impl::expire(const Request& req, Response& resp) {
 void Store::Impl::persist(const Request& req, Response& resp) {
   if (!only_set_flags_ok(req, resp) || !check_key(req.key, resp)) return;
   const KeyRef k(req.key);
-  Shard& sh = shard_of(k);
+  Shard& sh = shard_of(req.db, k);
   std::unique_lock lock(sh.mutex());
   Entry* cur = find_live(sh, k, clock.now_ms());
   if (cur == nullptr) return fail_not_found(resp);
@@ -244,7 +250,7 @@ void Store::Impl::persist(const Request& req, Response& resp) {
   ChangeRef change;
   std::span<const ChangeRef> changes;
   if (log && !cur->ephemeral) {
-    change = put_change(k.key, cur->value(), 0);
+    change = put_change(req.db, k.key, cur->value(), 0);
     changes = {&change, 1};
   }
   auto seq = commit(changes);

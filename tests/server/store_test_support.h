@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <mutex>
+#include <ostream>
 #include <optional>
 #include <span>
 #include <string>
@@ -49,7 +50,7 @@ class FakeLog final : public persistence::ChangeLog {
     const std::uint64_t seq = ++last_seq_;
     std::vector<Change> batch;
     for (const persistence::ChangeRef& c : changes) {
-      batch.push_back(Change{seq, c.kind, std::string(c.key), std::string(c.value), c.expire_at_ms});
+      batch.push_back(Change{seq, c.kind, std::string(c.key), std::string(c.value), c.expire_at_ms, c.db});
     }
     batches_.push_back(std::move(batch));
     return seq;
@@ -91,11 +92,23 @@ class FakeLog final : public persistence::ChangeLog {
   std::string fail_message_;
 };
 
+inline std::ostream& operator<<(std::ostream& os, const Change& c) {
+  return os << "{seq " << c.seq << " kind " << int(c.kind) << " db " << c.db << " key " << c.key << " value "
+            << c.value << " exp " << c.expire_at_ms << "}";
+}
+
 inline Change put(std::uint64_t seq, std::string key, std::string value, std::int64_t expire_at_ms = 0) {
   return Change{seq, ChangeKind::put, std::move(key), std::move(value), expire_at_ms};
 }
 inline Change del(std::uint64_t seq, std::string key) {
   return Change{seq, ChangeKind::del, std::move(key), {}, 0};
+}
+inline Change in_db(std::uint32_t db, Change c) {
+  c.db = db;
+  return c;
+}
+inline Change flush_db(std::uint64_t seq, std::uint32_t db) {
+  return Change{seq, ChangeKind::flush_db, {}, {}, 0, db};
 }
 
 // A store wired to a FakeClock and (unless `with_log` is false) a FakeLog.
