@@ -23,6 +23,7 @@ CommandEnv make_env(const RespCodecOptions& o, InfoProvider info) {
   e.journal = o.journal;
   e.clock = o.clock;
   e.stats = o.stats;
+  e.store = o.store;
   e.info = std::move(info);
   return e;
 }
@@ -70,6 +71,7 @@ Next RespCodec::next(std::string_view in, Request& req, std::string& out) {
   if (argv.empty()) return {NextKind::replied, parsed.consumed};  // blank line: Redis says nothing
   req.clear();
   req.id = next_request_id_++;
+  req.db = session_.db;
   return {dispatch(argv, req, out), parsed.consumed};
 }
 
@@ -111,6 +113,7 @@ void RespCodec::encode(const Request&, const protocol::Response& resp, std::stri
   then_ = nullptr;
   if (then == nullptr) return;
   step_req_.clear();
+  step_req_.db = session_.db;
   ctx_.set_request(&step_req_);
   resp::Resp2ReplyBuilder reply(out);
   then(ctx_, resp, reply);

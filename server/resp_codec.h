@@ -46,6 +46,7 @@ struct RespCodecOptions {
   bool journal = true;                 // CONFIG GET appendonly
   const Clock* clock = nullptr;        // for EXAT/PXAT/EXPIREAT/PEXPIREAT; null = system clock
   ServerStats* stats = nullptr;        // counts protocol errors; may be null
+  Store* store = nullptr;              // typed store operations; may be null in tests
 };
 
 class RespCodec final : public WireCodec {

@@ -248,6 +248,8 @@ std::unique_ptr<WireCodec> Server::make_codec(Protocol proto) {
   opts.max_memory_bytes = cfg_.store.max_memory_bytes;
   opts.idle_timeout_s = cfg_.idle_timeout_s;
   opts.max_value_bytes = cfg_.store.max_value_bytes;
+  opts.databases = cfg_.store.databases;
+  opts.store = store_.get();
   opts.journal = cfg_.persistence_enabled;
   opts.clock = &clock_;
   opts.stats = &stats_;

@@ -24,6 +24,7 @@
 #include "server/clock.h"
 #include "server/commands/command_table.h"
 #include "server/server_stats.h"
+#include "server/store.h"
 
 namespace mnemo::server {
 
@@ -43,6 +44,10 @@ struct CommandEnv {
   const Clock* clock = nullptr;        // null = the system clock
   ServerStats* stats = nullptr;        // may be null
   InfoProvider info;                   // may be empty: INFO answers ""
+  // The store, for commands that run one of its typed operations directly
+  // (atomic multi-key DEL, RENAME, COPY, FLUSHDB, KEYS, SCAN ...). Null in
+  // codec tests without a store: those commands then answer an error.
+  Store* store = nullptr;
 };
 
 // One connection's state, as Redis keeps it per client.

@@ -3,6 +3,7 @@
 #include "server/commands/handlers.h"
 #include "server/commands/helpers.h"
 #include "server/commands/keys.h"
+#include "server/commands/keys_store.h"
 
 namespace mnemo::server::commands {
 
@@ -59,9 +60,11 @@ void del_step(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
 
 }  // namespace
 
-// DEL/UNLINK key [key ...]. Several keys go one store request each (the store
-// has no multi-key delete yet): see docs/RESP.md on atomicity.
-void cmd_del(CommandContext& ctx, ArgList argv, ReplyBuilder&) {
+// DEL/UNLINK key [key ...]: one key is a plain request (the hot path, through
+// the Executor); several are the store's atomic multi-key delete. Without a
+// store (codec tests) several keys go one request each.
+void cmd_del(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
+  if (argv.size() > 2 && store_del(ctx, argv, reply)) return;
   if (argv.size() == 2) {
     ctx.request().key = argv[1];
     ctx.submit(Opcode::del, reply_found);

@@ -2,6 +2,7 @@
 // key specs and docs as Redis 7 declares them, bound to mnemo's handlers.
 #include "server/commands/command_table.h"
 #include "server/commands/keys.h"
+#include "server/commands/keys_store.h"
 
 namespace mnemo::server {
 
@@ -113,6 +114,34 @@ void register_key_commands(CommandTable& t) {
          .keys = {key(cmd::kKeyRO, 2, 0, 1)},
          .doc = {"Estimate the memory usage of a key", "4.0.0", "server", "O(N) where N is the number of samples."},
          .handler = cmd_memory_usage}}});
+  t.add({.name = "rename", .arity = 3, .flags = cmd::kWrite, .acl = cmd::kAclKeyspace,
+   .keys = {key(cmd::kKeyRW | cmd::kKeyAccess | cmd::kKeyDelete, 1, 0, 1), key(cmd::kKeyOW | cmd::kKeyUpdate, 2, 0, 1)},
+   .doc = {"Rename a key", "1.0.0", "generic", "O(1)"},
+   .handler = cmd_rename});
+  t.add({.name = "renamenx", .arity = 3, .flags = cmd::kWrite | cmd::kFast, .acl = cmd::kAclKeyspace,
+   .keys = {key(cmd::kKeyRW | cmd::kKeyAccess | cmd::kKeyDelete, 1, 0, 1), key(cmd::kKeyOW | cmd::kKeyInsert, 2, 0, 1)},
+   .doc = {"Rename a key, only if the new key does not exist", "1.0.0", "generic", "O(1)"},
+   .handler = cmd_rename});
+  t.add({.name = "copy", .arity = -3, .flags = cmd::kWrite | cmd::kDenyOom, .acl = cmd::kAclKeyspace,
+   .keys = {key(cmd::kKeyRO | cmd::kKeyAccess, 1, 0, 1), key(cmd::kKeyOW | cmd::kKeyUpdate, 2, 0, 1)},
+   .doc = {"Copy a key", "6.2.0", "generic", "O(N) worst case for collections, where N is the number of nested items. O(1) for string values."},
+   .handler = cmd_copy});
+  t.add({.name = "keys", .arity = 2, .flags = cmd::kReadOnly, .acl = cmd::kAclKeyspace | cmd::kAclDangerous,
+   .tips = {"request_policy:all_shards", "nondeterministic_output_order"},
+   .doc = {"Find all keys matching the given pattern", "1.0.0", "generic", "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length."},
+   .handler = cmd_keys});
+  t.add({.name = "randomkey", .arity = 1, .flags = cmd::kReadOnly, .acl = cmd::kAclKeyspace,
+   .tips = {"request_policy:all_shards", "nondeterministic_output"},
+   .doc = {"Return a random key from the keyspace", "1.0.0", "generic", "O(1)"},
+   .handler = cmd_randomkey});
+  t.add({.name = "flushdb", .arity = -1, .flags = cmd::kWrite, .acl = cmd::kAclKeyspace | cmd::kAclDangerous,
+   .tips = {"request_policy:all_shards", "response_policy:all_succeeded"},
+   .doc = {"Remove all keys from the current database", "1.0.0", "server", "O(N) where N is the number of keys in the selected database"},
+   .handler = cmd_flushdb});
+  t.add({.name = "flushall", .arity = -1, .flags = cmd::kWrite, .acl = cmd::kAclKeyspace | cmd::kAclDangerous,
+   .tips = {"request_policy:all_shards", "response_policy:all_succeeded"},
+   .doc = {"Remove all keys from all databases", "1.0.0", "server", "O(N) where N is the total number of keys in all databases"},
+   .handler = cmd_flushdb});
 }
 
 }  // namespace mnemo::server

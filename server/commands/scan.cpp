@@ -6,6 +6,7 @@
 
 #include "server/commands/helpers.h"
 #include "server/commands/keys.h"
+#include "server/commands/keys_store.h"
 
 namespace mnemo::server::commands {
 
@@ -88,7 +89,9 @@ void cmd_scan(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
       return reply.error(kSyntax);
     }
   }
-  // The store scans by prefix: narrow the scan to the pattern's literal prefix and
+  // The store's integer cursors are valid on any connection.
+  if (store_scan(ctx, cursor_id, pattern, req.count, type, reply)) return;
+  // Without a store (codec tests): the request's prefix scan; narrow the scan to the pattern's literal prefix and
   // filter the rest here, so a page may come back with fewer keys, or none.
   StepScratch& s = ctx.scratch();
   s.key = glob_literal_prefix(pattern);

@@ -1,6 +1,7 @@
 // The string family's table entries: name, arity, flags, ACL categories, key
 // specs and docs as Redis 7 declares them, bound to mnemo's handlers.
 #include "server/commands/command_table.h"
+#include "server/commands/keys_store.h"
 #include "server/commands/string.h"
 
 namespace mnemo::server {
@@ -87,6 +88,11 @@ void register_string_commands(CommandTable& t) {
    .keys = {key(cmd::kKeyRW | cmd::kKeyUpdate, 1, 0, 1)},
    .doc = {"Overwrite part of a string at key starting at the specified offset", "2.2.0", "string", "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument."},
    .handler = cmd_setrange});
+  t.add({.name = "msetnx", .arity = -3, .flags = cmd::kWrite | cmd::kDenyOom, .acl = cmd::kAclString,
+   .keys = {key(cmd::kKeyOW | cmd::kKeyInsert, 1, -1, 2)},
+   .tips = {"request_policy:multi_shard", "response_policy:agg_min"},
+   .doc = {"Set multiple keys to multiple values, only if none of the keys exist", "1.0.1", "string", "O(N) where N is the number of keys to set."},
+   .handler = cmd_msetnx});
   t.add({.name = "substr", .arity = 4, .flags = cmd::kReadOnly, .acl = cmd::kAclString,
    .keys = {key(cmd::kKeyRO | cmd::kKeyAccess, 1, 0, 1)},
    .doc = {"Get a substring of the string stored at a key", "1.0.0", "string", "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings."},

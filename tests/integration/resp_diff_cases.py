@@ -168,6 +168,9 @@ NUMBER_CASES = [
     ("INCR keeps the expiry", steps("SET n 1 EX 100", "INCR n", ttl("TTL n"), "DECRBY n 5", ttl("TTL n"))),
 ]
 
+SCAN_KEYS = ["MSET", "a1", "1", "a2", "2", "b1", "3", "ab", "4", "a*", "5", "a?", "6", "[a]", "7", "a\\b", "8",
+             "", "9", "A1", "10", "\xe9t\xe9", "11"]
+
 KEYS_CASES = [
     ("MGET MSET", steps(
         "MSET a 1 b 2", "MGET a b c a", "MGET c", "MGET", "MSET a", "MSET a 1 b", "MSET", "MSET a 3 a 4",
@@ -194,6 +197,23 @@ KEYS_CASES = [
         "MEMORY USAGE k FOO", "MEMORY USAGE k SAMPLES", "MEMORY USAGE", "MEMORY", "MEMORY FOO",
         "MEMORY HELP x")),
     ("TIME", steps(shape("TIME"), "TIME x")),
+    ("MSETNX", steps(
+        "MSETNX a 1 b 2", "MGET a b", "MSETNX a 3 c 4", "MGET a b c", "MSETNX c 5 c 6", "GET c", "MSETNX a",
+        "MSETNX a 1 b", "MSETNX")),
+    ("RENAME RENAMENX", steps(
+        "RENAME a b", "SET a 1", "RENAME a b", "GET a", "GET b", "SET c 3 EX 100", "RENAME c b", ttl("TTL b"),
+        "GET b", "RENAME b b", "RENAME z z", "RENAMENX b x", "RENAMENX x x", "SET y 1", "RENAMENX x y",
+        "RENAMENX nosuch q", "RENAME", "RENAME a", "RENAME a b c", "RENAMENX a", "MGET b x y")),
+    ("COPY", steps(
+        "SET a 1", "COPY a b", "GET b", "COPY a b", "SET a 2", "COPY a b REPLACE", "GET b", "COPY a a",
+        "COPY nosuch b", "COPY a b DB x", "COPY a b DB 16", "COPY a b DB -1", "COPY a b DB", "COPY a b FOO",
+        "COPY a b REPLACE REPLACE", "COPY a b DB 3", "SELECT 3", "GET b", "SELECT 0", "COPY a a DB 0",
+        "COPY a a DB 3", "SET e v EX 100", "COPY e f", ttl("TTL f"), "COPY", "COPY a")),
+    ("KEYS RANDOMKEY FLUSHDB", steps(
+        "RANDOMKEY", "KEYS *", SCAN_KEYS, members("KEYS *"), members("KEYS a*"), members("KEYS a?"),
+        members("KEYS [ab]1"), "KEYS nosuch", shape("RANDOMKEY"), "RANDOMKEY x", "KEYS", "KEYS a b",
+        "FLUSHDB x", "FLUSHDB ASYNC x", "FLUSHDB async", "DBSIZE", "SET a 1", "FLUSHDB SYNC", "DBSIZE",
+        "SET a 1", "FLUSHALL ASYNC", "DBSIZE", "FLUSHALL x", "FLUSHALL sync", "RANDOMKEY")),
 ]
 
 EXPIRE_CASES = [
@@ -258,8 +278,6 @@ PIPELINE_CASES = [
         ["ECHO", "e" * 100000])),
 ]
 
-SCAN_KEYS = ["MSET", "a1", "1", "a2", "2", "b1", "3", "ab", "4", "a*", "5", "a?", "6", "[a]", "7", "a\\b", "8",
-             "", "9", "A1", "10", "\xe9t\xe9", "11"]
 SCAN_CASES = [
     ("SCAN patterns", steps(
         SCAN_KEYS, scan("SCAN 0"), scan("SCAN 0 MATCH *"), scan("SCAN 0 MATCH a*"), scan("SCAN 0 MATCH a?"),
@@ -295,7 +313,9 @@ CONNECTION_CASES = [
     ("QUIT closes", steps(raw(b"*1\r\n$4\r\nQUIT\r\nPING\r\n", 2))),
     ("SELECT", steps(
         "SELECT 0", "SELECT x", "SELECT -1", "SELECT 16", "SELECT 00", "SELECT ''", "SELECT", "SELECT 0 1",
-        mnemo("SELECT 1", b"-ERR DB index is out of range\r\n"))),
+        "SELECT 1", "SET k one", "SELECT 15", "GET k", "SET k fifteen", "SELECT 1", "GET k", "DBSIZE",
+        "SELECT 0", "GET k", "DBSIZE", "COPY k k DB 1", "SELECT 1", "GET k", "SELECT 15", "FLUSHDB", "GET k",
+        "SELECT 1", "GET k", "FLUSHALL", "GET k", "SELECT 0")),
     ("AUTH without a password", steps(
         "AUTH", "AUTH a", "AUTH a b", "AUTH default b", "AUTH a b c", "AUTH default", "PING")),
     ("HELLO", steps(
@@ -329,7 +349,7 @@ CONNECTION_CASES = [
         "CONFIG REWRITE", "CONFIG FOO", "CONFIG HELP", "config help",
         "CONFIG GET timeout", "CONFIG GET notify-keyspace-events", pairs("CONFIG GET maxmemory*"),
         pairs("CONFIG GET maxmemory-* timeout"), "CONFIG GET maxmemory-samples", "CONFIG GET TIMEOUT",
-        mnemo("CONFIG GET databases", b"*2\r\n$9\r\ndatabases\r\n$1\r\n1\r\n"),
+        "CONFIG GET databases",
         mnemo("CONFIG GET appendonly", b"*2\r\n$10\r\nappendonly\r\n$3\r\nyes\r\n"))),
     ("COMMAND", steps(
         "COMMAND FOO", shape("COMMAND COUNT"), "COMMAND COUNT x", shape("COMMAND LIST"), "COMMAND LIST FILTERBY", "COMMAND LIST FOO",
@@ -358,9 +378,7 @@ CONNECTION_CASES = [
         "WAIT 0 x")),
     ("unknown commands", steps(
         "FOO", "FOO a b", "foo 'a b'", ["X" * 200, "y" * 200], "''", ["x" * 20, "a" * 100, "b" * 100],
-        *[mnemo(cmd, unknown(cmd)) for cmd in ("KEYS *", "FLUSHALL", "FLUSHDB", "MULTI", "EXEC",
-                                               "WATCH a", "SUBSCRIBE c", "RENAME a b", "COPY a b", "MSETNX a 1",
-                                               "RANDOMKEY", "SWAPDB 0 1")])),
+        *[mnemo(cmd, unknown(cmd)) for cmd in ("MULTI", "EXEC", "WATCH a", "SUBSCRIBE c", "SWAPDB 0 1")])),
 ]
 
 PROTOCOL_CASES = [
@@ -391,7 +409,9 @@ ARITY = {"get": 2, "set": -3, "setnx": 3, "setex": 4, "psetex": 4, "del": -2, "u
          "ping": -1, "auth": -2, "save": 1, "bgsave": -1, "echo": 2, "select": 2, "quit": -1, "info": -1,
          "config": -2, "client": -2, "command": -1, "hello": -1, "wait": 3,
          "getset": 3, "getdel": 2, "getex": -2, "incrbyfloat": 3, "append": 3, "strlen": 2, "getrange": 4,
-         "setrange": 4, "touch": -2, "expiretime": 2, "pexpiretime": 2, "object": -2, "memory": -2, "time": 1}
+         "setrange": 4, "touch": -2, "expiretime": 2, "pexpiretime": 2, "object": -2, "memory": -2, "time": 1,
+         "msetnx": -3, "rename": 3, "renamenx": 3, "copy": -3, "keys": 2, "randomkey": 1, "flushdb": -1,
+         "flushall": -1, "substr": 4}
 
 
 def _arity_steps():

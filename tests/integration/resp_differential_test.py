@@ -209,7 +209,7 @@ def run_step(step, conns, report, where):
 
 
 def reset_keys(redis_port, mnemo_port, password=None):
-    """Empties both key spaces (mnemo has no FLUSHALL: SCAN and DEL)."""
+    """Empties every database of both servers."""
     r = RespConn(redis_port)
     if password:
         r.command("AUTH", password)
@@ -218,12 +218,7 @@ def reset_keys(redis_port, mnemo_port, password=None):
     m = RespConn(mnemo_port)
     if password:
         m.command("AUTH", password)
-    while True:
-        kind, items = parse_reply(m.command("SCAN", "0", "COUNT", "1000"))
-        keys = [k[1] for k in items[1][1]] if kind == "*" else []
-        if not keys:
-            break
-        m.command("DEL", *keys)
+    m.command("FLUSHALL")
     m.close()
 
 
