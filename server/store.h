@@ -107,7 +107,8 @@ class Store final : public persistence::SnapshotSource, public persistence::Reco
   protocol::Result<std::string> getrange(DbIndex db, std::string_view key, std::int64_t start, std::int64_t end);
   protocol::Result<std::uint64_t> strlen(DbIndex db, std::string_view key);  // 0 when absent
 
-  // -- keys (store_keys.cpp) --
+  // -- keys (store_keys.cpp; flushes: store_flush.cpp; KEYS, RANDOMKEY,
+  // key_info, SCAN: store_keyspace.cpp) --
   // DEL/UNLINK: how many of the keys existed (each distinct key counted once). Atomic.
   protocol::Result<std::uint64_t> del(DbIndex db, std::span<const std::string_view> keys);
   // EXISTS/TOUCH: how many of the keys exist, a key named twice counting twice.

@@ -1,10 +1,15 @@
-// Store internals shared by the store's .cpp files (store.cpp: reads and
-// plumbing, store_write.cpp: single-key writes, store_multi.cpp: MGET, MSET,
-// EXISTS, store_scan.cpp: SCAN and snapshot copies, expiry.cpp: sweeping and
-// recovery). Not for use outside the store.
+// Store internals shared by the store's .cpp files. The request path
+// (execute): store.cpp (reads and plumbing), store_write.cpp (single-key
+// writes), store_multi.cpp (MGET, MSET, EXISTS), store_scan.cpp (SCAN with
+// text cursors, and snapshot copies). The typed operations:
+// store_strings.cpp, store_strings_multi.cpp, store_keys.cpp,
+// store_flush.cpp, store_keyspace.cpp. expiry.cpp: sweeping and recovery.
+// Not for use outside the store.
 //
 // Threads: as Store (store.h). The shards are guarded by their own locks; the
-// counters here are atomics; everything else is fixed at construction.
+// counters here are atomics; the scan cache and the reclaimer have their own
+// mutexes (taken after a shard lock, never before); recovered_flush_seq is
+// the recovery thread's; everything else is fixed at construction.
 // Lifetime: owned by Store; `log` and `clock` outlive it.
 #pragma once
 
@@ -12,6 +17,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <string>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -41,6 +48,29 @@ template <typename T>
 using KeyList = absl::InlinedVector<T, kInlineKeys>;
 using IndexList = KeyList<std::size_t>;
 
+// SCAN's cache of a few shards' keys in hash order (store_keyspace.cpp), so
+// that the pages of a scan through a large shard do not each hash the whole
+// shard again. An entry is used only while its shard's key_set_epoch() is
+// the one it was made at.
+struct ScanCache {
+  struct Keys {
+    std::size_t shard = 0;          // index into Store::Impl::shards
+    std::uint64_t epoch = 0;
+    std::uint64_t last_use = 0;
+    std::vector<std::uint64_t> prefixes;  // sorted; prefixes[i] is key i's
+    std::vector<std::uint32_t> ends;      // key i is bytes[ends[i-1] .. ends[i])
+    std::string bytes;
+    std::string_view key(std::size_t i) const {
+      const std::uint32_t begin = i == 0 ? 0 : ends[i - 1];
+      return std::string_view(bytes).substr(begin, ends[i] - begin);
+    }
+  };
+  std::mutex mu;
+  // -- guarded by mu --
+  std::vector<Keys> entries;
+  std::uint64_t uses = 0;
+};
+
 struct Store::Impl {
   Impl(const StoreOptions& o, persistence::ChangeLog* l, const Clock& c);
 
@@ -65,6 +95,7 @@ struct Store::Impl {
   std::vector<std::unique_ptr<Shard>> shards;
   // -- guarded by its own mutex: tables emptied by FLUSHDB, freed by a background thread --
   std::unique_ptr<Reclaimer> reclaimer = std::make_unique<Reclaimer>();
+  ScanCache scan_cache;
 
   std::size_t shards_per_db() const { return std::size_t{1} << shard_bits; }
   // Index of k's shard in `shards`: its database's block, then the hash's top bits.

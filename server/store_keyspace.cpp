@@ -14,8 +14,10 @@
 // once, on any connection; keys added or removed meanwhile may or may not
 // be. The 8 check bits let the store refuse most integers it never issued
 // (1 in 256 passes) instead of starting somewhere arbitrary.
-// Cost: a page hashes every entry of the shards it reads (the table does not
-// keep full hashes), so about one shard's size per page.
+// Cost: the first page in a shard hashes every entry of it (the table does
+// not keep full hashes); a large shard's keys are then kept in hash order in
+// a small cache (ScanCache) for the following pages, for as long as no key
+// is added to the shard.
 #include <algorithm>
 #include <mutex>
 #include <random>
@@ -89,6 +91,118 @@ std::size_t take_count(std::vector<Candidate>& c, std::size_t room) {
   return static_cast<std::size_t>(tail - c.begin());
 }
 
+// What one page has gathered so far.
+struct PageState {
+  ScanPage& page;
+  std::size_t want;
+  std::uint64_t max_reply_bytes;
+  std::uint64_t reply_bytes = 0;
+  std::size_t examined = 0;
+  bool full() const { return page.keys.size() >= want; }
+  // Adds a key unless the reply's byte budget says the page ends before it
+  // (never before the page's first key).
+  bool add(std::string_view key) {
+    if (!page.keys.empty() && reply_bytes + key.size() > max_reply_bytes) return false;
+    reply_bytes += key.size();
+    page.keys.emplace_back(key);
+    return true;
+  }
+};
+
+// Shards this large get their keys cached in hash order for the pages after
+// the first; smaller ones are cheap enough to read again, larger ones (or
+// ones with over kCacheMaxBytes of keys) would cost too much memory.
+constexpr std::size_t kCacheMinKeys = 2048;
+constexpr std::size_t kCacheMaxKeys = 1u << 17;
+constexpr std::size_t kCacheMaxBytes = 8u << 20;
+constexpr std::size_t kCacheEntries = 4;
+
+// One shard's part of a page, reading every entry: returns the prefix the
+// scan resumes at (shard_end: the shard is done).
+std::uint64_t page_from_table(const Shard& sh, std::uint64_t from, std::uint64_t shard_end, const KeyFilter& filter,
+                              std::int64_t now, PageState& st) {
+  std::vector<Candidate> found;
+  sh.for_each([&](const Entry& e) {
+    const std::uint64_t p = hash_key(e.key()) >> kCheckBits;
+    if (p >= from && !e.expired_at(now) && filter(e.key())) found.push_back({p, &e});
+  });
+  st.examined += sh.size();
+  const std::size_t n = take_count(found, st.want - st.page.keys.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    // Out of reply bytes: the next page starts at this key's prefix (its
+    // ties already on this page come again: at least once, not exactly once).
+    if (!st.add(found[i].entry->key())) return found[i].prefix;
+  }
+  return n == found.size() ? shard_end : found[n - 1].prefix + 1;
+}
+
+// The same from a cached key list (keys checked against the table, as they
+// may have been deleted or expired since).
+std::uint64_t page_from_cache(const Shard& sh, const ScanCache::Keys& c, std::uint64_t from,
+                              std::uint64_t shard_end, const KeyFilter& filter, std::int64_t now, PageState& st) {
+  const auto first = std::lower_bound(c.prefixes.begin(), c.prefixes.end(), from) - c.prefixes.begin();
+  for (auto i = static_cast<std::size_t>(first); i < c.prefixes.size(); ++i) {
+    const bool tie = i > static_cast<std::size_t>(first) && c.prefixes[i] == c.prefixes[i - 1];
+    if (!tie && (st.full() || st.examined >= kScanWorkBudget)) return c.prefixes[i];
+    ++st.examined;
+    const std::string_view key = c.key(i);
+    if (!filter(key)) continue;
+    const Entry* e = sh.find(KeyRef(key));
+    if (e == nullptr || e->expired_at(now)) continue;
+    if (!st.add(key)) return c.prefixes[i];
+  }
+  return shard_end;
+}
+
+// Lists sh's keys in hash order into `out`; false when they are too many bytes.
+bool cache_keys(const Shard& sh, std::size_t index, ScanCache::Keys& out) {
+  std::size_t bytes = 0;
+  sh.for_each([&](const Entry& e) { bytes += e.key_len; });
+  if (bytes > kCacheMaxBytes) return false;
+  std::vector<std::pair<std::uint64_t, const Entry*>> order;
+  order.reserve(sh.size());
+  sh.for_each([&](const Entry& e) { order.emplace_back(hash_key(e.key()) >> kCheckBits, &e); });
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  out.shard = index;
+  out.epoch = sh.key_set_epoch();
+  out.prefixes.clear();
+  out.ends.clear();
+  out.bytes.clear();
+  out.bytes.reserve(bytes);
+  for (const auto& [prefix, e] : order) {
+    out.prefixes.push_back(prefix);
+    out.bytes.append(e->key());
+    out.ends.push_back(static_cast<std::uint32_t>(out.bytes.size()));
+  }
+  return true;
+}
+
+// The cached list of shard `index` (held shared by the caller), made now if
+// there is none current; null when the shard is not worth or fit for caching.
+// Caller holds cache.mu.
+const ScanCache::Keys* cached_keys(ScanCache& cache, const Shard& sh, std::size_t index) {
+  if (sh.size() < kCacheMinKeys || sh.size() > kCacheMaxKeys) return nullptr;
+  ++cache.uses;
+  ScanCache::Keys* slot = nullptr;
+  for (ScanCache::Keys& k : cache.entries) {
+    if (k.shard == index) slot = &k;
+  }
+  if (slot != nullptr && slot->epoch == sh.key_set_epoch()) {
+    slot->last_use = cache.uses;
+    return slot;
+  }
+  if (slot == nullptr && cache.entries.size() < kCacheEntries) slot = &cache.entries.emplace_back();
+  if (slot == nullptr) {
+    slot = &*std::min_element(cache.entries.begin(), cache.entries.end(),
+                              [](const auto& a, const auto& b) { return a.last_use < b.last_use; });
+  }
+  slot->last_use = cache.uses;
+  if (cache_keys(sh, index, *slot)) return slot;
+  slot->shard = static_cast<std::size_t>(-1);  // unusable: drop what it held
+  std::string().swap(slot->bytes);
+  return nullptr;
+}
+
 }  // namespace
 
 Result<ScanPage> Store::scan(DbIndex db, std::uint64_t cursor, std::string_view pattern, std::uint32_t count,
@@ -99,44 +213,28 @@ Result<ScanPage> Store::scan(DbIndex db, std::uint64_t cursor, std::string_view 
   if (!start) return Error{Status::bad_request, "invalid cursor"};
   ScanPage page;
   if (!type.empty() && type != "string") return page;  // strings are all the store holds
-  const std::size_t want =
-      count == 0 ? impl.opts.scan_default_count : std::min(count, impl.opts.scan_max_count);
+  PageState st{page, count == 0 ? impl.opts.scan_default_count : std::min(count, impl.opts.scan_max_count),
+               impl.opts.max_reply_bytes};
   const KeyFilter filter(pattern);
   const unsigned bits = impl.shard_bits;
-  const std::size_t base = static_cast<std::size_t>(db) << bits;
+  const unsigned shift = 64 - kCheckBits - bits;  // prefix >> shift = shard within the db
   std::uint64_t from = *start;  // first prefix not yet covered
-  std::vector<Candidate> found;
-  std::size_t examined = 0;
-  std::uint64_t reply_bytes = 0;
-  while (from < kPrefixEnd) {
-    const std::size_t s = bits == 0 ? 0 : static_cast<std::size_t>(from >> (64 - kCheckBits - bits));
-    const std::uint64_t shard_end = bits == 0 ? kPrefixEnd : (std::uint64_t{s} + 1) << (64 - kCheckBits - bits);
-    const Shard& sh = *impl.shards[base + s];
+  while (from < kPrefixEnd && !st.full() && st.examined < kScanWorkBudget) {
+    const std::size_t s = bits == 0 ? 0 : static_cast<std::size_t>(from >> shift);
+    const std::uint64_t shard_end = bits == 0 ? kPrefixEnd : (std::uint64_t{s} + 1) << shift;
+    const std::size_t index = (static_cast<std::size_t>(db) << bits) + s;
+    const Shard& sh = *impl.shards[index];
     std::shared_lock lock(sh.mutex());
     const std::int64_t now = impl.clock.now_ms();
-    found.clear();
-    sh.for_each([&](const Entry& e) {
-      const std::uint64_t p = hash_key(e.key()) >> kCheckBits;
-      if (p >= from && !e.expired_at(now) && filter(e.key())) found.push_back({p, &e});
-    });
-    examined += sh.size();
-    const std::size_t room = want > page.keys.size() ? want - page.keys.size() : 1;
-    std::size_t n = take_count(found, room);
-    // The reply's byte budget cuts the page between two prefixes (never
-    // inside a run of ties), always leaving at least one key on it.
-    std::size_t kept = 0;
-    for (; kept < n; ++kept) {
-      const bool tie = kept > 0 && found[kept].prefix == found[kept - 1].prefix;
-      if (!tie && !page.keys.empty() && reply_bytes + found[kept].entry->key_len > impl.opts.max_reply_bytes) break;
-      reply_bytes += found[kept].entry->key_len;
-      page.keys.emplace_back(found[kept].entry->key());
+    std::optional<std::uint64_t> resume;
+    // A scan's first page in a shard reads the table; the pages after it use the cache.
+    if (from != (std::uint64_t{s} << shift)) {
+      std::lock_guard cache_lock(impl.scan_cache.mu);
+      const ScanCache::Keys* c = cached_keys(impl.scan_cache, sh, index);
+      if (c != nullptr) resume = page_from_cache(sh, *c, from, shard_end, filter, now, st);
     }
-    if (kept < found.size()) {  // stopped inside this shard
-      page.cursor = encode_cursor(kept == 0 ? from : found[kept - 1].prefix + 1);
-      return page;
-    }
-    from = shard_end;
-    if (page.keys.size() >= want || examined >= kScanWorkBudget) break;
+    from = resume ? *resume : page_from_table(sh, from, shard_end, filter, now, st);
+    if (from != shard_end) break;  // the page ended inside this shard
   }
   page.cursor = encode_cursor(from);
   return page;

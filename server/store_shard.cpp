@@ -83,6 +83,7 @@ Shard::Detached Shard::take_all() {
   table_bytes_ = 0;
   ephemeral_keys_ = 0;
   keys_with_expiry_ = 0;
+  ++inserts_;  // a new table: lists of the old one's keys no longer apply
   return Detached(std::move(old), bytes, memory_total_);
 }
 

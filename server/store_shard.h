@@ -70,6 +70,10 @@ class Shard {
   // Keyspace hits and misses: counted under the lock held shared, hence atomics.
   void count_lookup(bool hit) const { (hit ? hits_ : misses_).fetch_add(1, std::memory_order_relaxed); }
   std::uint64_t lookups(bool hit) const { return (hit ? hits_ : misses_).load(std::memory_order_relaxed); }
+  // Changes whenever a key is added to the shard (never otherwise): a list
+  // of the shard's keys made at one value holds every key present while the
+  // value stays the same. For SCAN's page cache.
+  std::uint64_t key_set_epoch() const { return inserts_; }
   // The n-th entry in table order (n < size()), for RANDOMKEY.
   const Entry* nth(std::size_t n) const;
   // Seq of a deletion recorded during recovery, 0 when none.
@@ -137,6 +141,7 @@ class Shard {
       inserted = true;
     });
     if (inserted) {
+      ++inserts_;
       account_table();
     } else if (replace(*it->entry)) {
       count_in(*it->entry, -1);
@@ -160,6 +165,7 @@ class Shard {
   mutable std::atomic<std::uint64_t> misses_{0};
   // -- guarded by mu_ --
   Table table_;
+  std::uint64_t inserts_ = 0;
   std::size_t ephemeral_keys_ = 0;
   std::size_t keys_with_expiry_ = 0;
   std::int64_t entry_bytes_ = 0;

@@ -44,19 +44,19 @@ void fill(Store& s, DbIndex db, int n, std::string_view prefix = "k") {
 
 TEST_CASE("store scan returns every key exactly once when nothing changes", "[store][scan]") {
   StoreOptions o;
-  o.shards = 8;
+  o.shards = GENERATE(8, 1);
   StoreHarness h(o);
-  fill(h.store, 0, 1000);
+  fill(h.store, 0, 3000);
   fill(h.store, 1, 10, "other");
   std::size_t pages = 0;
   const auto keys = scan_everything(h.store, 0, "", 10, &pages);
-  CHECK(keys.size() == 1000);
-  CHECK(std::set<std::string>(keys.begin(), keys.end()).size() == 1000);
-  CHECK(pages >= 100);
-  CHECK(pages <= 110);
+  CHECK(keys.size() == 3000);
+  CHECK(std::set<std::string>(keys.begin(), keys.end()).size() == 3000);
+  CHECK(pages >= 300);
+  CHECK(pages <= 310);
   SECTION("COUNT larger than the database: one page") {
     std::size_t one = 0;
-    CHECK(scan_everything(h.store, 0, "", 5000, &one).size() == 1000);
+    CHECK(scan_everything(h.store, 0, "", 5000, &one).size() == 3000);
     CHECK(one == 1);
   }
   SECTION("an empty database ends at once") {
@@ -67,17 +67,20 @@ TEST_CASE("store scan returns every key exactly once when nothing changes", "[st
 }
 
 TEST_CASE("store scan filters by MATCH and TYPE", "[store][scan]") {
-  StoreHarness h;
+  StoreOptions o;
+  o.shards = GENERATE(256, 1);
+  StoreHarness h(o);
+  fill(h.store, 0, 3000, "pad:");
   fill(h.store, 0, 50, "user:");
   fill(h.store, 0, 50, "item:");
   const auto users = scan_everything(h.store, 0, "user:*", 7);
   CHECK(users.size() == 50);
   for (const auto& k : users) CHECK(k.rfind("user:", 0) == 0);
-  CHECK(scan_everything(h.store, 0, "*:1?", 7).size() == 20);
+  CHECK(scan_everything(h.store, 0, "*:1?", 7).size() == 30);  // pad:, user: and item:1x
   auto page = h.store.scan(0, 0, "", 1000, "hash");
   CHECK(page->keys.empty());
   CHECK(page->cursor == 0);
-  CHECK(h.store.scan(0, 0, "", 1000, "string")->keys.size() == 100);
+  CHECK(h.store.scan(0, 0, "", 10000, "string")->keys.size() == 3100);
 }
 
 TEST_CASE("store scan refuses cursors it never issued", "[store][scan]") {
@@ -95,27 +98,31 @@ TEST_CASE("store scan refuses cursors it never issued", "[store][scan]") {
 
 TEST_CASE("store scan cursors work from any caller and survive growth", "[store][scan]") {
   StoreOptions o;
-  o.shards = 4;
+  o.shards = GENERATE(4, 1);
   StoreHarness h(o);
-  fill(h.store, 0, 100);
+  fill(h.store, 0, 3000);
   auto first = h.store.scan(0, 0, "", 10);
+  auto second = h.store.scan(0, first->cursor, "", 10);  // (one shard: fills the scan cache)
   // The table rehashes several times between two pages.
   fill(h.store, 0, 20000, "grow");
   std::set<std::string> seen(first->keys.begin(), first->keys.end());
-  std::uint64_t cursor = first->cursor;
+  seen.insert(second->keys.begin(), second->keys.end());
+  std::uint64_t cursor = second->cursor;
   while (cursor != 0) {
     auto page = h.store.scan(0, cursor, "k*", 10);
     seen.insert(page->keys.begin(), page->keys.end());
     cursor = page->cursor;
   }
-  for (int i = 0; i < 100; ++i) CHECK(seen.count("k" + std::to_string(i)) == 1);
+  for (int i = 0; i < 3000; ++i) REQUIRE(seen.count("k" + std::to_string(i)) == 1);
 }
 
 TEST_CASE("store scan returns keys present throughout while others change", "[store][scan]") {
   StoreOptions o;
-  o.shards = 8;
+  // 8 shards of ~400 keys: every page reads its shard; 1 shard of 3000+:
+  // pages after the first come from the scan cache.
+  o.shards = GENERATE(8, 1);
   StoreHarness h(o);
-  fill(h.store, 0, 2000, "stable");
+  fill(h.store, 0, 3000, "stable");
   std::atomic<bool> stop{false};
   std::vector<std::thread> writers;
   for (int t = 0; t < 2; ++t) {
@@ -135,7 +142,7 @@ TEST_CASE("store scan returns keys present throughout while others change", "[st
   for (int pass = 0; pass < 5; ++pass) {
     const auto keys = scan_everything(h.store, 0, "", 13);
     std::set<std::string> seen(keys.begin(), keys.end());
-    for (int i = 0; i < 2000; ++i) REQUIRE(seen.count("stable" + std::to_string(i)) == 1);
+    for (int i = 0; i < 3000; ++i) REQUIRE(seen.count("stable" + std::to_string(i)) == 1);
   }
   stop = true;
   for (auto& w : writers) w.join();
