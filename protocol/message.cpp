@@ -33,20 +33,6 @@ std::string_view opcode_name(Opcode op) {
   return "UNKNOWN";
 }
 
-bool is_write(Opcode op) {
-  switch (op) {
-    case Opcode::set: case Opcode::del: case Opcode::incrby:
-    case Opcode::mset: case Opcode::expire: case Opcode::persist:
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool is_admin(Opcode op) {
-  return op >= Opcode::snapshot && op <= Opcode::shutdown;
-}
-
 void Request::clear() {
   op = Opcode::ping;
   flags = 0;

@@ -51,8 +51,8 @@ enum class Opcode : std::uint8_t {
 // Returns false for a byte that is not a known opcode.
 bool is_known_opcode(std::uint8_t op);
 std::string_view opcode_name(Opcode op);  // "GET", "SET", ...
-bool is_write(Opcode op);                 // SET, DEL, INCRBY, MSET, EXPIRE, PERSIST
-bool is_admin(Opcode op);                 // SNAPSHOT, SNAPSHOTS, STATS, BACKUP, SHUTDOWN
+// Whether an opcode writes or needs admin rights is the command table's
+// business (server/commands/command_table.h): one definition per command.
 
 // Request flag bits (the header's flags byte). Unknown bits are a BAD_REQUEST.
 namespace flags {

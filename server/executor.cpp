@@ -32,11 +32,21 @@ Executor::Executor(const Config& cfg, Store& store, persistence::Persistence* pe
       stats_(stats),
       request_shutdown_(std::move(request_shutdown)) {}
 
-SessionState Executor::new_session(bool resp) const {
+SessionState Executor::new_session(bool snapshot_without_admin_token) const {
   SessionState s;
   s.authenticated = cfg_.auth_token.empty();
-  s.resp = resp;
+  s.snapshot_without_admin_token = snapshot_without_admin_token;
   return s;
+}
+
+bool Executor::writes(Opcode op) const {
+  const CommandSpec* spec = commands_.find_native(op);
+  return spec != nullptr && spec->write();
+}
+
+bool Executor::needs_admin(Opcode op) const {
+  const CommandSpec* spec = commands_.find_native(op);
+  return spec != nullptr && spec->admin();
 }
 
 bool Executor::execute(SessionState& session, const Request& req, Response& resp,
@@ -69,12 +79,12 @@ bool Executor::execute(SessionState& session, const Request& req, Response& resp
         resp.fail(Status::bad_request, "DURABLE and EPHEMERAL exclude each other");
         break;
       }
-      if (req.has(protocol::flags::kDurable) && !persistence_ && protocol::is_write(req.op)) {
+      if (req.has(protocol::flags::kDurable) && !persistence_ && writes(req.op)) {
         resp.fail(Status::bad_request, "DURABLE needs persistence, which this server runs without");
         break;
       }
       store_.execute(req, resp);
-      if (resp.status == Status::ok && req.has(protocol::flags::kDurable) && protocol::is_write(req.op)) {
+      if (resp.status == Status::ok && req.has(protocol::flags::kDurable) && writes(req.op)) {
         done = wait_durable(resp.version, resp, async);
       }
       break;
@@ -89,9 +99,8 @@ bool Executor::check_access(SessionState& session, const Request& req, Response&
     resp.fail(Status::unauthorized, "authentication required: send AUTH with the server's token");
     return false;
   }
-  if (!protocol::is_admin(req.op) || session.admin) return true;
-  // Redis tools send SAVE/BGSAVE freely; they need the admin token only once one is configured.
-  if (session.resp && req.op == Opcode::snapshot && cfg_.admin_token.empty()) return true;
+  if (!needs_admin(req.op) || session.admin) return true;
+  if (session.snapshot_without_admin_token && req.op == Opcode::snapshot && cfg_.admin_token.empty()) return true;
   if (cfg_.admin_token.empty()) {
     resp.fail(Status::forbidden, "admin operations are disabled: start the server with --admin-token");
   } else {
@@ -112,9 +121,7 @@ void Executor::do_hello(const Request& req, Response& resp) {
 
 void Executor::do_auth(SessionState& session, const Request& req, Response& resp) {
   if (cfg_.auth_token.empty() && cfg_.admin_token.empty()) {
-    resp.fail(Status::bad_request,
-              "AUTH <password> called without any password configured for the default user. "
-              "Are you sure your configuration is correct?");
+    resp.fail(Status::bad_request, "this server has no token configured: AUTH is not needed");
     return;
   }
   if (!cfg_.admin_token.empty() && constant_time_equal(req.key, cfg_.admin_token)) {

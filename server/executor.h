@@ -15,6 +15,7 @@
 
 #include "persistence/persistence.h"
 #include "protocol/message.h"
+#include "server/commands/command_table.h"
 #include "server/config.h"
 #include "server/server_stats.h"
 #include "server/store.h"
@@ -24,7 +25,9 @@ namespace mnemo::server {
 struct SessionState {
   bool authenticated = false;  // true from the start when no auth token is configured
   bool admin = false;
-  bool resp = false;           // RESP connection (SAVE/BGSAVE need admin only once a token is set)
+  // Snapshots may be started without admin rights while the server has no
+  // admin token (the RESP layer's choice: Redis tools send SAVE and BGSAVE freely).
+  bool snapshot_without_admin_token = false;
   std::uint16_t protocol_version = protocol::kProtocolVersion;
 };
 
@@ -42,7 +45,8 @@ class Executor {
   Executor(const Config& cfg, Store& store, persistence::Persistence* persistence, ServerStats& stats,
            std::function<void()> request_shutdown);
 
-  SessionState new_session(bool resp) const;
+  // `snapshot_without_admin_token`: see SessionState.
+  SessionState new_session(bool snapshot_without_admin_token) const;
 
   // Fills resp (op and id included). Returns true when resp is final; false
   // when the request is pending and `async->complete()` will be called later.
@@ -64,12 +68,15 @@ class Executor {
   bool do_admin(const protocol::Request& req, protocol::Response& resp, const std::shared_ptr<AsyncReply>& async);
   bool do_snapshot(const protocol::Request& req, protocol::Response& resp, const std::shared_ptr<AsyncReply>& async);
   void count_result(const protocol::Response& resp);
+  bool writes(protocol::Opcode op) const;  // by the command table
+  bool needs_admin(protocol::Opcode op) const;
 
   const Config& cfg_;
   Store& store_;
   persistence::Persistence* persistence_;
   ServerStats& stats_;
   std::function<void()> request_shutdown_;
+  const CommandTable& commands_ = builtin_commands();
 };
 
 // Compares in time independent of where the first difference is.

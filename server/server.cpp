@@ -246,6 +246,11 @@ std::unique_ptr<WireCodec> Server::make_codec(Protocol proto) {
   opts.auth_required = !cfg_.auth_token.empty();
   opts.client_id = stats_.connections_total.load(std::memory_order_relaxed) + 1;
   opts.max_memory_bytes = cfg_.store.max_memory_bytes;
+  opts.idle_timeout_s = cfg_.idle_timeout_s;
+  opts.max_value_bytes = cfg_.store.max_value_bytes;
+  opts.databases = cfg_.store.databases;
+  opts.store = store_.get();
+  opts.journal = cfg_.persistence_enabled;
   opts.clock = &clock_;
   opts.stats = &stats_;
   return std::make_unique<RespCodec>(opts, [this](std::string_view section) { return executor_->info_text(section); });

@@ -197,6 +197,25 @@ std::string Executor::prometheus_text() const {
 
 namespace mnemo::server {
 
+namespace {
+
+// Redis's bytesToHuman: "512B", "1.50K", "3.00M", ...
+std::string bytes_to_human(std::uint64_t n) {
+  const char* units[] = {"B", "K", "M", "G", "T", "P"};
+  if (n < 1024) return std::to_string(n) + "B";
+  double v = static_cast<double>(n);
+  int u = 0;
+  while (v >= 1024 && u < 5) {
+    v /= 1024;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f%s", v, units[u]);
+  return buf;
+}
+
+}  // namespace
+
 // Redis-style INFO, with the fields Redis tools commonly read.
 std::string Executor::info_text(std::string_view section) const {
   std::string want(section);
@@ -219,13 +238,16 @@ std::string Executor::info_text(std::string_view section) const {
                     kv("uptime_in_seconds", num(uptime)) + kv("uptime_in_days", num(uptime / 86400)));
   sec("Clients", kv("connected_clients", num(stats_.connections_current.load())) + kv("blocked_clients", "0") +
                      kv("maxclients", num(std::uint64_t{cfg_.max_connections})));
-  sec("Memory", kv("used_memory", num(s.memory_bytes)) + kv("maxmemory", num(cfg_.store.max_memory_bytes)) +
+  sec("Memory", kv("used_memory", num(s.memory_bytes)) + kv("used_memory_human", bytes_to_human(s.memory_bytes)) +
+                    kv("maxmemory", num(cfg_.store.max_memory_bytes)) +
                     kv("maxmemory_policy", "noeviction"));
   const bool enabled = persistence_ != nullptr;
   sec("Persistence",
       kv("loading", "0") + kv("aof_enabled", enabled ? "1" : "0") + kv("rdb_bgsave_in_progress", ps.snapshot_running ? "1" : "0") +
           kv("rdb_changes_since_last_save", num(ps.last_seq - std::min(ps.last_seq, ps.last_snapshot.start_seq))) +
-          kv("rdb_last_save_time", num(ps.last_snapshot.started_at_ms / 1000)) +
+          // Redis reports its start time until the first save.
+          kv("rdb_last_save_time", num((ps.last_snapshot.started_at_ms != 0 ? ps.last_snapshot.started_at_ms
+                                                                            : stats_.started_at_ms) / 1000)) +
           kv("rdb_last_bgsave_status", ps.last_snapshot_error.empty() ? "ok" : "err") +
           kv("aof_last_write_status", ps.failing ? "err" : "ok") + kv("mnemo_last_seq", num(ps.last_seq)) +
           kv("mnemo_durable_seq", num(ps.durable_seq)) + kv("mnemo_journal_queue_bytes", num(ps.queue_bytes)) +
@@ -236,12 +258,16 @@ std::string Executor::info_text(std::string_view section) const {
                    kv("total_commands_processed", num(stats_.total_ops())) +
                    kv("rejected_connections", num(stats_.connections_rejected.load())) +
                    kv("expired_keys", num(s.expired_lazily + s.expired_by_sweep)) + kv("evicted_keys", "0") +
+                   kv("keyspace_hits", num(s.keyspace_hits)) + kv("keyspace_misses", num(s.keyspace_misses)) +
                    kv("total_net_input_bytes", num(stats_.bytes_in())) +
                    kv("total_net_output_bytes", num(stats_.bytes_out())));
   sec("Replication", kv("role", "master") + kv("connected_slaves", "0"));
   std::string keyspace;
-  if (s.keys > 0) {
-    keyspace = "db0:keys=" + num(s.keys) + ",expires=" + num(s.keys_with_expiry) + ",avg_ttl=0\r\n";
+  const std::vector<DbKeyspace> dbs = store_.keyspace();
+  for (std::size_t i = 0; i < dbs.size(); ++i) {
+    if (dbs[i].keys == 0) continue;
+    keyspace += "db" + std::to_string(i) + ":keys=" + num(dbs[i].keys) + ",expires=" + num(dbs[i].expires) +
+                ",avg_ttl=0\r\n";
   }
   sec("Keyspace", keyspace);
   return out;

@@ -8,6 +8,7 @@ both key spaces were emptied. A step is:
   shape("CLIENT ID")       the same RESP type (the value differs by nature, or, for a
                            deadline within a minute of INT64_MAX ms, by mnemo's clamp)
   pairs("CONFIG GET x")    the same name/value pairs in any order
+  members("COMMAND LIST")  the same array elements in any order
   hello("HELLO 2")         HELLO's map, id and version blanked
   info("INFO server")      the same sections, among those mnemo has
   scan("SCAN 0 MATCH a*")  a full SCAN iteration returns the same keys
@@ -29,6 +30,10 @@ def shape(cmd):
 
 def pairs(cmd):
     return ("pairs", cmd)
+
+
+def members(cmd):
+    return ("members", cmd)
 
 
 def hello(cmd):
@@ -105,6 +110,48 @@ SET_CASES = [
         "PSETEX k 9223372036854775000 v", "GET k")),
 ]
 
+STRING_CASES = [
+    ("GETSET GETDEL", steps(
+        "GETSET k v", "GETSET k w", "GET k", "GETSET k", "GETSET k a b", "SET k v EX 100", "GETSET k x",
+        "TTL k", "GETDEL k", "GETDEL k", "EXISTS k", "GETDEL", "GETDEL a b", "SET e ''", "GETDEL e",
+        ["GETSET", "b", b"\x00\r\n"], ["GETDEL", "b"])),
+    ("GETEX", steps(
+        "GETEX k", "SET k v", "GETEX k", "TTL k", "GETEX k EX 100", ttl("TTL k"), "GETEX k PX 200000",
+        ttl("PTTL k"), "GETEX k EXAT " + FAR_S, ttl("TTL k"), "GETEX k PXAT " + FAR_MS, ttl("TTL k"),
+        "GETEX k PERSIST", "TTL k", "GETEX k PERSIST", "GETEX k EX 100 EX 200", ttl("TTL k"),
+        "GETEX k EX 100 PX 100", "GETEX k PERSIST EX 100", "GETEX k EX 100 PERSIST", "GETEX k KEEPTTL",
+        "GETEX k EX", "GETEX k EX 0", "GETEX k EX -1", "GETEX k PX 0", "GETEX k EX x", "GETEX k EXAT 0",
+        "GETEX k EX 9223372036854775807", "GETEX k PX 9223372036854775807", "GETEX k FOO", "GETEX missing EX 0",
+        "GETEX missing PERSIST", "GETEX k EXAT 1", "EXISTS k", "GETEX", "getex k")),
+    ("APPEND STRLEN", steps(
+        "APPEND k abc", "APPEND k def", "GET k", "STRLEN k", "STRLEN missing", "APPEND k ''", "STRLEN k",
+        "APPEND e ''", "EXISTS e", "SET k v EX 100", "APPEND k w", ttl("TTL k"), "SET n 10", "APPEND n 5",
+        "INCR n", "APPEND", "APPEND k", "APPEND k a b", "STRLEN", "STRLEN a b",
+        ["APPEND", "b", b"\x00\r\n"], "STRLEN b")),
+    ("GETRANGE", steps(
+        "SET k 'Hello World'", "GETRANGE k 0 4", "GETRANGE k -5 -1", "GETRANGE k 6 100", "GETRANGE k 0 -1",
+        "GETRANGE k -100 3", "GETRANGE k 5 2", "GETRANGE k -1 -5", "GETRANGE k -3 -5", "GETRANGE k 11 11",
+        "GETRANGE k 10 10", "GETRANGE k 0 0", "GETRANGE k -1 0", "GETRANGE missing 0 -1", "GETRANGE k x 1",
+        "GETRANGE k 0 x", "GETRANGE k 1.5 2", "GETRANGE k 0 9223372036854775807",
+        "GETRANGE k -9223372036854775808 -1", "SET e ''", "GETRANGE e 0 -1", "GETRANGE e -1 0", "GETRANGE",
+        "GETRANGE k 0", "GETRANGE k 0 1 2", "SUBSTR k 0 1")),
+    ("SETRANGE", steps(
+        "SETRANGE k 0 abc", "GET k", "SETRANGE k 5 xy", ["GET", "k"], "STRLEN k", "SETRANGE k 1 Z", "GET k",
+        "SETRANGE k 0 ''", "SETRANGE missing 3 ''", "EXISTS missing", "SETRANGE missing 3 a", "GET missing",
+        "SETRANGE k -1 a", "SETRANGE k x a", "SETRANGE k 536870912 a",
+        mnemo("SETRANGE k 16777216 a", b"-ERR value is 16777217 bytes; the limit is 16777216 bytes (max value size)\r\n"),
+        "DEL k", "SETRANGE k 536870911 ''", "SET t v EX 100", "SETRANGE t 1 w", ttl("TTL t"), "SETRANGE",
+        "SETRANGE k 0", "SETRANGE k 0 a b")),
+    ("INCRBYFLOAT", steps(
+        "INCRBYFLOAT f 1.5", "INCRBYFLOAT f 0.1", "INCRBYFLOAT f -1.6", "GET f", "INCRBYFLOAT f 1e3",
+        "INCRBYFLOAT f 5.0e-3", "INCRBYFLOAT f -0", "INCRBYFLOAT f x", "INCRBYFLOAT f ''", "INCRBYFLOAT f ' 1'",
+        "INCRBYFLOAT f '1 '", "INCRBYFLOAT f inf", "INCRBYFLOAT f -inf", "INCRBYFLOAT f nan",
+        "INCRBYFLOAT f 1.7976931348623157e308", "SET f abc", "INCRBYFLOAT f 1", "SET f 10", "INCRBYFLOAT f 0",
+        "SET f 3.0", "INCRBYFLOAT f 0", "SET f ' 1'", "INCRBYFLOAT f 1", "SET f 5 EX 100", "INCRBYFLOAT f 2.5",
+        ttl("TTL f"), "SET f 1", "INCRBYFLOAT f 0.3", "INCRBYFLOAT f 10.5e2", "INCRBYFLOAT f 0x10",
+        "INCRBYFLOAT", "INCRBYFLOAT f", "INCRBYFLOAT f 1 2")),
+]
+
 NUMBER_CASES = [
     ("INCR family", steps(
         "INCR n", "INCRBY n 10", "INCRBY n -5", "DECRBY n 3", "DECR n", "GET n", "INCRBY n x",
@@ -121,6 +168,9 @@ NUMBER_CASES = [
     ("INCR keeps the expiry", steps("SET n 1 EX 100", "INCR n", ttl("TTL n"), "DECRBY n 5", ttl("TTL n"))),
 ]
 
+SCAN_KEYS = ["MSET", "a1", "1", "a2", "2", "b1", "3", "ab", "4", "a*", "5", "a?", "6", "[a]", "7", "a\\b", "8",
+             "", "9", "A1", "10", "\xe9t\xe9", "11"]
+
 KEYS_CASES = [
     ("MGET MSET", steps(
         "MSET a 1 b 2", "MGET a b c a", "MGET c", "MGET", "MSET a", "MSET a 1 b", "MSET", "MSET a 3 a 4",
@@ -130,6 +180,40 @@ KEYS_CASES = [
         "DEL", "MSET a 1 b 2", "UNLINK a b z", "UNLINK", "SET t v", "TYPE t", "TYPE z", "TYPE", "TYPE t x",
         "DBSIZE", "DBSIZE x")),
     ("GET arity", steps("GET", "GET a b", "get missing", "GeT missing")),
+    ("TOUCH", steps("MSET a 1 b 2", "TOUCH a", "TOUCH a b z a", "TOUCH z", "TOUCH")),
+    ("OBJECT", steps(
+        "SET i 123", "SET s abc", ["SET", "l", "x" * 45], ["SET", "e", "x" * 44], "SET z 0", "SET big 20000",
+        "SET neg -5", "SET lead 0123", "SET long 12345678901234567890", "SET plus +1",
+        "OBJECT ENCODING i", "OBJECT ENCODING s", "OBJECT ENCODING l", "OBJECT ENCODING e",
+        "OBJECT ENCODING neg", "OBJECT ENCODING lead", "OBJECT ENCODING long", "OBJECT ENCODING plus",
+        "OBJECT ENCODING missing", "OBJECT REFCOUNT i", "OBJECT REFCOUNT s", "OBJECT REFCOUNT z",
+        "OBJECT REFCOUNT big", "OBJECT REFCOUNT neg", "OBJECT REFCOUNT missing", "OBJECT FREQ i",
+        "OBJECT FREQ missing", "OBJECT IDLETIME missing", shape("OBJECT IDLETIME i"), "OBJECT HELP",
+        "OBJECT", "OBJECT FOO k", "OBJECT ENCODING", "OBJECT ENCODING a b", "object encoding i",
+        "OBJECT HELP x")),
+    ("MEMORY USAGE", steps(
+        "SET k v", shape("MEMORY USAGE k"), "MEMORY USAGE missing", shape("MEMORY USAGE k SAMPLES 5"),
+        shape("MEMORY USAGE k SAMPLES 0"), "MEMORY USAGE k SAMPLES x", "MEMORY USAGE k SAMPLES -1",
+        "MEMORY USAGE k FOO", "MEMORY USAGE k SAMPLES", "MEMORY USAGE", "MEMORY", "MEMORY FOO",
+        "MEMORY HELP x")),
+    ("TIME", steps(shape("TIME"), "TIME x")),
+    ("MSETNX", steps(
+        "MSETNX a 1 b 2", "MGET a b", "MSETNX a 3 c 4", "MGET a b c", "MSETNX c 5 c 6", "GET c", "MSETNX a",
+        "MSETNX a 1 b", "MSETNX")),
+    ("RENAME RENAMENX", steps(
+        "RENAME a b", "SET a 1", "RENAME a b", "GET a", "GET b", "SET c 3 EX 100", "RENAME c b", ttl("TTL b"),
+        "GET b", "RENAME b b", "RENAME z z", "RENAMENX b x", "RENAMENX x x", "SET y 1", "RENAMENX x y",
+        "RENAMENX nosuch q", "RENAME", "RENAME a", "RENAME a b c", "RENAMENX a", "MGET b x y")),
+    ("COPY", steps(
+        "SET a 1", "COPY a b", "GET b", "COPY a b", "SET a 2", "COPY a b REPLACE", "GET b", "COPY a a",
+        "COPY nosuch b", "COPY a b DB x", "COPY a b DB 16", "COPY a b DB -1", "COPY a b DB", "COPY a b FOO",
+        "COPY a b REPLACE REPLACE", "COPY a b DB 3", "SELECT 3", "GET b", "SELECT 0", "COPY a a DB 0",
+        "COPY a a DB 3", "SET e v EX 100", "COPY e f", ttl("TTL f"), "COPY", "COPY a")),
+    ("KEYS RANDOMKEY FLUSHDB", steps(
+        "RANDOMKEY", "KEYS *", SCAN_KEYS, members("KEYS *"), members("KEYS a*"), members("KEYS a?"),
+        members("KEYS [ab]1"), "KEYS nosuch", shape("RANDOMKEY"), "RANDOMKEY x", "KEYS", "KEYS a b",
+        "FLUSHDB x", "FLUSHDB ASYNC x", "FLUSHDB async", "DBSIZE", "SET a 1", "FLUSHDB SYNC", "DBSIZE",
+        "SET a 1", "FLUSHALL ASYNC", "DBSIZE", "FLUSHALL x", "FLUSHALL sync", "RANDOMKEY")),
 ]
 
 EXPIRE_CASES = [
@@ -162,6 +246,11 @@ EXPIRE_CASES = [
         "SET k v", "PEXPIRE k 100000 NX", ttl("PTTL k"), "PEXPIRE k 50000 GT", "PEXPIRE k 50000 LT",
         ttl("PTTL k"), "EXPIREAT k " + FAR_S + " XX", ttl("TTL k"), "EXPIREAT k " + FAR_S + " NX",
         "PEXPIREAT k " + FAR_MS + " GT", "PEXPIREAT k 1 GT", "EXISTS k")),
+    ("EXPIRETIME PEXPIRETIME", steps(
+        "EXPIRETIME k", "PEXPIRETIME k", "SET k v", "EXPIRETIME k", "PEXPIRETIME k", "EXPIREAT k " + FAR_S,
+        "EXPIRETIME k", "PEXPIREAT k " + FAR_MS, "PEXPIRETIME k", "EXPIRETIME k", "PEXPIREAT k 1999999999999",
+        "PEXPIRETIME k", "EXPIRETIME k", "PEXPIREAT k 1999999999499", "EXPIRETIME k", "EXPIRETIME",
+        "PEXPIRETIME k x")),
     ("TTL PERSIST", steps(
         "TTL k", "PTTL k", "SET k v", "TTL k", "PTTL k", "PERSIST k", "EXPIRE k 100", "PERSIST k",
         "PERSIST k", "TTL k", "PERSIST z", "PERSIST", "PERSIST k x")),
@@ -189,8 +278,6 @@ PIPELINE_CASES = [
         ["ECHO", "e" * 100000])),
 ]
 
-SCAN_KEYS = ["MSET", "a1", "1", "a2", "2", "b1", "3", "ab", "4", "a*", "5", "a?", "6", "[a]", "7", "a\\b", "8",
-             "", "9", "A1", "10", "\xe9t\xe9", "11"]
 SCAN_CASES = [
     ("SCAN patterns", steps(
         SCAN_KEYS, scan("SCAN 0"), scan("SCAN 0 MATCH *"), scan("SCAN 0 MATCH a*"), scan("SCAN 0 MATCH a?"),
@@ -226,7 +313,9 @@ CONNECTION_CASES = [
     ("QUIT closes", steps(raw(b"*1\r\n$4\r\nQUIT\r\nPING\r\n", 2))),
     ("SELECT", steps(
         "SELECT 0", "SELECT x", "SELECT -1", "SELECT 16", "SELECT 00", "SELECT ''", "SELECT", "SELECT 0 1",
-        mnemo("SELECT 1", b"-ERR DB index is out of range\r\n"))),
+        "SELECT 1", "SET k one", "SELECT 15", "GET k", "SET k fifteen", "SELECT 1", "GET k", "DBSIZE",
+        "SELECT 0", "GET k", "DBSIZE", "COPY k k DB 1", "SELECT 1", "GET k", "SELECT 15", "FLUSHDB", "GET k",
+        "SELECT 1", "GET k", "FLUSHALL", "GET k", "SELECT 0")),
     ("AUTH without a password", steps(
         "AUTH", "AUTH a", "AUTH a b", "AUTH default b", "AUTH a b c", "AUTH default", "PING")),
     ("HELLO", steps(
@@ -258,14 +347,27 @@ CONNECTION_CASES = [
         "CONFIG SET", "CONFIG SET save", "CONFIG SET save ''", "CONFIG SET appendfsync everysec",
         "CONFIG SET foo bar", "CONFIG SET save '' foo", "CONFIG RESETSTAT", "CONFIG RESETSTAT x",
         "CONFIG REWRITE", "CONFIG FOO", "CONFIG HELP", "config help",
-        mnemo("CONFIG GET databases", b"*2\r\n$9\r\ndatabases\r\n$1\r\n1\r\n"),
+        "CONFIG GET timeout", "CONFIG GET notify-keyspace-events", pairs("CONFIG GET maxmemory*"),
+        pairs("CONFIG GET maxmemory-* timeout"), "CONFIG GET maxmemory-samples", "CONFIG GET TIMEOUT",
+        "CONFIG GET databases",
         mnemo("CONFIG GET appendonly", b"*2\r\n$10\r\nappendonly\r\n$3\r\nyes\r\n"))),
     ("COMMAND", steps(
         "COMMAND FOO", shape("COMMAND COUNT"), "COMMAND COUNT x", shape("COMMAND LIST"), "COMMAND LIST FILTERBY", "COMMAND LIST FOO",
-        "COMMAND LIST FILTERBY FOO x", "COMMAND LIST FILTERBY MODULE x",
-        mnemo("COMMAND GETKEYS get a", b"-ERR unknown subcommand 'GETKEYS'. Try COMMAND HELP.\r\n"),
-        mnemo("COMMAND", b"*0\r\n"), mnemo("COMMAND DOCS", b"*0\r\n"),
-        mnemo("COMMAND DOCS get", b"*0\r\n"), mnemo("COMMAND INFO get", b"*1\r\n*-1\r\n"))),
+        "COMMAND LIST FILTERBY FOO x", "COMMAND LIST FILTERBY MODULE x", "COMMAND HELP", "COMMAND HELP x",
+        "COMMAND GETKEYS get a", "COMMAND GETKEYS mset a 1 b 2", "COMMAND GETKEYS del a b c",
+        "COMMAND GETKEYS set k v get", "COMMAND GETKEYS get", "COMMAND GETKEYS ping x", "COMMAND GETKEYS nosuch a",
+        "COMMAND GETKEYS get a b", "COMMAND GETKEYS object encoding k", "COMMAND GETKEYS", "COMMAND GETKEYS memory usage k",
+        "COMMAND INFO nosuch", shape("COMMAND"), shape("COMMAND DOCS"), shape("COMMAND INFO"),
+        shape("COMMAND LIST FILTERBY ACLCAT string"), shape("COMMAND DOCS get set"),
+        *["COMMAND INFO " + name for name in (
+            "get", "set", "setnx", "setex", "psetex", "getset", "getdel", "getex", "incr", "decr", "incrby",
+            "decrby", "incrbyfloat", "mget", "mset", "append", "strlen", "getrange", "setrange", "del",
+            "unlink", "exists", "type", "expire", "pexpire", "expireat", "pexpireat", "ttl", "pttl",
+            "expiretime", "pexpiretime", "persist", "touch", "scan", "dbsize", "save", "bgsave", "wait",
+            "info", "time", "ping", "echo", "select", "quit", "auth", "hello")],
+        "COMMAND INFO GET Set nosuch mget", members("COMMAND LIST FILTERBY PATTERN *expire*"),
+        members("COMMAND LIST FILTERBY PATTERN *ttl"),
+        members("COMMAND LIST FILTERBY PATTERN *expiretime"))),
     ("INFO", steps(
         info("INFO"), info("INFO server"), info("INFO SERVER"), info("INFO server clients"),
         info("INFO keyspace"), info("INFO clients server keyspace"), info("INFO all"), info("INFO default"),
@@ -276,8 +378,7 @@ CONNECTION_CASES = [
         "WAIT 0 x")),
     ("unknown commands", steps(
         "FOO", "FOO a b", "foo 'a b'", ["X" * 200, "y" * 200], "''", ["x" * 20, "a" * 100, "b" * 100],
-        *[mnemo(cmd, unknown(cmd)) for cmd in ("GETSET a b", "KEYS *", "FLUSHALL", "FLUSHDB", "MULTI", "EXEC",
-                                               "WATCH a", "APPEND a b", "GETDEL a", "SUBSCRIBE c")])),
+        *[mnemo(cmd, unknown(cmd)) for cmd in ("MULTI", "EXEC", "WATCH a", "SUBSCRIBE c", "SWAPDB 0 1")])),
 ]
 
 PROTOCOL_CASES = [
@@ -306,7 +407,11 @@ ARITY = {"get": 2, "set": -3, "setnx": 3, "setex": 4, "psetex": 4, "del": -2, "u
          "incrby": 3, "decrby": 3, "mget": -2, "mset": -3, "expire": -3, "pexpire": -3, "expireat": -3,
          "pexpireat": -3, "ttl": 2, "pttl": 2, "persist": 2, "exists": -2, "type": 2, "scan": -2, "dbsize": 1,
          "ping": -1, "auth": -2, "save": 1, "bgsave": -1, "echo": 2, "select": 2, "quit": -1, "info": -1,
-         "config": -2, "client": -2, "command": -1, "hello": -1, "wait": 3}
+         "config": -2, "client": -2, "command": -1, "hello": -1, "wait": 3,
+         "getset": 3, "getdel": 2, "getex": -2, "incrbyfloat": 3, "append": 3, "strlen": 2, "getrange": 4,
+         "setrange": 4, "touch": -2, "expiretime": 2, "pexpiretime": 2, "object": -2, "memory": -2, "time": 1,
+         "msetnx": -3, "rename": 3, "renamenx": 3, "copy": -3, "keys": 2, "randomkey": 1, "flushdb": -1,
+         "flushall": -1, "substr": 4}
 
 
 def _arity_steps():
@@ -323,7 +428,7 @@ def _arity_steps():
 
 ARITY_CASES = [("wrong number of arguments", _arity_steps())]
 
-CASES = ARITY_CASES + PIPELINE_CASES + SET_CASES + NUMBER_CASES + KEYS_CASES + EXPIRE_CASES + SCAN_CASES + CONNECTION_CASES + PROTOCOL_CASES
+CASES = ARITY_CASES + PIPELINE_CASES + SET_CASES + STRING_CASES + NUMBER_CASES + KEYS_CASES + EXPIRE_CASES + SCAN_CASES + CONNECTION_CASES + PROTOCOL_CASES
 
 # Run against redis-server --requirepass and mnemo --auth-token with the same secret.
 AUTH_CASES = [

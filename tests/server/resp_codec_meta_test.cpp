@@ -31,9 +31,13 @@ TEST_CASE("resp CONFIG GET answers what tools ask", "[server][resp]") {
   CodecDriver d(o);
   CHECK(d.local(command({"CONFIG", "GET", "save"})) == "*2\r\n$4\r\nsave\r\n$0\r\n\r\n");
   CHECK(d.local(command({"CONFIG", "GET", "appendonly"})) == "*2\r\n$10\r\nappendonly\r\n$3\r\nyes\r\n");
+  // In the order Redis 7.0 lists them.
   CHECK(d.local(command({"CONFIG", "GET", "maxmemory*"})) ==
-        "*4\r\n$9\r\nmaxmemory\r\n$4\r\n1024\r\n$16\r\nmaxmemory-policy\r\n$10\r\nnoeviction\r\n");
-  CHECK(d.local(command({"CONFIG", "GET", "*"})).rfind("*10\r\n", 0) == 0);
+        "*10\r\n$17\r\nmaxmemory-clients\r\n$1\r\n0\r\n$9\r\nmaxmemory\r\n$4\r\n1024\r\n"
+        "$17\r\nmaxmemory-samples\r\n$1\r\n5\r\n$27\r\nmaxmemory-eviction-tenacity\r\n$2\r\n10\r\n"
+        "$16\r\nmaxmemory-policy\r\n$10\r\nnoeviction\r\n");
+  CHECK(d.local(command({"CONFIG", "GET", "*"})).rfind("*20\r\n", 0) == 0);
+  CHECK(d.local(command({"CONFIG", "GET", "timeout"})) == "*2\r\n$7\r\ntimeout\r\n$1\r\n0\r\n");
   CHECK(d.local(command({"CONFIG", "GET", "nothing"})) == "*0\r\n");
   CHECK(d.local(command({"CONFIG", "GET", "MAX?EMORY"})) == "*2\r\n$9\r\nmaxmemory\r\n$4\r\n1024\r\n");
 }
@@ -42,8 +46,8 @@ TEST_CASE("resp CONFIG GET echoes a plain name as spelled, each parameter once",
   CodecDriver d;
   // Redis looks a name without glob characters up directly and answers with the client's spelling.
   CHECK(d.local(command({"config", "get", "MAXMEMORY"})) == "*2\r\n$9\r\nMAXMEMORY\r\n$1\r\n0\r\n");
-  CHECK(d.local(command({"CONFIG", "GET", "MaxMemory", "maxmemory", "max*"})) ==
-        "*4\r\n$9\r\nMaxMemory\r\n$1\r\n0\r\n$16\r\nmaxmemory-policy\r\n$10\r\nnoeviction\r\n");
+  CHECK(d.local(command({"CONFIG", "GET", "MaxMemory", "maxmemory", "max*"})).rfind(
+            "*10\r\n$9\r\nMaxMemory\r\n$1\r\n0\r\n$17\r\nmaxmemory-clients\r\n", 0) == 0);
   CHECK(d.local(command({"CONFIG", "GET", "databases", "save"})) ==
         "*4\r\n$9\r\ndatabases\r\n$1\r\n1\r\n$4\r\nsave\r\n$0\r\n\r\n");
 }
@@ -116,18 +120,29 @@ TEST_CASE("resp CLIENT LIST filters by TYPE and ID", "[server][resp]") {
   CHECK(d.local(command({"CLIENT", "LIST", "x"})) == "-ERR syntax error\r\n");
 }
 
-TEST_CASE("resp COMMAND answers without metadata", "[server][resp]") {
+TEST_CASE("resp COMMAND answers from the command table", "[server][resp]") {
   CodecDriver d;
-  CHECK(d.local(command({"COMMAND"})) == "*0\r\n");
-  CHECK(d.local(command({"COMMAND", "DOCS"})) == "*0\r\n");
   const auto count = RespCodec::command_names().size();
+  CHECK(d.local(command({"COMMAND"})).rfind("*" + std::to_string(count) + "\r\n*10\r\n$3\r\nget\r\n", 0) == 0);
+  CHECK(d.local(command({"COMMAND", "DOCS"})).rfind("*" + std::to_string(2 * count) + "\r\n$3\r\nget\r\n", 0) == 0);
   CHECK(d.local(command({"COMMAND", "COUNT"})) == integer(count));
   CHECK(d.local(command({"COMMAND", "COUNT", "x"})) == "-ERR wrong number of arguments for 'command|count' command\r\n");
-  CHECK(d.local(command({"COMMAND", "INFO", "get", "set"})) == "*2\r\n*-1\r\n*-1\r\n");
+  // Redis 7's layout: name, arity, flags, first/last/step, ACL categories, tips, key specs, subcommands.
+  CHECK(d.local(command({"COMMAND", "INFO", "get", "nosuch"})) ==
+        "*2\r\n*10\r\n$3\r\nget\r\n:2\r\n*2\r\n+readonly\r\n+fast\r\n:1\r\n:1\r\n:1\r\n"
+        "*3\r\n+@read\r\n+@string\r\n+@fast\r\n*0\r\n"
+        "*1\r\n*6\r\n$5\r\nflags\r\n*2\r\n+RO\r\n+access\r\n"
+        "$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:1\r\n"
+        "$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n"
+        "*6\r\n$7\r\nlastkey\r\n:0\r\n$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n:0\r\n*0\r\n$-1\r\n");
   CHECK(d.local(command({"COMMAND", "LIST"})).rfind(std::string("*").append(std::to_string(count)).append("\r\n$3\r\nget\r\n"), 0) == 0);
-  CHECK(d.local(command({"COMMAND", "GETKEYS", "get", "k"})) ==
-        "-ERR unknown subcommand 'GETKEYS'. Try COMMAND HELP.\r\n");
-  CHECK(d.local(command({"COMMAND", "HELP"})).rfind("*17\r\n+COMMAND <subcommand>", 0) == 0);
+  CHECK(d.local(command({"COMMAND", "GETKEYS", "mset", "a", "1", "b", "2"})) == "*2\r\n$1\r\na\r\n$1\r\nb\r\n");
+  CHECK(d.local(command({"COMMAND", "GETKEYS", "ping", "x"})) == "-ERR The command has no key arguments\r\n");
+  CHECK(d.local(command({"COMMAND", "GETKEYS", "nosuch", "x"})) == "-ERR Invalid command specified\r\n");
+  CHECK(d.local(command({"COMMAND", "GETKEYS", "get", "a", "b"})) ==
+        "-ERR Invalid number of arguments specified for command\r\n");
+  CHECK(d.local(command({"COMMAND", "GETKEYS", "object", "encoding", "k"})) == "*1\r\n$1\r\nk\r\n");
+  CHECK(d.local(command({"COMMAND", "HELP"})).rfind("*21\r\n+COMMAND <subcommand>", 0) == 0);
 }
 
 TEST_CASE("resp COMMAND LIST FILTERBY", "[server][resp]") {
@@ -135,7 +150,8 @@ TEST_CASE("resp COMMAND LIST FILTERBY", "[server][resp]") {
   CHECK(d.local(command({"COMMAND", "LIST", "FILTERBY", "PATTERN", "*EXPIREAT"})) ==
         "*2\r\n$8\r\nexpireat\r\n$9\r\npexpireat\r\n");
   CHECK(d.local(command({"COMMAND", "LIST", "FILTERBY", "MODULE", "x"})) == "*0\r\n");
-  CHECK(d.local(command({"COMMAND", "LIST", "FILTERBY", "ACLCAT", "string"})) == "*0\r\n");
+  CHECK(d.local(command({"COMMAND", "LIST", "FILTERBY", "ACLCAT", "string"})).rfind("*21\r\n$3\r\nget\r\n", 0) == 0);
+  CHECK(d.local(command({"COMMAND", "LIST", "FILTERBY", "ACLCAT", "nosuch"})) == "*0\r\n");
   CHECK(d.local(command({"COMMAND", "LIST", "FILTERBY", "OTHER", "x"})) == "-ERR syntax error\r\n");
   CHECK(d.local(command({"COMMAND", "LIST", "FILTERBY"})) == "-ERR syntax error\r\n");
 }

@@ -1,0 +1,38 @@
+// Typed replies, independent of the wire: a command handler says "an integer",
+// "a bulk string", "an array of n", and a protocol-specific builder turns that
+// into bytes. RESP2 is the one implementation today (resp_reply_builder.h);
+// RESP3 will be another (maps, doubles and nulls have their own types there,
+// which is why the builder has them although RESP2 spells them as arrays,
+// bulk strings and $-1).
+//
+// Threads: a builder belongs to one connection; not thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace mnemo::protocol {
+
+class ReplyBuilder {
+ public:
+  virtual ~ReplyBuilder() = default;
+
+  virtual void ok() = 0;                               // the simple string OK
+  virtual void simple(std::string_view text) = 0;      // a status line (no CR/LF inside)
+  // An error; `message` starts with its code: "ERR syntax error", "WRONGTYPE ...".
+  virtual void error(std::string_view message) = 0;
+  virtual void integer(std::int64_t value) = 0;
+  virtual void bulk(std::string_view bytes) = 0;       // binary-safe string
+  virtual void bulk_integer(std::uint64_t value) = 0;  // a number sent as a string (SCAN's cursor)
+  virtual void null() = 0;                             // "no value" (GET of a missing key)
+  virtual void null_array() = 0;                       // "no array" (a nil multi-bulk)
+  virtual void array(std::size_t count) = 0;           // header; `count` replies follow
+  virtual void set(std::size_t count) = 0;             // header of an unordered collection
+  virtual void map(std::size_t pairs) = 0;             // header; 2 * `pairs` replies follow
+  virtual void dbl(double value) = 0;                  // a floating-point number
+  // Verbatim text (INFO, CLIENT INFO): RESP3 tags it "txt", RESP2 sends a bulk string.
+  virtual void verbatim(std::string_view text) = 0;
+};
+
+}  // namespace mnemo::protocol

@@ -1,0 +1,151 @@
+// What a command handler sees besides its arguments: the connection's session
+// (auth, client name, selected database), the server-wide environment (clock,
+// stats, config values, INFO), and the way to run a store or executor
+// operation. A handler that needs the store fills request() and calls
+// submit(op, then): the connection runs the request through the Executor
+// (auth, durability waits, asynchronous SAVE/WAITAOF completions) and `then`
+// writes the reply from the response. `then` may submit again: a command of
+// several steps (a read, then a write at the version read) keeps what it needs
+// in scratch(), since its arguments are gone after the first step.
+//
+// Threads: one context per connection, used on its io thread only.
+// Lifetime: env's clock, stats and info provider outlive every context.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/message.h"
+#include "protocol/reply_builder.h"
+#include "server/clock.h"
+#include "server/commands/command_table.h"
+#include "server/server_stats.h"
+#include "server/store.h"
+
+namespace mnemo::server {
+
+// Returns the full INFO text (Redis format: "# Section\r\nkey:value\r\n...")
+// for a section name as the client sent it ("" = default sections).
+using InfoProvider = std::function<std::string(std::string_view section)>;
+
+// Server-wide values the commands read (CONFIG GET, HELLO, CLIENT ID ...).
+struct CommandEnv {
+  bool auth_required = false;          // the server has a token: commands wait for AUTH
+  std::uint64_t client_id = 0;         // CLIENT ID and HELLO's id
+  std::uint64_t max_memory_bytes = 0;  // CONFIG GET maxmemory (0 = unlimited)
+  std::uint32_t idle_timeout_s = 0;    // CONFIG GET timeout
+  std::uint32_t databases = 1;         // CONFIG GET databases; SELECT accepts 0..databases-1
+  std::uint64_t max_value_bytes = 16u << 20;  // the store's limit: APPEND/SETRANGE check it first
+  bool journal = true;                 // CONFIG GET appendonly
+  const Clock* clock = nullptr;        // null = the system clock
+  ServerStats* stats = nullptr;        // may be null
+  InfoProvider info;                   // may be empty: INFO answers ""
+  // The store, for commands that run one of its typed operations directly
+  // (atomic multi-key DEL, RENAME, COPY, FLUSHDB, KEYS, SCAN ...). Null in
+  // codec tests without a store: those commands then answer an error.
+  Store* store = nullptr;
+};
+
+// One connection's state, as Redis keeps it per client.
+struct Session {
+  bool authenticated = false;
+  // The user name of AUTH user pass (HELLO ... AUTH user pass). mnemo has
+  // tokens, not users, but a server without a token answers like Redis's
+  // passwordless "default" user: that name is let in, any other is refused.
+  enum class AuthUser : std::uint8_t { none, default_user, other };
+  AuthUser auth_user = AuthUser::none;
+  std::uint32_t db = 0;
+  std::string client_name;
+  std::string lib_name;
+  std::string lib_version;
+  bool hello_has_name = false;  // HELLO ... AUTH ... SETNAME: applied once AUTH succeeds
+  std::string hello_name;
+  // SCAN: integer cursor id -> the store's opaque cursor, oldest first.
+  std::deque<std::pair<std::uint64_t, std::string>> scan_cursors;
+  std::uint64_t next_cursor_id = 1;
+};
+
+// Buffers of a command that runs in several steps (see the header comment).
+struct StepScratch {
+  std::string key;
+  std::string value;
+  std::string old_value;
+  std::string arg;                // an argument kept across steps
+  std::string keys;               // several keys back to back ...
+  std::vector<std::size_t> ends;  // ... key i is keys[ends[i], ends[i + 1])
+  std::size_t next = 0;
+  std::int64_t count = 0;
+  std::int64_t number = 0;        // a deadline, an offset ...
+  std::uint64_t ttl_ms = 0;
+  std::uint64_t version = 0;
+  std::int64_t expire_at_ms = 0;
+  std::uint8_t options = 0;
+  std::uint8_t kind = 0;
+  bool found = false;
+  int attempts = 0;
+  int step = 0;
+  std::string_view key_at(std::size_t i) const {
+    return std::string_view(keys).substr(ends[i], ends[i + 1] - ends[i]);
+  }
+};
+
+class CommandContext;
+// Writes the reply of a submitted request (or submits the next step).
+using ReplyFn = void (*)(CommandContext& ctx, const protocol::Response& resp, protocol::ReplyBuilder& reply);
+
+class CommandContext {
+ public:
+  CommandContext(CommandEnv& env, Session& session) : env_(env), session_(session) {}
+
+  CommandEnv& env() { return env_; }
+  const CommandEnv& env() const { return env_; }
+  Session& session() { return session_; }
+  const CommandSpec& command() const { return *command_; }
+  std::int64_t now_ms() const { return env_.clock != nullptr ? env_.clock->now_ms() : system_clock_.now_ms(); }
+  StepScratch& scratch() { return scratch_; }
+
+  // The request submit() sends: cleared, with its id set, before the handler runs.
+  protocol::Request& request() { return *req_; }
+  // Runs request() with opcode `op`; `then` writes the reply from its response.
+  void submit(protocol::Opcode op, ReplyFn then) {
+    req_->op = op;
+    then_ = then;
+  }
+  // QUIT: flush the reply, then close the connection.
+  void close_after_reply() { close_ = true; }
+
+  // -- for the codec --
+  void begin(const CommandSpec* spec, protocol::Request* req) {
+    command_ = spec;
+    req_ = req;
+    then_ = nullptr;
+    close_ = false;
+  }
+  void set_request(protocol::Request* req) { req_ = req; }
+  ReplyFn take_then() {
+    ReplyFn f = then_;
+    then_ = nullptr;
+    return f;
+  }
+  bool submitted() const { return then_ != nullptr; }
+  bool closing() const { return close_; }
+
+ private:
+  CommandEnv& env_;
+  Session& session_;
+  SystemClock system_clock_;
+  const CommandSpec* command_ = nullptr;
+  protocol::Request* req_ = nullptr;
+  ReplyFn then_ = nullptr;
+  bool close_ = false;
+  StepScratch scratch_;
+};
+
+// Redis's error text for a failed response (NOAUTH, WRONGTYPE, OOM, BUSY, ...).
+void reply_status_error(const CommandContext& ctx, const protocol::Response& resp, protocol::ReplyBuilder& reply);
+
+}  // namespace mnemo::server

@@ -1,0 +1,148 @@
+// Commands that run one typed store operation directly (store.h): each is
+// atomic under the locks it needs and journaled as one unit. DEL/UNLINK,
+// MSETNX, RENAME, RENAMENX, COPY, FLUSHDB, FLUSHALL, KEYS, RANDOMKEY, SCAN.
+#include <algorithm>
+
+#include "server/commands/helpers.h"
+#include "server/commands/keys_store.h"
+
+namespace mnemo::server::commands {
+
+using protocol::Status;
+
+namespace {
+
+constexpr std::string_view kNoStore = "ERR this command needs the store";
+
+// Redis's text for a typed operation's error (store_types.h lists them).
+void reply_store_error(const CommandContext& ctx, const protocol::Error& e, ReplyBuilder& reply) {
+  protocol::Response r;
+  r.fail(e.status, e.message);
+  if (e.status == Status::too_large || e.status == Status::not_found) {
+    reply.error("ERR " + e.message);
+    return;
+  }
+  reply_status_error(ctx, r, reply);
+}
+
+// FLUSHDB/FLUSHALL [ASYNC|SYNC]: both flush without stalling other clients.
+bool flush_args_ok(ArgList argv, ReplyBuilder& reply) {
+  if (argv.size() > 2 || (argv.size() == 2 && !iequals(argv[1], "async") && !iequals(argv[1], "sync"))) {
+    reply.error(kSyntax);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool store_del(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
+  Store* store = ctx.env().store;
+  if (store == nullptr) return false;
+  const auto r = store->del(ctx.session().db, argv.subspan(1));
+  if (!r) reply_store_error(ctx, r.error(), reply);
+  else reply.integer(static_cast<std::int64_t>(*r));
+  return true;
+}
+
+#define NEED_STORE(s)                   \
+  Store* s = ctx.env().store;           \
+  if (s == nullptr) return reply.error(kNoStore)
+
+void cmd_msetnx(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
+  if (argv.size() % 2 == 0) return reply.error(wrong_arity_message("msetnx"));
+  NEED_STORE(store);
+  std::vector<std::string_view> keys, values;
+  for (std::size_t i = 1; i < argv.size(); i += 2) {
+    keys.push_back(argv[i]);
+    values.push_back(argv[i + 1]);
+  }
+  const auto r = store->msetnx(ctx.session().db, keys, values);
+  if (!r) return reply_store_error(ctx, r.error(), reply);
+  reply.integer(*r ? 1 : 0);
+}
+
+void cmd_rename(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
+  NEED_STORE(store);
+  if (ctx.command().name == "renamenx") {
+    const auto r = store->renamenx(ctx.session().db, argv[1], argv[2]);
+    if (!r) return reply_store_error(ctx, r.error(), reply);
+    return reply.integer(*r ? 1 : 0);
+  }
+  const auto r = store->rename(ctx.session().db, argv[1], argv[2]);
+  if (!r) return reply_store_error(ctx, r.error(), reply);
+  reply.ok();
+}
+
+// COPY source destination [DB index] [REPLACE], checked in Redis's order.
+void cmd_copy(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
+  NEED_STORE(store);
+  const DbIndex src_db = ctx.session().db;
+  DbIndex dst_db = src_db;
+  bool replace = false;
+  for (std::size_t i = 3; i < argv.size(); ++i) {
+    if (iequals(argv[i], "replace")) {
+      replace = true;
+    } else if (iequals(argv[i], "db") && i + 1 < argv.size()) {
+      std::int64_t n = 0;
+      if (!parse_int64(argv[++i], n) || n < INT32_MIN || n > INT32_MAX) return reply.error(kNotInteger);
+      if (n < 0 || n >= static_cast<std::int64_t>(ctx.env().databases)) return reply.error("ERR DB index is out of range");
+      dst_db = static_cast<DbIndex>(n);
+    } else {
+      return reply.error(kSyntax);
+    }
+  }
+  const auto r = store->copy(src_db, argv[1], dst_db, argv[2], replace);
+  if (!r) return reply_store_error(ctx, r.error(), reply);
+  reply.integer(*r ? 1 : 0);
+}
+
+void cmd_flushdb(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
+  if (!flush_args_ok(argv, reply)) return;
+  NEED_STORE(store);
+  const auto r = ctx.command().name == "flushall" ? store->flushall() : store->flushdb(ctx.session().db);
+  if (!r) return reply_store_error(ctx, r.error(), reply);
+  reply.ok();
+}
+
+void cmd_keys(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
+  NEED_STORE(store);
+  const auto r = store->keys(ctx.session().db, argv[1]);
+  if (!r) return reply_store_error(ctx, r.error(), reply);
+  reply.array(r->size());
+  for (const std::string& k : *r) reply.bulk(k);
+}
+
+void cmd_randomkey(CommandContext& ctx, ArgList, ReplyBuilder& reply) {
+  NEED_STORE(store);
+  const auto r = store->randomkey(ctx.session().db);
+  if (!r) return reply_store_error(ctx, r.error(), reply);
+  if (*r) reply.bulk(**r);
+  else reply.null();
+}
+
+bool store_scan(CommandContext& ctx, std::uint64_t cursor, std::string_view pattern, std::uint32_t count,
+                std::string_view type, ReplyBuilder& reply) {
+  Store* store = ctx.env().store;
+  if (store == nullptr) return false;
+  // Redis compares the type case-insensitively; the store wants it lower case.
+  if (iequals(type, "string")) type = "string";
+  else if (!type.empty()) type = "none";
+  const auto r = store->scan(ctx.session().db, cursor, pattern, count, type);
+  if (!r) {
+    reply_store_error(ctx, r.error(), reply);
+    return true;
+  }
+  // MATCH "" matches only the empty key in Redis; the store reads "" as "all".
+  const bool only_empty = pattern.empty();
+  const auto n = only_empty ? std::count(r->keys.begin(), r->keys.end(), std::string()) : r->keys.size();
+  reply.array(2);
+  reply.bulk_integer(r->cursor);
+  reply.array(static_cast<std::size_t>(n));
+  for (const std::string& k : r->keys) {
+    if (!only_empty || k.empty()) reply.bulk(k);
+  }
+  return true;
+}
+
+}  // namespace mnemo::server::commands
