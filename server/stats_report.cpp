@@ -168,12 +168,22 @@ std::string Executor::stats_json() const {
     if (fig.section != section) {
       if (!section.empty()) out += "},";
       section = fig.section;
-      out += "\"" + section + "\":{";
+      out += '"';
+      out += section;
+      out += "\":{";
     } else {
       out += ",";
     }
-    out += "\"" + fig.name + "\":";
-    out += fig.is_number ? fig.value : "\"" + json_escape(fig.value) + "\"";
+    out += '"';
+    out += fig.name;
+    out += "\":";
+    if (fig.is_number) {
+      out += fig.value;
+    } else {
+      out += '"';
+      out += json_escape(fig.value);
+      out += '"';
+    }
   }
   if (!section.empty()) out += "}";
   out += "}";
