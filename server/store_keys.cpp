@@ -25,6 +25,7 @@ bool expire_allowed(const Entry& e, std::int64_t at, ExpireCondition cond) {
     case ExpireCondition::xx: return has;
     case ExpireCondition::gt: return has && at > e.expire_at_ms;
     case ExpireCondition::lt: return !has || at < e.expire_at_ms;
+    case ExpireCondition::xx_lt: return has && at < e.expire_at_ms;
   }
   return false;
 }

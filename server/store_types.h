@@ -62,8 +62,9 @@ struct SetResult {
 // GETEX's expiry change.
 enum class GetExAction : std::uint8_t { none, persist, at };
 
-// EXPIRE's NX|XX|GT|LT (Redis 7); no expiry counts as an infinite one.
-enum class ExpireCondition : std::uint8_t { always, nx, xx, gt, lt };
+// EXPIRE's NX|XX|GT|LT (Redis 7); no expiry counts as an infinite one, so GT
+// implies XX. XX with LT is the one combination that needs its own value.
+enum class ExpireCondition : std::uint8_t { always, nx, xx, gt, lt, xx_lt };
 
 // Per-database key counts, for DBSIZE and INFO keyspace.
 struct DbKeyspace {

@@ -126,6 +126,8 @@ void cmd_expire(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   const std::int64_t now = ctx.now_ms();
   if (!absolute && ms > std::numeric_limits<std::int64_t>::max() - now) return reply.error(invalid_expire_message(name));
   const std::int64_t deadline = absolute ? ms : ms + now;
+  if (store_expire(ctx, argv[1], deadline, c, reply)) return;
+  // Without a store (codec tests): a read, then a write at the version read.
   if (c != 0) {
     StepScratch& s = ctx.scratch();
     s.key.assign(argv[1]);

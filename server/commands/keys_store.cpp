@@ -3,6 +3,7 @@
 // MSETNX, RENAME, RENAMENX, COPY, FLUSHDB, FLUSHALL, KEYS, RANDOMKEY, SCAN.
 #include <algorithm>
 
+#include "server/commands/handlers.h"
 #include "server/commands/helpers.h"
 #include "server/commands/keys_store.h"
 
@@ -42,6 +43,21 @@ bool store_del(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   const auto r = store->del(ctx.session().db, argv.subspan(1));
   if (!r) reply_store_error(ctx, r.error(), reply);
   else reply.integer(static_cast<std::int64_t>(*r));
+  return true;
+}
+
+bool store_expire(CommandContext& ctx, std::string_view key, std::int64_t deadline_ms, std::uint8_t options,
+                  ReplyBuilder& reply) {
+  Store* store = ctx.env().store;
+  if (store == nullptr) return false;
+  ExpireCondition cond = ExpireCondition::always;
+  if (options & kOptNx) cond = ExpireCondition::nx;
+  else if (options & kOptGt) cond = ExpireCondition::gt;  // XX GT is GT
+  else if (options & kOptLt) cond = (options & kOptXx) ? ExpireCondition::xx_lt : ExpireCondition::lt;
+  else if (options & kOptXx) cond = ExpireCondition::xx;
+  const auto r = store->expire_at(ctx.session().db, key, deadline_ms, cond);
+  if (!r) reply_store_error(ctx, r.error(), reply);
+  else reply.integer(*r ? 1 : 0);
   return true;
 }
 

@@ -14,6 +14,12 @@ bool store_del(CommandContext& ctx, ArgList argv, ReplyBuilder& reply);
 bool store_scan(CommandContext& ctx, std::uint64_t cursor, std::string_view pattern, std::uint32_t count,
                 std::string_view type, ReplyBuilder& reply);
 
+// EXPIRE family with an absolute deadline (kOpt* condition bits, 0 = none):
+// stored exactly as given, so PEXPIRETIME reads back what PEXPIREAT set.
+// False when the context has no store.
+bool store_expire(CommandContext& ctx, std::string_view key, std::int64_t deadline_ms, std::uint8_t options,
+                  ReplyBuilder& reply);
+
 void cmd_msetnx(CommandContext& ctx, ArgList argv, ReplyBuilder& reply);
 void cmd_rename(CommandContext& ctx, ArgList argv, ReplyBuilder& reply);
 void cmd_copy(CommandContext& ctx, ArgList argv, ReplyBuilder& reply);

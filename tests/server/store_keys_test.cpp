@@ -72,6 +72,14 @@ TEST_CASE("store expire_at with NX, XX, GT and LT follows Redis 7", "[store]") {
   CHECK(*h.store.expire_time(0, "k") == now + 150);
   CHECK(h.log.batches().back() == std::vector<Change>{put(h.log.last_seq(), "k", "v", now + 150)});
   CHECK_FALSE(*h.store.expire_at(0, "missing", now + 1));
+  SECTION("XX with LT needs an expiry, then a smaller one") {
+    CHECK(*h.store.persist(0, "k"));
+    CHECK_FALSE(*h.store.expire_at(0, "k", now + 100, ExpireCondition::xx_lt));  // none: XX refuses
+    CHECK(*h.store.expire_at(0, "k", now + 100, ExpireCondition::lt));           // none: LT alone sets
+    CHECK_FALSE(*h.store.expire_at(0, "k", now + 120, ExpireCondition::xx_lt));
+    CHECK(*h.store.expire_at(0, "k", now + 80, ExpireCondition::xx_lt));
+    CHECK(*h.store.expire_time(0, "k") == now + 80);
+  }
   SECTION("a deadline in the past deletes the key") {
     CHECK(*h.store.expire_at(0, "k", now - 1));
     CHECK_FALSE(has(h.store, "k"));
