@@ -27,7 +27,17 @@ ValueRead read_of(const Entry& e) { return {std::string(e.value()), e.version, e
 
 // Redis's limit on a string grown by APPEND or SETRANGE is its
 // proto-max-bulk-len; mnemo's is max value bytes.
-Error too_long() { return {Status::too_large, "string exceeds maximum allowed size (proto-max-bulk-len)"}; }
+// Redis's proto-max-bulk-len: the longest string APPEND or SETRANGE may build.
+constexpr std::uint64_t kMaxStringBytes = 512ull << 20;
+
+// APPEND/SETRANGE building `size` bytes: Redis's error past its 512 MB, else
+// mnemo's past --max-value-bytes (the size is checked before anything is built).
+std::optional<Error> too_long(std::uint64_t size, std::uint64_t max_value_bytes) {
+  if (size > kMaxStringBytes) return Error{Status::too_large, "string exceeds maximum allowed size (proto-max-bulk-len)"};
+  if (size <= max_value_bytes) return std::nullopt;
+  return Error{Status::too_large, "value is " + std::to_string(size) + " bytes; the limit is " +
+                                      std::to_string(max_value_bytes) + " bytes (max value size)"};
+}
 
 }  // namespace
 
@@ -244,7 +254,7 @@ Result<std::uint64_t> Store::append(DbIndex db, std::string_view key, std::strin
   std::unique_lock lock(sh.mutex());
   Entry* cur = impl.find_live(sh, k, impl.clock.now_ms());
   const std::size_t old_len = cur ? cur->value_len : 0;
-  if (old_len + value.size() > impl.opts.max_value_bytes) return too_long();
+  if (auto err = too_long(old_len + value.size(), impl.opts.max_value_bytes)) return std::move(*err);
   std::string joined;
   joined.reserve(old_len + value.size());
   if (cur != nullptr) joined.append(cur->value());
@@ -264,7 +274,11 @@ Result<std::uint64_t> Store::setrange(DbIndex db, std::string_view key, std::uin
   Entry* cur = impl.find_live(sh, k, impl.clock.now_ms());
   const std::size_t old_len = cur ? cur->value_len : 0;
   if (value.empty()) return std::uint64_t{old_len};  // Redis: nothing to write, nothing created
-  if (offset > impl.opts.max_value_bytes || offset + value.size() > impl.opts.max_value_bytes) return too_long();
+  // An offset past every limit is refused before the sum could wrap.
+  const std::uint64_t size = offset > kMaxStringBytes ? offset : std::max<std::uint64_t>(old_len, offset + value.size());
+  if (auto err = too_long(size, impl.opts.max_value_bytes)) {
+    return std::move(*err);
+  }
   std::string out(cur ? cur->value() : std::string_view());
   if (out.size() < offset + value.size()) out.resize(offset + value.size(), '\0');
   out.replace(offset, value.size(), value);

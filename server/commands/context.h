@@ -5,8 +5,9 @@
 // submit(op, then): the connection runs the request through the Executor
 // (auth, durability waits, asynchronous SAVE/WAITAOF completions) and `then`
 // writes the reply from the response. `then` may submit again: a command of
-// several steps (a read, then a write at the version read) keeps what it needs
-// in scratch(), since its arguments are gone after the first step.
+// several steps keeps what it needs in scratch(), since its arguments are gone
+// after the first step. A handler may instead call the store's typed
+// operations (env().store) and reply at once.
 //
 // Threads: one context per connection, used on its io thread only.
 // Lifetime: env's clock, stats and info provider outlive every context.
@@ -147,5 +148,9 @@ class CommandContext {
 
 // Redis's error text for a failed response (NOAUTH, WRONGTYPE, OOM, BUSY, ...).
 void reply_status_error(const CommandContext& ctx, const protocol::Response& resp, protocol::ReplyBuilder& reply);
+// The same for a typed store operation's error (store_types.h lists them):
+// Redis's fixed texts ("ERR value is not a valid float", "ERR no such key", ...)
+// where the store names one, else as reply_status_error.
+void reply_store_error(const CommandContext& ctx, const protocol::Error& e, protocol::ReplyBuilder& reply);
 
 }  // namespace mnemo::server

@@ -57,4 +57,16 @@ void reply_status_error(const CommandContext& ctx, const protocol::Response& res
   }
 }
 
+void reply_store_error(const CommandContext& ctx, const protocol::Error& e, protocol::ReplyBuilder& reply) {
+  const bool redis_text = e.status == Status::too_large || e.status == Status::not_found ||
+                          (e.status == Status::wrong_type && e.message.starts_with("value is not"));
+  if (redis_text) {
+    reply.error("ERR " + e.message);
+    return;
+  }
+  protocol::Response r;
+  r.fail(e.status, e.message);
+  reply_status_error(ctx, r, reply);
+}
+
 }  // namespace mnemo::server

@@ -1,5 +1,5 @@
-// The handlers shared between the family files of server/commands/ (the
-// read-modify-write machine of rmw.cpp is used by string and key commands).
+// What the string and key families of server/commands/ share: SET's and
+// EXPIRE's option bits.
 // Internal to server/commands.
 #pragma once
 
@@ -9,16 +9,8 @@
 
 namespace mnemo::server::commands {
 
-// What a read-modify-write command does once it has read its key.
-enum class Rmw : std::uint8_t { set_get, getdel, getex, append, setrange, incrbyfloat, expire };
-
-// SET's and EXPIRE's options as kept in StepScratch::options.
+// SET's and EXPIRE's options (NX, XX, GT, LT, KEEPTTL ...) as bits.
 inline constexpr std::uint8_t kOptNx = 1, kOptXx = 2, kOptGt = 4, kOptLt = 8, kOptKeepTtl = 16,
                               kOptPast = 32, kOptPersist = 64, kOptTtl = 128;
-
-// Reads scratch().key, decides as Redis would, then writes only if the key is
-// still at the version read (or still absent), reading again if it changed in
-// between. The caller has filled scratch() (key, arg, options, ttl_ms, number).
-void start_rmw(CommandContext& ctx, Rmw kind);
 
 }  // namespace mnemo::server::commands

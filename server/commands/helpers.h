@@ -16,6 +16,7 @@ namespace mnemo::server::commands {
 inline constexpr std::string_view kNotInteger = "ERR value is not an integer or out of range";
 inline constexpr std::string_view kSyntax = "ERR syntax error";
 inline constexpr std::string_view kNotFloat = "ERR value is not a valid float";
+inline constexpr std::string_view kNoStore = "ERR this command needs the store";
 inline constexpr std::int64_t kMaxSeconds = std::numeric_limits<std::int64_t>::max() / 1000;
 // Redis's proto-max-bulk-len: the largest string APPEND/SETRANGE may build.
 inline constexpr std::uint64_t kMaxStringBytes = 512ull << 20;
@@ -45,5 +46,11 @@ inline bool replied_failure(const CommandContext& ctx, const protocol::Response&
   reply_status_error(ctx, resp, reply);
   return true;
 }
+
+// For a handler that runs the store's typed operations: a codec driven without
+// a store (some unit tests) answers an error instead.
+#define NEED_STORE(s)                 \
+  Store* s = ctx.env().store;         \
+  if (s == nullptr) return reply.error(kNoStore)
 
 }  // namespace mnemo::server::commands

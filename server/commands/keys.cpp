@@ -102,8 +102,8 @@ void cmd_touch(CommandContext& ctx, ArgList argv, ReplyBuilder&) {
 
 // EXPIRE/PEXPIRE key ttl, EXPIREAT/PEXPIREAT key when [NX|XX|GT|LT ...],
 // checked in Redis's order: options, number, overflow. A deadline at or before
-// now deletes the key, as in Redis (reply 1 if it existed). With options the
-// key's current expiry decides: a read, then a write at the version read.
+// now deletes the key, as in Redis (reply 1 if it existed). The deadline is
+// stored exactly as computed here (PEXPIRETIME reads back a PEXPIREAT's time).
 void cmd_expire(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   const std::string_view name = ctx.command().name;
   std::uint8_t c = 0;
@@ -126,20 +126,7 @@ void cmd_expire(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   const std::int64_t now = ctx.now_ms();
   if (!absolute && ms > std::numeric_limits<std::int64_t>::max() - now) return reply.error(invalid_expire_message(name));
   const std::int64_t deadline = absolute ? ms : ms + now;
-  if (store_expire(ctx, argv[1], deadline, c, reply)) return;
-  // Without a store (codec tests): a read, then a write at the version read.
-  if (c != 0) {
-    StepScratch& s = ctx.scratch();
-    s.key.assign(argv[1]);
-    s.options = c;
-    s.number = deadline;
-    start_rmw(ctx, Rmw::expire);
-    return;
-  }
-  ctx.request().key = argv[1];
-  if (deadline <= now) return ctx.submit(Opcode::del, reply_found);
-  ctx.request().ttl_ms = ttl_until(deadline, now);
-  ctx.submit(Opcode::expire, reply_found);
+  if (!store_expire(ctx, argv[1], deadline, c, reply)) reply.error(kNoStore);
 }
 
 void cmd_ttl(CommandContext& ctx, ArgList argv, ReplyBuilder&) {

@@ -13,19 +13,6 @@ using protocol::Status;
 
 namespace {
 
-constexpr std::string_view kNoStore = "ERR this command needs the store";
-
-// Redis's text for a typed operation's error (store_types.h lists them).
-void reply_store_error(const CommandContext& ctx, const protocol::Error& e, ReplyBuilder& reply) {
-  protocol::Response r;
-  r.fail(e.status, e.message);
-  if (e.status == Status::too_large || e.status == Status::not_found) {
-    reply.error("ERR " + e.message);
-    return;
-  }
-  reply_status_error(ctx, r, reply);
-}
-
 // FLUSHDB/FLUSHALL [ASYNC|SYNC]: both flush without stalling other clients.
 bool flush_args_ok(ArgList argv, ReplyBuilder& reply) {
   if (argv.size() > 2 || (argv.size() == 2 && !iequals(argv[1], "async") && !iequals(argv[1], "sync"))) {
@@ -60,10 +47,6 @@ bool store_expire(CommandContext& ctx, std::string_view key, std::int64_t deadli
   else reply.integer(*r ? 1 : 0);
   return true;
 }
-
-#define NEED_STORE(s)                   \
-  Store* s = ctx.env().store;           \
-  if (s == nullptr) return reply.error(kNoStore)
 
 void cmd_msetnx(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   if (argv.size() % 2 == 0) return reply.error(wrong_arity_message("msetnx"));

@@ -88,19 +88,9 @@ void reply_mget(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) 
   }
 }
 
-// A SET whose EXAT/PXAT has passed leaves no key behind (in Redis the key is
-// written and expires at once), so it is a DEL, or for NX only a look.
-void reply_set_past(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
-  const bool xx = ctx.scratch().options & kOptXx;
-  if (resp.status == Status::ok || (!xx && resp.status == Status::not_found)) reply.ok();
-  else if (resp.status == Status::not_found) reply.null();
-  else reply_status_error(ctx, resp, reply);
-}
-
-void reply_set_past_nx(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
-  if (replied_failure(ctx, resp, reply)) return;
-  if (resp.integer > 0) reply.null();
-  else reply.ok();
+void reply_value(const std::optional<ValueRead>& v, ReplyBuilder& reply) {
+  if (v) reply.bulk(v->value);
+  else reply.null();
 }
 
 void reply_strlen(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
@@ -167,43 +157,24 @@ void cmd_set(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
       return;
     }
   }
-  std::uint64_t ttl_ms = 0;
+  SetOptions o;
+  if (opts & kOptNx) o.condition = SetCondition::if_absent;
+  if (opts & kOptXx) o.condition = SetCondition::if_present;
+  if (opts & kOptKeepTtl) o.expiry = SetExpiry::keep;
+  o.get = get;
   if (unit != Expiry::none) {
     std::string error;
-    const std::int64_t now = ctx.now_ms();
-    const auto deadline = deadline_ms(unit, when, now, "set", error);
-    if (!deadline) {
-      reply.error(error);
-      return;
-    }
-    if (*deadline <= now) opts |= kOptPast;
-    else ttl_ms = ttl_until(*deadline, now);
+    const auto deadline = deadline_ms(unit, when, ctx.now_ms(), "set", error);
+    if (!deadline) return reply.error(error);
+    o.expiry = SetExpiry::at;  // one already past deletes the key, as Redis's write-then-expire
+    o.expire_at_ms = *deadline;
   }
-  StepScratch& s = ctx.scratch();
-  s.options = opts;
-  if (get) {
-    s.key.assign(argv[1]);
-    s.arg.assign(argv[2]);
-    s.ttl_ms = ttl_ms;
-    start_rmw(ctx, Rmw::set_get);
-    return;
-  }
-  req.key = argv[1];
-  if (opts & kOptPast) {
-    if (opts & kOptNx) {
-      req.keys.assign(1, req.key);
-      ctx.submit(Opcode::exists, reply_set_past_nx);
-    } else {
-      ctx.submit(Opcode::del, reply_set_past);
-    }
-    return;
-  }
-  req.value = argv[2];
-  if (opts & kOptNx) req.flags |= flags::kNx;
-  if (opts & kOptXx) req.flags |= flags::kXx;
-  if (opts & kOptKeepTtl) req.flags |= flags::kKeepTtl;
-  req.ttl_ms = ttl_ms;
-  ctx.submit(Opcode::set, reply_set);
+  NEED_STORE(store);
+  const auto r = store->set(ctx.session().db, argv[1], argv[2], o);
+  if (!r) return reply_store_error(ctx, r.error(), reply);
+  if (get) reply_value(r->old, reply);
+  else if (r->written) reply.ok();
+  else reply.null();
 }
 
 void cmd_setnx(CommandContext& ctx, ArgList argv, ReplyBuilder&) {
@@ -231,18 +202,18 @@ void cmd_setex(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   ctx.submit(Opcode::set, reply_ok);
 }
 
-void cmd_getset(CommandContext& ctx, ArgList argv, ReplyBuilder&) {
-  StepScratch& s = ctx.scratch();
-  s.key.assign(argv[1]);
-  s.arg.assign(argv[2]);
-  s.options = 0;
-  s.ttl_ms = 0;
-  start_rmw(ctx, Rmw::set_get);
+void cmd_getset(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
+  NEED_STORE(store);
+  const auto r = store->getset(ctx.session().db, argv[1], argv[2]);
+  if (!r) return reply_store_error(ctx, r.error(), reply);
+  reply_value(*r, reply);
 }
 
-void cmd_getdel(CommandContext& ctx, ArgList argv, ReplyBuilder&) {
-  ctx.scratch().key.assign(argv[1]);
-  start_rmw(ctx, Rmw::getdel);
+void cmd_getdel(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
+  NEED_STORE(store);
+  const auto r = store->getdel(ctx.session().db, argv[1]);
+  if (!r) return reply_store_error(ctx, r.error(), reply);
+  reply_value(*r, reply);
 }
 
 // GETEX key [EX s|PX ms|EXAT s|PXAT ms|PERSIST]
@@ -258,23 +229,29 @@ void cmd_getex(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
       unit = u;
       when = argv[++i];
     } else {
-      reply.error(kSyntax);
-      return;
+      return reply.error(kSyntax);
     }
   }
-  StepScratch& s = ctx.scratch();
-  s.options = persist ? kOptPersist : 0;
-  s.count = 0;
+  NEED_STORE(store);
+  GetExAction action = persist ? GetExAction::persist : GetExAction::none;
+  std::int64_t at = 0;
   if (unit != Expiry::none) {
-    // Redis 7.0 looks the key up before it checks the time: a missing key is
-    // nil even with a bad time. The error waits in scratch for the read.
-    const auto deadline = deadline_ms(unit, when, ctx.now_ms(), "getex", s.value);
-    s.count = deadline ? 0 : 1;
-    s.options |= kOptTtl;
-    s.number = deadline.value_or(0);
+    std::string error;
+    const auto deadline = deadline_ms(unit, when, ctx.now_ms(), "getex", error);
+    if (!deadline) {
+      // Redis 7.0 looks the key up before it checks the time: a missing key is
+      // nil even with a bad time.
+      const auto r = store->get(ctx.session().db, argv[1]);
+      if (!r) return reply_store_error(ctx, r.error(), reply);
+      if (!*r) return reply.null();
+      return reply.error(error);
+    }
+    action = GetExAction::at;
+    at = *deadline;
   }
-  s.key.assign(argv[1]);
-  start_rmw(ctx, Rmw::getex);
+  const auto r = store->getex(ctx.session().db, argv[1], action, at);
+  if (!r) return reply_store_error(ctx, r.error(), reply);
+  reply_value(*r, reply);
 }
 
 void cmd_incr(CommandContext& ctx, ArgList argv, ReplyBuilder&) {
@@ -296,16 +273,12 @@ void cmd_incrby(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
 }
 
 void cmd_incrbyfloat(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
-  const std::string text(argv[2]);
-  char* end = nullptr;
-  const long double v = std::strtold(text.c_str(), &end);
-  if (text.empty() || std::isspace(static_cast<unsigned char>(text[0])) || *end != '\0' || std::isnan(v)) {
-    return reply.error(kNotFloat);
-  }
-  StepScratch& s = ctx.scratch();
-  s.key.assign(argv[1]);
-  s.arg = text;
-  start_rmw(ctx, Rmw::incrbyfloat);
+  long double delta = 0;
+  if (!parse_redis_long_double(argv[2], delta)) return reply.error(kNotFloat);
+  NEED_STORE(store);
+  const auto r = store->incrbyfloat(ctx.session().db, argv[1], delta);
+  if (!r) return reply_store_error(ctx, r.error(), reply);
+  reply.bulk(*r);
 }
 
 void cmd_mget(CommandContext& ctx, ArgList argv, ReplyBuilder&) {
@@ -326,26 +299,21 @@ void cmd_mset(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   ctx.submit(Opcode::mset, reply_ok);
 }
 
-void cmd_append(CommandContext& ctx, ArgList argv, ReplyBuilder&) {
-  StepScratch& s = ctx.scratch();
-  s.key.assign(argv[1]);
-  s.arg.assign(argv[2]);
-  s.options = 0;
-  s.ttl_ms = 0;
-  start_rmw(ctx, Rmw::append);
+void cmd_append(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
+  NEED_STORE(store);
+  const auto r = store->append(ctx.session().db, argv[1], argv[2]);
+  if (!r) return reply_store_error(ctx, r.error(), reply);
+  reply.integer(static_cast<std::int64_t>(*r));
 }
 
 void cmd_setrange(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   std::int64_t offset = 0;
   if (!parse_int64(argv[2], offset)) return reply.error(kNotInteger);
   if (offset < 0) return reply.error("ERR offset is out of range");
-  StepScratch& s = ctx.scratch();
-  s.key.assign(argv[1]);
-  s.arg.assign(argv[3]);
-  s.number = offset;
-  s.options = 0;
-  s.ttl_ms = 0;
-  start_rmw(ctx, Rmw::setrange);
+  NEED_STORE(store);
+  const auto r = store->setrange(ctx.session().db, argv[1], static_cast<std::uint64_t>(offset), argv[3]);
+  if (!r) return reply_store_error(ctx, r.error(), reply);
+  reply.integer(static_cast<std::int64_t>(*r));
 }
 
 void cmd_strlen(CommandContext& ctx, ArgList argv, ReplyBuilder&) {

@@ -306,12 +306,9 @@ def random_expire(rng, key, t0_s):
     conditions = ["NX", "XX", "GT", "LT"] if name.endswith("AT") else ["NX", "XX"]
     opts = [rng.choice(conditions) for _ in range(rng.choice([0, 1, 1, 2]))]
     if name.endswith("AT"):
-        # A GT/LT deadline is never one a key can already hold: mnemo stores an absolute
-        # deadline that arrives through the read-then-write path as now + the time left,
-        # which can land a few milliseconds after it (docs/RESP.md), and GT/LT against
-        # the very same deadline would then compare those milliseconds.
-        shift = 250 if ("GT" in opts or "LT" in opts) else 0
-        when_s = t0_s + rng.choice(ABS_OFFSETS_S) + shift
+        # The same absolute deadlines recur, so GT/LT also compare a deadline with itself:
+        # mnemo stores an absolute deadline exactly as given.
+        when_s = t0_s + rng.choice(ABS_OFFSETS_S)
         when = str(when_s if name == "EXPIREAT" else when_s * 1000)
     return [name, key, when] + opts
 
