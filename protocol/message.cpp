@@ -3,7 +3,7 @@
 namespace mnemo::protocol {
 
 bool is_known_opcode(std::uint8_t op) {
-  return (op >= 0x01 && op <= 0x03) || (op >= 0x10 && op <= 0x1C) || (op >= 0x30 && op <= 0x34);
+  return (op >= 0x01 && op <= 0x03) || (op >= 0x10 && op <= 0x1D) || (op >= 0x30 && op <= 0x34);
 }
 
 std::string_view opcode_name(Opcode op) {
@@ -11,6 +11,7 @@ std::string_view opcode_name(Opcode op) {
     case Opcode::hello: return "HELLO";
     case Opcode::auth: return "AUTH";
     case Opcode::ping: return "PING";
+    case Opcode::select: return "SELECT";
     case Opcode::get: return "GET";
     case Opcode::set: return "SET";
     case Opcode::del: return "DEL";

@@ -41,6 +41,7 @@ enum class Opcode : std::uint8_t {
   scan = 0x1A,
   dbsize = 0x1B,
   sync = 0x1C,
+  select = 0x1D,     // the connection's database for its later requests
   snapshot = 0x30,   // admin
   snapshots = 0x31,  // admin
   stats = 0x32,      // admin
@@ -79,6 +80,7 @@ inline constexpr std::uint8_t kAll = 0x3F;
 //   SCAN     key = prefix, value = cursor (empty = start), count (0 = default)
 //   SNAPSHOT flags may hold kWait
 //   BACKUP   key = destination path
+//   SELECT   db
 struct Request {
   Opcode op = Opcode::ping;
   std::uint8_t flags = 0;
@@ -92,7 +94,7 @@ struct Request {
   std::int64_t delta = 0;
   std::uint32_t count = 0;
   std::uint16_t version = 0;
-  std::uint32_t db = 0;  // the database the data operation works in (RESP's SELECT); native: 0
+  std::uint32_t db = 0;  // the database the data operation works in (the connection's SELECT)
 
   bool has(std::uint8_t f) const { return (flags & f) != 0; }
   void clear();  // resets fields, keeps vector capacity

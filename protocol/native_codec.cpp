@@ -111,6 +111,7 @@ Failure read_payload(Reader& in, Request& req, const Limits& limits) {
       return req.ttl_ms == 0 ? &kZeroTtl : kFine;
     case Opcode::scan:
       return in.bytes(req.key) && in.bytes(req.value) && in.get(req.count) ? kFine : &kTruncated;
+    case Opcode::select: return in.get(req.db) ? kFine : &kTruncated;
     case Opcode::dbsize:
     case Opcode::sync:
     case Opcode::snapshot:
@@ -173,6 +174,7 @@ void write_payload(const Request& req, std::string& out) {
       put_bytes(out, req.value);
       put(out, req.count);
       return;
+    case Opcode::select: put(out, req.db); return;
     case Opcode::dbsize: case Opcode::sync: case Opcode::snapshot:
     case Opcode::snapshots: case Opcode::stats: case Opcode::shutdown:
       return;

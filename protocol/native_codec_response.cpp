@@ -75,7 +75,7 @@ void write_ok_payload(const Response& resp, std::string& out) {
       put(out, static_cast<std::uint32_t>(resp.snapshots.size()));
       for (const auto& s : resp.snapshots) write_snapshot(out, s);
       return;
-    case Opcode::backup: case Opcode::shutdown: return;
+    case Opcode::backup: case Opcode::shutdown: case Opcode::select: return;
   }
 }
 
@@ -153,7 +153,7 @@ bool read_ok_payload(Reader& in, Response& resp, const Limits& limits) {
       resp.snapshots.resize(1);
       return read_snapshot(in, resp.snapshots.front());
     case Opcode::snapshots: return read_snapshots(in, resp, limits);
-    case Opcode::backup: case Opcode::shutdown: return true;
+    case Opcode::backup: case Opcode::shutdown: case Opcode::select: return true;
   }
   return false;
 }

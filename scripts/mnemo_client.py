@@ -26,7 +26,7 @@ OPS = {
     "HELLO": 0x01, "AUTH": 0x02, "PING": 0x03,
     "GET": 0x10, "SET": 0x11, "DEL": 0x12, "INCRBY": 0x13, "MGET": 0x14, "MSET": 0x15,
     "EXPIRE": 0x16, "PERSIST": 0x17, "TTL": 0x18, "EXISTS": 0x19, "SCAN": 0x1A,
-    "DBSIZE": 0x1B, "SYNC": 0x1C,
+    "DBSIZE": 0x1B, "SYNC": 0x1C, "SELECT": 0x1D,
     "SNAPSHOT": 0x30, "SNAPSHOTS": 0x31, "STATS": 0x32, "BACKUP": 0x33, "SHUTDOWN": 0x34,
 }
 OP_NAMES = {v: k for k, v in OPS.items()}
@@ -161,7 +161,7 @@ def encode_request(op, req_id, payload=b"", flags=0):
 
 class Client:
     def __init__(self, host="127.0.0.1", port=7070, auth_token=None, admin_token=None,
-                 timeout=10.0, hello=True, client_name="mnemo_client.py"):
+                 timeout=10.0, hello=True, client_name="mnemo_client.py", db=0):
         self.sock = socket.create_connection((host, port), timeout=timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._buf = bytearray()
@@ -173,6 +173,8 @@ class Client:
         token = admin_token or auth_token
         if token:
             self.admin = self.auth(token)
+        if db:
+            self.select(db)
 
     # -- plumbing -------------------------------------------------------------
 
@@ -309,6 +311,10 @@ class Client:
 
     def dbsize(self):
         return self.call("DBSIZE")
+
+    def select(self, db):
+        """Moves this connection's later requests to database `db` (RESP's SELECT)."""
+        return self.call("SELECT", struct.pack("<I", db))
 
     def sync(self):
         return self.call("SYNC")

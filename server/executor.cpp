@@ -63,6 +63,14 @@ bool Executor::execute(SessionState& session, const Request& req, Response& resp
   switch (req.op) {
     case Opcode::hello: do_hello(req, resp); break;
     case Opcode::auth: do_auth(session, req, resp); break;
+    case Opcode::select:
+      // The codec keeps the connection's database; this only checks the number.
+      if (req.db >= cfg_.store.databases) {
+        resp.fail(Status::bad_request, "database " + std::to_string(req.db) + " does not exist: this server has " +
+                                           std::to_string(cfg_.store.databases) + " (0 to " +
+                                           std::to_string(cfg_.store.databases - 1) + ", --databases)");
+      }
+      break;
     case Opcode::sync:
       if (!persistence_) {
         resp.version = 0;

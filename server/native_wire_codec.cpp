@@ -11,6 +11,7 @@ Next NativeWireCodec::next(std::string_view in, protocol::Request& req, std::str
     case DecodeState::need_more:
       return {NextKind::need_more, 0};
     case DecodeState::ok:
+      if (req.op != protocol::Opcode::select) req.db = db_;
       return {NextKind::request, r.consumed};
     case DecodeState::bad_frame:
     case DecodeState::fatal:
@@ -25,7 +26,8 @@ Next NativeWireCodec::next(std::string_view in, protocol::Request& req, std::str
   return {r.state == DecodeState::fatal ? NextKind::close : NextKind::replied, r.consumed};
 }
 
-void NativeWireCodec::encode(const protocol::Request&, const protocol::Response& resp, std::string& out) {
+void NativeWireCodec::encode(const protocol::Request& req, const protocol::Response& resp, std::string& out) {
+  if (req.op == protocol::Opcode::select && resp.status == protocol::Status::ok) db_ = req.db;
   protocol::native::encode_response(resp, out);
 }
 

@@ -20,6 +20,9 @@ class NativeWireCodec final : public WireCodec {
   protocol::native::Limits limits_;
   ServerStats& stats_;
   protocol::Response error_;  // reused for error frames
+  // The connection's database (SELECT): stamped on every later request. It
+  // changes only once the Executor has accepted the number.
+  std::uint32_t db_ = 0;
 };
 
 }  // namespace mnemo::server

@@ -18,7 +18,7 @@ void register_connection_commands(CommandTable& t) {
    .handler = cmd_echo});
   t.add({.name = "select", .arity = 2, .flags = cmd::kLoading | cmd::kStale | cmd::kFast, .acl = cmd::kAclConnection,
    .doc = {"Change the selected database for the current connection", "1.0.0", "connection", "O(1)"},
-   .handler = cmd_select});
+   .handler = cmd_select, .native = Opcode::select});
   t.add({.name = "quit", .arity = -1, .flags = cmd::kNoScript | cmd::kLoading | cmd::kStale | cmd::kFast | cmd::kNoAuth | cmd::kAllowBusy, .acl = cmd::kAclConnection,
    .doc = {"Close the connection", "1.0.0", "connection", "O(1)"},
    .handler = cmd_quit});

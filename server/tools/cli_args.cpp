@@ -38,6 +38,10 @@ bool global_option(const std::vector<std::string>& argv, std::size_t& i, CliArgs
     error = take_value(argv, i, out.auth_token);
   } else if (a == "--admin-token") {
     error = take_value(argv, i, out.admin_token);
+  } else if (a == "-n" || a == "--db") {
+    std::uint64_t db = 0;
+    if (!(error = take_value(argv, i, v)) && (!parse_u64(v, db) || db > 0xFFFFFFFFu)) error = "bad database: " + v;
+    out.db = static_cast<std::uint32_t>(db);
   } else if (a == "--timeout-ms") {
     std::uint64_t t = 0;
     if (!(error = take_value(argv, i, v)) && (!parse_u64(v, t) || t > 3600000)) error = "bad timeout: " + v;

@@ -18,6 +18,7 @@ struct CliArgs {
   std::string auth_token;   // --auth-token or $MNEMO_AUTH_TOKEN
   std::string admin_token;  // --admin-token or $MNEMO_ADMIN_TOKEN
   int timeout_ms = 5000;    // connect timeout
+  std::uint32_t db = 0;     // -n/--db: the database (SELECT) the command works in
   bool help = false;
   std::string command;
   std::vector<std::string> words;               // the command's positional arguments

@@ -27,8 +27,10 @@ namespace flags = mnemo::protocol::flags;
 constexpr int kExitNotFound = 1;
 constexpr int kExitError = 2;
 
-const char* const kUsage = R"(usage: mnemo [-H host] [-p port] [--auth-token T] [--admin-token T]
+const char* const kUsage = R"(usage: mnemo [-H host] [-p port] [-n db] [--auth-token T] [--admin-token T]
              [--timeout-ms N] COMMAND [ARGS...]
+
+-n/--db N works in database N (as redis-cli -n; default 0).
 
 Tokens may also come from $MNEMO_AUTH_TOKEN and $MNEMO_ADMIN_TOKEN.
 Default server: 127.0.0.1:7070.
@@ -241,9 +243,15 @@ int connect_and_run(const CliArgs& a) {
       return kExitError;
     }
   }
-  if (req.op == Opcode::scan) return cmd_scan(c, req);
   Response resp;
   int code = 0;
+  if (a.db != 0) {
+    Request select;
+    select.op = Opcode::select;
+    select.db = a.db;
+    if (!run(c, select, resp, code)) return code;
+  }
+  if (req.op == Opcode::scan) return cmd_scan(c, req);
   if (!run(c, req, resp, code)) return code;
   print_result(a, resp);
   return 0;

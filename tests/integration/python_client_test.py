@@ -9,6 +9,7 @@ Exits non-zero on any failure. Standard library only.
 
 import os
 import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -65,7 +66,7 @@ class Server(ChildServer):
         env = {k: v for k, v in os.environ.items() if not k.startswith("MNEMO_")}
         args = [os.path.join(bin_dir, "mnemo-server"), "--bind", "127.0.0.1", "--port", "0",
                 "--port-file", self.port_file, "--data-dir", os.path.join(tmp, "data"),
-                "--auth-token", AUTH_TOKEN, "--admin-token", ADMIN_TOKEN]
+                "--resp-port", "0", "--auth-token", AUTH_TOKEN, "--admin-token", ADMIN_TOKEN]
         with open(self.log_path, "wb") as log:
             self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
                                          stdin=subprocess.DEVNULL, env=env)
@@ -83,10 +84,10 @@ class Server(ChildServer):
             except FileNotFoundError:
                 text = ""
             if text.endswith("\n"):
-                for line in text.splitlines():
-                    name, _, value = line.partition(" ")
-                    if name == "native" and value.strip().isdigit():
-                        return int(value)
+                ports = dict(line.split(" ", 1) for line in text.splitlines())
+                if ports.get("native", "").isdigit() and ports.get("resp", "").isdigit():
+                    self.resp_port = int(ports["resp"])
+                    return int(ports["native"])
             time.sleep(0.01)  # polling for the port file, with a deadline
         raise AssertionError("mnemo-server did not write its port file in time:\n" + self.log())
 
@@ -228,6 +229,33 @@ def test_scan(c):
     check(len(list(c.scan())) == c.dbsize(), "SCAN without prefix sees every key")
 
 
+def test_select(srv):
+    """Native SELECT moves a connection's later requests; RESP's SELECT sees the same database."""
+    port = srv.port
+    with Client(port=port, auth_token=AUTH_TOKEN) as c, Client(port=port, auth_token=AUTH_TOKEN, db=3) as c3:
+        c3.set(b"db:key", b"three")
+        check(c.get(b"db:key") is None, "a key written in database 3 is not in database 0")
+        expect_error("BAD_REQUEST", c.select, 16)
+        check(c.get(b"db:key") is None, "a refused SELECT leaves the connection in its database")
+        c.select(3)
+        check(c.get(b"db:key") == b"three", "SELECT 3 sees database 3's key")
+        check(c.dbsize() == 1 and c3.dbsize() == 1, "DBSIZE counts the selected database")
+        c.select(0)
+        check(c.get(b"db:key") is None, "SELECT 0 goes back")
+        with socket.create_connection(("127.0.0.1", srv.resp_port)) as s:
+            s.sendall(b"*2\r\n$4\r\nAUTH\r\n$%d\r\n%s\r\n" % (len(AUTH_TOKEN), AUTH_TOKEN.encode()) +
+                      b"*2\r\n$6\r\nSELECT\r\n$1\r\n3\r\n*2\r\n$3\r\nGET\r\n$6\r\ndb:key\r\n")
+            want = b"+OK\r\n+OK\r\n$5\r\nthree\r\n"
+            got = b""
+            while len(got) < len(want):
+                chunk = s.recv(4096)
+                check(chunk, "RESP connection closed early: %r" % got)
+                got += chunk
+            check(got == want, "RESP SELECT 3 sees the native write: %r" % got)
+    with Client(port=port, hello=True) as anon:
+        expect_error("UNAUTHORIZED", anon.select, 1)
+
+
 def test_pipeline(c):
     p = c.pipeline()
     for i in range(1000):
@@ -297,6 +325,8 @@ def run_all(tmp):
             print("ok test_admin")
         test_errors(srv)
         print("ok test_errors")
+        test_select(srv)
+        print("ok test_select")
         code = srv.terminate()
         check(code == 0, "SIGTERM exit code 0, got %d:\n%s" % (code, srv.log()))
         print("ok SIGTERM exit 0")

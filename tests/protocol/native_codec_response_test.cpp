@@ -109,6 +109,7 @@ std::vector<Golden> golden_responses() {
        make(Opcode::stats, 20, [](Response& r) { r.text = "{}"; })},
       {"BACKUP", "0c000000 00 33 0000 0f00000000000000", make(Opcode::backup, 15)},
       {"SHUTDOWN", "0c000000 00 34 0000 1500000000000000", make(Opcode::shutdown, 21)},
+      {"SELECT", "0c000000 00 1d 0000 1600000000000000", make(Opcode::select, 22)},
       {"NOT_FOUND error", "10000000 01 10 0000 0400000000000000 00000000",
        make(Opcode::get, 4, [](Response& r) { r.fail(Status::not_found, ""); })},
       {"VERSION_MISMATCH error", "11000000 03 11 0000 0700000000000000 01000000 78",

@@ -24,7 +24,7 @@ std::string describe(const Request& r) {
   std::ostringstream s;
   s << opcode_name(r.op) << " flags=" << int(r.flags) << " id=" << r.id << " key=" << hex(r.key)
     << " value=" << hex(r.value) << " ttl=" << r.ttl_ms << " ifv=" << r.if_version
-    << " delta=" << r.delta << " count=" << r.count << " version=" << r.version << " keys=[";
+    << " delta=" << r.delta << " count=" << r.count << " version=" << r.version << " db=" << r.db << " keys=[";
   for (auto k : r.keys) s << hex(k) << ",";
   s << "] values=[";
   for (auto v : r.values) s << hex(v) << ",";
@@ -90,6 +90,8 @@ std::vector<Golden> golden_requests() {
        make(Opcode::backup, 15, [](Request& r) { r.key = "/tmp/b"; })},
       {"DBSIZE", "0c000000 1b 00 0000 1000000000000000", make(Opcode::dbsize, 16)},
       {"SYNC", "0c000000 1c 00 0000 1100000000000000", make(Opcode::sync, 17)},
+      {"SELECT", "10000000 1d 00 0000 1600000000000000 03000000",
+       make(Opcode::select, 22, [](Request& r) { r.db = 3; })},
       {"SNAPSHOT", "0c000000 30 20 0000 1200000000000000",
        make(Opcode::snapshot, 18, [](Request& r) { r.flags = flags::kWait; })},
       {"SNAPSHOTS", "0c000000 31 00 0000 1300000000000000", make(Opcode::snapshots, 19)},
