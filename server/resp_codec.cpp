@@ -104,7 +104,8 @@ NextKind RespCodec::dispatch(ArgList argv, Request& req, std::string& out) {
   resp::Resp2ReplyBuilder reply(out);
   spec->handler(ctx_, argv, reply);
   then_ = ctx_.take_then();
-  if (then_ != nullptr) return NextKind::request;
+  if (then_ != nullptr) return NextKind::request;  // the Executor counts it
+  if (env_.stats != nullptr) env_.stats->count_local_command();
   return ctx_.closing() ? NextKind::close : NextKind::replied;
 }
 

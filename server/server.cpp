@@ -261,6 +261,7 @@ void Server::arm_sweep() {
   sweep_timer_.async_wait([this](const std::error_code& ec) {
     if (ec || stopping_) return;
     store_->sweep_expired(cfg_.sweep_max_keys);
+    stats_.sample_commands(clock_.now_ms());  // INFO's instantaneous_ops_per_sec
     arm_sweep();
   });
 }

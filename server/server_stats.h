@@ -16,6 +16,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 
 #include "protocol/message.h"
 
@@ -29,6 +30,7 @@ struct ServerStats {
   // 128-byte aligned: adjacent-line prefetch must not pair two blocks either.
   struct alignas(128) TrafficBlock {
     std::array<std::atomic<std::uint64_t>, kOps> ops_by_type{};
+    std::atomic<std::uint64_t> local_commands{0};  // RESP commands answered without an Executor request
     std::atomic<std::uint64_t> errors{0};     // non-OK replies
     std::atomic<std::uint64_t> bytes_in{0};
     std::atomic<std::uint64_t> bytes_out{0};
@@ -58,6 +60,7 @@ struct ServerStats {
   }
 
   void count_op(protocol::Opcode op) { bump(local().ops_by_type[static_cast<std::uint8_t>(op)], 1); }
+  void count_local_command() { bump(local().local_commands, 1); }
   void count_error() { bump(local().errors, 1); }
   void add_bytes_in(std::uint64_t n) { bump(local().bytes_in, n); }
   void add_bytes_out(std::uint64_t n) { bump(local().bytes_out, n); }
@@ -70,7 +73,31 @@ struct ServerStats {
       for (const auto& c : b.ops_by_type) n += c.load(std::memory_order_relaxed);
     return n;
   }
+  // Every command of either protocol (Redis's total_commands_processed).
+  std::uint64_t total_commands() const {
+    return total_ops() + sum([](const TrafficBlock& b) { return &b.local_commands; });
+  }
   std::uint64_t errors() const { return sum([](const TrafficBlock& b) { return &b.errors; }); }
+
+  // Redis's instantaneous_ops_per_sec: sample() is called every ~100 ms (the
+  // server's sweep timer); the rate is the mean of the last kRateSamples
+  // per-interval rates. Both may be called from any thread.
+  static constexpr std::size_t kRateSamples = 16;
+  void sample_commands(std::int64_t now_ms) {
+    const std::uint64_t total = total_commands();
+    std::lock_guard lock(rate_mu_);
+    if (last_sample_ms_ != 0 && now_ms > last_sample_ms_) {
+      rates_[next_rate_++ % kRateSamples] = (total - last_sample_total_) * 1000 / static_cast<std::uint64_t>(now_ms - last_sample_ms_);
+    }
+    last_sample_ms_ = now_ms;
+    last_sample_total_ = total;
+  }
+  std::uint64_t instantaneous_ops_per_sec() const {
+    std::lock_guard lock(rate_mu_);
+    std::uint64_t sum = 0;
+    for (std::uint64_t r : rates_) sum += r;
+    return sum / kRateSamples;
+  }
   std::uint64_t bytes_in() const { return sum([](const TrafficBlock& b) { return &b.bytes_in; }); }
   std::uint64_t bytes_out() const { return sum([](const TrafficBlock& b) { return &b.bytes_out; }); }
 
@@ -89,6 +116,12 @@ struct ServerStats {
   }
 
   Blocks blocks_{};
+
+  mutable std::mutex rate_mu_;
+  std::array<std::uint64_t, kRateSamples> rates_{};
+  std::size_t next_rate_ = 0;
+  std::int64_t last_sample_ms_ = 0;
+  std::uint64_t last_sample_total_ = 0;
 
   // -- per thread: which ServerStats the thread is bound to, and its block there --
   static inline thread_local const ServerStats* tls_owner_ = nullptr;

@@ -83,6 +83,8 @@ static std::vector<Figure> collect(const Config& cfg, const Store& store, persis
   add("store", "oom_rejects", num(s.oom_rejects), "writes refused by --max-memory");
 
   add("traffic", "ops_total", num(st.total_ops()), "requests executed");
+  add("traffic", "commands_total", num(st.total_commands()), "commands of either protocol");
+  add("traffic", "ops_per_sec", num(st.instantaneous_ops_per_sec()), "commands per second, last ~1.6 s");
   for (std::size_t op = 0; op < ServerStats::kOps; ++op) {
     auto n = st.ops(op);
     if (n == 0 || !protocol::is_known_opcode(static_cast<std::uint8_t>(op))) continue;
@@ -265,7 +267,8 @@ std::string Executor::info_text(std::string_view section) const {
           kv("mnemo_disk_snapshot_bytes", num(ps.disk.snapshot_bytes)) +
           kv("mnemo_disk_journal_bytes", num(ps.disk.journal_bytes)));
   sec("Stats", kv("total_connections_received", num(stats_.connections_total.load())) +
-                   kv("total_commands_processed", num(stats_.total_ops())) +
+                   kv("total_commands_processed", num(stats_.total_commands())) +
+                   kv("instantaneous_ops_per_sec", num(stats_.instantaneous_ops_per_sec())) +
                    kv("rejected_connections", num(stats_.connections_rejected.load())) +
                    kv("expired_keys", num(s.expired_lazily + s.expired_by_sweep)) + kv("evicted_keys", "0") +
                    kv("keyspace_hits", num(s.keyspace_hits)) + kv("keyspace_misses", num(s.keyspace_misses)) +

@@ -214,6 +214,12 @@ def test_connection_commands(srv):
     info = r.info()
     check("redis_version" in info, "INFO has redis_version")
     check_eq(info.get("tcp_port"), srv.resp_port, "INFO tcp_port is the RESP port clients talk to")
+    before = r.info("stats")["total_commands_processed"]
+    for _ in range(10):
+        r.ping()
+    after = r.info("stats")
+    check(after["total_commands_processed"] >= before + 11, "total_commands_processed counts every command")
+    check(isinstance(after["instantaneous_ops_per_sec"], int), "INFO has instantaneous_ops_per_sec")
     check_eq(r.config_get("save"), {"save": ""}, "CONFIG GET save")
     check_eq(r.config_get("databases"), {"databases": "16"}, "CONFIG GET databases")
     check_eq(r.execute_command("HELLO", "2")[0:2], [b"server", b"redis"], "HELLO 2")

@@ -73,3 +73,24 @@ TEST_CASE("each io thread's block starts on its own cache lines", "[server][stat
   STATIC_REQUIRE(alignof(ServerStats::TrafficBlock) >= 128);
   STATIC_REQUIRE(sizeof(ServerStats::TrafficBlock) % 128 == 0);
 }
+
+TEST_CASE("total commands count both protocols; the rate is the mean of 16 samples", "[server][stats]") {
+  auto s = std::make_unique<ServerStats>();
+  s->count_op(Opcode::get);
+  s->count_local_command();
+  CHECK(s->total_commands() == 2);
+  CHECK(s->total_ops() == 1);
+  CHECK(s->instantaneous_ops_per_sec() == 0);
+  s->sample_commands(1000);  // the first sample only sets the start
+  CHECK(s->instantaneous_ops_per_sec() == 0);
+  for (int i = 0; i < 160; ++i) s->count_local_command();
+  s->sample_commands(1100);  // 160 in 100 ms: 1600/s, one of 16 samples
+  CHECK(s->instantaneous_ops_per_sec() == 100);
+  for (std::int64_t t = 1200; t <= 2600; t += 100) {
+    for (int i = 0; i < 160; ++i) s->count_local_command();
+    s->sample_commands(t);
+  }
+  CHECK(s->instantaneous_ops_per_sec() == 1600);
+  s->sample_commands(2600);  // no time passed: no sample
+  CHECK(s->instantaneous_ops_per_sec() == 1600);
+}
