@@ -41,22 +41,20 @@ void lock_spinning(std::unique_lock<std::mutex>& lk) {
 
 }  // namespace
 
-JournalWriterOptions JournalWriterOptions::from(const Options& o) {
-  JournalWriterOptions w;
-  w.flush_interval_ms = o.flush_interval_ms;
-  w.queue_limit_bytes = o.queue_limit_bytes;
-  w.queue_high_water_bytes = o.queue_high_water_bytes;
-  w.max_batch_changes = std::max<std::uint32_t>(1, o.max_batch_changes);
-  w.max_batch_bytes = std::max<std::uint64_t>(1, o.max_batch_bytes);
-  w.stop_retry_ms = o.stop_retry_ms;
-  w.codec = o.journal_codec;
-  w.compress_min_bytes = o.journal_compress_min_bytes;
-  return w;
+namespace {
+
+// A batch limit of 0 would never let a batch start.
+JournalOptions checked(JournalOptions o) {
+  o.max_batch_changes = std::max<std::uint32_t>(1, o.max_batch_changes);
+  o.max_batch_bytes = std::max<std::uint64_t>(1, o.max_batch_bytes);
+  return o;
 }
 
-JournalWriter::JournalWriter(JournalBackend& backend, const JournalWriterOptions& opts,
+}  // namespace
+
+JournalWriter::JournalWriter(JournalBackend& backend, const JournalOptions& opts,
                              const Clock& clock)
-    : backend_(backend), opts_(opts), clock_(clock) {}
+    : backend_(backend), opts_(checked(opts)), clock_(clock) {}
 
 JournalWriter::~JournalWriter() { stop(); }
 

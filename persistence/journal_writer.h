@@ -48,44 +48,16 @@
 #include "persistence/change_log.h"
 #include "persistence/clock.h"
 #include "persistence/options.h"
+#include "persistence/stats.h"
 
 namespace mnemo::persistence {
 
-struct JournalWriterOptions {
-  std::uint32_t flush_interval_ms = 10;
-  std::uint64_t queue_limit_bytes = 256ull << 20;
-  std::uint64_t queue_high_water_bytes = 192ull << 20;
-  std::uint32_t max_batch_changes = 100000;
-  std::uint64_t max_batch_bytes = 16ull << 20;
-  std::uint32_t retry_min_ms = 10;
-  std::uint32_t retry_max_ms = 1000;
-  std::uint32_t stop_retry_ms = 10000;
-  Codec codec = Codec::none;           // for batches of at least compress_min_bytes
-  std::uint64_t compress_min_bytes = 4096;
-
-  static JournalWriterOptions from(const Options& opts);
-};
-
-struct JournalStats {
-  std::uint64_t last_seq = 0;
-  std::uint64_t durable_seq = 0;
-  std::uint64_t queue_bytes = 0;    // queued + being committed
-  std::uint64_t queue_changes = 0;
-  std::int64_t oldest_unflushed_age_ms = 0;
-  std::uint64_t batches_written = 0;
-  std::uint64_t changes_written = 0;
-  std::uint64_t bytes_written = 0;  // stored payload bytes (after compression)
-  std::uint64_t commit_failures = 0;
-  bool failing = false;
-  std::string last_error;
-  std::int64_t last_error_at_ms = 0;
-};
 
 class JournalWriter final : public ChangeLog {
  public:
   using Done = std::function<void(protocol::Status)>;
 
-  JournalWriter(JournalBackend& backend, const JournalWriterOptions& opts,
+  JournalWriter(JournalBackend& backend, const JournalOptions& opts,
                 const Clock& clock = SystemClock::instance());
   ~JournalWriter() override;
   JournalWriter(const JournalWriter&) = delete;
@@ -143,7 +115,7 @@ class JournalWriter final : public ChangeLog {
   std::vector<Done> take_waiters_locked(std::uint64_t upto_seq);
 
   JournalBackend& backend_;
-  const JournalWriterOptions opts_;
+  const JournalOptions opts_;
   const Clock& clock_;
 
   // -- shared, guarded by mu_ --

@@ -74,7 +74,7 @@ class PersistenceImpl final : public Persistence {
         lock_(std::move(lock)),
         journal_db_(std::move(journal_db)),
         snapshot_db_(std::move(snapshot_db)),
-        journal_(journal_db_, JournalWriterOptions::from(opts), clock),
+        journal_(journal_db_, opts.journal, clock),
         snapshots_(snapshot_db_, snapshot_db_,
                    JournalProbe{[this] { return journal_.last_seq(); },
                                 [this] { return journal_.changes_written(); },
@@ -82,7 +82,7 @@ class PersistenceImpl final : public Persistence {
                                   journal_.wait_durable(seq, std::move(done));
                                 },
                                 [this] { return journal_.stats().bytes_written; }},
-                   SnapshotWriterOptions::from(opts), clock),
+                   opts.snapshot, clock),
         backups_(path_) {}
 
   ~PersistenceImpl() override { stop(); }
@@ -166,24 +166,8 @@ PersistenceStats PersistenceImpl::stats() const {
   const JournalStats j = journal_.stats();
   const SnapshotStats s = snapshots_.stats();
   PersistenceStats out;
-  out.last_seq = j.last_seq;
-  out.durable_seq = j.durable_seq;
-  out.queue_bytes = j.queue_bytes;
-  out.queue_changes = j.queue_changes;
-  out.oldest_unflushed_age_ms = j.oldest_unflushed_age_ms;
-  out.batches_written = j.batches_written;
-  out.changes_written = j.changes_written;
-  out.bytes_written = j.bytes_written;
-  out.commit_failures = j.commit_failures;
-  out.failing = j.failing;
-  out.last_error = j.last_error;
-  out.last_error_at_ms = j.last_error_at_ms;
-  out.snapshot_running = s.running;
-  out.snapshots_completed = s.completed;
-  out.snapshot_failures = s.failures;
-  out.last_snapshot = s.last;
-  out.last_snapshot_error = s.last_error;
-  out.snapshot_changes_until_auto = s.changes_until_auto;
+  out.journal = j;
+  out.snapshot = s;
   out.disk.file_bytes = file_bytes(path_);
   out.disk.wal_bytes = file_bytes(path_ + "-wal");
   out.db_file_bytes = out.disk.file_bytes + out.disk.wal_bytes;
@@ -195,8 +179,6 @@ PersistenceStats PersistenceImpl::stats() const {
                                   : 0;
   out.disk.journal_bytes = s.journal_bytes + since;
   out.disk.reclaimed_bytes = s.reclaimed_bytes;
-  out.last_snapshot_raw_bytes = s.last_raw_bytes;
-  out.last_snapshot_compress_cpu_us = s.last_compress_cpu_us;
   out.recovery = recovery_;
   return out;
 }

@@ -18,6 +18,7 @@
 #include "persistence/change_log.h"
 #include "persistence/clock.h"
 #include "persistence/options.h"
+#include "persistence/stats.h"
 #include "protocol/message.h"
 #include "protocol/result.h"
 
@@ -47,27 +48,9 @@ struct DiskStats {
 };
 
 struct PersistenceStats {
-  std::uint64_t last_seq = 0;            // last seq handed out (applied in memory)
-  std::uint64_t durable_seq = 0;         // every seq <= this is committed
-  std::uint64_t queue_bytes = 0;
-  std::uint64_t queue_changes = 0;
-  std::int64_t oldest_unflushed_age_ms = 0;
-  std::uint64_t batches_written = 0;
-  std::uint64_t changes_written = 0;
-  std::uint64_t bytes_written = 0;
-  std::uint64_t commit_failures = 0;
-  bool failing = false;                  // writes are refused (READ_ONLY) until a commit succeeds
-  std::string last_error;
-  std::int64_t last_error_at_ms = 0;
-  // Snapshots.
-  bool snapshot_running = false;
-  std::uint64_t snapshots_completed = 0;
-  std::uint64_t snapshot_failures = 0;
-  protocol::SnapshotInfo last_snapshot;  // last complete one (id 0 = none)
-  std::string last_snapshot_error;
-  std::int64_t snapshot_changes_until_auto = -1;  // SnapshotStats::changes_until_auto
-  std::uint64_t last_snapshot_raw_bytes = 0;        // before compression
-  std::uint64_t last_snapshot_compress_cpu_us = 0;  // snapshot thread CPU compressing it
+  JournalStats journal;    // last_seq (applied in memory), durable_seq (every seq <= it is
+                           // committed), the queue, failing (writes refused until a commit succeeds)
+  SnapshotStats snapshot;
   std::uint64_t db_file_bytes = 0;  // disk.file_bytes + disk.wal_bytes
   DiskStats disk;
   RecoveryInfo recovery;
@@ -95,7 +78,7 @@ class Persistence {
 
   // Aborts a running snapshot (it is marked failed), finishes a backup in
   // progress, drains the queue and commits it, closes the database. If the
-  // disk keeps failing, gives up after opts.stop_retry_ms (logged with the
+  // disk keeps failing, gives up after opts.journal.stop_retry_ms (logged with the
   // lost seq range). Safe to call twice; later writes get Status::shutting_down.
   virtual void stop() = 0;
 

@@ -18,16 +18,16 @@ using protocol::SnapshotInfo;
 using protocol::Status;
 using std::chrono::milliseconds;
 
-SnapshotWriterOptions SnapshotWriterOptions::from(const Options& o) {
-  SnapshotWriterOptions s;
-  s.keep = std::max<std::uint32_t>(1, o.snapshots_keep);
-  s.chunk_entries = std::max<std::uint32_t>(1, o.snapshot_chunk_entries);
-  s.every_changes = o.snapshot_every_changes;
-  s.growth_percent = o.snapshot_growth_percent;
-  s.every_seconds = o.snapshot_every_seconds;
-  s.codec = o.snapshot_codec;
-  return s;
+namespace {
+
+// A store must keep its newest snapshot, and a chunk must hold an entry.
+SnapshotOptions checked(SnapshotOptions o) {
+  o.keep = std::max<std::uint32_t>(1, o.keep);
+  o.chunk_entries = std::max<std::uint32_t>(1, o.chunk_entries);
+  return o;
 }
+
+}  // namespace
 
 namespace {
 
@@ -39,7 +39,7 @@ std::uint64_t thread_cpu_us() {
 
 }  // namespace
 
-std::uint64_t changes_before_snapshot(const SnapshotWriterOptions& opts, std::uint64_t last_entries) {
+std::uint64_t changes_before_snapshot(const SnapshotOptions& opts, std::uint64_t last_entries) {
   if (opts.every_changes == 0) return 0;
   const std::uint64_t growth =
       last_entries > UINT64_MAX / 100 ? UINT64_MAX : last_entries * opts.growth_percent / 100;
@@ -47,8 +47,8 @@ std::uint64_t changes_before_snapshot(const SnapshotWriterOptions& opts, std::ui
 }
 
 SnapshotWriter::SnapshotWriter(SnapshotStore& store, JournalBackend& journal, JournalProbe probe,
-                               const SnapshotWriterOptions& opts, const Clock& clock)
-    : store_(store), journal_(journal), probe_(std::move(probe)), opts_(opts), clock_(clock) {}
+                               const SnapshotOptions& opts, const Clock& clock)
+    : store_(store), journal_(journal), probe_(std::move(probe)), opts_(checked(opts)), clock_(clock) {}
 
 SnapshotWriter::~SnapshotWriter() { stop(); }
 

@@ -48,25 +48,15 @@
 #include "persistence/change_log.h"
 #include "persistence/clock.h"
 #include "persistence/options.h"
+#include "persistence/stats.h"
 
 namespace mnemo::persistence {
 
-struct SnapshotWriterOptions {
-  std::uint32_t keep = 2;
-  std::uint32_t chunk_entries = 4096;
-  std::uint64_t every_changes = 0;
-  std::uint32_t growth_percent = 0;
-  std::uint32_t every_seconds = 0;
-  std::uint32_t policy_poll_ms = 200;  // how often the automatic policy is checked
-  Codec codec = Codec::zstd;           // for every chunk
-
-  static SnapshotWriterOptions from(const Options& opts);
-};
 
 // How many journaled changes since the last snapshot make the next automatic
 // one due: every_changes, raised to growth_percent of `last_entries` (the last
 // complete snapshot's entries). 0 = the change policy is off.
-std::uint64_t changes_before_snapshot(const SnapshotWriterOptions& opts, std::uint64_t last_entries);
+std::uint64_t changes_before_snapshot(const SnapshotOptions& opts, std::uint64_t last_entries);
 
 // What the snapshot writer needs from the journal.
 struct JournalProbe {
@@ -78,33 +68,13 @@ struct JournalProbe {
   std::function<std::uint64_t()> bytes_written = nullptr;
 };
 
-struct SnapshotStats {
-  bool running = false;
-  std::uint64_t completed = 0;
-  std::uint64_t failures = 0;
-  protocol::SnapshotInfo last;  // last complete one (id 0 = none)
-  std::string last_error;
-  // Journaled changes still to come before the change policy starts a snapshot
-  // (0 = due now, -1 = the change policy is off).
-  std::int64_t changes_until_auto = -1;
-  // The last complete snapshot's chunks before compression, and the CPU time
-  // the snapshot thread spent compressing them.
-  std::uint64_t last_raw_bytes = 0;
-  std::uint64_t last_compress_cpu_us = 0;
-  std::uint64_t reclaimed_bytes = 0;  // given back to the file system since start
-  // The journal's stored payload bytes when last measured (at load and after
-  // each compaction), and the journal's bytes_written at that moment: the
-  // journal holds about journal_bytes + (bytes_written now - that).
-  std::uint64_t journal_bytes = 0;
-  std::uint64_t journal_written_at_measure = 0;
-};
 
 class SnapshotWriter {
  public:
   using Done = std::function<void(const protocol::SnapshotInfo&, protocol::Status)>;
 
   SnapshotWriter(SnapshotStore& store, JournalBackend& journal, JournalProbe probe,
-                 const SnapshotWriterOptions& opts, const Clock& clock = SystemClock::instance());
+                 const SnapshotOptions& opts, const Clock& clock = SystemClock::instance());
   ~SnapshotWriter();
   SnapshotWriter(const SnapshotWriter&) = delete;
   SnapshotWriter& operator=(const SnapshotWriter&) = delete;
@@ -145,7 +115,7 @@ class SnapshotWriter {
   SnapshotStore& store_;
   JournalBackend& journal_;
   const JournalProbe probe_;
-  const SnapshotWriterOptions opts_;
+  const SnapshotOptions opts_;
   const Clock& clock_;
   std::atomic<bool> abort_{false};  // set by stop(), read by the snapshot thread between chunks
   // -- the snapshot thread's, for the snapshot being written --

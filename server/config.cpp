@@ -71,7 +71,7 @@ std::vector<Flag> flags() {
        [](Config& c, const std::string&) { c.persistence_enabled = false; }},
       {"flush-interval-ms", "N", "journal commit interval for write-behind writes (default 10)",
        [u](Config& c, const std::string& v) {
-         c.persistence.flush_interval_ms = static_cast<std::uint32_t>(u("flush-interval-ms", v, 60000));
+         c.persistence.journal.flush_interval_ms = static_cast<std::uint32_t>(u("flush-interval-ms", v, 60000));
        }},
       {"journal-sync", "MODE", "full|normal|off: SQLite synchronous level (default full; see docs/DURABILITY.md)",
        [](Config& c, const std::string& v) {
@@ -82,24 +82,24 @@ std::vector<Flag> flags() {
        }},
       {"journal-queue-bytes", "BYTES", "journal queue limit; past 3/4 of it clients are paused, past it writes get BUSY (default 256M)",
        [](Config& c, const std::string& v) {
-         c.persistence.queue_limit_bytes = parse_bytes("journal-queue-bytes", v);
-         c.persistence.queue_high_water_bytes = c.persistence.queue_limit_bytes / 4 * 3;
+         c.persistence.journal.queue_limit_bytes = parse_bytes("journal-queue-bytes", v);
+         c.persistence.journal.queue_high_water_bytes = c.persistence.journal.queue_limit_bytes / 4 * 3;
        }},
       {"max-db-pages", "N", "cap the database file at N SQLite pages (4 KiB each); past it commits fail as on a full disk and writes get READ_ONLY until pages are freed (default 0 = no cap)",
        [u](Config& c, const std::string& v) { c.persistence.max_page_count = u("max-db-pages", v, UINT32_MAX); }},
       {"recover-truncated", "", "start from the last good journal row when a row is corrupt (default: refuse to start)",
        [](Config& c, const std::string&) { c.persistence.recover_truncated = true; }},
       {"snapshots-keep", "N", "complete snapshots to keep (default 1)",
-       [u](Config& c, const std::string& v) { c.persistence.snapshots_keep = static_cast<std::uint32_t>(u("snapshots-keep", v, 1000)); }},
+       [u](Config& c, const std::string& v) { c.persistence.snapshot.keep = static_cast<std::uint32_t>(u("snapshots-keep", v, 1000)); }},
       {"snapshot-every-changes", "N", "take a snapshot after N journaled changes (default 1000000; 0 = off)",
-       [u](Config& c, const std::string& v) { c.persistence.snapshot_every_changes = u("snapshot-every-changes", v, UINT64_MAX); }},
+       [u](Config& c, const std::string& v) { c.persistence.snapshot.every_changes = u("snapshot-every-changes", v, UINT64_MAX); }},
       {"snapshot-growth-percent", "P", "wait instead for P% of the last snapshot's entries in changes when that is more than --snapshot-every-changes (default 100; 0 = off)",
        [u](Config& c, const std::string& v) {
-         c.persistence.snapshot_growth_percent = static_cast<std::uint32_t>(u("snapshot-growth-percent", v, 100000));
+         c.persistence.snapshot.growth_percent = static_cast<std::uint32_t>(u("snapshot-growth-percent", v, 100000));
        }},
       {"snapshot-every-seconds", "S", "take a snapshot every S seconds if anything changed (default 3600; 0 = off)",
        [u](Config& c, const std::string& v) {
-         c.persistence.snapshot_every_seconds = static_cast<std::uint32_t>(u("snapshot-every-seconds", v, UINT32_MAX));
+         c.persistence.snapshot.every_seconds = static_cast<std::uint32_t>(u("snapshot-every-seconds", v, UINT32_MAX));
        }},
       {"auth-token", "TOKEN", "require AUTH with TOKEN on every connection (also MNEMO_AUTH_TOKEN)",
        [](Config& c, const std::string& v) { c.auth_token = v; }},
@@ -191,9 +191,9 @@ void load_file(Config& cfg, const std::vector<Flag>& all, const std::string& pat
 Config load_config(int argc, char** argv) {
   Config cfg;
   // Automatic snapshots keep the journal short and restarts fast; both can be turned off.
-  cfg.persistence.snapshot_every_changes = 1'000'000;
-  cfg.persistence.snapshot_growth_percent = 100;
-  cfg.persistence.snapshot_every_seconds = 3600;
+  cfg.persistence.snapshot.every_changes = 1'000'000;
+  cfg.persistence.snapshot.growth_percent = 100;
+  cfg.persistence.snapshot.every_seconds = 3600;
   const auto all = flags();
   if (const char* t = std::getenv("MNEMO_AUTH_TOKEN")) cfg.auth_token = t;
   if (const char* t = std::getenv("MNEMO_ADMIN_TOKEN")) cfg.admin_token = t;
@@ -230,7 +230,7 @@ void validate(const Config& cfg) {
                       " without authentication: set --auth-token TOKEN (or MNEMO_AUTH_TOKEN), "
                       "or pass --insecure-open to accept connections from anyone");
   }
-  if (cfg.persistence.flush_interval_ms == 0) throw ConfigError("--flush-interval-ms must be at least 1");
+  if (cfg.persistence.journal.flush_interval_ms == 0) throw ConfigError("--flush-interval-ms must be at least 1");
   if (cfg.native_limits.max_frame_bytes < 64) throw ConfigError("--max-frame-bytes is too small");
   if (cfg.store.max_reply_bytes < cfg.store.max_value_bytes || cfg.store.max_reply_bytes > (2ull << 30))
     throw ConfigError("--max-reply-bytes must be between --max-value-bytes and 2G");

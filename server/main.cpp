@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
 
   try {
     spdlog::info("mnemo-server {} starting (data dir {}, {} io threads, flush interval {} ms)", MNEMO_VERSION,
-                 cfg.persistence.data_dir, cfg.threads, cfg.persistence.flush_interval_ms);
+                 cfg.persistence.data_dir, cfg.threads, cfg.persistence.journal.flush_interval_ms);
     Server server(cfg);
     return server.run();
   } catch (const std::exception& e) {

@@ -113,19 +113,19 @@ static std::vector<Figure> collect(const Config& cfg, const Store& store, persis
   }
   const auto ps = p->stats();
   add("journal", "enabled", "1", "1 when writes are journaled");
-  add("journal", "last_seq", num(ps.last_seq), "last seq applied in memory");
-  add("journal", "durable_seq", num(ps.durable_seq), "every seq up to this is committed");
-  add("journal", "lag_changes", num(ps.last_seq - std::min(ps.last_seq, ps.durable_seq)), "seqs applied but not committed");
-  add("journal", "queue_bytes", num(ps.queue_bytes), "bytes waiting for the journal thread");
-  add("journal", "queue_changes", num(ps.queue_changes), "changes waiting for the journal thread");
-  add("journal", "oldest_unflushed_age_ms", num(ps.oldest_unflushed_age_ms), "age of the oldest uncommitted change");
-  add("journal", "batches_written", num(ps.batches_written), "journal rows committed");
-  add("journal", "changes_written", num(ps.changes_written), "changes committed");
-  add("journal", "bytes_written", num(ps.bytes_written), "journal payload bytes committed");
-  add("journal", "commit_failures", num(ps.commit_failures), "failed commits");
-  add("journal", "failing", ps.failing ? "1" : "0", "1 while writes are refused because commits fail");
-  add_text("journal", "last_error", ps.last_error, "last journal error");
-  add("journal", "last_error_at_ms", num(ps.last_error_at_ms), "when it happened (Unix ms)");
+  add("journal", "last_seq", num(ps.journal.last_seq), "last seq applied in memory");
+  add("journal", "durable_seq", num(ps.journal.durable_seq), "every seq up to this is committed");
+  add("journal", "lag_changes", num(ps.journal.last_seq - std::min(ps.journal.last_seq, ps.journal.durable_seq)), "seqs applied but not committed");
+  add("journal", "queue_bytes", num(ps.journal.queue_bytes), "bytes waiting for the journal thread");
+  add("journal", "queue_changes", num(ps.journal.queue_changes), "changes waiting for the journal thread");
+  add("journal", "oldest_unflushed_age_ms", num(ps.journal.oldest_unflushed_age_ms), "age of the oldest uncommitted change");
+  add("journal", "batches_written", num(ps.journal.batches_written), "journal rows committed");
+  add("journal", "changes_written", num(ps.journal.changes_written), "changes committed");
+  add("journal", "bytes_written", num(ps.journal.bytes_written), "journal payload bytes committed");
+  add("journal", "commit_failures", num(ps.journal.commit_failures), "failed commits");
+  add("journal", "failing", ps.journal.failing ? "1" : "0", "1 while writes are refused because commits fail");
+  add_text("journal", "last_error", ps.journal.last_error, "last journal error");
+  add("journal", "last_error_at_ms", num(ps.journal.last_error_at_ms), "when it happened (Unix ms)");
   add("journal", "db_file_bytes", num(ps.db_file_bytes), "database file plus its WAL, in bytes");
 
   add("disk", "file_bytes", num(ps.disk.file_bytes), "the database file");
@@ -134,21 +134,21 @@ static std::vector<Figure> collect(const Config& cfg, const Store& store, persis
   add("disk", "journal_bytes", num(ps.disk.journal_bytes), "journal rows' payloads, as stored");
   add("disk", "reclaimed_bytes", num(ps.disk.reclaimed_bytes), "freed pages given back since start");
 
-  add("snapshot", "running", ps.snapshot_running ? "1" : "0", "1 while a snapshot is being written");
-  add("snapshot", "completed", num(ps.snapshots_completed), "snapshots completed since start");
-  add("snapshot", "failures", num(ps.snapshot_failures), "snapshots failed since start");
-  add("snapshot", "last_id", num(ps.last_snapshot.id), "id of the last complete snapshot (0 = none)");
-  add("snapshot", "last_start_seq", num(ps.last_snapshot.start_seq), "its S0");
-  add("snapshot", "last_entries", num(ps.last_snapshot.entries), "its entries");
-  add("snapshot", "last_bytes", num(ps.last_snapshot.bytes), "its bytes, as stored");
-  add("snapshot", "last_raw_bytes", num(ps.last_snapshot_raw_bytes), "its bytes before compression");
-  add("snapshot", "last_compress_cpu_us", num(ps.last_snapshot_compress_cpu_us),
+  add("snapshot", "running", ps.snapshot.running ? "1" : "0", "1 while a snapshot is being written");
+  add("snapshot", "completed", num(ps.snapshot.completed), "snapshots completed since start");
+  add("snapshot", "failures", num(ps.snapshot.failures), "snapshots failed since start");
+  add("snapshot", "last_id", num(ps.snapshot.last.id), "id of the last complete snapshot (0 = none)");
+  add("snapshot", "last_start_seq", num(ps.snapshot.last.start_seq), "its S0");
+  add("snapshot", "last_entries", num(ps.snapshot.last.entries), "its entries");
+  add("snapshot", "last_bytes", num(ps.snapshot.last.bytes), "its bytes, as stored");
+  add("snapshot", "last_raw_bytes", num(ps.snapshot.last_raw_bytes), "its bytes before compression");
+  add("snapshot", "last_compress_cpu_us", num(ps.snapshot.last_compress_cpu_us),
       "snapshot thread CPU spent compressing it");
-  add("snapshot", "last_duration_ms", num(ps.last_snapshot.duration_ms), "how long it took");
-  const std::int64_t age = ps.last_snapshot.id ? (now - ps.last_snapshot.started_at_ms) / 1000 : -1;
+  add("snapshot", "last_duration_ms", num(ps.snapshot.last.duration_ms), "how long it took");
+  const std::int64_t age = ps.snapshot.last.id ? (now - ps.snapshot.last.started_at_ms) / 1000 : -1;
   add("snapshot", "last_age_seconds", num(age), "seconds since it started (-1 = none)");
-  add_text("snapshot", "last_error", ps.last_snapshot_error, "last snapshot error");
-  add("snapshot", "changes_until_auto", num(ps.snapshot_changes_until_auto),
+  add_text("snapshot", "last_error", ps.snapshot.last_error, "last snapshot error");
+  add("snapshot", "changes_until_auto", num(ps.snapshot.changes_until_auto),
       "journaled changes before the next automatic snapshot (-1 = by changes: off)");
 
   const auto& r = ps.recovery;
@@ -255,14 +255,14 @@ std::string Executor::info_text(std::string_view section) const {
                     kv("maxmemory_policy", "noeviction"));
   const bool enabled = persistence_ != nullptr;
   sec("Persistence",
-      kv("loading", "0") + kv("aof_enabled", enabled ? "1" : "0") + kv("rdb_bgsave_in_progress", ps.snapshot_running ? "1" : "0") +
-          kv("rdb_changes_since_last_save", num(ps.last_seq - std::min(ps.last_seq, ps.last_snapshot.start_seq))) +
+      kv("loading", "0") + kv("aof_enabled", enabled ? "1" : "0") + kv("rdb_bgsave_in_progress", ps.snapshot.running ? "1" : "0") +
+          kv("rdb_changes_since_last_save", num(ps.journal.last_seq - std::min(ps.journal.last_seq, ps.snapshot.last.start_seq))) +
           // Redis reports its start time until the first save.
-          kv("rdb_last_save_time", num((ps.last_snapshot.started_at_ms != 0 ? ps.last_snapshot.started_at_ms
+          kv("rdb_last_save_time", num((ps.snapshot.last.started_at_ms != 0 ? ps.snapshot.last.started_at_ms
                                                                             : stats_.started_at_ms) / 1000)) +
-          kv("rdb_last_bgsave_status", ps.last_snapshot_error.empty() ? "ok" : "err") +
-          kv("aof_last_write_status", ps.failing ? "err" : "ok") + kv("mnemo_last_seq", num(ps.last_seq)) +
-          kv("mnemo_durable_seq", num(ps.durable_seq)) + kv("mnemo_journal_queue_bytes", num(ps.queue_bytes)) +
+          kv("rdb_last_bgsave_status", ps.snapshot.last_error.empty() ? "ok" : "err") +
+          kv("aof_last_write_status", ps.journal.failing ? "err" : "ok") + kv("mnemo_last_seq", num(ps.journal.last_seq)) +
+          kv("mnemo_durable_seq", num(ps.journal.durable_seq)) + kv("mnemo_journal_queue_bytes", num(ps.journal.queue_bytes)) +
           kv("mnemo_disk_file_bytes", num(ps.disk.file_bytes)) + kv("mnemo_disk_wal_bytes", num(ps.disk.wal_bytes)) +
           kv("mnemo_disk_snapshot_bytes", num(ps.disk.snapshot_bytes)) +
           kv("mnemo_disk_journal_bytes", num(ps.disk.journal_bytes)));

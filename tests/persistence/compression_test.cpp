@@ -113,7 +113,7 @@ TEST_CASE("recovery names the snapshot chunk whose compressed bytes were damaged
           "[persistence][compression]") {
   TempDir dir;
   Options opts = mnemo::test::test_options(dir.path());
-  opts.snapshot_chunk_entries = 500;
+  opts.snapshot.chunk_entries = 500;
   write_snapshot(opts);
   {
     RawDb raw(dir.file(opts.db_file_name));
@@ -135,7 +135,7 @@ TEST_CASE("a damaged compressed journal row is named, and --recover-truncated se
           "[persistence][compression]") {
   TempDir dir;
   Options opts = mnemo::test::test_options(dir.path());
-  opts.journal_compress_min_bytes = 256;
+  opts.journal.compress_min_bytes = 256;
   mnemo::test::FakeState first_row;
   {
     Running r(opts);

@@ -15,7 +15,7 @@ using mnemo::persistence::Change;
 using mnemo::persistence::ChangeKind;
 using mnemo::persistence::ChangeRef;
 using mnemo::persistence::JournalWriter;
-using mnemo::persistence::JournalWriterOptions;
+using mnemo::persistence::JournalOptions;
 using mnemo::protocol::Status;
 using mnemo::test::Answer;
 using mnemo::test::eventually;
@@ -23,8 +23,8 @@ using mnemo::test::FakeBackend;
 
 namespace {
 
-JournalWriterOptions fast_options() {
-  JournalWriterOptions o;
+JournalOptions fast_options() {
+  JournalOptions o;
   o.flush_interval_ms = 5;
   o.retry_min_ms = 1;
   o.retry_max_ms = 20;
@@ -48,7 +48,7 @@ class FixedClock final : public mnemo::persistence::Clock {
 TEST_CASE("journal writer stamps one seq on every change of an append and keeps them in one row",
           "[persistence]") {
   FakeBackend backend;
-  JournalWriterOptions o = fast_options();
+  JournalOptions o = fast_options();
   o.max_batch_changes = 2;  // smaller than the unit: a unit is still never split
   FixedClock clock;
   JournalWriter w(backend, o, clock);
@@ -75,7 +75,7 @@ TEST_CASE("journal writer stamps one seq on every change of an append and keeps 
 
 TEST_CASE("journal writer batches by size", "[persistence]") {
   FakeBackend backend;
-  JournalWriterOptions o = fast_options();
+  JournalOptions o = fast_options();
   o.flush_interval_ms = 600000;  // only size (and stop) trigger a commit
   o.max_batch_changes = 5;
   JournalWriter w(backend, o);
@@ -97,7 +97,7 @@ TEST_CASE("journal writer batches by size", "[persistence]") {
 
 TEST_CASE("journal writer commits within the flush interval without being asked", "[persistence]") {
   FakeBackend backend;
-  JournalWriterOptions o = fast_options();
+  JournalOptions o = fast_options();
   o.flush_interval_ms = 20;
   JournalWriter w(backend, o);
   w.start();
@@ -111,7 +111,7 @@ TEST_CASE("journal writer commits within the flush interval without being asked"
 
 TEST_CASE("journal writer group commit releases many waiters with one commit", "[persistence]") {
   FakeBackend backend;
-  JournalWriterOptions o = fast_options();
+  JournalOptions o = fast_options();
   o.flush_interval_ms = 600000;  // a waiter, not the timer, must trigger each commit
   JournalWriter w(backend, o);
   w.start();
@@ -146,7 +146,7 @@ TEST_CASE("journal writer group commit releases many waiters with one commit", "
 TEST_CASE("journal writer answers a waiter for an ephemeral seq once everything before is durable",
           "[persistence]") {
   FakeBackend backend;
-  JournalWriterOptions o = fast_options();
+  JournalOptions o = fast_options();
   o.flush_interval_ms = 600000;
   JournalWriter w(backend, o);
   w.start();
@@ -161,7 +161,7 @@ TEST_CASE("journal writer answers a waiter for an ephemeral seq once everything 
 
 TEST_CASE("journal writer keeps seq order across concurrent producers", "[persistence]") {
   FakeBackend backend;
-  JournalWriterOptions o = fast_options();
+  JournalOptions o = fast_options();
   o.max_batch_changes = 7;
   JournalWriter w(backend, o);
   w.start();
@@ -197,7 +197,7 @@ TEST_CASE("journal writer keeps seq order across concurrent producers", "[persis
 
 TEST_CASE("journal writer answers BUSY past its queue limit and queues nothing", "[persistence]") {
   FakeBackend backend;
-  JournalWriterOptions o = fast_options();
+  JournalOptions o = fast_options();
   o.queue_limit_bytes = 2000;
   o.queue_high_water_bytes = 1000;
   JournalWriter w(backend, o);  // not started: nothing drains
@@ -269,7 +269,7 @@ TEST_CASE("journal writer refuses writes while commits fail and recovers by itse
 
 TEST_CASE("journal writer stop drains the queue and is safe to call twice", "[persistence]") {
   FakeBackend backend;
-  JournalWriterOptions o = fast_options();
+  JournalOptions o = fast_options();
   o.flush_interval_ms = 600000;
   JournalWriter w(backend, o);
   w.start();
@@ -285,7 +285,7 @@ TEST_CASE("journal writer stop drains the queue and is safe to call twice", "[pe
 
 TEST_CASE("journal writer stop gives up on a disk that stays failing", "[persistence]") {
   FakeBackend backend;
-  JournalWriterOptions o = fast_options();
+  JournalOptions o = fast_options();
   o.stop_retry_ms = 50;
   JournalWriter w(backend, o);
   w.start();

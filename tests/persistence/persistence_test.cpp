@@ -100,15 +100,15 @@ TEST_CASE("persistence reports writes, durability and stats", "[persistence]") {
   CHECK(r.p->durable_seq() == 11);
   CHECK_FALSE(r.p->under_pressure());
   const PersistenceStats s = r.p->stats();
-  CHECK(s.last_seq == 11);
-  CHECK(s.durable_seq == 11);
-  CHECK(s.changes_written == 12);
-  CHECK(s.batches_written >= 1);
-  CHECK(s.bytes_written > 0);
-  CHECK(s.queue_bytes == 0);
-  CHECK_FALSE(s.failing);
+  CHECK(s.journal.last_seq == 11);
+  CHECK(s.journal.durable_seq == 11);
+  CHECK(s.journal.changes_written == 12);
+  CHECK(s.journal.batches_written >= 1);
+  CHECK(s.journal.bytes_written > 0);
+  CHECK(s.journal.queue_bytes == 0);
+  CHECK_FALSE(s.journal.failing);
   CHECK(s.db_file_bytes > 0);
-  CHECK(s.last_snapshot.id == 0);
+  CHECK(s.snapshot.last.id == 0);
 
   r.p->stop();
   r.p->stop();
@@ -124,7 +124,7 @@ TEST_CASE("persistence refuses writes when the disk is full", "[persistence]") {
   TempDir dir;
   Options opts = mnemo::test::test_options(dir.path());
   opts.max_page_count = 40;
-  opts.stop_retry_ms = 50;
+  opts.journal.stop_retry_ms = 50;
   Running r(opts);
   mnemo::protocol::Result<std::uint64_t> w = std::uint64_t{0};
   for (int i = 0; i < 200 && (w = r.store.set("k" + std::to_string(i), std::string(4000, 'v'))).ok(); ++i) {
@@ -134,9 +134,9 @@ TEST_CASE("persistence refuses writes when the disk is full", "[persistence]") {
   CHECK(w.error().status == Status::read_only);
   CHECK_THAT(w.error().message, Catch::Contains("full"));
   const PersistenceStats s = r.p->stats();
-  CHECK(s.failing);
-  CHECK(s.commit_failures >= 1);
-  CHECK(s.durable_seq < s.last_seq);
+  CHECK(s.journal.failing);
+  CHECK(s.journal.commit_failures >= 1);
+  CHECK(s.journal.durable_seq < s.journal.last_seq);
 }
 
 namespace {
@@ -169,8 +169,8 @@ TEST_CASE("after compaction the freed pages go back to the file system and the s
   }
   const PersistenceStats s = r.p->stats();
   CHECK(s.disk.reclaimed_bytes > 0);
-  CHECK(s.disk.snapshot_bytes == s.last_snapshot.bytes);  // one snapshot kept
-  CHECK(s.last_snapshot_raw_bytes > s.last_snapshot.bytes);  // compressed
+  CHECK(s.disk.snapshot_bytes == s.snapshot.last.bytes);  // one snapshot kept
+  CHECK(s.snapshot.last_raw_bytes > s.snapshot.last.bytes);  // compressed
   CHECK(s.disk.file_bytes > 0);
   // The journal holds at most the row with the last S0 (compaction keeps seq_last >= S0).
   CHECK(s.disk.journal_bytes < 3000 * value.size());

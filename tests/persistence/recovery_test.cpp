@@ -95,7 +95,7 @@ TEST_CASE("recovery restores the state after reopening the database", "[persiste
 TEST_CASE("journal replay is idempotent and insensitive to order within a batch", "[persistence]") {
   TempDir dir;
   Options opts = mnemo::test::test_options(dir.path());
-  opts.flush_interval_ms = 50;  // large batches with the same key several times in one
+  opts.journal.flush_interval_ms = 50;  // large batches with the same key several times in one
   FakeState original;
   {
     Running r(opts);
@@ -271,7 +271,7 @@ TEST_CASE("the journal's change count skips the rows a snapshot covers", "[persi
 TEST_CASE("journal replay from decoded views is idempotent", "[persistence]") {
   TempDir dir;
   Options opts = mnemo::test::test_options(dir.path());
-  opts.flush_interval_ms = 50;
+  opts.journal.flush_interval_ms = 50;
   FakeState original;
   {
     Running r(opts);

@@ -50,7 +50,7 @@ void write_keys(Running& r, int n, const std::string& prefix = "k") {
 TEST_CASE("a fuzzy snapshot taken while writes go on recovers the exact state", "[persistence]") {
   TempDir dir;
   Options opts = mnemo::test::test_options(dir.path());
-  opts.snapshot_chunk_entries = 16;
+  opts.snapshot.chunk_entries = 16;
   FakeState expected;
   SnapshotInfo snap;
   {
@@ -136,8 +136,8 @@ TEST_CASE("compaction deletes only the journal rows a snapshot covers", "[persis
 TEST_CASE("snapshot retention keeps the newest N complete snapshots", "[persistence]") {
   TempDir dir;
   Options opts = mnemo::test::test_options(dir.path());
-  opts.snapshots_keep = 2;
-  opts.snapshot_chunk_entries = 4;
+  opts.snapshot.keep = 2;
+  opts.snapshot.chunk_entries = 4;
   FakeState expected;
   {
     Running r(opts);
@@ -150,8 +150,8 @@ TEST_CASE("snapshot retention keeps the newest N complete snapshots", "[persiste
     CHECK(list[0].id == 4);
     CHECK(list[1].id == 3);
     CHECK(list[0].state == kSnapshotComplete);
-    CHECK(r.p->stats().snapshots_completed == 4);
-    CHECK(r.p->stats().last_snapshot.id == 4);
+    CHECK(r.p->stats().snapshot.completed == 4);
+    CHECK(r.p->stats().snapshot.last.id == 4);
     expected = r.store.state();
   }
   RawDb raw(dir.file(opts.db_file_name));
@@ -186,13 +186,13 @@ TEST_CASE("only one snapshot runs at a time", "[persistence]") {
   REQUIRE_FALSE(second.ok());
   CHECK(second.error().status == Status::busy);
   CHECK_THAT(second.error().message, Catch::Contains("already running"));
-  CHECK(r.p->stats().snapshot_running);
+  CHECK(r.p->stats().snapshot.running);
   CHECK(r.p->snapshots().at(0).state == kSnapshotRunning);
   release = true;
   REQUIRE(done.wait());
   CHECK(done.values()[0].second == Status::ok);
   r.store.after_copy = nullptr;
-  CHECK_FALSE(r.p->stats().snapshot_running);
+  CHECK_FALSE(r.p->stats().snapshot.running);
   CHECK(snapshot(r).second == Status::ok);
 }
 
@@ -221,7 +221,7 @@ TEST_CASE("stop aborts a running snapshot cleanly", "[persistence]") {
     CHECK(done.values()[0].second == Status::shutting_down);
     CHECK(done.values()[0].first.state == kSnapshotFailed);
     CHECK(r.p->snapshots().at(0).state == kSnapshotFailed);
-    CHECK(r.p->stats().snapshot_failures == 1);
+    CHECK(r.p->stats().snapshot.failures == 1);
     r.store.after_copy = nullptr;
   }
   RawDb raw(dir.file(opts.db_file_name));
@@ -237,23 +237,23 @@ TEST_CASE("automatic snapshots follow the change and time policies", "[persisten
   TempDir dir;
   Options opts = mnemo::test::test_options(dir.path());
   SECTION("every N changes") {
-    opts.snapshot_every_changes = 20;
+    opts.snapshot.every_changes = 20;
     Running r(opts);
     write_keys(r, 25);
     REQUIRE(r.sync() == Status::ok);
-    REQUIRE(eventually([&] { return r.p->stats().snapshots_completed >= 1; }));
+    REQUIRE(eventually([&] { return r.p->stats().snapshot.completed >= 1; }));
   }
   SECTION("every N seconds") {
-    opts.snapshot_every_seconds = 1;
+    opts.snapshot.every_seconds = 1;
     Running r(opts);
     write_keys(r, 1);
     REQUIRE(r.sync() == Status::ok);
-    REQUIRE(eventually([&] { return r.p->stats().snapshots_completed >= 1; }));
+    REQUIRE(eventually([&] { return r.p->stats().snapshot.completed >= 1; }));
   }
 }
 
 TEST_CASE("the change policy waits for a share of the last snapshot's size", "[persistence]") {
-  SnapshotWriterOptions o;
+  SnapshotOptions o;
   o.every_changes = 1000;
   o.growth_percent = 100;
   CHECK(changes_before_snapshot(o, 0) == 1000);       // a small store: the fixed count
@@ -278,19 +278,19 @@ TEST_CASE("after a large snapshot the next automatic one waits for the growth ru
     auto [first, status] = snapshot(r);
     REQUIRE(status == Status::ok);
     REQUIRE(first.entries == 60);
-    CHECK(r.p->stats().snapshot_changes_until_auto == -1);
+    CHECK(r.p->stats().snapshot.changes_until_auto == -1);
   }
-  opts.snapshot_every_changes = 20;
-  opts.snapshot_growth_percent = 100;
+  opts.snapshot.every_changes = 20;
+  opts.snapshot.growth_percent = 100;
   Running r(opts);
-  CHECK(r.p->stats().snapshot_changes_until_auto == 60);  // not 20: the store holds 60 entries
+  CHECK(r.p->stats().snapshot.changes_until_auto == 60);  // not 20: the store holds 60 entries
   write_keys(r, 30, "again");
   REQUIRE(r.sync() == Status::ok);
-  CHECK(r.p->stats().snapshot_changes_until_auto == 30);
-  CHECK(r.p->stats().snapshots_completed == 0);
+  CHECK(r.p->stats().snapshot.changes_until_auto == 30);
+  CHECK(r.p->stats().snapshot.completed == 0);
   write_keys(r, 30, "more");
   REQUIRE(r.sync() == Status::ok);
-  REQUIRE(eventually([&] { return r.p->stats().snapshots_completed >= 1; }));
+  REQUIRE(eventually([&] { return r.p->stats().snapshot.completed >= 1; }));
   CHECK(r.p->snapshots().at(0).entries == 120);
 }
 
@@ -333,7 +333,7 @@ TEST_CASE("a snapshot interrupted by a crash is marked failed at the next open",
 TEST_CASE("recovery refuses a corrupt snapshot with an error naming it", "[persistence]") {
   TempDir dir;
   Options opts = mnemo::test::test_options(dir.path());
-  opts.snapshot_chunk_entries = 4;
+  opts.snapshot.chunk_entries = 4;
   {
     Running r(opts);
     write_keys(r, 10);
@@ -356,7 +356,7 @@ TEST_CASE("a snapshot completes only once the journal holds every write it conta
           "[persistence]") {
   TempDir dir;
   Options opts = mnemo::test::test_options(dir.path());
-  opts.flush_interval_ms = 600000;  // write-behind changes would sit in the queue
+  opts.journal.flush_interval_ms = 600000;  // write-behind changes would sit in the queue
   Running r(opts);
   write_keys(r, 30);
   CHECK(r.p->durable_seq() == 0);

@@ -35,9 +35,9 @@ inline bool eventually(const std::function<bool()>& cond,
 inline persistence::Options test_options(const std::string& dir) {
   persistence::Options o;
   o.data_dir = dir;
-  o.flush_interval_ms = 5;
+  o.journal.flush_interval_ms = 5;
   o.sync = persistence::SyncMode::normal;  // fsync on every commit would only slow tests down
-  o.stop_retry_ms = 2000;
+  o.journal.stop_retry_ms = 2000;
   return o;
 }
 
