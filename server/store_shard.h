@@ -110,7 +110,8 @@ class Shard {
   // changing the memory estimate: no longer than the current value, same
   // estimated footprint. Needs no lock beyond what made e reachable.
   static bool fits_in_place(const Entry& e, std::string_view value) {
-    return value.size() <= e.value_len && entry_footprint(e.key_len, value.size()) == entry_footprint(e);
+    return e.is_string() && value.size() <= e.value_len &&
+           entry_footprint(e.key_len, value.size()) == entry_footprint(e);
   }
   // Empties the shard at once: the entries go to the returned Detached.
   Detached take_all();
@@ -118,6 +119,11 @@ class Shard {
   std::size_t erase_older_than(std::uint64_t seq);
   // Removes and frees the entry for k; false when there was none.
   bool erase(const KeyRef& k);
+  // A collection in the shard changed size by `delta` estimated bytes.
+  void resized(std::int64_t delta) {
+    entry_bytes_ += delta;
+    add_memory(delta);
+  }
   // Changes an entry's expiry (keeps keys_with_expiry right).
   void set_expiry(Entry& e, std::int64_t expire_at_ms);
   // Removes entries expired at now_ms, at most max_keys of them.
