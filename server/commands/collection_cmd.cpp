@@ -1,6 +1,7 @@
 #include "server/commands/collection_cmd.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <random>
 #include <cmath>
@@ -68,10 +69,13 @@ IndexRange clamp_range(std::int64_t start, std::int64_t end, std::int64_t len) {
 namespace mnemo::server::commands {
 
 bool parse_collection_scan(ArgList argv, CollectionScan& out, ReplyBuilder& reply) {
-  const std::string_view c = argv[2];
-  std::uint64_t cursor = 0;
-  const auto res = std::from_chars(c.data(), c.data() + c.size(), cursor);
-  if (c.empty() || res.ec != std::errc() || res.ptr != c.data() + c.size()) {
+  // Redis's parseScanCursorOrReply: strtoul over the whole word (so "-1"
+  // and "" pass), no leading space, no overflow.
+  const std::string c(argv[2]);
+  char* end = nullptr;
+  errno = 0;
+  (void)std::strtoul(c.c_str(), &end, 10);
+  if ((!c.empty() && std::isspace(static_cast<unsigned char>(c[0]))) || *end != '\0' || errno == ERANGE) {
     reply.error("ERR invalid cursor");
     return false;
   }
@@ -121,7 +125,7 @@ bool parse_random_count(std::string_view s, std::int64_t& out, ReplyBuilder& rep
     return false;
   }
   if (out == INT64_MIN) {
-    reply.error("ERR value is out of range, must be between -9223372036854775807 and 9223372036854775807");
+    reply.error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
     return false;
   }
   return true;

@@ -84,6 +84,8 @@ Fault zadd_all(CollectionTxn& t, ArgList argv, std::size_t first, const std::vec
       ++r.processed;
       ++r.added;
     }
+    if (score == 0) score = 0.0;  // -0 is stored as 0, as Redis answers it
+    r.score = score;
     pending[m] = score;
     t.ops(0, kZSet).zadd(m, score);
   }

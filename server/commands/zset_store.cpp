@@ -50,7 +50,7 @@ double weighted(double score, double weight) {
 }  // namespace
 
 void cmd_zstore(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
-  const bool inter = argv[0][2] == 'i' || argv[0][2] == 'I';
+  const bool inter = argv[0][1] == 'i' || argv[0][1] == 'I';  // zINterstore
   std::int64_t numkeys = 0;
   if (!parse_int64(argv[2], numkeys)) return reply.error(kNotInteger);
   if (numkeys < 1) {
