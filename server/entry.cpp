@@ -45,5 +45,6 @@ Entry* make_collection_entry(std::string_view key, Collection* c, std::uint64_t 
 }
 
 std::size_t collection_bytes(const Entry& e) { return e.collection()->bytes() + sizeof(Collection); }
+std::size_t collection_size(const Entry& e) { return e.collection()->size(); }
 
 }  // namespace mnemo::server

@@ -65,6 +65,8 @@ Entry* make_collection_entry(std::string_view key, Collection* c, std::uint64_t 
                              std::int64_t expire_at_ms);
 // A collection's estimated heap bytes (collection.h), for the entry's footprint.
 std::size_t collection_bytes(const Entry& e);
+// A collection's element count.
+std::size_t collection_size(const Entry& e);
 
 // Estimated heap bytes an allocation of `n` bytes really takes (glibc: 8-byte
 // chunk header, 16-byte granularity, 32-byte minimum).

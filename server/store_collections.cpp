@@ -104,6 +104,16 @@ std::string_view collection_encoding(const Collection& c) {
   }
 }
 
+void Store::Impl::drop(Shard& sh, const KeyRef& k) {
+  const Entry* e = sh.find(k);
+  if (e == nullptr) return;
+  if (!e->is_string() && collection_size(*e) >= Reclaimer::kInlineEntries) {
+    reclaimer->add(sh.take(k));
+  } else {
+    sh.erase(k);
+  }
+}
+
 // ---- the operation ---------------------------------------------------------------
 
 namespace {

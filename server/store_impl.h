@@ -180,6 +180,9 @@ struct Store::Impl {
     bool check_memory = false;  // COPY adds a key; RENAME does not (Redis: not denyoom)
   };
   protocol::Result<std::uint64_t> move_key(const MoveArgs& a);
+  // Removes k's entry from sh (held exclusively): a large collection goes to
+  // the reclaimer, to be freed off this thread; anything else is freed here.
+  void drop(Shard& sh, const KeyRef& k);
   // Removes cur (k's live entry in sh, locked exclusively), journaling it
   // unless ephemeral; the version of the removal.
   protocol::Result<std::uint64_t> remove_entry(DbIndex db, Shard& sh, const KeyRef& k, const Entry& cur);

@@ -55,7 +55,7 @@ Result<std::uint64_t> Store::del(DbIndex db, std::span<const std::string_view> k
   if (found.empty()) return std::uint64_t{0};
   auto seq = impl.commit(changes);
   if (!seq) return seq.error();
-  for (std::size_t i : found) impl.shard_of(db, refs[i]).erase(refs[i]);
+  for (std::size_t i : found) impl.drop(impl.shard_of(db, refs[i]), refs[i]);
   return std::uint64_t{found.size()};
 }
 

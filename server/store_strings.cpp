@@ -41,7 +41,7 @@ Result<std::uint64_t> Store::Impl::remove_entry(DbIndex db, Shard& sh, const Key
     changes = {&change, 1};
   }
   auto seq = commit(changes);
-  if (seq) sh.erase(k);
+  if (seq) drop(sh, k);
   return seq;
 }
 

@@ -179,6 +179,22 @@ TEST_CASE("recovery rebuilds every type from the journal and from a snapshot", "
   }
 }
 
+TEST_CASE("DEL of a large collection gives its memory back through the reclaimer", "[store][collections]") {
+  StoreHarness h;
+  const std::int64_t before = static_cast<std::int64_t>(h.store.stats().memory_bytes);
+  const Keys keys{"big"};
+  REQUIRE(h.store.collections(0, keys, true, [&](CollectionTxn& t) -> Fault {
+            for (int i = 0; i < 20000; ++i) t.ops(0, ValueType::set).sadd("member-number-" + std::to_string(i));
+            return {};
+          }).ok());
+  const auto with_set = static_cast<std::int64_t>(h.store.stats().memory_bytes);
+  CHECK(with_set - before > 20000 * 40);
+  CHECK(*h.store.del(0, keys) == 1);
+  CHECK(*h.store.exists(0, keys) == 0);
+  h.store.wait_reclaimed();
+  CHECK(static_cast<std::int64_t>(h.store.stats().memory_bytes) - before < 1024);
+}
+
 TEST_CASE("collection operation lists apply as recorded", "[store][collections]") {
   Collection l(ValueType::list);
   OpWriter w(ValueType::list);
