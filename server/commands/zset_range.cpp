@@ -86,8 +86,15 @@ std::vector<Scored> by_rank(const ZSet& z, std::int64_t start, std::int64_t end,
   const auto n = static_cast<std::int64_t>(z.order.size());
   // btree iterators step one at a time: walk from the nearer end.
   const std::int64_t first = reverse ? n - 1 - end : start;
+  // ZREVRANGE 0 9 of a large set (a leaderboard's top ten) starts near the
+  // end: step from whichever end is nearer.
   auto it = z.order.begin();
-  std::advance(it, first);
+  if (first > n / 2) {
+    it = z.order.end();
+    std::advance(it, -(n - first));
+  } else {
+    std::advance(it, first);
+  }
   for (std::int64_t i = 0; i <= end - start; ++i, ++it) out.push_back({&it->second, it->first});
   if (reverse) std::reverse(out.begin(), out.end());
   return out;

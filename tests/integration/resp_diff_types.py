@@ -137,6 +137,11 @@ ZSET_CASES = [
         "ZRANGE z 0 1 REV WITHSCORES", "ZREVRANGE z 0 1", "ZREVRANGE z 0 -1 WITHSCORES", "ZRANGE z x 1",
         "ZRANGE z 0 1 LIMIT 0 1", "ZRANGE z 0 1 FOO", "ZRANGE nosuch 0 -1", "ZREVRANGE z 0 1 REV",
         "ZRANK z c", "ZREVRANK z c", "ZRANK z x", "ZRANK nosuch a", "ZREVRANK z a")),
+    ("ZRANGE by rank on a larger set", steps(
+        ["ZADD", "big"] + [w for i in range(300) for w in (str(i % 97), "m%03d" % i)],
+        "ZREVRANGE big 0 4 WITHSCORES", "ZRANGE big 290 299", "ZRANGE big -3 -1 WITHSCORES", "ZRANGE big 100 102",
+        "ZRANGE big 148 152", "ZREVRANGE big 149 151", "ZRANK big m150", "ZREVRANK big m150",
+        "ZRANGE big 5 3 BYSCORE REV LIMIT 2 3", "ZCOUNT big 10 (20", "ZPOPMAX big 2", "ZCARD big")),
     ("ZRANGE by score", steps(
         "ZADD z 1 a 2 b 3 c 4 d 5 e", "ZRANGE z 2 4 BYSCORE", "ZRANGE z (2 4 BYSCORE", "ZRANGE z 2 (4 BYSCORE",
         "ZRANGE z -inf +inf BYSCORE WITHSCORES", "ZRANGE z 4 2 BYSCORE REV", "ZRANGE z +inf -inf BYSCORE REV LIMIT 1 2",
