@@ -17,6 +17,9 @@ enum class ChangeKind : std::uint8_t {
   del = 2,       // key no longer exists
   flush_db = 3,  // database `db` was emptied: every key in it older than seq is gone
                  // (key and value empty). Needs record version 2 or later.
+  elements = 4,  // element operations on a collection (value: the server's operation
+                 // list, server/collection.h), then expire_at_ms is its expiry; a key
+                 // left empty is gone. Needs record version 3.
 };
 
 // Keys live in numbered databases (SELECT in Redis); 0 is the default and the
@@ -61,6 +64,7 @@ struct SnapshotEntry {
   std::uint64_t version = 0;
   std::int64_t expire_at_ms = 0;
   std::uint32_t db = kDefaultDb;
+  std::uint8_t type = 0;  // 0: value is a string; else a collection, value its operation list
 
   friend bool operator==(const SnapshotEntry&, const SnapshotEntry&) = default;
 };
@@ -84,6 +88,7 @@ class SnapshotBuffer {
   void reserve(std::size_t n) { slots_.reserve(n); }
   void clear() {
     for (std::size_t i = 0; i < size_; ++i) {
+      slots_[i].type = 0;
       if (slots_[i].key.capacity() > kKeptBytes) std::string().swap(slots_[i].key);
       if (slots_[i].value.capacity() > kKeptBytes) std::string().swap(slots_[i].value);
     }

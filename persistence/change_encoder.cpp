@@ -33,12 +33,14 @@ void ChangeBatchEncoder::begin(std::string buffer) {
   buffer_.assign(v2::kHeaderBytes, '\0');  // written by finish()
   count_ = 0;
   prev_seq_ = 0;
+  has_elements_ = false;
 }
 
 void ChangeBatchEncoder::add_encoded(std::uint64_t seq, std::string_view unit,
                                      std::span<const ChangeRef> changes) {
   std::size_t at = 0;
   for (const ChangeRef& c : changes) {
+    if (c.kind == ChangeKind::elements) has_elements_ = true;
     put_varint(buffer_, zigzag(static_cast<std::int64_t>(seq - prev_seq_)));
     prev_seq_ = seq;
     const std::size_t n = encoded_size(c);
@@ -55,7 +57,8 @@ void ChangeBatchEncoder::add(std::uint64_t seq, std::span<const ChangeRef> chang
 }
 
 std::string ChangeBatchEncoder::finish() {
-  v2::write_header(buffer_.data(), Codec::none, count_);
+  v2::write_header(buffer_.data(), Codec::none, count_, has_elements_ ? 3 : 2);
+  has_elements_ = false;
   count_ = 0;
   prev_seq_ = 0;
   return std::move(buffer_);

@@ -50,6 +50,7 @@ class ChangeBatchEncoder {
   std::string buffer_;
   std::uint32_t count_ = 0;
   std::uint64_t prev_seq_ = 0;  // the seq deltas start from 0
+  bool has_elements_ = false;   // a collection change: the batch is record version 3
 };
 
 }  // namespace mnemo::persistence

@@ -200,8 +200,8 @@ Outcome decode_views(std::string_view payload, std::uint32_t crc32, std::vector<
   Outcome r = success();
   if (version == 1) {
     r = decode_v1<RecordIn>(payload, out, storage);
-  } else if (version == 2) {
-    r = decode_v2(payload, out, storage);
+  } else if (version == 2 || version == 3) {
+    r = decode_v2(payload, out, storage, version);
   } else {
     r = Error{Status::internal, "record version " + std::to_string(version) +
                                     " is not one this build reads (1 to " +
@@ -242,8 +242,11 @@ std::string encode_entries(std::span<const SnapshotEntry> entries) {
   std::string out;
   out.reserve(size);
   out.resize(v2::kHeaderBytes);
-  v2::write_header(out.data(), Codec::none, static_cast<std::uint32_t>(entries.size()));
-  for (const SnapshotEntry& e : entries) v2::append_entry(out, e);
+  bool has_collections = false;
+  for (const SnapshotEntry& e : entries) has_collections = has_collections || e.type != 0;
+  const std::uint32_t version = has_collections ? 3 : 2;
+  v2::write_header(out.data(), Codec::none, static_cast<std::uint32_t>(entries.size()), version);
+  for (const SnapshotEntry& e : entries) v2::append_entry(out, e, version);
   return out;
 }
 
@@ -282,7 +285,7 @@ Result<std::vector<SnapshotEntry>> decode_entries(std::string_view payload, std:
   out.reserve(views.size());
   for (const SnapshotEntryRef& e : views) {
     out.push_back(SnapshotEntry{std::string(e.key), std::string(e.value), e.version,
-                                e.expire_at_ms, e.db});
+                                e.expire_at_ms, e.db, e.type});
   }
   return out;
 }

@@ -6,7 +6,7 @@
 // the bytes left, so a corrupt or truncated payload is an error value, never
 // a crash or a huge allocation.
 //
-// This build writes record version 2 and reads versions 1 and 2. Both start
+// This build writes record versions 2 and 3 and reads versions 1 to 3. Both start
 // with the same five bytes: u8 0x01 (cereal's little-endian flag), u32 LE
 // record version.
 //
@@ -17,6 +17,12 @@
 //                                bytes, u64 len + value bytes, i64 expire_at_ms
 //   snapshot chunk, per entry:   u64 len + key, u64 len + value, u64 version,
 //                                i64 expire_at_ms
+//
+// Record version 3 is version 2 with collections: a journal batch may hold
+// kind 4 (elements: the value is an operation list, server/collection.h),
+// and each snapshot entry starts with a u8 type (0 string, else a
+// collection whose value is its operation list). A batch or chunk without
+// collections is still written as version 2, byte for byte as before.
 //
 // Record version 2 (varint = LEB128, zz = zigzag varint):
 //   header: u8 1, u32 LE version (=2), u8 codec (0 none, 1 zstd, 2 lz4),
@@ -61,7 +67,7 @@
 namespace mnemo::persistence {
 
 // The record version this build writes (it reads 1 and 2).
-inline constexpr std::uint32_t kRecordVersion = 2;
+inline constexpr std::uint32_t kRecordVersion = 3;
 
 // A snapshot entry whose key and value are views into a decoded payload.
 struct SnapshotEntryRef {
@@ -70,6 +76,7 @@ struct SnapshotEntryRef {
   std::uint64_t version = 0;
   std::int64_t expire_at_ms = 0;
   std::uint32_t db = kDefaultDb;
+  std::uint8_t type = 0;  // as SnapshotEntry::type
 };
 
 std::uint32_t payload_crc32(std::string_view payload);

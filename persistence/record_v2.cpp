@@ -75,8 +75,7 @@ void keep_on_heap(std::string& storage) {
   if (storage.capacity() < kPastInline) storage.reserve(kPastInline);
 }
 
-void write_header(char* at, Codec codec, std::uint32_t count) {
-  const std::uint32_t version = 2;
+void write_header(char* at, Codec codec, std::uint32_t count, std::uint32_t version) {
   at[0] = 1;
   for (int i = 0; i < 4; ++i) at[1 + i] = static_cast<char>(version >> (8 * i));
   at[5] = static_cast<char>(codec);
@@ -98,7 +97,8 @@ void append_change_unit(std::string& out, const ChangeRef& c) {
   put_varint(out, zigzag(c.expire_at_ms));
 }
 
-void append_entry(std::string& out, const SnapshotEntry& e) {
+void append_entry(std::string& out, const SnapshotEntry& e, std::uint32_t version) {
+  if (version >= 3) out.push_back(static_cast<char>(e.type));
   put_varint(out, e.db);
   put_varint(out, e.key.size());
   out.append(e.key);
@@ -109,7 +109,8 @@ void append_entry(std::string& out, const SnapshotEntry& e) {
 }
 
 Outcome decode_changes(std::string_view payload, std::vector<ChangeRef>& out,
-                       std::string& storage) {
+                       std::string& storage, std::uint32_t version) {
+  const std::uint8_t max_kind = version >= 3 ? 4 : 3;
   Header h;
   if (Outcome o = open_body(payload, h, storage); !o.ok()) return o;
   if (Outcome o = check_count(h.count, storage.size(), kMinChangeBytes); !o.ok()) return o;
@@ -120,7 +121,7 @@ Outcome decode_changes(std::string_view payload, std::vector<ChangeRef>& out,
     seq += static_cast<std::uint64_t>(unzigzag(r.varint("seq")));
     c.seq = seq;
     const std::uint8_t kind = r.byte("kind");
-    if (!r.failed() && (kind < 1 || kind > 3)) {
+    if (!r.failed() && (kind < 1 || kind > max_kind)) {
       return Error{Status::internal, "unknown change kind " + std::to_string(kind)};
     }
     c.kind = static_cast<ChangeKind>(kind);
@@ -136,13 +137,17 @@ Outcome decode_changes(std::string_view payload, std::vector<ChangeRef>& out,
 }
 
 Outcome decode_entries(std::string_view payload, std::vector<SnapshotEntryRef>& out,
-                       std::string& storage) {
+                       std::string& storage, std::uint32_t version) {
   Header h;
   if (Outcome o = open_body(payload, h, storage); !o.ok()) return o;
   if (Outcome o = check_count(h.count, storage.size(), kMinEntryBytes); !o.ok()) return o;
   out.resize(h.count);
   ByteReader r(storage);
   for (SnapshotEntryRef& e : out) {
+    if (version >= 3) {
+      e.type = r.byte("type");
+      if (!r.failed() && e.type > 4) return Error{Status::internal, "unknown value type " + std::to_string(e.type)};
+    }
     e.db = read_db(r);
     e.key = r.bytes("key");
     e.value = r.bytes("value");

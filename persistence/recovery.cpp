@@ -108,7 +108,9 @@ Outcome load_snapshot(SnapshotStore& store, const SnapshotInfo& snap, RecoveryTa
       d.changes.clear();
       d.max_version = 0;
       for (const SnapshotEntryRef& e : d.entries) {
-        d.changes.emplace_back(e.version, ChangeKind::put, e.key, e.value, e.expire_at_ms, e.db);
+        // A collection's value is the operation list that builds it from nothing.
+        const ChangeKind kind = e.type == 0 ? ChangeKind::put : ChangeKind::elements;
+        d.changes.emplace_back(e.version, kind, e.key, e.value, e.expire_at_ms, e.db);
         d.max_version = std::max(d.max_version, e.version);
       }
       ++next_chunk;

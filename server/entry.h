@@ -21,12 +21,30 @@
 
 namespace mnemo::server {
 
+class Collection;
+enum class ValueType : std::uint8_t;
+
+// Keys are at most this long (the entry header has 28 bits for the length).
+inline constexpr std::size_t kMaxEntryKeyBytes = (std::size_t{1} << 28) - 1;
+
 struct Entry {
   std::uint64_t version = 0;      // seq of the write that produced this state
   std::int64_t expire_at_ms = 0;  // absolute Unix ms; 0 = no expiry
-  std::uint32_t key_len : 31 = 0;
+  std::uint32_t key_len : 28 = 0;
+  // A ValueType (collection.h); for anything but a string (0) the value
+  // bytes hold a Collection* that the entry owns.
+  std::uint32_t type : 3 = 0;
   std::uint32_t ephemeral : 1 = 0;  // never journaled or snapshotted
   std::uint32_t value_len = 0;
+
+  bool is_string() const { return type == 0; }
+  ValueType value_type() const { return static_cast<ValueType>(type); }
+  // The collection of a non-string entry.
+  Collection* collection() const {
+    Collection* c = nullptr;
+    __builtin_memcpy(&c, data() + key_len, sizeof c);
+    return c;
+  }
 
   char* data() { return reinterpret_cast<char*>(this + 1); }
   const char* data() const { return reinterpret_cast<const char*>(this + 1); }
@@ -42,6 +60,13 @@ static_assert(sizeof(Entry) == 24, "the entry header is part of the memory budge
 Entry* make_entry(std::string_view key, std::string_view value, std::uint64_t version,
                   std::int64_t expire_at_ms, bool ephemeral);
 void free_entry(Entry* e);
+// An entry owning `c` (a non-string value); null when malloc fails (c is then freed).
+Entry* make_collection_entry(std::string_view key, Collection* c, std::uint64_t version,
+                             std::int64_t expire_at_ms);
+// A collection's estimated heap bytes (collection.h), for the entry's footprint.
+std::size_t collection_bytes(const Entry& e);
+// A collection's element count.
+std::size_t collection_size(const Entry& e);
 
 // Estimated heap bytes an allocation of `n` bytes really takes (glibc: 8-byte
 // chunk header, 16-byte granularity, 32-byte minimum).
@@ -52,7 +77,11 @@ inline std::size_t malloc_footprint(std::size_t n) {
 inline std::size_t entry_footprint(std::size_t key_len, std::size_t value_len) {
   return malloc_footprint(sizeof(Entry) + key_len + value_len);
 }
-inline std::size_t entry_footprint(const Entry& e) { return entry_footprint(e.key_len, e.value_len); }
+inline std::size_t entry_footprint(const Entry& e) {
+  std::size_t n = entry_footprint(e.key_len, e.value_len);
+  if (!e.is_string()) [[unlikely]] n += collection_bytes(e);
+  return n;
+}
 
 // The one hash of a key: its high bits pick the shard, and the shard's table
 // uses the same value, so a key is hashed once per lookup.

@@ -64,6 +64,7 @@ void apply_locked(Shard& sh, const KeyRef& k, const persistence::ChangeRef& c) {
     sh.set_tombstone(k.key, c.seq);
     return;
   }
+  if (c.kind == persistence::ChangeKind::elements) return apply_recovered_elements(sh, k, c);
   Entry* fresh = make_entry(c.key, c.value, c.seq, c.expire_at_ms, false);
   if (fresh == nullptr) throw std::bad_alloc();
   sh.put(k, fresh);

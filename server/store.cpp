@@ -15,6 +15,7 @@ Store::Impl::Impl(const StoreOptions& o, persistence::ChangeLog* l, const Clock&
     : opts(o), log(l), clock(c) {
   const std::size_t n = std::bit_ceil(std::max<std::size_t>(opts.shards, 1));
   opts.shards = n;
+  opts.max_key_bytes = static_cast<std::uint32_t>(std::min<std::size_t>(opts.max_key_bytes, kMaxEntryKeyBytes));
   opts.databases = std::max<std::uint32_t>(opts.databases, 1);
   databases = opts.databases;
   shard_bits = static_cast<unsigned>(std::countr_zero(n));
@@ -231,6 +232,7 @@ void Store::Impl::get(const Request& req, Response& resp) {
     const Entry* e = sh.find(k);
     const bool live = e != nullptr && !e->expired_at(clock.now_ms());
     sh.count_lookup(live);
+    if (live && !e->is_string()) return resp.fail(Status::wrong_type, std::string(kWrongTypeMessage));
     if (live) {
       resp.value.assign(e->value());
       resp.version = e->version;

@@ -26,6 +26,8 @@
 #include "persistence/change_log.h"
 #include "protocol/message.h"
 #include "server/clock.h"
+#include "absl/functional/function_ref.h"
+#include "server/collection_txn.h"
 #include "server/store_types.h"
 
 namespace mnemo::server {
@@ -106,6 +108,16 @@ class Store final : public persistence::SnapshotSource, public persistence::Reco
   // GETRANGE with Redis's index rules (negative from the end, clamped); "" when absent.
   protocol::Result<std::string> getrange(DbIndex db, std::string_view key, std::int64_t start, std::int64_t end);
   protocol::Result<std::uint64_t> strlen(DbIndex db, std::string_view key);  // 0 when absent
+
+  // -- collections (store_collections.cpp) --
+  // Runs `fn` on the live values of `keys` (database db) under their shards'
+  // locks, exclusive when `write`; then journals the operations fn recorded
+  // (collection_txn.h) as one unit, one seq, and applies them. fn returns an
+  // error to refuse (nothing is written). A key left empty is deleted. The
+  // version of the write; 0 when fn recorded nothing.
+  using CollectionFn = absl::FunctionRef<std::optional<protocol::Error>(CollectionTxn&)>;
+  protocol::Result<std::uint64_t> collections(DbIndex db, std::span<const std::string_view> keys, bool write,
+                                              CollectionFn fn);
 
   // -- keys (store_keys.cpp; flushes: store_flush.cpp; KEYS, RANDOMKEY,
   // key_info, SCAN: store_keyspace.cpp) --

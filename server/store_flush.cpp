@@ -23,7 +23,7 @@ Reclaimer::~Reclaimer() {
 }
 
 void Reclaimer::add(Shard::Detached table) {
-  if (table.size() < kInlineEntries) return;  // ~Detached frees it here
+  if (table.cost() < kInlineEntries) return;  // ~Detached frees it here
   {
     std::lock_guard lock(mu_);
     queue_.push_back(std::move(table));

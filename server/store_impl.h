@@ -124,7 +124,9 @@ struct Store::Impl {
   // Journals `changes` (or just allocates a seq when there are none, or when
   // there is no log) and returns the new version. Call with the shard locks held.
   protocol::Result<std::uint64_t> commit(std::span<const persistence::ChangeRef> changes);
-  void note_seq(std::uint64_t seq);  // keeps local_seq ahead of recovered versions
+  void note_seq(std::uint64_t seq);
+  // collections()'s write: journals the items' operations as one unit, then applies them.
+  protocol::Result<std::uint64_t> commit_collections(DbIndex db, std::vector<CollectionTxn::Item>& items);  // keeps local_seq ahead of recovered versions
   // Recovery (expiry.cpp): throws for a db this store lacks; flush_db rules.
   void check_recovered_db(const persistence::ChangeRef& c) const;
   bool flushed_away(const persistence::ChangeRef& c) const;
@@ -178,6 +180,9 @@ struct Store::Impl {
     bool check_memory = false;  // COPY adds a key; RENAME does not (Redis: not denyoom)
   };
   protocol::Result<std::uint64_t> move_key(const MoveArgs& a);
+  // Removes k's entry from sh (held exclusively): a large collection goes to
+  // the reclaimer, to be freed off this thread; anything else is freed here.
+  void drop(Shard& sh, const KeyRef& k);
   // Removes cur (k's live entry in sh, locked exclusively), journaling it
   // unless ephemeral; the version of the removal.
   protocol::Result<std::uint64_t> remove_entry(DbIndex db, Shard& sh, const KeyRef& k, const Entry& cur);
@@ -209,6 +214,25 @@ KeyList<Lock> lock_shards(const std::vector<std::unique_ptr<Shard>>& shards, con
   return locks;
 }
 
+// Redis's WRONGTYPE text (without its prefix): a string operation on a
+// collection, or an operation of one collection type on another.
+inline constexpr std::string_view kWrongTypeMessage = "Operation against a key holding the wrong kind of value";
+inline protocol::Error wrong_type_error() { return {Status::wrong_type, std::string(kWrongTypeMessage)}; }
+
+// The journal record that gives cur (live, in database db) the expiry at_ms:
+// a string is written whole; a collection gets an elements change with no
+// operations (store_collections.cpp).
+persistence::ChangeRef expiry_change(DbIndex db, const Entry& cur, std::int64_t at_ms);
+// A new entry under `key` holding a copy of src's collection (same expiry,
+// version 0), with the operation list that rebuilds it in `whole`; null when
+// malloc fails.
+Entry* copy_collection_entry(const Entry& src, std::string_view key, std::string& whole);
+// OBJECT ENCODING of a collection: Redis 7.0's name for the encoding it
+// would use at this size (mnemo has one encoding per type; see docs/RESP.md).
+std::string_view collection_encoding(const Collection& c);
+// Recovery's rule for an elements change (apply_recovered), sh held exclusively.
+void apply_recovered_elements(Shard& sh, const KeyRef& k, const persistence::ChangeRef& c);
+
 // Journal records, all in database db.
 inline persistence::ChangeRef put_change(DbIndex db, std::string_view key, std::string_view value,
                                          std::int64_t expire_at_ms) {
@@ -218,8 +242,5 @@ inline persistence::ChangeRef del_change(DbIndex db, std::string_view key) {
   return {0, persistence::ChangeKind::del, key, {}, 0, db};
 }
 
-// Parses a value as a signed 64-bit decimal the way Redis does: no spaces, no
-// '+', no leading zeros, no "-0".
-bool parse_i64_strict(std::string_view s, std::int64_t& out);
 
 }  // namespace mnemo::server

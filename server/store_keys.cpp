@@ -55,7 +55,7 @@ Result<std::uint64_t> Store::del(DbIndex db, std::span<const std::string_view> k
   if (found.empty()) return std::uint64_t{0};
   auto seq = impl.commit(changes);
   if (!seq) return seq.error();
-  for (std::size_t i : found) impl.shard_of(db, refs[i]).erase(refs[i]);
+  for (std::size_t i : found) impl.drop(impl.shard_of(db, refs[i]), refs[i]);
   return std::uint64_t{found.size()};
 }
 
@@ -152,16 +152,24 @@ Result<std::uint64_t> Store::Impl::move_key(const MoveArgs& a) {
   const Entry* dst = find_live(dsh, dk, now);
   if (dst != nullptr && !a.replace) return std::uint64_t{0};
   if (a.check_memory) {
-    const std::int64_t added = static_cast<std::int64_t>(entry_footprint(dk.key.size(), src->value_len)) -
+    const std::int64_t added = static_cast<std::int64_t>(entry_footprint(dk.key.size(), src->value_len) +
+                                                         (src->is_string() ? 0 : collection_bytes(*src))) -
                                (dst ? static_cast<std::int64_t>(entry_footprint(*dst)) : dsh.growth_bytes(1));
     if (auto err = memory_error(added)) return std::move(*err);
   }
-  Entry* fresh = make_entry(dk.key, src->value(), 0, src->expire_at_ms, src->ephemeral);
+  // A collection moves as a copy of itself, journaled whole (clear + every element).
+  std::string whole;
+  Entry* fresh = src->is_string() ? make_entry(dk.key, src->value(), 0, src->expire_at_ms, src->ephemeral)
+                                  : copy_collection_entry(*src, dk.key, whole);
   if (fresh == nullptr) return Error{Status::out_of_memory, "out of memory: allocating the entry failed"};
   KeyList<ChangeRef> changes;
   if (log) {
     if (!a.keep_src && !src->ephemeral) changes.push_back(del_change(a.src_db, sk.key));
-    if (!src->ephemeral) changes.push_back(put_change(a.dst_db, dk.key, src->value(), src->expire_at_ms));
+    if (!src->ephemeral && !src->is_string()) {
+      changes.push_back({0, persistence::ChangeKind::elements, dk.key, whole, src->expire_at_ms, a.dst_db});
+    } else if (!src->ephemeral) {
+      changes.push_back(put_change(a.dst_db, dk.key, src->value(), src->expire_at_ms));
+    }
     if (src->ephemeral && dst != nullptr && !dst->ephemeral) changes.push_back(del_change(a.dst_db, dk.key));
   }
   auto seq = commit(changes);

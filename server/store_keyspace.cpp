@@ -69,6 +69,8 @@ struct KeyFilter {
   bool prefix_only = true;
   explicit KeyFilter(std::string_view p)
       : pattern(p), literal(glob_literal_prefix(p)), prefix_only(p.empty() || glob_is_prefix_only(p)) {}
+  int type = -1;  // a ValueType, or -1: any
+  bool type_ok(const Entry& e) const { return type < 0 || static_cast<int>(e.type) == type; }
   bool operator()(std::string_view key) const {
     if (!key.starts_with(literal)) return false;
     return prefix_only || glob_match(pattern, key, false);
@@ -124,7 +126,7 @@ std::uint64_t page_from_table(const Shard& sh, std::uint64_t from, std::uint64_t
   std::vector<Candidate> found;
   sh.for_each([&](const Entry& e) {
     const std::uint64_t p = hash_key(e.key()) >> kCheckBits;
-    if (p >= from && !e.expired_at(now) && filter(e.key())) found.push_back({p, &e});
+    if (p >= from && !e.expired_at(now) && filter.type_ok(e) && filter(e.key())) found.push_back({p, &e});
   });
   st.examined += sh.size();
   const std::size_t n = take_count(found, st.want - st.page.keys.size());
@@ -148,7 +150,7 @@ std::uint64_t page_from_cache(const Shard& sh, const ScanCache::Keys& c, std::ui
     const std::string_view key = c.key(i);
     if (!filter(key)) continue;
     const Entry* e = sh.find(KeyRef(key));
-    if (e == nullptr || e->expired_at(now)) continue;
+    if (e == nullptr || e->expired_at(now) || !filter.type_ok(*e)) continue;
     if (!st.add(key)) return c.prefixes[i];
   }
   return shard_end;
@@ -212,10 +214,17 @@ Result<ScanPage> Store::scan(DbIndex db, std::uint64_t cursor, std::string_view 
   const auto start = decode_cursor(cursor);
   if (!start) return Error{Status::bad_request, "invalid cursor"};
   ScanPage page;
-  if (!type.empty() && type != "string") return page;  // strings are all the store holds
+  int type_filter = -1;
+  if (!type.empty()) {
+    for (ValueType t : {ValueType::string, ValueType::list, ValueType::set, ValueType::zset, ValueType::hash}) {
+      if (type == type_name(t)) type_filter = static_cast<int>(t);
+    }
+    if (type_filter < 0) return page;  // a type no key has
+  }
   PageState st{page, count == 0 ? impl.opts.scan_default_count : std::min(count, impl.opts.scan_max_count),
                impl.opts.max_reply_bytes};
-  const KeyFilter filter(pattern);
+  KeyFilter filter(pattern);
+  filter.type = type_filter;
   const unsigned bits = impl.shard_bits;
   const unsigned shift = 64 - kCheckBits - bits;  // prefix >> shift = shard within the db
   std::uint64_t from = *start;  // first prefix not yet covered
@@ -302,10 +311,13 @@ Result<std::optional<KeyInfo>> Store::key_info(DbIndex db, std::string_view key)
   const Entry* e = sh.find(k);
   if (e == nullptr || e->expired_at(impl.clock.now_ms())) return std::optional<KeyInfo>();
   KeyInfo info;
+  info.type = e->value_type();
   std::int64_t as_int = 0;
   // Redis 7's tryObjectEncoding: an integer that reads back the same as a
   // long (up to 20 bytes) is "int"; otherwise up to 44 bytes "embstr".
-  if (e->value_len <= 20 && parse_i64_strict(e->value(), as_int)) {
+  if (!e->is_string()) {
+    info.encoding = collection_encoding(*e->collection());
+  } else if (e->value_len <= 20 && parse_i64_strict(e->value(), as_int)) {
     info.encoding = "int";
   } else {
     info.encoding = e->value_len <= 44 ? "embstr" : "raw";

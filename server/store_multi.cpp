@@ -111,7 +111,7 @@ void Store::Impl::mget(const Request& req, Response& resp) {
     const Entry* e = sh.find(refs[i]);
     const bool live = e != nullptr && !e->expired_at(now);
     sh.count_lookup(live);
-    if (!live) continue;  // expired ones are left to the sweep
+    if (!live || !e->is_string()) continue;  // expired ones are left to the sweep
     reply_bytes += e->value_len;
     if (reply_bytes > opts.max_reply_bytes) {
       resp.values.clear();

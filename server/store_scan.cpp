@@ -166,7 +166,9 @@ bool Store::copy_chunk(std::size_t shard, const std::string* after, std::size_t 
   for (const Entry* e : found) {
     persistence::SnapshotEntry& se = out.add();
     se.key.assign(e->key());
-    se.value.assign(e->value());
+    se.type = static_cast<std::uint8_t>(e->type);
+    if (e->is_string()) se.value.assign(e->value());
+    else se.value = e->collection()->encode();
     se.version = e->version;
     se.expire_at_ms = e->expire_at_ms;
     se.db = impl_->db_of_shard(shard);

@@ -87,6 +87,21 @@ Shard::Detached Shard::take_all() {
   return Detached(std::move(old), bytes, memory_total_);
 }
 
+Shard::Detached Shard::take(const KeyRef& k) {
+  auto it = table_.find(k);
+  Entry* e = it->entry;
+  table_.erase(it);
+  // count_in(-1) without the shared total: the Detached gives the bytes back when it frees them.
+  if (e->ephemeral) --ephemeral_keys_;
+  if (e->has_expiry()) --keys_with_expiry_;
+  const auto bytes = static_cast<std::int64_t>(entry_footprint(*e));
+  entry_bytes_ -= bytes;
+  account_table();
+  Table one;
+  one.insert(Slot{e});
+  return Detached(std::move(one), bytes, memory_total_, e->is_string() ? 0 : collection_size(*e));
+}
+
 void Shard::Detached::release() {
   for (const Slot& s : table_) free_entry(s.entry);
   Table().swap(table_);

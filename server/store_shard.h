@@ -32,15 +32,18 @@ class Shard {
   class Detached {
    public:
     Detached() = default;
-    Detached(Table t, std::int64_t bytes, std::atomic<std::int64_t>* total)
-        : table_(std::move(t)), bytes_(bytes), total_(total) {}
+    Detached(Table t, std::int64_t bytes, std::atomic<std::int64_t>* total, std::size_t elements = 0)
+        : table_(std::move(t)), bytes_(bytes), total_(total), elements_(elements) {}
     Detached(Detached&& o) noexcept
-        : table_(std::move(o.table_)), bytes_(std::exchange(o.bytes_, 0)), total_(o.total_) {
+        : table_(std::move(o.table_)), bytes_(std::exchange(o.bytes_, 0)), total_(o.total_),
+          elements_(o.elements_) {
       o.table_.clear();  // a moved-from table is valid but unspecified; make it empty
     }
     Detached& operator=(Detached&&) = delete;
     ~Detached() { release(); }
     std::size_t size() const { return table_.size(); }
+    // What freeing it costs: its entries plus the elements of its collections (when known).
+    std::size_t cost() const { return table_.size() + elements_; }
     // Frees every entry and gives the bytes back to the memory total.
     void release();
 
@@ -48,6 +51,7 @@ class Shard {
     Table table_;
     std::int64_t bytes_ = 0;
     std::atomic<std::int64_t>* total_ = nullptr;
+    std::size_t elements_ = 0;
   };
 
   explicit Shard(std::atomic<std::int64_t>* memory_total) : memory_total_(memory_total) {}
@@ -110,14 +114,23 @@ class Shard {
   // changing the memory estimate: no longer than the current value, same
   // estimated footprint. Needs no lock beyond what made e reachable.
   static bool fits_in_place(const Entry& e, std::string_view value) {
-    return value.size() <= e.value_len && entry_footprint(e.key_len, value.size()) == entry_footprint(e);
+    return e.is_string() && value.size() <= e.value_len &&
+           entry_footprint(e.key_len, value.size()) == entry_footprint(e);
   }
   // Empties the shard at once: the entries go to the returned Detached.
   Detached take_all();
+  // Removes k's entry (which must be there) into a Detached of its own, so
+  // that a large collection is freed later, without the shard's lock.
+  Detached take(const KeyRef& k);
   // Recovery's flush_db: removes every entry older than seq.
   std::size_t erase_older_than(std::uint64_t seq);
   // Removes and frees the entry for k; false when there was none.
   bool erase(const KeyRef& k);
+  // A collection in the shard changed size by `delta` estimated bytes.
+  void resized(std::int64_t delta) {
+    entry_bytes_ += delta;
+    add_memory(delta);
+  }
   // Changes an entry's expiry (keeps keys_with_expiry right).
   void set_expiry(Entry& e, std::int64_t expire_at_ms);
   // Removes entries expired at now_ms, at most max_keys of them.

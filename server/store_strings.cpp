@@ -51,7 +51,7 @@ Result<std::uint64_t> Store::Impl::remove_entry(DbIndex db, Shard& sh, const Key
     changes = {&change, 1};
   }
   auto seq = commit(changes);
-  if (seq) sh.erase(k);
+  if (seq) drop(sh, k);
   return seq;
 }
 
@@ -59,7 +59,7 @@ Result<std::uint64_t> Store::Impl::change_expiry(DbIndex db, Entry& cur, Shard& 
   persistence::ChangeRef change;
   std::span<const persistence::ChangeRef> changes;
   if (log && !cur.ephemeral) {
-    change = put_change(db, cur.key(), cur.value(), at_ms);
+    change = expiry_change(db, cur, at_ms);
     changes = {&change, 1};
   }
   auto seq = commit(changes);
@@ -80,6 +80,7 @@ Result<std::optional<ValueRead>> Store::get(DbIndex db, std::string_view key) {
     const Entry* e = sh.find(k);
     const bool live = e != nullptr && !e->expired_at(impl_->clock.now_ms());
     sh.count_lookup(live);
+    if (live && !e->is_string()) return wrong_type_error();
     if (live) return std::optional<ValueRead>(read_of(*e));
     if (e == nullptr) return std::optional<ValueRead>();
   }
@@ -112,6 +113,7 @@ Result<std::uint64_t> Store::strlen(DbIndex db, std::string_view key) {
   const Entry* e = sh.find(k);
   const bool live = e != nullptr && !e->expired_at(impl_->clock.now_ms());
   sh.count_lookup(live);
+  if (live && !e->is_string()) return wrong_type_error();
   return std::uint64_t{live ? e->value_len : 0u};
 }
 
@@ -127,6 +129,7 @@ Result<SetResult> Store::set(DbIndex db, std::string_view key, std::string_view 
   const std::int64_t now = impl.clock.now_ms();
   Entry* cur = impl.find_live(sh, k, now);
   SetResult r;
+  if (o.get && cur != nullptr && !cur->is_string()) return wrong_type_error();
   if (o.get) {
     sh.count_lookup(cur != nullptr);
     if (cur != nullptr) r.old = read_of(*cur);
@@ -169,6 +172,7 @@ Result<std::optional<ValueRead>> Store::getdel(DbIndex db, std::string_view key)
   const Entry* cur = impl.find_live(sh, k, impl.clock.now_ms());
   sh.count_lookup(cur != nullptr);
   if (cur == nullptr) return std::optional<ValueRead>();
+  if (!cur->is_string()) return wrong_type_error();
   ValueRead old = read_of(*cur);
   auto seq = impl.remove_entry(db, sh, k, *cur);
   if (!seq) return seq.error();
@@ -186,6 +190,7 @@ Result<std::optional<ValueRead>> Store::getex(DbIndex db, std::string_view key, 
   Entry* cur = impl.find_live(sh, k, now);
   sh.count_lookup(cur != nullptr);
   if (cur == nullptr) return std::optional<ValueRead>();
+  if (!cur->is_string()) return wrong_type_error();
   ValueRead read = read_of(*cur);
   Result<std::uint64_t> seq = cur->version;
   if (action == GetExAction::at && at_ms <= now) {
@@ -209,6 +214,7 @@ Result<std::int64_t> Store::incrby(DbIndex db, std::string_view key, std::int64_
   std::unique_lock lock(sh.mutex());
   Entry* cur = impl.find_live(sh, k, impl.clock.now_ms());
   std::int64_t value = 0;
+  if (cur != nullptr && !cur->is_string()) return wrong_type_error();
   if (cur != nullptr && !parse_i64_strict(cur->value(), value)) {
     return Error{Status::wrong_type, "value is not an integer or out of range"};
   }
@@ -232,6 +238,7 @@ Result<std::string> Store::incrbyfloat(DbIndex db, std::string_view key, long do
   std::unique_lock lock(sh.mutex());
   Entry* cur = impl.find_live(sh, k, impl.clock.now_ms());
   long double value = 0;
+  if (cur != nullptr && !cur->is_string()) return wrong_type_error();
   if (cur != nullptr && !parse_redis_long_double(cur->value(), value)) {
     return Error{Status::wrong_type, "value is not a valid float"};
   }
@@ -253,6 +260,7 @@ Result<std::uint64_t> Store::append(DbIndex db, std::string_view key, std::strin
   Shard& sh = impl.shard_of(db, k);
   std::unique_lock lock(sh.mutex());
   Entry* cur = impl.find_live(sh, k, impl.clock.now_ms());
+  if (cur != nullptr && !cur->is_string()) return wrong_type_error();
   const std::size_t old_len = cur ? cur->value_len : 0;
   if (auto err = too_long(old_len + value.size(), impl.opts.max_value_bytes)) return std::move(*err);
   std::string joined;
@@ -272,6 +280,7 @@ Result<std::uint64_t> Store::setrange(DbIndex db, std::string_view key, std::uin
   Shard& sh = impl.shard_of(db, k);
   std::unique_lock lock(sh.mutex());
   Entry* cur = impl.find_live(sh, k, impl.clock.now_ms());
+  if (cur != nullptr && !cur->is_string()) return wrong_type_error();
   const std::size_t old_len = cur ? cur->value_len : 0;
   if (value.empty()) return std::uint64_t{old_len};  // Redis: nothing to write, nothing created
   // An offset past every limit is refused before the sum could wrap.

@@ -28,7 +28,7 @@ Result<std::vector<std::optional<ValueRead>>> Store::mget(DbIndex db, std::span<
     const Entry* e = sh.find(refs[i]);
     const bool live = e != nullptr && !e->expired_at(now);
     sh.count_lookup(live);
-    if (!live) continue;
+    if (!live || !e->is_string()) continue;  // MGET answers nil for a collection, as Redis
     reply_bytes += e->value_len;
     if (reply_bytes > impl.opts.max_reply_bytes) {
       return Error{Status::too_large, "MGET reply over " + std::to_string(impl.opts.max_reply_bytes) +

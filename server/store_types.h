@@ -24,6 +24,8 @@
 #include <string_view>
 #include <vector>
 
+#include "server/collection.h"
+
 namespace mnemo::server {
 
 // A numbered database (Redis's SELECT); 0 .. StoreOptions::databases - 1.
@@ -74,6 +76,7 @@ struct DbKeyspace {
 
 // OBJECT and MEMORY USAGE about one key.
 struct KeyInfo {
+  ValueType type = ValueType::string;
   std::string_view encoding;   // "int", "embstr" or "raw" (Redis 7's rules, from the value)
   std::uint64_t memory_bytes = 0;  // the key's entry and table slot, as allocated
   std::int64_t idle_seconds = 0;   // always 0: no last-access time is kept (it would cost every read)
@@ -86,6 +89,9 @@ struct ScanPage {
   std::vector<std::string> keys;
 };
 
+// Parses a value as a signed 64-bit decimal the way Redis does (string2ll):
+// no spaces, no '+', no leading zeros, no "-0".
+bool parse_i64_strict(std::string_view s, std::int64_t& out);
 // Parses a float the way Redis's string2ld does (strtold over the whole
 // string, no leading space, no NaN, no overflow to infinity).
 bool parse_redis_long_double(std::string_view s, long double& out);

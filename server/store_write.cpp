@@ -193,6 +193,7 @@ void Store::Impl::incrby(const Request& req, Response& resp) {
   std::unique_lock lock(sh.mutex());
   Entry* cur = find_live(sh, k, clock.now_ms());
   std::int64_t value = 0;
+  if (cur != nullptr && !cur->is_string()) return resp.fail(Status::wrong_type, std::string(kWrongTypeMessage));
   if (cur != nullptr && !parse_i64_strict(cur->value(), value)) {
     return resp.fail(Status::wrong_type, "value is not an integer or out of range");
   }
@@ -225,7 +226,7 @@ void Store::Impl::expire(const Request& req, Response& resp) {
   ChangeRef change;
   std::span<const ChangeRef> changes;
   if (log && !cur->ephemeral) {
-    change = put_change(req.db, k.key, cur->value(), expire_at);
+    change = expiry_change(req.db, *cur, expire_at);
     changes = {&change, 1};
   }
   auto seq = commit(changes);
@@ -250,7 +251,7 @@ void Store::Impl::persist(const Request& req, Response& resp) {
   ChangeRef change;
   std::span<const ChangeRef> changes;
   if (log && !cur->ephemeral) {
-    change = put_change(req.db, k.key, cur->value(), 0);
+    change = expiry_change(req.db, *cur, 0);
     changes = {&change, 1};
   }
   auto seq = commit(changes);

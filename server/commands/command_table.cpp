@@ -133,6 +133,10 @@ const CommandTable& builtin_commands() {
     register_server_commands(t);
     register_connection_commands(t);
     register_introspection_commands(t);
+    register_hash_commands(t);
+    register_list_commands(t);
+    register_set_commands(t);
+    register_zset_commands(t);
     register_native_only(t);
     return t;
   }();

@@ -61,6 +61,10 @@ inline constexpr std::uint32_t kNativeOnly = 1u << 24;
 inline constexpr std::uint32_t kAclKeyspace = 1u << 0;
 inline constexpr std::uint32_t kAclRead = 1u << 1;
 inline constexpr std::uint32_t kAclWrite = 1u << 2;
+inline constexpr std::uint32_t kAclSet = 1u << 3;
+inline constexpr std::uint32_t kAclSortedSet = 1u << 4;
+inline constexpr std::uint32_t kAclList = 1u << 5;
+inline constexpr std::uint32_t kAclHash = 1u << 6;
 inline constexpr std::uint32_t kAclString = 1u << 7;
 inline constexpr std::uint32_t kAclPubSub = 1u << 12;
 inline constexpr std::uint32_t kAclAdmin = 1u << 13;
@@ -167,6 +171,10 @@ void register_server_commands(CommandTable& table);
 void register_connection_commands(CommandTable& table);
 void register_introspection_commands(CommandTable& table);
 void register_native_only(CommandTable& table);
+void register_hash_commands(CommandTable& table);
+void register_set_commands(CommandTable& table);
+void register_list_commands(CommandTable& table);
+void register_zset_commands(CommandTable& table);
 
 // Builders for terse registration lines.
 inline KeySpec key(std::uint32_t flags, int begin = 1, int last = 0, int step = 1, std::string_view notes = {}) {

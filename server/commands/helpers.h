@@ -17,6 +17,9 @@ inline constexpr std::string_view kNotInteger = "ERR value is not an integer or 
 inline constexpr std::string_view kSyntax = "ERR syntax error";
 inline constexpr std::string_view kNotFloat = "ERR value is not a valid float";
 inline constexpr std::string_view kNoStore = "ERR this command needs the store";
+// The store's WRONGTYPE message (store_impl.h), which reply_status_error prefixes.
+inline constexpr std::string_view kWrongTypeText = "Operation against a key holding the wrong kind of value";
+inline constexpr std::string_view kWrongType = "WRONGTYPE Operation against a key holding the wrong kind of value";
 inline constexpr std::int64_t kMaxSeconds = std::numeric_limits<std::int64_t>::max() / 1000;
 // Redis's proto-max-bulk-len: the largest string APPEND/SETRANGE may build.
 inline constexpr std::uint64_t kMaxStringBytes = 512ull << 20;

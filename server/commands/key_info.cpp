@@ -64,7 +64,23 @@ void reply_usage(CommandContext& ctx, const Response& resp, ReplyBuilder& reply)
   reply.integer(static_cast<std::int64_t>(ctx.scratch().number + resp.value.size()) + kEntryOverhead);
 }
 
-void get_key(CommandContext& ctx, std::string_view key, ReplyFn then) {
+// A collection is answered here from the store's key_info (GET, which the
+// string paths use, answers WRONGTYPE for it); true when it replied.
+bool replied_collection(CommandContext& ctx, std::string_view key, ReplyFn then, ReplyBuilder& reply) {
+  Store* store = ctx.env().store;
+  if (store == nullptr) return false;
+  const auto r = store->key_info(ctx.session().db, key);
+  if (!r || !*r || (*r)->type == ValueType::string) return false;
+  const KeyInfo& info = **r;
+  if (then == reply_encoding) reply.bulk(info.encoding);
+  else if (then == reply_refcount) reply.integer(1);
+  else if (then == reply_usage) reply.integer(static_cast<std::int64_t>(info.memory_bytes));
+  else then(ctx, protocol::Response{}, reply);  // IDLETIME, FREQ: the same answer for every type
+  return true;
+}
+
+void get_key(CommandContext& ctx, std::string_view key, ReplyFn then, ReplyBuilder& reply) {
+  if (replied_collection(ctx, key, then, reply)) return;
   ctx.request().key = key;
   ctx.submit(Opcode::get, then);
 }
@@ -79,10 +95,10 @@ void help(ReplyBuilder& reply, std::string_view command, std::initializer_list<s
 
 }  // namespace
 
-void cmd_object_encoding(CommandContext& ctx, ArgList argv, ReplyBuilder&) { get_key(ctx, argv[2], reply_encoding); }
-void cmd_object_refcount(CommandContext& ctx, ArgList argv, ReplyBuilder&) { get_key(ctx, argv[2], reply_refcount); }
-void cmd_object_idletime(CommandContext& ctx, ArgList argv, ReplyBuilder&) { get_key(ctx, argv[2], reply_idletime); }
-void cmd_object_freq(CommandContext& ctx, ArgList argv, ReplyBuilder&) { get_key(ctx, argv[2], reply_freq); }
+void cmd_object_encoding(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) { get_key(ctx, argv[2], reply_encoding, reply); }
+void cmd_object_refcount(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) { get_key(ctx, argv[2], reply_refcount, reply); }
+void cmd_object_idletime(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) { get_key(ctx, argv[2], reply_idletime, reply); }
+void cmd_object_freq(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) { get_key(ctx, argv[2], reply_freq, reply); }
 
 void cmd_object_help(CommandContext&, ArgList, ReplyBuilder& reply) {
   help(reply, "OBJECT",
@@ -112,7 +128,7 @@ void cmd_memory_usage(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
     }
   }
   ctx.scratch().number = static_cast<std::int64_t>(argv[2].size());
-  get_key(ctx, argv[2], reply_usage);
+  get_key(ctx, argv[2], reply_usage, reply);
 }
 
 void cmd_memory_help(CommandContext&, ArgList, ReplyBuilder& reply) {

@@ -88,8 +88,14 @@ void cmd_exists(CommandContext& ctx, ArgList argv, ReplyBuilder&) {
   ctx.submit(Opcode::exists, reply_integer);
 }
 
-// TYPE key: every mnemo value is a string.
-void cmd_type(CommandContext& ctx, ArgList argv, ReplyBuilder&) {
+// TYPE key: from the store's key_info when there is a store (codec tests
+// without one see strings only).
+void cmd_type(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
+  if (Store* store = ctx.env().store) {
+    const auto r = store->key_info(ctx.session().db, argv[1]);
+    if (!r) return reply.error("ERR " + r.error().message);
+    return reply.simple(*r ? type_name((*r)->type) : "none");
+  }
   ctx.request().keys.assign(1, argv[1]);
   ctx.submit(Opcode::exists, reply_type);
 }

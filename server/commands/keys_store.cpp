@@ -125,8 +125,11 @@ bool store_scan(CommandContext& ctx, std::uint64_t cursor, std::string_view patt
   Store* store = ctx.env().store;
   if (store == nullptr) return false;
   // Redis compares the type case-insensitively; the store wants it lower case.
-  if (iequals(type, "string")) type = "string";
-  else if (!type.empty()) type = "none";
+  std::string_view known = type.empty() ? std::string_view() : std::string_view("none");
+  for (std::string_view name : {"string", "list", "set", "zset", "hash"}) {
+    if (iequals(type, name)) known = name;
+  }
+  type = known;
   const auto r = store->scan(ctx.session().db, cursor, pattern, count, type);
   if (!r) {
     reply_store_error(ctx, r.error(), reply);

@@ -73,6 +73,7 @@ void reply_setnx(CommandContext& ctx, const Response& resp, ReplyBuilder& reply)
 
 void reply_incr(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
   if (resp.status == Status::ok) reply.integer(resp.integer);
+  else if (resp.status == Status::wrong_type && resp.message == kWrongTypeText) reply_status_error(ctx, resp, reply);
   else if (resp.status == Status::wrong_type) reply.error(kNotInteger);
   else if (resp.status == Status::bad_request && resp.message.find("overflow") != std::string::npos)
     reply.error("ERR increment or decrement would overflow");

@@ -413,6 +413,12 @@ ARITY = {"get": 2, "set": -3, "setnx": 3, "setex": 4, "psetex": 4, "del": -2, "u
          "msetnx": -3, "rename": 3, "renamenx": 3, "copy": -3, "keys": 2, "randomkey": 1, "flushdb": -1,
          "flushall": -1, "substr": 4}
 
+# The collection families' cases and arities live in their own file (it
+# imports the step helpers above, so it is imported here, not at the top).
+from resp_diff_types import TYPE_ARITY, TYPE_CASES  # noqa: E402
+
+ARITY.update(TYPE_ARITY)
+
 
 def _arity_steps():
     """Each command with one word too few and (fixed arity) one too many, in both cases."""
@@ -428,7 +434,7 @@ def _arity_steps():
 
 ARITY_CASES = [("wrong number of arguments", _arity_steps())]
 
-CASES = ARITY_CASES + PIPELINE_CASES + SET_CASES + STRING_CASES + NUMBER_CASES + KEYS_CASES + EXPIRE_CASES + SCAN_CASES + CONNECTION_CASES + PROTOCOL_CASES
+CASES = ARITY_CASES + PIPELINE_CASES + SET_CASES + STRING_CASES + NUMBER_CASES + KEYS_CASES + EXPIRE_CASES + SCAN_CASES + CONNECTION_CASES + PROTOCOL_CASES + TYPE_CASES
 
 # Run against redis-server --requirepass and mnemo --auth-token with the same secret.
 AUTH_CASES = [

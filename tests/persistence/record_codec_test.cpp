@@ -117,10 +117,45 @@ TEST_CASE("record codec rejects trailing bytes and unknown kinds", "[persistence
 
 TEST_CASE("record codec rejects a record version it does not know", "[persistence]") {
   std::string payload = encode_changes(sample_changes());
-  payload[1] = 3;  // record version, little-endian u32 after the endianness byte
+  payload[1] = 9;  // record version, little-endian u32 after the endianness byte
   auto out = decode_changes(payload, payload_crc32(payload));
   REQUIRE_FALSE(out.ok());
-  CHECK_THAT(out.error().message, Catch::Contains("record version 3"));
+  CHECK_THAT(out.error().message, Catch::Contains("record version 9"));
+}
+
+TEST_CASE("record version 3 carries collection changes and typed snapshot entries", "[persistence]") {
+  const std::vector<Change> strings = sample_changes();
+  SECTION("a batch without collections is still version 2") {
+    CHECK(encode_changes(strings)[1] == 2);
+    CHECK(encode_entries(std::vector<SnapshotEntry>{{"k", "v", 3, 0}})[1] == 2);
+  }
+  SECTION("a collection change makes the batch version 3, and it decodes") {
+    std::vector<Change> changes = strings;
+    changes.push_back({11, ChangeKind::elements, "h", std::string("\x04\x01\x01" "f" "\x01" "v", 6), 123});
+    const std::string payload = encode_changes(changes);
+    CHECK(payload[1] == 3);
+    auto out = decode_changes(payload, payload_crc32(payload));
+    REQUIRE(out.ok());
+    CHECK(*out == changes);
+  }
+  SECTION("a version 2 record may not hold a collection change") {
+    std::vector<Change> changes = {{11, ChangeKind::elements, "h", std::string("\x04", 1), 0}};
+    std::string payload = encode_changes(changes);
+    payload[1] = 2;
+    auto out = decode_changes(payload, payload_crc32(payload));
+    REQUIRE_FALSE(out.ok());
+    CHECK_THAT(out.error().message, Catch::Contains("unknown change kind 4"));
+  }
+  SECTION("snapshot entries keep their type") {
+    SnapshotEntry hash{"h", std::string("\x04\x00", 2), 5, 0};
+    hash.type = 4;
+    const std::vector<SnapshotEntry> entries = {{"s", "str", 4, 0}, hash};
+    const std::string payload = encode_entries(entries);
+    CHECK(payload[1] == 3);
+    auto out = decode_entries(payload, payload_crc32(payload));
+    REQUIRE(out.ok());
+    CHECK(*out == entries);
+  }
 }
 
 // The on-disk format is a promise: these bytes were written by record

@@ -1,0 +1,212 @@
+#include "server/collection.h"
+
+#include <bit>
+#include <cstring>
+
+#include "persistence/varint.h"
+
+namespace mnemo::server {
+
+namespace {
+
+// Rough heap cost of one element: its bytes in a std::string (inline up to
+// 15), plus the container's per-element slot.
+std::size_t str_bytes(std::size_t n) { return n <= 15 ? 0 : ((n + 1 + 15) & ~std::size_t{15}) + 8; }
+constexpr std::size_t kSlotBytes = 40;
+
+}  // namespace
+
+// Reads an operation list's arguments; every read is checked.
+class OpReader {
+ public:
+  explicit OpReader(std::string_view b) : r_(b) {}
+  bool more() const { return r_.remaining() > 0 && !r_.failed(); }
+  std::uint8_t code() { return r_.byte("op"); }
+  std::uint64_t num() { return r_.varint("op number"); }
+  std::string_view str() { return r_.bytes("op string"); }
+  double f64() {
+    std::uint64_t bits = 0;
+    for (int i = 0; i < 8; ++i) bits |= std::uint64_t{r_.byte("score")} << (8 * i);
+    return std::bit_cast<double>(bits);
+  }
+  bool failed() const { return r_.failed(); }
+
+ private:
+  persistence::ByteReader r_;
+};
+
+std::string_view type_name(ValueType t) {
+  switch (t) {
+    case ValueType::string: return "string";
+    case ValueType::list: return "list";
+    case ValueType::set: return "set";
+    case ValueType::zset: return "zset";
+    case ValueType::hash: return "hash";
+  }
+  return "none";
+}
+
+Collection::Collection(ValueType t) {
+  switch (t) {
+    case ValueType::set: value_.emplace<Set>(); break;
+    case ValueType::zset: value_.emplace<ZSet>(); break;
+    case ValueType::hash: value_.emplace<Hash>(); break;
+    default: value_.emplace<List>(); break;
+  }
+}
+
+std::size_t Collection::size() const {
+  return std::visit(
+      [](const auto& v) -> std::size_t {
+        if constexpr (std::is_same_v<std::decay_t<decltype(v)>, ZSet>) return v.scores.size();
+        else return v.size();
+      },
+      value_);
+}
+
+bool Collection::apply(std::string_view ops) {
+  if (ops.empty() || static_cast<ValueType>(ops[0]) != type()) return false;
+  OpReader r(ops.substr(1));
+  while (r.more()) {
+    if (!apply_one(r.code(), r)) return false;
+  }
+  return !r.failed();
+}
+
+bool Collection::apply_one(std::uint8_t code, OpReader& r) {
+  if (code == 0) {
+    *this = Collection(type());
+    return true;
+  }
+  if (code >= 7) return type() == ValueType::list && apply_list(code, r);
+  const std::string_view a = r.str();
+  if (r.failed()) return false;
+  if (code <= 2 && type() == ValueType::hash) {
+    Hash& h = std::get<Hash>(value_);
+    auto it = h.find(std::string(a));
+    if (it != h.end()) {
+      bytes_ -= str_bytes(it->first.size()) + str_bytes(it->second.size()) + kSlotBytes;
+      if (code == 2) h.erase(it);
+    }
+    if (code == 1) {
+      const std::string_view v = r.str();
+      h[std::string(a)] = std::string(v);
+      bytes_ += str_bytes(a.size()) + str_bytes(v.size()) + kSlotBytes;
+    }
+    return !r.failed();
+  }
+  if ((code == 3 || code == 4) && type() == ValueType::set) {
+    Set& s = std::get<Set>(value_);
+    const std::size_t cost = str_bytes(a.size()) + kSlotBytes;
+    if (code == 3 && s.insert(std::string(a)).second) bytes_ += cost;
+    if (code == 4 && s.erase(std::string(a)) > 0) bytes_ -= cost;
+    return true;
+  }
+  if ((code == 5 || code == 6) && type() == ValueType::zset) {
+    ZSet& z = std::get<ZSet>(value_);
+    const std::size_t cost = 2 * (str_bytes(a.size()) + kSlotBytes);
+    auto it = z.scores.find(std::string(a));
+    if (it != z.scores.end()) {
+      z.order.erase({it->second, it->first});
+      z.scores.erase(it);
+      bytes_ -= cost;
+    }
+    if (code == 5) {
+      const double score = r.f64();
+      z.scores.emplace(std::string(a), score);
+      z.order.emplace(score, std::string(a));
+      bytes_ += cost;
+    }
+    return !r.failed();
+  }
+  return false;
+}
+
+bool Collection::apply_list(std::uint8_t code, OpReader& r) {
+  List& l = std::get<List>(value_);
+  auto cost = [](std::string_view e) { return str_bytes(e.size()) + 32; };
+  if (code == 7 || code == 8) {
+    const std::string_view e = r.str();
+    if (code == 7) l.emplace_front(e);
+    else l.emplace_back(e);
+    bytes_ += cost(e);
+    return !r.failed();
+  }
+  const std::uint64_t n = r.num();
+  if (r.failed()) return false;
+  if (code == 9 || code == 10) {
+    for (std::uint64_t i = 0; i < n && !l.empty(); ++i) {
+      bytes_ -= cost(code == 9 ? l.front() : l.back());
+      if (code == 9) l.pop_front();
+      else l.pop_back();
+    }
+    return true;
+  }
+  if (code == 13 || code == 14) {
+    if (code == 13) {
+      if (n >= l.size()) return false;
+      bytes_ -= cost(l[n]);
+      l.erase(l.begin() + static_cast<std::ptrdiff_t>(n));
+      return true;
+    }
+    const std::uint64_t count = r.num();
+    if (r.failed() || n > l.size() || count > l.size() - n) return false;
+    for (std::size_t i = 0; i < l.size(); ++i) {
+      if (i < n || i >= n + count) bytes_ -= cost(l[i]);
+    }
+    l.erase(l.begin() + static_cast<std::ptrdiff_t>(n + count), l.end());
+    l.erase(l.begin(), l.begin() + static_cast<std::ptrdiff_t>(n));
+    return true;
+  }
+  const std::string_view e = r.str();
+  if (r.failed()) return false;
+  if (code == 11) {
+    if (n >= l.size()) return false;
+    bytes_ = bytes_ - cost(l[n]) + cost(e);
+    l[n] = std::string(e);
+    return true;
+  }
+  if (code == 12) {
+    if (n > l.size()) return false;
+    l.insert(l.begin() + static_cast<std::ptrdiff_t>(n), std::string(e));
+    bytes_ += cost(e);
+    return true;
+  }
+  return false;
+}
+
+std::string Collection::encode() const {
+  OpWriter w(type());
+  w.clear();
+  switch (type()) {
+    case ValueType::hash:
+      for (const auto& [f, v] : hash()) w.hset(f, v);
+      break;
+    case ValueType::set:
+      for (const auto& m : set()) w.sadd(m);
+      break;
+    case ValueType::zset:
+      for (const auto& [score, m] : zset().order) w.zadd(m, score);
+      break;
+    default:
+      for (const auto& e : list()) w.rpush(e);
+      break;
+  }
+  return w.bytes();
+}
+
+void OpWriter::zadd(std::string_view m, double score) {
+  op(5);
+  str(m);
+  const auto bits = std::bit_cast<std::uint64_t>(score);
+  for (int i = 0; i < 8; ++i) out_.push_back(static_cast<char>(bits >> (8 * i)));
+}
+
+void OpWriter::num(std::uint64_t v) { persistence::put_varint(out_, v); }
+
+void OpWriter::str(std::string_view s) {
+  persistence::put_varint(out_, s.size());
+  out_.append(s);
+}
+
+}  // namespace mnemo::server

@@ -1,0 +1,242 @@
+// The sorted-set reads (Redis 7.0's t_zset.c): ZSCORE, ZMSCORE, ZCARD,
+// ZCOUNT, ZLEXCOUNT, ZRANK, ZREVRANK, ZRANGE with BYSCORE, BYLEX, REV,
+// LIMIT and WITHSCORES, the older ZRANGEBYSCORE, ZREVRANGEBYSCORE,
+// ZRANGEBYLEX, ZREVRANGEBYLEX, ZREVRANGE, and ZRANDMEMBER, ZSCAN. Each
+// answers under the shard lock of its key.
+#include <vector>
+
+#include "server/commands/collection_cmd.h"
+#include "server/commands/families.h"
+#include "server/commands/zset_range.h"
+
+namespace mnemo::server::commands {
+
+namespace {
+
+constexpr ValueType kZSet = ValueType::zset;
+
+const ZSet* zset_of(CollectionTxn& t) { return t.get(0) ? &t.get(0)->zset() : nullptr; }
+
+std::optional<double> score_of(const ZSet* z, std::string_view m) {
+  if (z == nullptr) return std::nullopt;
+  auto it = z->scores.find(av(m));
+  if (it == z->scores.end()) return std::nullopt;
+  return it->second;
+}
+
+void reply_scored(ReplyBuilder& reply, const std::vector<Scored>& s, bool with_scores) {
+  reply.array(s.size() * (with_scores ? 2 : 1));
+  for (const Scored& e : s) {
+    reply.bulk(*e.member);
+    if (with_scores) reply.dbl(e.score);
+  }
+}
+
+enum class RangeBy : std::uint8_t { any, rank, score, lex };
+
+// ZRANGE's parsed arguments (zrangeGenericCommand).
+struct RangeArgs {
+  RangeBy by = RangeBy::any;
+  int rev = -1;  // -1: REV may be given
+  bool with_scores = false;
+  std::int64_t offset = 0, limit = -1;
+  std::int64_t start = 0, end = 0;
+  ScoreRange score;
+  LexRange lex;
+};
+
+bool parse_range(ArgList argv, RangeArgs& a, ReplyBuilder& reply) {
+  for (std::size_t j = 4; j < argv.size(); ++j) {
+    const std::size_t left = argv.size() - j - 1;
+    if (iequals(argv[j], "withscores")) {
+      a.with_scores = true;
+    } else if (iequals(argv[j], "limit") && left >= 2) {
+      if (!parse_int64(argv[j + 1], a.offset) || !parse_int64(argv[j + 2], a.limit)) return reply.error(kNotInteger), false;
+      j += 2;
+    } else if (a.rev == -1 && iequals(argv[j], "rev")) {
+      a.rev = 2;
+    } else if (a.by == RangeBy::any && iequals(argv[j], "bylex")) {
+      a.by = RangeBy::lex;
+    } else if (a.by == RangeBy::any && iequals(argv[j], "byscore")) {
+      a.by = RangeBy::score;
+    } else {
+      return reply.error(kSyntax), false;
+    }
+  }
+  if (a.by == RangeBy::any) a.by = RangeBy::rank;
+  const bool reverse = a.rev == 1 || a.rev == 2;
+  if (a.limit != -1 && a.by == RangeBy::rank) {
+    return reply.error("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"), false;
+  }
+  if (a.with_scores && a.by == RangeBy::lex) {
+    return reply.error("ERR syntax error, WITHSCORES not supported in combination with BYLEX"), false;
+  }
+  const bool swap = reverse && a.by != RangeBy::rank;
+  const std::string_view min = swap ? argv[3] : argv[2], max = swap ? argv[2] : argv[3];
+  if (a.by == RangeBy::rank && (!parse_int64(min, a.start) || !parse_int64(max, a.end))) {
+    return reply.error(kNotInteger), false;
+  }
+  if (a.by == RangeBy::score && !parse_score_range(min, max, a.score)) {
+    return reply.error("ERR min or max is not a float"), false;
+  }
+  if (a.by == RangeBy::lex && !parse_lex_range(min, max, a.lex)) {
+    return reply.error("ERR min or max not valid string range item"), false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void cmd_zscore(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
+  run(ctx, reply, argv.subspan(1, 1), false, [&](CollectionTxn& t) -> Fault {
+    if (t.wrong_type(0, kZSet)) return wrong_type();
+    if (auto s = score_of(zset_of(t), argv[2])) reply.dbl(*s);
+    else reply.null();
+    return {};
+  });
+}
+
+void cmd_zmscore(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
+  run(ctx, reply, argv.subspan(1, 1), false, [&](CollectionTxn& t) -> Fault {
+    if (t.wrong_type(0, kZSet)) return wrong_type();
+    reply.array(argv.size() - 2);
+    for (std::size_t i = 2; i < argv.size(); ++i) {
+      if (auto s = score_of(zset_of(t), argv[i])) reply.dbl(*s);
+      else reply.null();
+    }
+    return {};
+  });
+}
+
+void cmd_zcard(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
+  run(ctx, reply, argv.subspan(1, 1), false, [&](CollectionTxn& t) -> Fault {
+    if (t.wrong_type(0, kZSet)) return wrong_type();
+    reply.integer(zset_of(t) ? static_cast<std::int64_t>(zset_of(t)->scores.size()) : 0);
+    return {};
+  });
+}
+
+// ZCOUNT key min max; ZLEXCOUNT key min max.
+void cmd_zcount(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
+  const bool lex = argv[0].size() == 9;
+  ScoreRange sr;
+  LexRange lr;
+  if (!lex && !parse_score_range(argv[2], argv[3], sr)) return reply.error("ERR min or max is not a float");
+  if (lex && !parse_lex_range(argv[2], argv[3], lr)) return reply.error("ERR min or max not valid string range item");
+  run(ctx, reply, argv.subspan(1, 1), false, [&](CollectionTxn& t) -> Fault {
+    if (t.wrong_type(0, kZSet)) return wrong_type();
+    const ZSet* z = zset_of(t);
+    std::size_t n = 0;
+    if (z != nullptr) n = lex ? by_lex(*z, lr, false, 0, -1).size() : by_score(*z, sr, false, 0, -1).size();
+    reply.integer(static_cast<std::int64_t>(n));
+    return {};
+  });
+}
+
+// ZRANK, ZREVRANK key member.
+void cmd_zrank(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
+  const bool rev = argv[0].size() == 8;
+  run(ctx, reply, argv.subspan(1, 1), false, [&](CollectionTxn& t) -> Fault {
+    if (t.wrong_type(0, kZSet)) return wrong_type();
+    const ZSet* z = zset_of(t);
+    const auto s = score_of(z, argv[2]);
+    if (!s) {
+      reply.null();
+      return {};
+    }
+    auto it = z->order.find({*s, std::string(argv[2])});
+    const auto rank = static_cast<std::int64_t>(std::distance(z->order.begin(), it));
+    reply.integer(rev ? static_cast<std::int64_t>(z->order.size()) - 1 - rank : rank);
+    return {};
+  });
+}
+
+// ZRANGE and the forms with the range kind and direction in their name.
+void cmd_zrange(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
+  std::string name(argv[0]);
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  RangeArgs a;
+  if (name != "zrange") {
+    a.rev = name.starts_with("zrev") ? 1 : 0;
+    a.by = name.ends_with("byscore") ? RangeBy::score : name.ends_with("bylex") ? RangeBy::lex : RangeBy::rank;
+  }
+  if (!parse_range(argv, a, reply)) return;
+  const bool reverse = a.rev >= 1;
+  run(ctx, reply, argv.subspan(1, 1), false, [&](CollectionTxn& t) -> Fault {
+    if (t.wrong_type(0, kZSet)) return wrong_type();
+    const ZSet* z = zset_of(t);
+    if (z == nullptr) {
+      reply.array(0);
+      return {};
+    }
+    std::vector<Scored> out;
+    if (a.by == RangeBy::rank) {
+      const IndexRange r = clamp_range(a.start, a.end, static_cast<std::int64_t>(z->order.size()));
+      if (!r.empty()) out = by_rank(*z, r.start, r.end, reverse);
+    } else if (a.offset > 0 && a.offset >= static_cast<std::int64_t>(z->order.size())) {
+      // Redis answers an offset past the end at once.
+    } else if (a.by == RangeBy::score) {
+      out = by_score(*z, a.score, reverse, a.offset, a.limit);
+    } else {
+      out = by_lex(*z, a.lex, reverse, a.offset, a.limit);
+    }
+    reply_scored(reply, out, a.with_scores);
+    return {};
+  });
+}
+
+void cmd_zrandmember(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
+  std::int64_t count = 1;
+  const bool with_count = argv.size() >= 3;
+  if (with_count && !parse_random_count(argv[2], count, reply)) return;
+  const bool with_scores = argv.size() == 4 && iequals(argv[3], "withscores");
+  if (argv.size() > 4 || (argv.size() == 4 && !with_scores)) return reply.error(kSyntax);
+  if (with_scores && (count < -INT64_MAX / 2 || count > INT64_MAX / 2)) return reply.error("ERR value is out of range");
+  run(ctx, reply, argv.subspan(1, 1), false, [&](CollectionTxn& t) -> Fault {
+    if (t.wrong_type(0, kZSet)) return wrong_type();
+    const ZSet* z = zset_of(t);
+    if (z == nullptr) {
+      if (with_count) reply.array(0);
+      else reply.null();
+      return {};
+    }
+    std::vector<Scored> all;
+    for (const auto& [s, m] : z->order) all.push_back({&m, s});
+    const auto picks = random_picks(all.size(), with_count ? count : 1);
+    if (!with_count) {
+      reply.bulk(*all[picks[0]].member);
+      return {};
+    }
+    std::vector<Scored> out;
+    for (std::size_t i : picks) out.push_back(all[i]);
+    reply_scored(reply, out, with_scores);
+    return {};
+  });
+}
+
+void cmd_zscan(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
+  CollectionScan scan;
+  if (!parse_collection_scan(argv, scan, reply)) return;
+  run(ctx, reply, argv.subspan(1, 1), false, [&](CollectionTxn& t) -> Fault {
+    if (t.wrong_type(0, kZSet)) return wrong_type();
+    const ZSet* z = zset_of(t);
+    if (z == nullptr) {
+      reply_empty_scan(reply);
+      return {};
+    }
+    std::vector<Scored> found;
+    for (const auto& [s, m] : z->order) {
+      if (scan.matches(m)) found.push_back({&m, s});
+    }
+    reply.array(2);
+    reply.bulk("0");
+    reply.array(found.size() * 2);
+    for (const Scored& e : found) {
+      reply.bulk(*e.member);
+      reply.bulk(format_score(e.score));
+    }
+    return {};
+  });
+}
+
+}  // namespace mnemo::server::commands
