@@ -133,6 +133,7 @@ const CommandTable& builtin_commands() {
     register_server_commands(t);
     register_connection_commands(t);
     register_introspection_commands(t);
+    register_pubsub_commands(t);
     register_native_only(t);
     return t;
   }();

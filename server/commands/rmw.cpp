@@ -220,8 +220,25 @@ void after_read(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) 
   else reply_result(ctx, reply);
 }
 
+// The keyspace event of the write just done, with Redis's name for it.
+void notify_written(CommandContext& ctx) {
+  namespace n = pubsub::notify;
+  const StepScratch& s = ctx.scratch();
+  if (s.step == kDel) return ctx.notify(n::kGeneric, "del", s.key);
+  switch (static_cast<Rmw>(s.kind)) {
+    case Rmw::set_get: return ctx.notify(n::kString, "set", s.key);
+    case Rmw::getdel: return;
+    case Rmw::getex: case Rmw::expire:
+      return ctx.notify(n::kGeneric, s.step == kExpire ? "expire" : "persist", s.key);
+    case Rmw::append: return ctx.notify(n::kString, "append", s.key);
+    case Rmw::setrange: return ctx.notify(n::kString, "setrange", s.key);
+    case Rmw::incrbyfloat: return ctx.notify(n::kString, "incrbyfloat", s.key);
+  }
+}
+
 void after_write(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
   if (resp.status == Status::ok) {
+    notify_written(ctx);
     reply_result(ctx, reply);
     return;
   }

@@ -50,6 +50,19 @@ std::optional<std::int64_t> deadline_ms(Expiry unit, std::string_view word, std:
   return now_ms + ms;
 }
 
+namespace n = pubsub::notify;
+
+// SET and its kin: "set", then "expire" when the write gave the key a TTL (Redis's order).
+void notify_set(CommandContext& ctx) {
+  const protocol::Request& req = ctx.answered();
+  if (req.op == Opcode::mset) {
+    for (std::string_view key : req.keys) ctx.notify(n::kString, "set", key);
+    return;
+  }
+  ctx.notify(n::kString, "set", req.key);
+  if (req.ttl_ms > 0) ctx.notify(n::kGeneric, "expire", req.key);
+}
+
 void reply_get(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
   if (resp.status == Status::ok) reply.bulk(resp.value);
   else if (resp.status == Status::not_found) reply.null();
@@ -57,22 +70,31 @@ void reply_get(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
 }
 
 void reply_ok(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
-  if (!replied_failure(ctx, resp, reply)) reply.ok();
+  if (replied_failure(ctx, resp, reply)) return;
+  notify_set(ctx);
+  reply.ok();
 }
 
 void reply_set(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
-  if (resp.status == Status::ok) reply.ok();
+  if (resp.status == Status::ok) {
+    notify_set(ctx);
+    reply.ok();
+  }
   else if (resp.status == Status::not_found || resp.status == Status::exists) reply.null();
   else reply_status_error(ctx, resp, reply);
 }
 
 void reply_setnx(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
+  if (resp.status == Status::ok) notify_set(ctx);
   if (resp.status == Status::ok || resp.status == Status::exists) reply.integer(resp.status == Status::ok ? 1 : 0);
   else reply_status_error(ctx, resp, reply);
 }
 
 void reply_incr(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
-  if (resp.status == Status::ok) reply.integer(resp.integer);
+  if (resp.status == Status::ok) {
+    ctx.notify(n::kString, "incrby", ctx.answered().key);
+    reply.integer(resp.integer);
+  }
   else if (resp.status == Status::wrong_type) reply.error(kNotInteger);
   else if (resp.status == Status::bad_request && resp.message.find("overflow") != std::string::npos)
     reply.error("ERR increment or decrement would overflow");
@@ -92,6 +114,7 @@ void reply_mget(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) 
 // written and expires at once), so it is a DEL, or for NX only a look.
 void reply_set_past(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
   const bool xx = ctx.scratch().options & kOptXx;
+  if (resp.status == Status::ok) ctx.notify(n::kGeneric, "del", ctx.answered().key);
   if (resp.status == Status::ok || (!xx && resp.status == Status::not_found)) reply.ok();
   else if (resp.status == Status::not_found) reply.null();
   else reply_status_error(ctx, resp, reply);
