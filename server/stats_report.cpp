@@ -102,13 +102,13 @@ static std::vector<Figure> collect(const Config& cfg, const Store& store, persis
   add("traffic", "pressure_pauses", num(st.pressure_pauses.load()), "reads paused by journal backpressure");
   add("traffic", "output_pauses", num(st.output_pauses.load()), "reads paused for clients not reading replies");
   add("traffic", "idle_closes", num(st.idle_closes.load()), "connections closed by --idle-timeout-s");
-  add("pubsub", "pubsub_channels", num(reg ? reg->channel_count() : 0), "channels with at least one subscriber");
-  add("pubsub", "pubsub_patterns", num(reg ? reg->numpat() : 0), "distinct patterns subscribed to");
-  add("pubsub", "pubsub_messages_published", num(reg ? reg->messages_published() : 0), "PUBLISH calls and keyspace events sent");
-  add("pubsub", "pubsub_messages_dropped", num(reg ? reg->messages_dropped() : 0), "deliveries refused by a subscriber's full output");
-  add("pubsub", "pubsub_limit_closes", num(st.pubsub_limit_closes.load()), "subscribers disconnected past --pubsub-output-limit");
   add("traffic", "bytes_in", num(st.bytes_in()), "bytes received");
   add("traffic", "bytes_out", num(st.bytes_out()), "bytes sent");
+  add("pubsub", "channels", num(reg ? reg->channel_count() : 0), "channels with at least one subscriber");
+  add("pubsub", "patterns", num(reg ? reg->numpat() : 0), "distinct patterns subscribed to");
+  add("pubsub", "messages_published", num(reg ? reg->messages_published() : 0), "PUBLISH calls and keyspace events sent");
+  add("pubsub", "messages_dropped", num(reg ? reg->messages_dropped() : 0), "deliveries refused by a subscriber's full output");
+  add("pubsub", "limit_closes", num(st.pubsub_limit_closes.load()), "subscribers disconnected past --pubsub-output-limit");
 
   if (!p) {
     add("journal", "enabled", "0", "1 when writes are journaled");

@@ -10,6 +10,7 @@ data directory and stops it by PID. Exits non-zero on any failure.
 import os
 import socket
 import sys
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -177,6 +178,14 @@ def test_slow_subscriber_is_closed(srv):
         pass
     slow.close()
     check("past --pubsub-output-limit" in srv.log(), "the close is logged with its reason")
+    check("mnemo_pubsub_limit_closes 1\n" in metrics_text(srv), "/metrics counts the close")
+
+
+def metrics_text(srv):
+    with open(srv.port_file) as f:
+        port = int([ln.split()[1] for ln in f if ln.startswith("metrics ")][0])
+    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=30) as resp:
+        return resp.read().decode()
 
 
 TESTS = [
@@ -193,7 +202,7 @@ def server_args(name):
     if name == "notify flag at start":
         return ["--notify-keyspace-events", "Eg"]
     if name == "slow subscriber is closed":
-        return ["--pubsub-output-limit", "1M"]
+        return ["--pubsub-output-limit", "1M", "--metrics-port", "0"]
     return []
 
 
