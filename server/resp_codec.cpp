@@ -83,7 +83,9 @@ Next RespCodec::next(std::string_view in, Request& req, std::string& out) {
   const ArgList argv = parser_.argv();
   if (argv.empty()) return {NextKind::replied, parsed.consumed};  // blank line: Redis says nothing
   // Messages published before this command was read go out before its reply, as in Redis.
-  if (session_.subscribed() && session_.subscriber.outbox->pending_bytes() > 0) session_.subscriber.outbox->take(out);
+  // (Also just after the last UNSUBSCRIBE: what was published before it still comes first.)
+  const auto& outbox = session_.subscriber.outbox;
+  if (outbox != nullptr && outbox->pending_bytes() > 0) outbox->take(out);
   req.clear();
   req.id = next_request_id_++;
   req.db = session_.db;
