@@ -2,7 +2,7 @@
 """Presence over mnemo's RESP port (the Phoenix Presence use case), with
 keyspace notifications. See docs/PRESENCE.md.
 
-  presence.py [--port P] member ROOM NAME [--ttl-ms 3000]   join, heartbeat, leave on Ctrl-C
+  presence.py [--port P] member ROOM NAME [--ttl-ms 3000]   join, heartbeat, leave on Ctrl-C or SIGTERM
   presence.py [--port P] watch ROOM                          print joins, leaves and expiries
 
 A member holds the key presence:<room>:<name> with a TTL and renews it every
@@ -17,6 +17,7 @@ Needs python3-redis and a server with keyspace events for g, $ and x on
 """
 
 import argparse
+import signal
 import sys
 import time
 
@@ -25,8 +26,13 @@ import redis
 PREFIX = "presence:"
 
 
+def leave_on_sigterm(signum, frame):
+    raise KeyboardInterrupt  # SIGTERM says goodbye as Ctrl-C does
+
+
 def member(r, room, name, ttl_ms):
     key = PREFIX + room + ":" + name
+    signal.signal(signal.SIGTERM, leave_on_sigterm)
     try:
         while True:
             r.set(key, str(time.time()), px=ttl_ms)

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """scripts/examples/presence.py against a real mnemo-server: a watcher process
-sees a member join, a member leave (SIGINT: it says goodbye), and a member that
+sees a member join, a member leave (SIGTERM: it says goodbye), and a member that
 is SIGKILLed reported gone once its TTL has run out and the sweep removed it.
 Every process is stopped by its PID. Exits non-zero on any failure.
 """
@@ -44,7 +44,7 @@ def test_presence(srv):
         bob = start(srv, "member", "lobby", "bob", "--ttl-ms", str(TTL_MS))
         procs.append(bob)
         check_eq(watcher.stdout.readline(), "join bob\n", "bob joins")
-        os.kill(bob.pid, signal.SIGINT)  # bob says goodbye
+        os.kill(bob.pid, signal.SIGTERM)  # bob says goodbye
         check_eq(bob.wait(), 0, "bob leaves cleanly")
         check_eq(watcher.stdout.readline(), "leave bob\n", "bob's goodbye is seen")
         os.kill(alice.pid, signal.SIGKILL)  # alice dies without a word
