@@ -42,7 +42,10 @@ bool store_del(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   if (store == nullptr) return false;
   std::vector<std::string_view> deleted;
   const auto r = store->del(ctx.session().db, argv.subspan(1), &deleted);
-  if (!r) return reply_store_error(ctx, r.error(), reply), true;
+  if (!r) {
+    reply_store_error(ctx, r.error(), reply);
+    return true;
+  }
   for (std::string_view key : deleted) ctx.notify(pubsub::notify::kGeneric, "del", key);
   reply.integer(static_cast<std::int64_t>(*r));
   return true;
@@ -58,7 +61,10 @@ bool store_expire(CommandContext& ctx, std::string_view key, std::int64_t deadli
   else if (options & kOptLt) cond = (options & kOptXx) ? ExpireCondition::xx_lt : ExpireCondition::lt;
   else if (options & kOptXx) cond = ExpireCondition::xx;
   const auto r = store->expire_at(ctx.session().db, key, deadline_ms, cond);
-  if (!r) return reply_store_error(ctx, r.error(), reply), true;
+  if (!r) {
+    reply_store_error(ctx, r.error(), reply);
+    return true;
+  }
   // A deadline already past deletes the key (Redis: "del").
   if (*r) ctx.notify(pubsub::notify::kGeneric, deadline_ms <= ctx.now_ms() ? "del" : "expire", key);
   reply.integer(*r ? 1 : 0);
