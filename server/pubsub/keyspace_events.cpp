@@ -48,14 +48,19 @@ std::string format_event_flags(int flags) {
 void KeyspaceEvents::notify(int type, std::string_view event, std::uint32_t db, std::string_view key) {
   const int flags = this->flags();
   if ((flags & type) == 0 || registry_.idle()) return;
-  const std::string prefix = "@" + std::to_string(db) + "__:";
+  // Built by appending: g++ 12 warns, wrongly, about "literal" + std::string (GCC bug 105329).
+  std::string channel;
+  auto start = [&channel, db](std::string_view kind) {
+    channel.assign(kind);
+    channel.append("@").append(std::to_string(db)).append("__:");
+  };
   if (flags & notify::kKeyspace) {
-    std::string channel = "__keyspace" + prefix;
+    start("__keyspace");
     channel.append(key);
     registry_.publish(channel, event);
   }
   if (flags & notify::kKeyevent) {
-    std::string channel = "__keyevent" + prefix;
+    start("__keyevent");
     channel.append(event);
     registry_.publish(channel, key);
   }
