@@ -1,4 +1,5 @@
 #include "server/config.h"
+#include "server/pubsub/keyspace_events.h"
 
 #include <algorithm>
 #include <charconv>
@@ -113,6 +114,14 @@ std::vector<Flag> flags() {
        [u](Config& c, const std::string& v) { c.idle_timeout_s = static_cast<std::uint32_t>(u("idle-timeout-s", v, 86400 * 365)); }},
       {"max-output-bytes", "BYTES", "per-connection unsent reply bytes before the server stops reading its requests (default 64M)",
        [](Config& c, const std::string& v) { c.max_output_bytes = parse_bytes("max-output-bytes", v); }},
+      {"pubsub-output-limit", "BYTES", "a pub/sub subscriber with more unsent output than this is disconnected (default 32M, as Redis's client-output-buffer-limit pubsub)",
+       [](Config& c, const std::string& v) { c.pubsub_output_limit_bytes = parse_bytes("pubsub-output-limit", v); }},
+      {"notify-keyspace-events", "FLAGS", "keyspace notifications, in Redis's letters (K E g $ l s h z x e t m n A; default \"\" = off)",
+       [](Config& c, const std::string& v) {
+         const auto flags = pubsub::parse_event_flags(v);
+         if (!flags) throw ConfigError("--notify-keyspace-events: unknown letter in '" + v + "' (use K E g $ l s h z x e t m d n A)");
+         c.notify_keyspace_events = *flags;
+       }},
       {"max-memory", "BYTES", "past this store size writes get OUT_OF_MEMORY; nothing is evicted (default 0 = unlimited)",
        [](Config& c, const std::string& v) { c.store.max_memory_bytes = parse_bytes("max-memory", v); }},
       {"max-key-bytes", "BYTES", "largest key (default 64K)",

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+
 namespace mnemo::server {
 
 namespace {
@@ -20,6 +22,7 @@ Connection::Connection(asio::ip::tcp::socket socket, std::unique_ptr<WireCodec> 
       limits_(limits),
       session_(executor.new_session(resp)),
       timer_(socket_.get_executor()) {
+  if (resp) outbox_ = std::make_shared<pubsub::Outbox>(socket_.get_executor(), limits_.pubsub_output_limit_bytes);
   stats_.connections_current.fetch_add(1, std::memory_order_relaxed);
   stats_.connections_total.fetch_add(1, std::memory_order_relaxed);
 }
@@ -31,6 +34,10 @@ void Connection::start() {
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
   in_.resize(kReadChunk);
   last_activity_ = std::chrono::steady_clock::now();
+  if (outbox_) {
+    outbox_->attach(weak_from_this());
+    codec_->attach_outbox(outbox_);
+  }
   asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
     self->arm_idle_timer();
     self->read_next();
@@ -243,9 +250,39 @@ void Connection::arm_idle_timer() {
   });
 }
 
+void Connection::on_outbox_ready() {
+  if (closed_) return;
+  outbox_->take(out_);
+  const std::uint64_t unsent = out_.size() + writing_.size();
+  if (unsent > limits_.pubsub_output_limit_bytes) {
+    close_slow_consumer(unsent);
+    return;
+  }
+  flush();
+}
+
+void Connection::on_outbox_overflow() {
+  if (closed_) return;
+  close_slow_consumer(out_.size() + writing_.size() + outbox_->pending_bytes());
+}
+
+void Connection::close_slow_consumer(std::uint64_t unsent_bytes) {
+  stats_.pubsub_limit_closes.fetch_add(1, std::memory_order_relaxed);
+  // Rate-limited: a fan-out to many stuck subscribers must not flood the log.
+  static std::atomic<std::int64_t> last_log_s{0};
+  const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::steady_clock::now().time_since_epoch()).count();
+  if (last_log_s.exchange(now_s) != now_s) {
+    spdlog::warn("closing a pub/sub client: {} bytes of output not yet read, past --pubsub-output-limit {}",
+                 unsent_bytes, limits_.pubsub_output_limit_bytes);
+  }
+  close();
+}
+
 void Connection::close() {
   if (closed_) return;
   closed_ = true;
+  codec_->closed();
   std::error_code ec;
   timer_.cancel();
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);

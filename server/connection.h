@@ -15,6 +15,11 @@
 // backup, snapshot --wait), while its unsent replies exceed max_output_bytes,
 // and while the journal is under pressure; so neither a slow reader nor a
 // lagging disk can make the server's memory grow without bound.
+// Pushed output: a RESP connection has an Outbox (pubsub/outbox.h) through
+// which other threads hand it pub/sub messages; they join the replies in
+// out_. A connection whose unsent output passes pubsub_output_limit_bytes
+// while it receives pushed messages is closed (a slow subscriber must not
+// slow the publisher nor grow without bound), logged and counted.
 #pragma once
 
 #include <asio.hpp>
@@ -24,6 +29,7 @@
 #include <string>
 
 #include "server/executor.h"
+#include "server/pubsub/outbox.h"
 #include "server/wire_codec.h"
 
 namespace mnemo::server {
@@ -32,9 +38,13 @@ struct ConnectionLimits {
   std::uint64_t max_output_bytes = 64ull << 20;
   std::size_t max_input_bytes = (32u << 20) + 4096;  // one largest frame plus slack
   std::uint32_t idle_timeout_s = 0;
+  // Redis's client-output-buffer-limit pubsub hard limit (32 MB by default).
+  std::uint64_t pubsub_output_limit_bytes = 32ull << 20;
 };
 
-class Connection : public std::enable_shared_from_this<Connection>, public AsyncReply {
+class Connection : public std::enable_shared_from_this<Connection>,
+                   public AsyncReply,
+                   public pubsub::Outbox::Sink {
  public:
   Connection(asio::ip::tcp::socket socket, std::unique_ptr<WireCodec> codec, Executor& executor,
              ServerStats& stats, persistence::Persistence* persistence, const ConnectionLimits& limits,
@@ -45,6 +55,8 @@ class Connection : public std::enable_shared_from_this<Connection>, public Async
   void stop();   // any thread: stop reading, flush what is queued, close
 
   void complete(std::function<void(protocol::Response&)> fill) override;
+  void on_outbox_ready() override;
+  void on_outbox_overflow() override;
 
  private:
   void read_next();
@@ -58,6 +70,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public Async
   void wait_for_pressure();
   void arm_idle_timer();
   void close();
+  void close_slow_consumer(std::uint64_t unsent_bytes);
   bool can_read() const;
   std::string_view input() const { return {in_.data() + in_begin_, in_end_ - in_begin_}; }
   void drop_input(std::size_t n);
@@ -86,6 +99,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public Async
   bool close_after_flush_ = false;
   bool closed_ = false;
   asio::steady_timer timer_;    // backpressure retry and idle timeout
+  std::shared_ptr<pubsub::Outbox> outbox_;  // RESP only; others push into it from any thread
   std::chrono::steady_clock::time_point last_activity_;
 };
 

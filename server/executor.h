@@ -17,6 +17,7 @@
 #include "protocol/message.h"
 #include "server/commands/command_table.h"
 #include "server/config.h"
+#include "server/pubsub/registry.h"
 #include "server/server_stats.h"
 #include "server/store.h"
 
@@ -59,6 +60,8 @@ class Executor {
   std::string stats_json() const;
   std::string info_text(std::string_view section) const;
   std::string prometheus_text() const;
+  // Pub/sub figures for the documents above; set once before serving.
+  void attach_pubsub(const pubsub::Registry* registry) { pubsub_ = registry; }
 
  private:
   bool check_access(SessionState& session, const protocol::Request& req, protocol::Response& resp);
@@ -77,6 +80,7 @@ class Executor {
   ServerStats& stats_;
   std::function<void()> request_shutdown_;
   const CommandTable& commands_ = builtin_commands();
+  const pubsub::Registry* pubsub_ = nullptr;
 };
 
 // Compares in time independent of where the first difference is.

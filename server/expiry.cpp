@@ -37,12 +37,20 @@ std::size_t Store::sweep_expired(std::size_t max_keys) {
     }
     std::unique_lock lock(sh.mutex());
     examined += sh.size();
-    removed += sh.erase_expired(impl.clock.now_ms(), max_keys - removed);
+    if (!impl.expired_listener) {
+      removed += sh.erase_expired(impl.clock.now_ms(), max_keys - removed);
+      continue;
+    }
+    const DbIndex db = impl.db_of_shard((start + visited - 1) % n);
+    const std::function<void(std::string_view)> tell = [&](std::string_view key) { impl.expired_listener(db, key); };
+    removed += sh.erase_expired(impl.clock.now_ms(), max_keys - removed, &tell);
   }
   impl.sweep_cursor.store((start + visited) % n, std::memory_order_relaxed);
   impl.expired_by_sweep.fetch_add(removed, std::memory_order_relaxed);
   return removed;
 }
+
+void Store::set_expired_listener(ExpiredListener listener) { impl_->expired_listener = std::move(listener); }
 
 namespace {
 

@@ -3,6 +3,7 @@
 #include "protocol/resp_peek.h"
 #include "protocol/resp_reply_builder.h"
 #include "protocol/resp_writer.h"
+#include "server/commands/pubsub.h"
 #include "server/resp_text.h"
 
 namespace mnemo::server {
@@ -24,6 +25,8 @@ CommandEnv make_env(const RespCodecOptions& o, InfoProvider info) {
   e.clock = o.clock;
   e.stats = o.stats;
   e.store = o.store;
+  e.pubsub = o.pubsub;
+  e.events = o.events;
   e.info = std::move(info);
   return e;
 }
@@ -41,6 +44,16 @@ RespCodec::RespCodec(RespCodecOptions opts, InfoProvider info, const CommandTabl
       ctx_(env_, session_),
       parser_(opts.limits) {
   session_.authenticated = !opts.auth_required;
+}
+
+RespCodec::~RespCodec() { closed(); }
+
+void RespCodec::attach_outbox(std::shared_ptr<pubsub::Outbox> outbox) {
+  session_.subscriber.outbox = std::move(outbox);
+}
+
+void RespCodec::closed() {
+  if (env_.pubsub != nullptr) env_.pubsub->forget(session_.subscriber);
 }
 
 std::vector<std::string_view> RespCodec::command_names() {
@@ -69,6 +82,10 @@ Next RespCodec::next(std::string_view in, Request& req, std::string& out) {
   }
   const ArgList argv = parser_.argv();
   if (argv.empty()) return {NextKind::replied, parsed.consumed};  // blank line: Redis says nothing
+  // Messages published before this command was read go out before its reply, as in Redis.
+  // (Also just after the last UNSUBSCRIBE: what was published before it still comes first.)
+  const auto& outbox = session_.subscriber.outbox;
+  if (outbox != nullptr && outbox->pending_bytes() > 0) outbox->take(out);
   req.clear();
   req.id = next_request_id_++;
   req.db = session_.db;
@@ -100,6 +117,10 @@ NextKind RespCodec::dispatch(ArgList argv, Request& req, std::string& out) {
     resp::append_error(out, "NOAUTH Authentication required.");
     return NextKind::replied;
   }
+  if (session_.subscribed() && !commands::allowed_when_subscribed(*spec)) {
+    resp::append_error(out, commands::subscribed_mode_error(*spec));
+    return NextKind::replied;
+  }
   ctx_.begin(spec, &req);
   resp::Resp2ReplyBuilder reply(out);
   spec->handler(ctx_, argv, reply);
@@ -109,13 +130,14 @@ NextKind RespCodec::dispatch(ArgList argv, Request& req, std::string& out) {
   return ctx_.closing() ? NextKind::close : NextKind::replied;
 }
 
-void RespCodec::encode(const Request&, const protocol::Response& resp, std::string& out) {
+void RespCodec::encode(const Request& req, const protocol::Response& resp, std::string& out) {
   const ReplyFn then = then_;
   then_ = nullptr;
   if (then == nullptr) return;
   step_req_.clear();
   step_req_.db = session_.db;
   ctx_.set_request(&step_req_);
+  ctx_.set_answered(&req);
   resp::Resp2ReplyBuilder reply(out);
   then(ctx_, resp, reply);
   then_ = ctx_.take_then();

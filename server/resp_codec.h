@@ -47,16 +47,21 @@ struct RespCodecOptions {
   const Clock* clock = nullptr;        // for EXAT/PXAT/EXPIREAT/PEXPIREAT; null = system clock
   ServerStats* stats = nullptr;        // counts protocol errors; may be null
   Store* store = nullptr;              // typed store operations; may be null in tests
+  pubsub::Registry* pubsub = nullptr;  // SUBSCRIBE, PUBLISH ...; may be null in tests
+  pubsub::KeyspaceEvents* events = nullptr;  // keyspace notifications; may be null
 };
 
 class RespCodec final : public WireCodec {
  public:
   RespCodec(RespCodecOptions opts, InfoProvider info, const CommandTable& table = builtin_commands());
+  ~RespCodec() override;
 
   Next next(std::string_view in, protocol::Request& req, std::string& out) override;
   void encode(const protocol::Request& req, const protocol::Response& resp, std::string& out) override;
   void input_too_large(std::string& out) override;
   Peeked peek(std::string_view in) const override;
+  void attach_outbox(std::shared_ptr<pubsub::Outbox> outbox) override;
+  void closed() override;
 
   // The lower-case names of the commands this codec understands (COMMAND LIST).
   static std::vector<std::string_view> command_names();

@@ -36,6 +36,10 @@ Server::Server(const Config& cfg)
   conn_limits_.max_input_bytes = std::max<std::size_t>(cfg_.native_limits.max_frame_bytes,
                                                        cfg_.resp_max_bulk_bytes) + 64 * 1024;
   conn_limits_.idle_timeout_s = cfg_.idle_timeout_s;
+  // 0 means no limit, as in Redis's client-output-buffer-limit.
+  conn_limits_.pubsub_output_limit_bytes =
+      cfg_.pubsub_output_limit_bytes == 0 ? UINT64_MAX : cfg_.pubsub_output_limit_bytes;
+  events_.set_flags(cfg_.notify_keyspace_events);
 
   persistence::ChangeLog* log = nullptr;
   if (cfg_.persistence_enabled) {
@@ -45,12 +49,18 @@ Server::Server(const Config& cfg)
     spdlog::warn("persistence is off (--no-persistence): nothing survives a restart");
   }
   store_ = std::make_unique<Store>(cfg_.store, log, clock_);
+  // Before any other thread uses the store. Recovery announces nothing: nobody
+  // subscribes before the listeners open.
+  store_->set_expired_listener([this](DbIndex db, std::string_view key) {
+    events_.notify(pubsub::notify::kExpired, "expired", db, key);
+  });
   if (persistence_) {
     auto recovered = persistence_->recover(*store_);
     if (!recovered.ok()) throw std::runtime_error("recovery failed: " + recovered.error().message);
     persistence_->start(*store_);
   }
   executor_ = std::make_unique<Executor>(cfg_, *store_, persistence_.get(), stats_, [this] { request_stop(); });
+  executor_->attach_pubsub(&pubsub_);
 
   open_listener(native_acceptor_, cfg_.port, "native");
   cfg_.port = native_acceptor_->local_endpoint().port();  // the bound one, for STATS and INFO
@@ -253,6 +263,8 @@ std::unique_ptr<WireCodec> Server::make_codec(Protocol proto) {
   opts.journal = cfg_.persistence_enabled;
   opts.clock = &clock_;
   opts.stats = &stats_;
+  opts.pubsub = &pubsub_;
+  opts.events = &events_;
   return std::make_unique<RespCodec>(opts, [this](std::string_view section) { return executor_->info_text(section); });
 }
 

@@ -30,6 +30,8 @@
 #include "server/config.h"
 #include "server/connection.h"
 #include "server/executor.h"
+#include "server/pubsub/keyspace_events.h"
+#include "server/pubsub/registry.h"
 #include "server/server_stats.h"
 #include "server/store.h"
 
@@ -68,6 +70,9 @@ class Server {
   Config cfg_;
   SystemClock clock_;
   ServerStats stats_;
+  // Before the loops: connections on them unsubscribe when they are destroyed.
+  pubsub::Registry pubsub_;
+  pubsub::KeyspaceEvents events_{pubsub_};
   std::unique_ptr<persistence::Persistence> persistence_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Executor> executor_;

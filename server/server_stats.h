@@ -47,6 +47,7 @@ struct ServerStats {
   std::atomic<std::uint64_t> pressure_pauses{0};       // reads paused for journal backpressure
   std::atomic<std::uint64_t> output_pauses{0};         // reads paused for a slow reader
   std::atomic<std::uint64_t> idle_closes{0};
+  std::atomic<std::uint64_t> pubsub_limit_closes{0};   // subscribers closed past --pubsub-output-limit
   std::int64_t started_at_ms = 0;                      // set once before serving
 
   // Makes the calling thread count into block `index`; unbind_io_thread() undoes it.

@@ -58,7 +58,7 @@ std::int64_t now_ms() {
 
 // Collected in one place so the three formats never disagree.
 static std::vector<Figure> collect(const Config& cfg, const Store& store, persistence::Persistence* p,
-                                   const ServerStats& st) {
+                                   const ServerStats& st, const pubsub::Registry* reg) {
   std::vector<Figure> f;
   auto add = [&f](std::string sec, std::string name, std::string v, std::string help) {
     f.push_back({std::move(sec), std::move(name), std::move(v), true, std::move(help)});
@@ -106,6 +106,11 @@ static std::vector<Figure> collect(const Config& cfg, const Store& store, persis
   add("traffic", "idle_closes", num(st.idle_closes.load()), "connections closed by --idle-timeout-s");
   add("traffic", "bytes_in", num(st.bytes_in()), "bytes received");
   add("traffic", "bytes_out", num(st.bytes_out()), "bytes sent");
+  add("pubsub", "channels", num(reg ? reg->channel_count() : 0), "channels with at least one subscriber");
+  add("pubsub", "patterns", num(reg ? reg->numpat() : 0), "distinct patterns subscribed to");
+  add("pubsub", "messages_published", num(reg ? reg->messages_published() : 0), "PUBLISH calls and keyspace events sent");
+  add("pubsub", "messages_dropped", num(reg ? reg->messages_dropped() : 0), "deliveries refused by a subscriber's full output");
+  add("pubsub", "limit_closes", num(st.pubsub_limit_closes.load()), "subscribers disconnected past --pubsub-output-limit");
 
   if (!p) {
     add("journal", "enabled", "0", "1 when writes are journaled");
@@ -163,7 +168,7 @@ static std::vector<Figure> collect(const Config& cfg, const Store& store, persis
 }
 
 std::string Executor::stats_json() const {
-  const auto figures = collect(cfg_, store_, persistence_, stats_);
+  const auto figures = collect(cfg_, store_, persistence_, stats_, pubsub_);
   std::string out = "{";
   std::string section;
   for (const auto& fig : figures) {
@@ -193,7 +198,7 @@ std::string Executor::stats_json() const {
 }
 
 std::string Executor::prometheus_text() const {
-  const auto figures = collect(cfg_, store_, persistence_, stats_);
+  const auto figures = collect(cfg_, store_, persistence_, stats_, pubsub_);
   std::string out;
   for (const auto& fig : figures) {
     if (!fig.is_number) continue;
@@ -273,7 +278,10 @@ std::string Executor::info_text(std::string_view section) const {
                    kv("expired_keys", num(s.expired_lazily + s.expired_by_sweep)) + kv("evicted_keys", "0") +
                    kv("keyspace_hits", num(s.keyspace_hits)) + kv("keyspace_misses", num(s.keyspace_misses)) +
                    kv("total_net_input_bytes", num(stats_.bytes_in())) +
-                   kv("total_net_output_bytes", num(stats_.bytes_out())));
+                   kv("total_net_output_bytes", num(stats_.bytes_out())) +
+                   kv("pubsub_channels", num(pubsub_ ? pubsub_->channel_count() : 0)) +
+                   kv("pubsub_patterns", num(pubsub_ ? pubsub_->numpat() : 0)) +
+                   kv("client_output_buffer_limit_disconnections", num(stats_.pubsub_limit_closes.load())));
   sec("Replication", kv("role", "master") + kv("connected_slaves", "0"));
   std::string keyspace;
   const std::vector<DbKeyspace> dbs = store_.keyspace();

@@ -21,7 +21,7 @@ Store::Impl::Impl(const StoreOptions& o, persistence::ChangeLog* l, const Clock&
   shard_bits = static_cast<unsigned>(std::countr_zero(n));
   const std::size_t total = n * databases;
   shards.reserve(total);
-  for (std::size_t i = 0; i < total; ++i) shards.push_back(std::make_unique<Shard>(&memory_bytes));
+  for (std::size_t i = 0; i < total; ++i) shards.push_back(std::make_unique<Shard>(&memory_bytes, static_cast<std::uint32_t>(i >> shard_bits)));
   if (opts.scan_max_count == 0) opts.scan_max_count = 1;
   opts.scan_default_count = std::clamp<std::uint32_t>(opts.scan_default_count, 1, opts.scan_max_count);
 }
@@ -202,6 +202,7 @@ Entry* Store::Impl::find_live(Shard& sh, const KeyRef& k, std::int64_t now_ms) {
   Entry* e = sh.find(k);
   if (e == nullptr || !e->expired_at(now_ms)) return e;
   // Recovery drops expired entries by itself, so removing one journals nothing.
+  if (expired_listener) expired_listener(sh.db(), e->key());  // before erase() frees the entry
   sh.erase(k);
   expired_lazily.fetch_add(1, std::memory_order_relaxed);
   return nullptr;

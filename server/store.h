@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -89,6 +90,8 @@ class Store final : public persistence::SnapshotSource, public persistence::Reco
   protocol::Result<std::optional<ValueRead>> getset(DbIndex db, std::string_view key, std::string_view value);
   protocol::Result<std::optional<ValueRead>> getdel(DbIndex db, std::string_view key);
   // GETEX: at_ms is used with GetExAction::at; at or before now deletes the key.
+  // The result's expire_at_ms is the key's expiry after the command, except
+  // with persist: the expiry it removed (0 = it had none, nothing written).
   protocol::Result<std::optional<ValueRead>> getex(DbIndex db, std::string_view key, GetExAction action,
                                                    std::int64_t at_ms = 0);
   // MSET: version shared by every key. MSETNX: false (nothing written) when any key exists.
@@ -122,7 +125,9 @@ class Store final : public persistence::SnapshotSource, public persistence::Reco
   // -- keys (store_keys.cpp; flushes: store_flush.cpp; KEYS, RANDOMKEY,
   // key_info, SCAN: store_keyspace.cpp) --
   // DEL/UNLINK: how many of the keys existed (each distinct key counted once). Atomic.
-  protocol::Result<std::uint64_t> del(DbIndex db, std::span<const std::string_view> keys);
+  // `deleted` (if given) receives the keys that existed, as views of `keys`.
+  protocol::Result<std::uint64_t> del(DbIndex db, std::span<const std::string_view> keys,
+                                      std::vector<std::string_view>* deleted = nullptr);
   // EXISTS/TOUCH: how many of the keys exist, a key named twice counting twice.
   protocol::Result<std::uint64_t> exists(DbIndex db, std::span<const std::string_view> keys);
   // EXPIRE family with an absolute deadline; true when the expiry was set or,
@@ -163,6 +168,12 @@ class Store final : public persistence::SnapshotSource, public persistence::Reco
   // Removes up to `max_keys` expired entries, visiting shards round-robin;
   // returns how many were removed. Called by a background timer.
   std::size_t sweep_expired(std::size_t max_keys);
+
+  // Sees every key removed because it expired, by the sweep or by a request
+  // that found it expired (keyspace "expired" events). Runs with the key's
+  // shard lock held, so it must not call the store. Set once before serving.
+  using ExpiredListener = std::function<void(DbIndex db, std::string_view key)>;
+  void set_expired_listener(ExpiredListener listener);
 
   // A hint that a request will soon use `key`; changes nothing. Stage `table`
   // starts loading the key's place in its shard's table; stage `entry`, given

@@ -87,6 +87,8 @@ struct Store::Impl {
   std::atomic<std::uint64_t> expired_by_sweep{0};
   std::atomic<std::uint64_t> oom_rejects{0};
   std::atomic<std::size_t> sweep_cursor{0};
+  // -- set before serving, then read-only --
+  ExpiredListener expired_listener;
   // -- recovery thread only (before any io thread starts) --
   // Per database: the seq of the newest flush_db recovered; older changes to
   // that database are ignored. Empty outside recovery.

@@ -32,7 +32,8 @@ bool expire_allowed(const Entry& e, std::int64_t at, ExpireCondition cond) {
 
 }  // namespace
 
-Result<std::uint64_t> Store::del(DbIndex db, std::span<const std::string_view> keys) {
+Result<std::uint64_t> Store::del(DbIndex db, std::span<const std::string_view> keys,
+                                 std::vector<std::string_view>* deleted) {
   Impl& impl = *impl_;
   if (auto err = impl.keys_error(db, keys)) return std::move(*err);
   KeyList<KeyRef> refs;
@@ -55,7 +56,10 @@ Result<std::uint64_t> Store::del(DbIndex db, std::span<const std::string_view> k
   if (found.empty()) return std::uint64_t{0};
   auto seq = impl.commit(changes);
   if (!seq) return seq.error();
-  for (std::size_t i : found) impl.drop(impl.shard_of(db, refs[i]), refs[i]);
+  for (std::size_t i : found) {
+    if (deleted != nullptr) deleted->push_back(refs[i].key);
+    impl.drop(impl.shard_of(db, refs[i]), refs[i]);
+  }
   return std::uint64_t{found.size()};
 }
 

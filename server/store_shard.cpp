@@ -132,7 +132,8 @@ void Shard::set_expiry(Entry& e, std::int64_t expire_at_ms) {
   if (e.has_expiry()) ++keys_with_expiry_;
 }
 
-std::size_t Shard::erase_expired(std::int64_t now_ms, std::size_t max_keys) {
+std::size_t Shard::erase_expired(std::int64_t now_ms, std::size_t max_keys,
+                                 const std::function<void(std::string_view)>* on_erased) {
   if (keys_with_expiry_ == 0 || max_keys == 0) return 0;
   std::size_t removed = 0;
   // Erasing through an iterator neither rehashes nor invalidates the others.
@@ -140,6 +141,7 @@ std::size_t Shard::erase_expired(std::int64_t now_ms, std::size_t max_keys) {
     Entry* e = it->entry;
     if (e->expired_at(now_ms)) {
       table_.erase(it++);
+      if (on_erased != nullptr) (*on_erased)(e->key());
       count_in(*e, -1);
       free_entry(e);
       ++removed;

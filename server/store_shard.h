@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -54,12 +55,14 @@ class Shard {
     std::size_t elements_ = 0;
   };
 
-  explicit Shard(std::atomic<std::int64_t>* memory_total) : memory_total_(memory_total) {}
+  explicit Shard(std::atomic<std::int64_t>* memory_total, std::uint32_t db = 0)
+      : memory_total_(memory_total), db_(db) {}
   ~Shard();
   Shard(const Shard&) = delete;
   Shard& operator=(const Shard&) = delete;
 
   std::shared_mutex& mutex() const { return mu_; }
+  std::uint32_t db() const { return db_; }  // the database this shard belongs to
 
   // -- caller holds mutex() shared (or exclusive) --
   Entry* find(const KeyRef& k) const;
@@ -134,7 +137,9 @@ class Shard {
   // Changes an entry's expiry (keeps keys_with_expiry right).
   void set_expiry(Entry& e, std::int64_t expire_at_ms);
   // Removes entries expired at now_ms, at most max_keys of them.
-  std::size_t erase_expired(std::int64_t now_ms, std::size_t max_keys);
+  // `on_erased` (may be null) sees each removed key just before it is freed.
+  std::size_t erase_expired(std::int64_t now_ms, std::size_t max_keys,
+                            const std::function<void(std::string_view)>* on_erased = nullptr);
   void set_tombstone(std::string_view key, std::uint64_t seq);
   void erase_tombstone(std::string_view key);
   void clear_tombstones();
@@ -188,6 +193,8 @@ class Shard {
   absl::flat_hash_map<std::string, std::uint64_t> tombstones_;  // recovery only
   // -- shared by all shards --
   std::atomic<std::int64_t>* memory_total_;
+  // -- fixed at construction --
+  const std::uint32_t db_;
 };
 
 }  // namespace mnemo::server

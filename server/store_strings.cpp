@@ -200,7 +200,7 @@ Result<std::optional<ValueRead>> Store::getex(DbIndex db, std::string_view key, 
   }
   if (!seq) return seq.error();
   read.version = *seq;
-  read.expire_at_ms = action == GetExAction::none ? read.expire_at_ms : (action == GetExAction::at ? at_ms : 0);
+  if (action == GetExAction::at) read.expire_at_ms = at_ms;  // persist: the expiry removed (0 = none)
   return std::optional<ValueRead>(std::move(read));
 }
 

@@ -7,10 +7,12 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "protocol/message.h"
+#include "server/pubsub/outbox.h"
 
 namespace mnemo::server {
 
@@ -54,6 +56,11 @@ class WireCodec {
     (void)in;
     return {};
   }
+  // The connection's mailbox for pushed messages (pub/sub); a codec that
+  // cannot subscribe ignores it. Called once, before the first next().
+  virtual void attach_outbox(std::shared_ptr<pubsub::Outbox> outbox) { (void)outbox; }
+  // The connection has closed: drop whatever it listened to.
+  virtual void closed() {}
 };
 
 }  // namespace mnemo::server

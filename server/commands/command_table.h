@@ -170,6 +170,7 @@ void register_key_commands(CommandTable& table);
 void register_server_commands(CommandTable& table);
 void register_connection_commands(CommandTable& table);
 void register_introspection_commands(CommandTable& table);
+void register_pubsub_commands(CommandTable& table);
 void register_native_only(CommandTable& table);
 void register_hash_commands(CommandTable& table);
 void register_set_commands(CommandTable& table);

@@ -1,6 +1,8 @@
 // CONFIG GET/SET/RESETSTAT/REWRITE/HELP: the parameters clients and tools
 // read, with mnemo's true values; SET accepts only persistence knobs whose
 // Redis meaning mnemo's journal already covers.
+#include <optional>
+
 #include "server/commands/helpers.h"
 #include "server/commands/server.h"
 
@@ -27,7 +29,8 @@ std::vector<Param> parameters(const CommandEnv& env) {
       {"maxmemory-eviction-tenacity", "10"},
       {"maxmemory-policy", "noeviction"},
       {"timeout", std::to_string(env.idle_timeout_s)},
-      {"notify-keyspace-events", ""},
+      {"notify-keyspace-events",
+       env.events != nullptr ? pubsub::format_event_flags(env.events->flags()) : std::string()},
   };
 }
 
@@ -55,13 +58,24 @@ void cmd_config_get(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   }
 }
 
-void cmd_config_set(CommandContext&, ArgList argv, ReplyBuilder& reply) {
+// All or nothing, as in Redis: every pair is checked before any is applied.
+void cmd_config_set(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   if (argv.size() % 2 != 0) return reply.error(kSyntax);
+  std::optional<int> events;
   for (std::size_t i = 2; i < argv.size(); i += 2) {
+    if (iequals(argv[i], "notify-keyspace-events")) {
+      events = pubsub::parse_event_flags(argv[i + 1]);
+      if (!events) {
+        return reply.error("ERR CONFIG SET failed (possibly related to argument 'notify-keyspace-events') - "
+                           "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+      }
+      continue;
+    }
     if (!iequals(argv[i], "save") && !iequals(argv[i], "appendonly") && !iequals(argv[i], "appendfsync")) {
       return reply.error("ERR Unknown option or number of arguments for CONFIG SET - '" + std::string(argv[i]) + "'");
     }
   }
+  if (events && ctx.env().events != nullptr) ctx.env().events->set_flags(*events);
   reply.ok();
 }
 

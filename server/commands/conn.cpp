@@ -66,6 +66,11 @@ void reply_auth(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) 
 
 void cmd_ping(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   if (argv.size() > 2) return reply.error(wrong_arity_message("ping"));
+  if (ctx.session().subscribed()) {  // Redis's RESP2 answer in subscribed mode
+    reply.array(2);
+    reply.bulk("pong");
+    return reply.bulk(argv.size() == 2 ? argv[1] : std::string_view());
+  }
   if (argv.size() == 1) return ctx.submit(Opcode::ping, reply_pong);
   ctx.scratch().arg.assign(argv[1]);  // the store answers "PONG" for an empty payload; Redis echoes it
   ctx.request().key = ctx.scratch().arg;

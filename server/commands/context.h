@@ -24,6 +24,8 @@
 #include "protocol/reply_builder.h"
 #include "server/clock.h"
 #include "server/commands/command_table.h"
+#include "server/pubsub/keyspace_events.h"
+#include "server/pubsub/registry.h"
 #include "server/server_stats.h"
 #include "server/store.h"
 
@@ -49,6 +51,10 @@ struct CommandEnv {
   // (atomic multi-key DEL, RENAME, COPY, FLUSHDB, KEYS, SCAN ...). Null in
   // codec tests without a store: those commands then answer an error.
   Store* store = nullptr;
+  // Pub/sub and keyspace notifications; null in codec tests without them
+  // (SUBSCRIBE then answers an error, notify() does nothing).
+  pubsub::Registry* pubsub = nullptr;
+  pubsub::KeyspaceEvents* events = nullptr;
 };
 
 // One connection's state, as Redis keeps it per client.
@@ -68,6 +74,9 @@ struct Session {
   // SCAN: integer cursor id -> the store's opaque cursor, oldest first.
   std::deque<std::pair<std::uint64_t, std::string>> scan_cursors;
   std::uint64_t next_cursor_id = 1;
+  // Channels and patterns this connection listens to; subscribed mode while any.
+  pubsub::Subscriber subscriber;
+  bool subscribed() const { return subscriber.count() > 0; }
 };
 
 // Buffers of a command that runs in several steps (see the header comment).
@@ -109,12 +118,22 @@ class CommandContext {
   std::int64_t now_ms() const { return env_.clock != nullptr ? env_.clock->now_ms() : system_clock_.now_ms(); }
   StepScratch& scratch() { return scratch_; }
 
+  // In a continuation: the request whose response it is handed (its key, keys, ttl).
+  const protocol::Request& answered() const { return *answered_; }
   // The request submit() sends: cleared, with its id set, before the handler runs.
   protocol::Request& request() { return *req_; }
   // Runs request() with opcode `op`; `then` writes the reply from its response.
   void submit(protocol::Opcode op, ReplyFn then) {
     req_->op = op;
     then_ = then;
+  }
+  // A keyspace notification for a key of the session's database (see
+  // pubsub/keyspace_events.h): write handlers call it once their write succeeded.
+  void notify(int type, std::string_view event, std::string_view key) {
+    if (env_.events != nullptr) env_.events->notify(type, event, session_.db, key);
+  }
+  void notify(int type, std::string_view event, std::uint32_t db, std::string_view key) {
+    if (env_.events != nullptr) env_.events->notify(type, event, db, key);
   }
   // QUIT: flush the reply, then close the connection.
   void close_after_reply() { close_ = true; }
@@ -127,6 +146,7 @@ class CommandContext {
     close_ = false;
   }
   void set_request(protocol::Request* req) { req_ = req; }
+  void set_answered(const protocol::Request* req) { answered_ = req; }
   ReplyFn take_then() {
     ReplyFn f = then_;
     then_ = nullptr;
@@ -141,6 +161,7 @@ class CommandContext {
   SystemClock system_clock_;
   const CommandSpec* command_ = nullptr;
   protocol::Request* req_ = nullptr;
+  const protocol::Request* answered_ = nullptr;
   ReplyFn then_ = nullptr;
   bool close_ = false;
   StepScratch scratch_;

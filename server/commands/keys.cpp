@@ -16,7 +16,14 @@ namespace {
 // Redis rounds TTL to the nearest second.
 std::int64_t ms_to_rounded_seconds(std::int64_t ms) { return ms < 0 ? ms : (ms + 500) / 1000; }
 
+namespace n = pubsub::notify;
+
+// DEL of one key, or EXPIRE without options (a deadline already past is a DEL).
 void reply_found(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
+  if (resp.status == Status::ok) {
+    const protocol::Request& req = ctx.answered();
+    ctx.notify(n::kGeneric, req.op == Opcode::expire ? "expire" : "del", req.key);
+  }
   if (resp.status == Status::ok || resp.status == Status::not_found) reply.integer(resp.status == Status::ok ? 1 : 0);
   else reply_status_error(ctx, resp, reply);
 }
@@ -30,6 +37,7 @@ void reply_type(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) 
 }
 
 void reply_persist(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
+  if (resp.status == Status::ok && resp.changed) ctx.notify(n::kGeneric, "persist", ctx.answered().key);
   if (resp.status == Status::ok || resp.status == Status::not_found)
     reply.integer(resp.status == Status::ok && resp.changed ? 1 : 0);
   else reply_status_error(ctx, resp, reply);
@@ -51,8 +59,10 @@ void reply_expiretime(CommandContext& ctx, const Response& resp, ReplyBuilder& r
 // One key of a multi-key DEL: count it, then ask for the next or reply.
 void del_step(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
   StepScratch& s = ctx.scratch();
-  if (resp.status == Status::ok) ++s.count;
-  else if (resp.status != Status::not_found) return reply_status_error(ctx, resp, reply);
+  if (resp.status == Status::ok) {
+    ++s.count;
+    ctx.notify(n::kGeneric, "del", ctx.answered().key);
+  } else if (resp.status != Status::not_found) return reply_status_error(ctx, resp, reply);
   if (s.next + 1 == s.ends.size()) return reply.integer(s.count);
   ctx.request().key = s.key_at(s.next++);
   ctx.submit(Opcode::del, del_step);

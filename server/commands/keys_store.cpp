@@ -27,9 +27,14 @@ bool flush_args_ok(ArgList argv, ReplyBuilder& reply) {
 bool store_del(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   Store* store = ctx.env().store;
   if (store == nullptr) return false;
-  const auto r = store->del(ctx.session().db, argv.subspan(1));
-  if (!r) reply_store_error(ctx, r.error(), reply);
-  else reply.integer(static_cast<std::int64_t>(*r));
+  std::vector<std::string_view> deleted;
+  const auto r = store->del(ctx.session().db, argv.subspan(1), &deleted);
+  if (!r) {
+    reply_store_error(ctx, r.error(), reply);
+    return true;
+  }
+  for (std::string_view key : deleted) ctx.notify(pubsub::notify::kGeneric, "del", key);
+  reply.integer(static_cast<std::int64_t>(*r));
   return true;
 }
 
@@ -43,10 +48,22 @@ bool store_expire(CommandContext& ctx, std::string_view key, std::int64_t deadli
   else if (options & kOptLt) cond = (options & kOptXx) ? ExpireCondition::xx_lt : ExpireCondition::lt;
   else if (options & kOptXx) cond = ExpireCondition::xx;
   const auto r = store->expire_at(ctx.session().db, key, deadline_ms, cond);
-  if (!r) reply_store_error(ctx, r.error(), reply);
-  else reply.integer(*r ? 1 : 0);
+  if (!r) {
+    reply_store_error(ctx, r.error(), reply);
+    return true;
+  }
+  // A deadline already past deletes the key (Redis: "del").
+  if (*r) ctx.notify(pubsub::notify::kGeneric, deadline_ms <= ctx.now_ms() ? "del" : "expire", key);
+  reply.integer(*r ? 1 : 0);
   return true;
 }
+
+namespace {
+void notify_rename(CommandContext& ctx, std::string_view from, std::string_view to) {
+  ctx.notify(pubsub::notify::kGeneric, "rename_from", from);
+  ctx.notify(pubsub::notify::kGeneric, "rename_to", to);
+}
+}  // namespace
 
 void cmd_msetnx(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   if (argv.size() % 2 == 0) return reply.error(wrong_arity_message("msetnx"));
@@ -58,6 +75,8 @@ void cmd_msetnx(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   }
   const auto r = store->msetnx(ctx.session().db, keys, values);
   if (!r) return reply_store_error(ctx, r.error(), reply);
+  if (*r)
+    for (std::string_view key : keys) ctx.notify(pubsub::notify::kString, "set", key);
   reply.integer(*r ? 1 : 0);
 }
 
@@ -66,10 +85,12 @@ void cmd_rename(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   if (ctx.command().name == "renamenx") {
     const auto r = store->renamenx(ctx.session().db, argv[1], argv[2]);
     if (!r) return reply_store_error(ctx, r.error(), reply);
+    if (*r) notify_rename(ctx, argv[1], argv[2]);
     return reply.integer(*r ? 1 : 0);
   }
   const auto r = store->rename(ctx.session().db, argv[1], argv[2]);
   if (!r) return reply_store_error(ctx, r.error(), reply);
+  notify_rename(ctx, argv[1], argv[2]);
   reply.ok();
 }
 
@@ -93,6 +114,7 @@ void cmd_copy(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   }
   const auto r = store->copy(src_db, argv[1], dst_db, argv[2], replace);
   if (!r) return reply_store_error(ctx, r.error(), reply);
+  if (*r) ctx.notify(pubsub::notify::kGeneric, "copy_to", dst_db, argv[2]);
   reply.integer(*r ? 1 : 0);
 }
 

@@ -50,6 +50,19 @@ std::optional<std::int64_t> deadline_ms(Expiry unit, std::string_view word, std:
   return now_ms + ms;
 }
 
+namespace n = pubsub::notify;
+
+// SET and its kin: "set", then "expire" when the write gave the key a TTL (Redis's order).
+void notify_set(CommandContext& ctx) {
+  const protocol::Request& req = ctx.answered();
+  if (req.op == Opcode::mset) {
+    for (std::string_view key : req.keys) ctx.notify(n::kString, "set", key);
+    return;
+  }
+  ctx.notify(n::kString, "set", req.key);
+  if (req.ttl_ms > 0) ctx.notify(n::kGeneric, "expire", req.key);
+}
+
 void reply_get(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
   if (resp.status == Status::ok) reply.bulk(resp.value);
   else if (resp.status == Status::not_found) reply.null();
@@ -57,22 +70,31 @@ void reply_get(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
 }
 
 void reply_ok(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
-  if (!replied_failure(ctx, resp, reply)) reply.ok();
+  if (replied_failure(ctx, resp, reply)) return;
+  notify_set(ctx);
+  reply.ok();
 }
 
 void reply_set(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
-  if (resp.status == Status::ok) reply.ok();
+  if (resp.status == Status::ok) {
+    notify_set(ctx);
+    reply.ok();
+  }
   else if (resp.status == Status::not_found || resp.status == Status::exists) reply.null();
   else reply_status_error(ctx, resp, reply);
 }
 
 void reply_setnx(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
+  if (resp.status == Status::ok) notify_set(ctx);
   if (resp.status == Status::ok || resp.status == Status::exists) reply.integer(resp.status == Status::ok ? 1 : 0);
   else reply_status_error(ctx, resp, reply);
 }
 
 void reply_incr(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
-  if (resp.status == Status::ok) reply.integer(resp.integer);
+  if (resp.status == Status::ok) {
+    ctx.notify(n::kString, "incrby", ctx.answered().key);
+    reply.integer(resp.integer);
+  }
   else if (resp.status == Status::wrong_type && resp.message == kWrongTypeText) reply_status_error(ctx, resp, reply);
   else if (resp.status == Status::wrong_type) reply.error(kNotInteger);
   else if (resp.status == Status::bad_request && resp.message.find("overflow") != std::string::npos)
@@ -171,8 +193,16 @@ void cmd_set(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
     o.expire_at_ms = *deadline;
   }
   NEED_STORE(store);
+  const bool past = o.expiry == SetExpiry::at && o.expire_at_ms <= ctx.now_ms();
+  if (past) o.get = true;  // to know whether a key was there to delete ("del" event)
   const auto r = store->set(ctx.session().db, argv[1], argv[2], o);
   if (!r) return reply_store_error(ctx, r.error(), reply);
+  if (r->written && past) {
+    if (r->old) ctx.notify(n::kGeneric, "del", argv[1]);
+  } else if (r->written) {
+    ctx.notify(n::kString, "set", argv[1]);
+    if (o.expiry == SetExpiry::at) ctx.notify(n::kGeneric, "expire", argv[1]);
+  }
   if (get) reply_value(r->old, reply);
   else if (r->written) reply.ok();
   else reply.null();
@@ -207,6 +237,7 @@ void cmd_getset(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   NEED_STORE(store);
   const auto r = store->getset(ctx.session().db, argv[1], argv[2]);
   if (!r) return reply_store_error(ctx, r.error(), reply);
+  ctx.notify(n::kString, "set", argv[1]);
   reply_value(*r, reply);
 }
 
@@ -214,6 +245,7 @@ void cmd_getdel(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   NEED_STORE(store);
   const auto r = store->getdel(ctx.session().db, argv[1]);
   if (!r) return reply_store_error(ctx, r.error(), reply);
+  if (*r) ctx.notify(n::kGeneric, "del", argv[1]);
   reply_value(*r, reply);
 }
 
@@ -252,6 +284,8 @@ void cmd_getex(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   }
   const auto r = store->getex(ctx.session().db, argv[1], action, at);
   if (!r) return reply_store_error(ctx, r.error(), reply);
+  if (*r && action == GetExAction::at) ctx.notify(n::kGeneric, at <= ctx.now_ms() ? "del" : "expire", argv[1]);
+  if (*r && action == GetExAction::persist && (*r)->expire_at_ms != 0) ctx.notify(n::kGeneric, "persist", argv[1]);
   reply_value(*r, reply);
 }
 
@@ -279,6 +313,7 @@ void cmd_incrbyfloat(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   NEED_STORE(store);
   const auto r = store->incrbyfloat(ctx.session().db, argv[1], delta);
   if (!r) return reply_store_error(ctx, r.error(), reply);
+  ctx.notify(n::kString, "incrbyfloat", argv[1]);
   reply.bulk(*r);
 }
 
@@ -304,6 +339,7 @@ void cmd_append(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   NEED_STORE(store);
   const auto r = store->append(ctx.session().db, argv[1], argv[2]);
   if (!r) return reply_store_error(ctx, r.error(), reply);
+  ctx.notify(n::kString, "append", argv[1]);
   reply.integer(static_cast<std::int64_t>(*r));
 }
 
@@ -314,6 +350,7 @@ void cmd_setrange(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   NEED_STORE(store);
   const auto r = store->setrange(ctx.session().db, argv[1], static_cast<std::uint64_t>(offset), argv[3]);
   if (!r) return reply_store_error(ctx, r.error(), reply);
+  if (!argv[3].empty()) ctx.notify(n::kString, "setrange", argv[1]);
   reply.integer(static_cast<std::int64_t>(*r));
 }
 

@@ -26,6 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from resp_support import (ConnectionClosed, RedisServer, RespConn, RespServer,  # noqa: E402
                           encode_command, parse_reply)
 import resp_diff_cases as cases  # noqa: E402
+import resp_diff_pubsub_cases as pubsub_cases  # noqa: E402
 
 SKIP_EXIT_CODE = 77
 SEED = 20240611
@@ -179,9 +180,37 @@ COMPARE = {
 }
 
 
-def run_step(step, conns, report, where):
+def run_on(step, pool, report, where):
+    """Steps on connection i of several (resp_diff_pubsub_cases.py): on() sends and
+    reads, recv() only reads; pool(i) is the (redis, mnemo) pair of connection i."""
+    conns = pool(step[1])
+    count = step[-1]
+    words = words_of(step[2]) if step[0] == "on" else []
+    got = []
+    for conn in conns:
+        replies = []
+        try:
+            if words:
+                conn.send(encode_command(words))
+            for _ in range(count):
+                replies.append(conn.reply())
+        except (ConnectionClosed, ConnectionResetError, BrokenPipeError):
+            replies.append(b"<closed>")
+        except TimeoutError:  # a message that never came
+            replies.append(b"<timeout>")
+            print("timeout at %s" % where)
+        got.append(replies)
+    if got[0] != got[1]:
+        label = "[conn %d] %s" % (step[1], " ".join(words) if words else "(pushed)")
+        report.fail(where, label, got[0], got[1])
+
+
+def run_step(step, conns, report, where, pool=None):
     kind = step[0]
     report.compared += 1
+    if kind in ("on", "recv"):
+        run_on(step, pool, report, where)
+        return
     if kind == "raw":
         got = [run_raw(conn, step[1], step[2]) for conn in conns]
         if got[0] != got[1]:
@@ -225,13 +254,19 @@ def reset_keys(redis_port, mnemo_port, password=None):
 def run_cases(case_list, redis_port, mnemo_port, report, prefix="", password=None):
     for name, steps in case_list:
         reset_keys(redis_port, mnemo_port, password)
-        conns = (RespConn(redis_port), RespConn(mnemo_port))
+        opened = {0: (RespConn(redis_port), RespConn(mnemo_port))}
+
+        def pool(i):
+            if i not in opened:
+                opened[i] = (RespConn(redis_port), RespConn(mnemo_port))
+            return opened[i]
         try:
             for i, step in enumerate(steps):
-                run_step(step, conns, report, "%s%s #%d" % (prefix, name, i + 1))
+                run_step(step, opened[0], report, "%s%s #%d" % (prefix, name, i + 1), pool)
         finally:
-            for c in conns:
-                c.close()
+            for pair in opened.values():
+                for c in pair:
+                    c.close()
 
 
 # -- randomized sequence -------------------------------------------------------------
@@ -386,6 +421,7 @@ def main():
     try:
         def open_servers(rp, mp):
             run_cases(cases.CASES, rp, mp, report)
+            run_cases(pubsub_cases.PUBSUB_CASES, rp, mp, report, prefix="pubsub: ")
             run_random(rp, mp, report)
             run_redis_py(rp, mp, report)
 

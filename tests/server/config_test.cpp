@@ -117,3 +117,13 @@ TEST_CASE("inconsistent or malformed limits are refused", "[server][config]") {
   CHECK_THROWS_WITH(load({"--port", "70000"}), Catch::Contains("--port"));
   CHECK_THROWS_WITH(load({"--no-such-flag"}), Catch::Contains("unknown option"));
 }
+
+TEST_CASE("pub/sub flags: Redis's event letters and the subscriber output limit", "[server][config]") {
+  const Config defaults = load({});
+  CHECK(defaults.notify_keyspace_events == 0);
+  CHECK(defaults.pubsub_output_limit_bytes == (32ull << 20));
+  const Config cfg = load({"--notify-keyspace-events", "Ex", "--pubsub-output-limit", "1M"});
+  CHECK(cfg.notify_keyspace_events == ((1 << 1) | (1 << 8)));  // E and x
+  CHECK(cfg.pubsub_output_limit_bytes == (1u << 20));
+  CHECK_THROWS_AS(load({"--notify-keyspace-events", "KQ"}), ConfigError);
+}

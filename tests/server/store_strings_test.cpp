@@ -89,8 +89,9 @@ TEST_CASE("store getset, getdel and getex", "[store]") {
   CHECK((*ex)->value == "x");
   CHECK(*h.store.pttl(0, "e") == 500);
   CHECK(h.log.batches().back() == std::vector<Change>{put(h.log.last_seq(), "e", "x", now + 500)});
-  h.store.getex(0, "e", GetExAction::persist);
+  CHECK((*h.store.getex(0, "e", GetExAction::persist))->expire_at_ms == now + 500);  // the expiry removed
   CHECK(*h.store.pttl(0, "e") == -1);
+  CHECK((*h.store.getex(0, "e", GetExAction::persist))->expire_at_ms == 0);  // none left to remove
   const std::size_t journaled = h.log.batches().size();
   h.store.getex(0, "e", GetExAction::none);
   CHECK(h.log.batches().size() == journaled);
