@@ -33,6 +33,7 @@ struct Config {
   bool persistence_enabled = true;           // --no-persistence: memory only
   std::uint32_t max_connections = 10000;
   std::uint32_t idle_timeout_s = 0;          // 0 = never
+  std::uint32_t lua_time_limit_ms = 5000;    // EVAL past it: -BUSY for others (Redis's lua-time-limit)
   std::uint64_t max_output_bytes = 64ull << 20;  // per connection: stop reading past it
   std::uint32_t sweep_interval_ms = 100;
   std::uint32_t sweep_max_keys = 2000;       // per sweep tick

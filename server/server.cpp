@@ -9,6 +9,7 @@
 #include "server/metrics_listener.h"
 #include "server/native_wire_codec.h"
 #include "server/resp_codec.h"
+#include "server/script/script_state.h"
 
 namespace mnemo::server {
 
@@ -36,6 +37,7 @@ Server::Server(const Config& cfg)
   conn_limits_.max_input_bytes = std::max<std::size_t>(cfg_.native_limits.max_frame_bytes,
                                                        cfg_.resp_max_bulk_bytes) + 64 * 1024;
   conn_limits_.idle_timeout_s = cfg_.idle_timeout_s;
+  script::ScriptWatchdog::instance().set_time_limit_ms(cfg_.lua_time_limit_ms);
 
   persistence::ChangeLog* log = nullptr;
   if (cfg_.persistence_enabled) {

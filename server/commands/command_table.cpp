@@ -133,6 +133,8 @@ const CommandTable& builtin_commands() {
     register_server_commands(t);
     register_connection_commands(t);
     register_introspection_commands(t);
+    register_transaction_commands(t);
+    register_script_commands(t);
     register_native_only(t);
     return t;
   }();

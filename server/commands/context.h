@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,10 +24,15 @@
 #include "protocol/reply_builder.h"
 #include "server/clock.h"
 #include "server/commands/command_table.h"
+#include "server/commands/multi_state.h"
 #include "server/server_stats.h"
 #include "server/store.h"
 
 namespace mnemo::server {
+
+namespace script {
+class LuaVm;  // server/script/lua_vm.h
+}
 
 // Returns the full INFO text (Redis format: "# Section\r\nkey:value\r\n...")
 // for a section name as the client sent it ("" = default sections).
@@ -67,6 +73,8 @@ struct Session {
   // SCAN: integer cursor id -> the store's opaque cursor, oldest first.
   std::deque<std::pair<std::uint64_t, std::string>> scan_cursors;
   std::uint64_t next_cursor_id = 1;
+  MultiState multi;  // MULTI/EXEC/WATCH (multi.cpp)
+  std::shared_ptr<script::LuaVm> lua;  // made by the first EVAL (script.cpp)
 };
 
 // Buffers of a command that runs in several steps (see the header comment).
