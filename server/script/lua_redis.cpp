@@ -58,6 +58,19 @@ std::string number_text(lua_Number n) {
 
 enum class CallOutcome { value, raise };
 
+// Redis's error for a command a script may not run this way; null when it may.
+const char* refusal_for(const CommandSpec* spec, std::size_t argc, bool read_only) {
+  if (spec == nullptr) return "ERR Unknown Redis command called from script";
+  const bool arity_ok = spec->arity > 0 ? argc == static_cast<std::size_t>(spec->arity)
+                                        : argc >= static_cast<std::size_t>(-spec->arity);
+  if (spec->handler == nullptr || !arity_ok) return "ERR Wrong number of args calling Redis command from script";
+  if (spec->flags & (cmd::kNoScript | cmd::kBlocking | cmd::kPubSub)) {
+    return "ERR This Redis command is not allowed from script";
+  }
+  if (read_only && spec->write()) return "ERR Write commands are not allowed from read-only scripts.";
+  return nullptr;
+}
+
 // Runs the command redis.call/pcall was given; pushes its reply (or an error table).
 CallOutcome call_command(lua_State* L, bool raise_errors) {
   RunState* rs = run_state(L);
@@ -84,19 +97,7 @@ CallOutcome call_command(lua_State* L, bool raise_errors) {
   const std::vector<std::string_view> argv(words.begin(), words.end());
   const CommandSpec* spec = builtin_commands().find(argv[0]);
   if (spec != nullptr && !spec->subcommands.empty() && argv.size() >= 2) spec = spec->find_subcommand(argv[1]);
-  const char* refusal = nullptr;
-  if (spec == nullptr) {
-    refusal = "ERR Unknown Redis command called from script";
-  } else if (spec->handler == nullptr ||
-             (spec->arity > 0 ? argv.size() != static_cast<std::size_t>(spec->arity)
-                              : argv.size() < static_cast<std::size_t>(-spec->arity))) {
-    refusal = "ERR Wrong number of args calling Redis command from script";
-  } else if (spec->flags & (cmd::kNoScript | cmd::kBlocking | cmd::kPubSub)) {
-    refusal = "ERR This Redis command is not allowed from script";
-  } else if (rs->read_only && spec->write()) {
-    refusal = "ERR Write commands are not allowed from read-only scripts.";
-  }
-  if (refusal != nullptr) {
+  if (const char* refusal = refusal_for(spec, argv.size(), rs->read_only)) {
     push_error_table(L, refusal);
     return raise_errors ? CallOutcome::raise : CallOutcome::value;
   }

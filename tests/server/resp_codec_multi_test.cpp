@@ -147,3 +147,16 @@ TEST_CASE("resp EXEC runs keyless and SELECTing commands", "[server][resp][multi
   CHECK_FALSE(m.d.codec.next(command({"GET", "a"}), m.d.req, m.d.out).kind == NextKind::replied);  // SELECT stays
   CHECK(m.d.req.db == 2);
 }
+
+TEST_CASE("resp MULTI queue is bounded", "[server][resp][multi]") {
+  MultiDriver m;
+  CHECK(m.run({"MULTI"}) == "+OK\r\n");
+  const std::string ping = command({"PING"});
+  std::size_t queued = 0;
+  for (std::size_t i = 0; i < kMaxQueuedCommands; ++i) queued += m.d.local(ping) == "+QUEUED\r\n";
+  CHECK(queued == kMaxQueuedCommands);
+  CHECK(m.run({"PING"}).rfind("-ERR MULTI queue is full", 0) == 0);
+  CHECK(m.run({"PING"}) == "+QUEUED\r\n");  // discarded already: not kept
+  CHECK(m.run({"EXEC"}) == "-EXECABORT Transaction discarded because of previous errors.\r\n");
+  CHECK(m.d.next(command({"PING"})).kind == NextKind::request);  // out of MULTI again
+}
