@@ -31,6 +31,19 @@ class ChangeLog {
   virtual protocol::Result<std::uint64_t> append(std::span<const ChangeRef> changes) = 0;
   // A new seq with no record, for EPHEMERAL writes that touch no persisted key.
   virtual std::uint64_t allocate_seq() = 0;
+  // For a store transaction (EXEC, a script), whose changes are already
+  // applied in memory when it appends them as one unit: like append, but a
+  // full queue or a failing disk does not refuse it (the unit waits in the
+  // queue like those before it and is committed, or reported lost, with
+  // them). Fails only with Status::shutting_down once the journal stopped.
+  // The default (fakes) is append.
+  virtual protocol::Result<std::uint64_t> append_forced(std::span<const ChangeRef> changes) {
+    return append(changes);
+  }
+  // Status::ok when append would accept a unit now; otherwise the status and
+  // message append would fail with (read_only, shutting_down). A transaction
+  // asks before it changes anything. The default (fakes) accepts.
+  virtual protocol::Error refusal() const { return protocol::Error{protocol::Status::ok, {}}; }
 };
 
 // What a snapshot reads. Implemented by the store.

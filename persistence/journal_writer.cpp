@@ -95,6 +95,23 @@ void JournalWriter::stop() {
 // ---- producers (any thread) --------------------------------------------------
 
 Result<std::uint64_t> JournalWriter::append(std::span<const ChangeRef> changes) {
+  return append_unit(changes, false);
+}
+
+Result<std::uint64_t> JournalWriter::append_forced(std::span<const ChangeRef> changes) {
+  return append_unit(changes, true);
+}
+
+protocol::Error JournalWriter::refusal() const {
+  std::lock_guard lk(mu_);
+  if (stopping_ || stopped_) return {Status::shutting_down, "the journal is stopping"};
+  if (failing_) {
+    return {Status::read_only, "writes refused while the journal cannot write to disk: " + last_error_};
+  }
+  return {Status::ok, {}};
+}
+
+Result<std::uint64_t> JournalWriter::append_unit(std::span<const ChangeRef> changes, bool forced) {
   if (changes.empty()) return allocate_seq();
   // Encode before taking the lock; under it only the seq is stamped in.
   thread_local std::string unit;
@@ -108,12 +125,12 @@ Result<std::uint64_t> JournalWriter::append(std::span<const ChangeRef> changes) 
     if (stopping_ || stopped_) {
       return Result<std::uint64_t>::failure(Status::shutting_down, "the journal is stopping");
     }
-    if (failing_) {
+    if (failing_ && !forced) {
       return Result<std::uint64_t>::failure(
           Status::read_only, "writes refused while the journal cannot write to disk: " + last_error_);
     }
     const std::uint64_t total = total_bytes_.load(std::memory_order_relaxed);
-    if (total > 0 && total + bytes > opts_.queue_limit_bytes) {
+    if (!forced && total > 0 && total + bytes > opts_.queue_limit_bytes) {
       return Result<std::uint64_t>::failure(
           Status::busy, "journal queue full (" + std::to_string(total) + " of " +
                             std::to_string(opts_.queue_limit_bytes) + " bytes); retry later");

@@ -75,6 +75,8 @@ class JournalWriter final : public ChangeLog {
   // ChangeLog
   protocol::Result<std::uint64_t> append(std::span<const ChangeRef> changes) override;
   std::uint64_t allocate_seq() override;
+  protocol::Result<std::uint64_t> append_forced(std::span<const ChangeRef> changes) override;
+  protocol::Error refusal() const override;
 
   // done(ok) once every seq <= `seq` is committed (at once if it is);
   // done(read_only) if the disk is failing; done(shutting_down) at stop.
@@ -101,6 +103,7 @@ class JournalWriter final : public ChangeLog {
     std::uint64_t bytes = 0;  // queue accounting, not payload size
   };
 
+  protocol::Result<std::uint64_t> append_unit(std::span<const ChangeRef> changes, bool forced);
   void run();
   bool take_batch(Pending& out);
   bool batch_ready_locked() const;

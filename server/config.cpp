@@ -112,6 +112,8 @@ std::vector<Flag> flags() {
        [u](Config& c, const std::string& v) { c.max_connections = static_cast<std::uint32_t>(u("max-connections", v, 1000000)); }},
       {"idle-timeout-s", "S", "close connections idle for S seconds (default 0 = never)",
        [u](Config& c, const std::string& v) { c.idle_timeout_s = static_cast<std::uint32_t>(u("idle-timeout-s", v, 86400 * 365)); }},
+      {"lua-time-limit-ms", "MS", "a script running longer makes other RESP clients get -BUSY until it ends or SCRIPT KILL stops it (default 5000)",
+       [u](Config& c, const std::string& v) { c.lua_time_limit_ms = static_cast<std::uint32_t>(u("lua-time-limit-ms", v, 86400000)); }},
       {"max-output-bytes", "BYTES", "per-connection unsent reply bytes before the server stops reading its requests (default 64M)",
        [](Config& c, const std::string& v) { c.max_output_bytes = parse_bytes("max-output-bytes", v); }},
       {"pubsub-output-limit", "BYTES", "a pub/sub subscriber with more unsent output than this is disconnected (default 32M, as Redis's client-output-buffer-limit pubsub)",

@@ -33,6 +33,7 @@ struct Config {
   bool persistence_enabled = true;           // --no-persistence: memory only
   std::uint32_t max_connections = 10000;
   std::uint32_t idle_timeout_s = 0;          // 0 = never
+  std::uint32_t lua_time_limit_ms = 5000;    // EVAL past it: -BUSY for others (Redis's lua-time-limit)
   std::uint64_t max_output_bytes = 64ull << 20;  // per connection: stop reading past it
   std::uint64_t pubsub_output_limit_bytes = 32ull << 20;  // a subscriber past it is closed
   int notify_keyspace_events = 0;            // pubsub::notify flags (Redis's letters on the CLI)

@@ -31,11 +31,14 @@ std::size_t Store::sweep_expired(std::size_t max_keys) {
   while (visited < n && removed < max_keys && examined < kSweepWorkBudget) {
     Shard& sh = *impl.shards[(start + visited) % n];
     ++visited;
+    // The sweep runs on an io loop: it never waits for a shard that someone
+    // holds (a script or an EXEC may hold it for long); it comes back later.
     {
-      std::shared_lock peek(sh.mutex());  // most shards have nothing to do: don't block readers
-      if (sh.keys_with_expiry() == 0) continue;
+      std::shared_lock peek(sh.mutex(), std::try_to_lock);  // most shards have nothing to do
+      if (!peek.owns_lock() || sh.keys_with_expiry() == 0) continue;
     }
-    std::unique_lock lock(sh.mutex());
+    std::unique_lock lock(sh.mutex(), std::try_to_lock);
+    if (!lock.owns_lock()) continue;
     examined += sh.size();
     if (!impl.expired_listener) {
       removed += sh.erase_expired(impl.clock.now_ms(), max_keys - removed);

@@ -4,6 +4,8 @@
 #include "protocol/resp_reply_builder.h"
 #include "protocol/resp_writer.h"
 #include "server/commands/pubsub.h"
+#include "server/commands/multi.h"
+#include "server/script/script_state.h"
 #include "server/resp_text.h"
 
 namespace mnemo::server {
@@ -96,6 +98,7 @@ Next RespCodec::next(std::string_view in, Request& req, std::string& out) {
 NextKind RespCodec::dispatch(ArgList argv, Request& req, std::string& out) {
   const CommandSpec* spec = table_.find(argv[0]);
   if (spec == nullptr) {
+    commands::flag_multi_error(session_);
     resp::append_error(out, unknown_command_message(argv));
     return NextKind::replied;
   }
@@ -104,17 +107,24 @@ NextKind RespCodec::dispatch(ArgList argv, Request& req, std::string& out) {
     if (sub == nullptr) {
       std::string upper(spec->name);
       for (char& c : upper) c = static_cast<char>(c - 'a' + 'A');
+      commands::flag_multi_error(session_);
       resp::append_error(out, unknown_subcommand_message(argv[1], upper));
       return NextKind::replied;
     }
     spec = sub;
   }
   if (!arity_ok(spec->arity, argv.size()) || spec->handler == nullptr) {
-    resp::append_error(out, wrong_arity_message(spec->name));
+    resp::append_error(out, commands::reject_command(session_, *spec, wrong_arity_message(spec->name)));
     return NextKind::replied;
   }
   if (!session_.authenticated && (spec->flags & cmd::kNoAuth) == 0) {
-    resp::append_error(out, "NOAUTH Authentication required.");
+    resp::append_error(out, commands::reject_command(session_, *spec, "NOAUTH Authentication required."));
+    return NextKind::replied;
+  }
+  if (script::ScriptWatchdog::instance().busy() && (spec->flags & cmd::kAllowBusy) == 0) [[unlikely]] {
+    resp::append_error(out, commands::reject_command(
+                                session_, *spec,
+                                "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."));
     return NextKind::replied;
   }
   if (session_.subscribed() && !commands::allowed_when_subscribed(*spec)) {
@@ -123,6 +133,9 @@ NextKind RespCodec::dispatch(ArgList argv, Request& req, std::string& out) {
   }
   ctx_.begin(spec, &req);
   resp::Resp2ReplyBuilder reply(out);
+  if (session_.multi.active && commands::queue_in_multi(ctx_, *spec, argv, reply)) [[unlikely]] {
+    return NextKind::replied;
+  }
   spec->handler(ctx_, argv, reply);
   then_ = ctx_.take_then();
   if (then_ != nullptr) return NextKind::request;  // the Executor counts it

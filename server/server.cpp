@@ -9,6 +9,7 @@
 #include "server/metrics_listener.h"
 #include "server/native_wire_codec.h"
 #include "server/resp_codec.h"
+#include "server/script/script_state.h"
 
 namespace mnemo::server {
 
@@ -40,6 +41,7 @@ Server::Server(const Config& cfg)
   conn_limits_.pubsub_output_limit_bytes =
       cfg_.pubsub_output_limit_bytes == 0 ? UINT64_MAX : cfg_.pubsub_output_limit_bytes;
   events_.set_flags(cfg_.notify_keyspace_events);
+  script::ScriptWatchdog::instance().set_time_limit_ms(cfg_.lua_time_limit_ms);
 
   persistence::ChangeLog* log = nullptr;
   if (cfg_.persistence_enabled) {

@@ -187,6 +187,9 @@ bool Store::Impl::expiry_for(std::uint64_t ttl_ms, std::int64_t now_ms, std::int
 }
 
 protocol::Result<std::uint64_t> Store::Impl::commit(std::span<const persistence::ChangeRef> changes) {
+  if (TxnUnit* unit = t_txn_unit; unit != nullptr && !changes.empty()) [[unlikely]] {
+    return commit_in_txn(*unit, changes);
+  }
   if (log == nullptr) return local_seq.fetch_add(1, std::memory_order_relaxed) + 1;
   if (changes.empty()) return log->allocate_seq();
   return log->append(changes);

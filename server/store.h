@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "persistence/change_log.h"
 #include "protocol/message.h"
 #include "server/clock.h"
@@ -164,6 +165,48 @@ class Store final : public persistence::SnapshotSource, public persistence::Reco
   std::uint32_t databases() const;
   // Returns once the memory of every flushed table is given back (tests).
   void wait_reclaimed();
+
+  // -- transactions (store_txn.cpp): EXEC, scripts --
+  struct TxnKey {
+    DbIndex db = 0;
+    std::string_view key;
+  };
+  // Runs `body` on this thread as one isolated, atomic unit: first takes the
+  // exclusive lock of the shard of every key in `keys` (or of every shard of
+  // every database when `all_shards`), in ascending shard order; then, while
+  // body runs, the typed operations and execute() it calls on this store
+  // from this thread neither lock those shards again nor journal one by one:
+  // their changes are buffered and appended as ONE journal unit (one seq)
+  // when body returns, and the entries they wrote get that seq as their
+  // version; then the locks are released. So no other client sees part of
+  // it, and recovery shows all of it or none. A key body touches without
+  // naming it in `keys` (a script's undeclared key) has its shard taken then,
+  // by try_lock only (no deadlock): the operation touching it throws
+  // UndeclaredShardBusy (shard_mutex.h) if another thread keeps it held.
+  // An exception from body is passed on after what ran was journaled.
+  // Returns the unit's seq, 0 when body journaled nothing. Errors: before
+  // body runs, the journal's refusal (read_only while the disk is failing,
+  // shutting_down) and then body does not run; after it, shutting_down
+  // only (the changes stay in memory of a server that is stopping).
+  // Not reentrant: body must not call run_atomically.
+  protocol::Result<std::uint64_t> run_atomically(std::span<const TxnKey> keys, bool all_shards,
+                                                 absl::FunctionRef<void()> body);
+  // Whether this thread is inside run_atomically's body (an EVAL inside
+  // EXEC runs in the EXEC's transaction instead of starting its own).
+  static bool in_transaction();
+  // WATCH: what a key is now (its version, 0 when absent, and its shard's
+  // removal count, since an absent key has no version) ...
+  struct WatchStamp {
+    std::uint64_t version = 0;
+    std::uint64_t removals = 0;
+  };
+  WatchStamp watch_stamp(DbIndex db, std::string_view key);
+  // ... and, at EXEC (inside run_atomically, which holds the key's shard),
+  // whether it is still that: false after any write to it, its expiry, or
+  // (for a key absent when watched) any removal in its shard, which may be
+  // the key created and deleted again. The last is conservative: a deletion
+  // of another key of the same shard also counts.
+  bool watch_unchanged(DbIndex db, std::string_view key, const WatchStamp& stamp);
 
   // Removes up to `max_keys` expired entries, visiting shards round-robin;
   // returns how many were removed. Called by a background timer.

@@ -71,6 +71,14 @@ struct ScanCache {
   std::uint64_t uses = 0;
 };
 
+// The journal unit of the transaction running on this thread (store_txn.cpp):
+// set by Store::run_atomically around its body, null otherwise.
+struct TxnUnit;
+extern constinit thread_local TxnUnit* t_txn_unit;
+// The version an entry written inside a transaction holds until the unit's
+// seq is known (never seen outside the transaction: its shards are locked).
+inline constexpr std::uint64_t kTxnPendingVersion = ~std::uint64_t{0};
+
 struct Store::Impl {
   Impl(const StoreOptions& o, persistence::ChangeLog* l, const Clock& c);
 
@@ -126,9 +134,11 @@ struct Store::Impl {
   // Journals `changes` (or just allocates a seq when there are none, or when
   // there is no log) and returns the new version. Call with the shard locks held.
   protocol::Result<std::uint64_t> commit(std::span<const persistence::ChangeRef> changes);
-  void note_seq(std::uint64_t seq);
   // collections()'s write: journals the items' operations as one unit, then applies them.
-  protocol::Result<std::uint64_t> commit_collections(DbIndex db, std::vector<CollectionTxn::Item>& items);  // keeps local_seq ahead of recovered versions
+  protocol::Result<std::uint64_t> commit_collections(DbIndex db, std::vector<CollectionTxn::Item>& items);
+  // commit() inside a transaction: buffers the changes in the unit (store_txn.cpp).
+  protocol::Result<std::uint64_t> commit_in_txn(TxnUnit& unit, std::span<const persistence::ChangeRef> changes);
+  void note_seq(std::uint64_t seq);  // keeps local_seq ahead of recovered versions
   // Recovery (expiry.cpp): throws for a db this store lacks; flush_db rules.
   void check_recovered_db(const persistence::ChangeRef& c) const;
   bool flushed_away(const persistence::ChangeRef& c) const;
@@ -209,8 +219,8 @@ struct Store::Impl {
 // Locks the given shards (ascending indices into shards) with Lock
 // (std::shared_lock or std::unique_lock), for the life of the returned list.
 template <typename Lock>
-KeyList<Lock> lock_shards(const std::vector<std::unique_ptr<Shard>>& shards, const IndexList& ascending) {
-  KeyList<Lock> locks;
+auto lock_shards(const std::vector<std::unique_ptr<Shard>>& shards, const IndexList& ascending) {
+  KeyList<typename ShardLockOf<Lock>::type> locks;
   locks.reserve(ascending.size());
   for (std::size_t i : ascending) locks.emplace_back(shards[i]->mutex());
   return locks;

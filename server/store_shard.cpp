@@ -66,6 +66,7 @@ bool Shard::erase(const KeyRef& k) {
   count_in(*e, -1);
   free_entry(e);
   account_table();
+  ++removals_;
   return true;
 }
 
@@ -78,6 +79,7 @@ const Entry* Shard::nth(std::size_t n) const {
 Shard::Detached Shard::take_all() {
   Table old;
   old.swap(table_);
+  if (!old.empty()) ++removals_;
   const std::int64_t bytes = memory_bytes();
   entry_bytes_ = 0;
   table_bytes_ = 0;
@@ -122,7 +124,10 @@ std::size_t Shard::erase_older_than(std::uint64_t seq) {
       ++it;
     }
   }
-  if (removed > 0) account_table();
+  if (removed > 0) {
+    account_table();
+    ++removals_;
+  }
   return removed;
 }
 
@@ -149,7 +154,10 @@ std::size_t Shard::erase_expired(std::int64_t now_ms, std::size_t max_keys,
       ++it;
     }
   }
-  if (removed > 0) account_table();
+  if (removed > 0) {
+    account_table();
+    ++removals_;
+  }
   return removed;
 }
 

@@ -21,6 +21,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "server/entry.h"
+#include "server/shard_mutex.h"
 
 namespace mnemo::server {
 
@@ -61,7 +62,8 @@ class Shard {
   Shard(const Shard&) = delete;
   Shard& operator=(const Shard&) = delete;
 
-  std::shared_mutex& mutex() const { return mu_; }
+  // A std::shared_mutex that a transaction on this thread may already hold (shard_mutex.h).
+  ShardMutex& mutex() const { return mu_; }
   std::uint32_t db() const { return db_; }  // the database this shard belongs to
 
   // -- caller holds mutex() shared (or exclusive) --
@@ -81,6 +83,9 @@ class Shard {
   // of the shard's keys made at one value holds every key present while the
   // value stays the same. For SCAN's page cache.
   std::uint64_t key_set_epoch() const { return inserts_; }
+  // Changes whenever a key leaves the shard (deleted, expired, flushed):
+  // WATCH of an absent key compares it, since an absent key has no version.
+  std::uint64_t removals() const { return removals_; }
   // The n-th entry in table order (n < size()), for RANDOMKEY.
   const Entry* nth(std::size_t n) const;
   // Seq of a deletion recorded during recovery, 0 when none.
@@ -177,13 +182,14 @@ class Shard {
   void account_table();
   void add_memory(std::int64_t delta);
 
-  mutable std::shared_mutex mu_;
+  mutable ShardMutex mu_;
   // -- atomics, updated under mu_ held shared: next to it, on the line the lock just wrote --
   mutable std::atomic<std::uint64_t> hits_{0};
   mutable std::atomic<std::uint64_t> misses_{0};
   // -- guarded by mu_ --
   Table table_;
   std::uint64_t inserts_ = 0;
+  std::uint64_t removals_ = 0;
   std::size_t ephemeral_keys_ = 0;
   std::size_t keys_with_expiry_ = 0;
   std::int64_t entry_bytes_ = 0;

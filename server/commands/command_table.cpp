@@ -138,6 +138,8 @@ const CommandTable& builtin_commands() {
     register_set_commands(t);
     register_zset_commands(t);
     register_pubsub_commands(t);
+    register_transaction_commands(t);
+    register_script_commands(t);
     register_native_only(t);
     return t;
   }();

@@ -171,6 +171,8 @@ void register_server_commands(CommandTable& table);
 void register_connection_commands(CommandTable& table);
 void register_introspection_commands(CommandTable& table);
 void register_pubsub_commands(CommandTable& table);
+void register_transaction_commands(CommandTable& table);  // multi_table.cpp
+void register_script_commands(CommandTable& table);       // script_table.cpp
 void register_native_only(CommandTable& table);
 void register_hash_commands(CommandTable& table);
 void register_set_commands(CommandTable& table);

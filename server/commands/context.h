@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,10 +27,15 @@
 #include "server/commands/command_table.h"
 #include "server/pubsub/keyspace_events.h"
 #include "server/pubsub/registry.h"
+#include "server/commands/multi_state.h"
 #include "server/server_stats.h"
 #include "server/store.h"
 
 namespace mnemo::server {
+
+namespace script {
+class LuaVm;  // server/script/lua_vm.h
+}
 
 // Returns the full INFO text (Redis format: "# Section\r\nkey:value\r\n...")
 // for a section name as the client sent it ("" = default sections).
@@ -77,6 +83,8 @@ struct Session {
   // Channels and patterns this connection listens to; subscribed mode while any.
   pubsub::Subscriber subscriber;
   bool subscribed() const { return subscriber.count() > 0; }
+  MultiState multi;  // MULTI/EXEC/WATCH (multi.cpp)
+  std::shared_ptr<script::LuaVm> lua;  // made by the first EVAL (script.cpp)
 };
 
 // Buffers of a command that runs in several steps (see the header comment).

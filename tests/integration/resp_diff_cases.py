@@ -379,7 +379,7 @@ CONNECTION_CASES = [
         "WAIT 0 x")),
     ("unknown commands", steps(
         "FOO", "FOO a b", "foo 'a b'", ["X" * 200, "y" * 200], "''", ["x" * 20, "a" * 100, "b" * 100],
-        *[mnemo(cmd, unknown(cmd)) for cmd in ("MULTI", "EXEC", "WATCH a", "SWAPDB 0 1")])),
+        *[mnemo(cmd, unknown(cmd)) for cmd in ("SWAPDB 0 1",)])),
 ]
 
 PROTOCOL_CASES = [

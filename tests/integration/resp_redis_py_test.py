@@ -191,7 +191,7 @@ def test_errors(srv):
     r = client(srv)
     expect_error(lambda: r.execute_command("GET"), "wrong number of arguments for 'get' command")
     expect_error(lambda: r.execute_command("SET", "k"), "wrong number of arguments for 'set' command")
-    expect_error(lambda: r.execute_command("MULTI"), "unknown command 'MULTI', with args beginning with: ")
+    expect_error(lambda: r.execute_command("NOSUCHCMD"), "unknown command 'NOSUCHCMD', with args beginning with: ")
     expect_error(lambda: r.execute_command("XADD", "x", "*", "f", "v"),
                  "unknown command 'XADD', with args beginning with: 'x' '*' 'f' 'v' ")
     expect_error(lambda: r.execute_command("SET", "k", "v", "NX", "XX"), "syntax error")

@@ -221,6 +221,27 @@ TEST_CASE("journal writer answers BUSY past its queue limit and queues nothing",
   CHECK(backend.changes().size() == static_cast<std::uint64_t>(accepted) + 1);
 }
 
+TEST_CASE("journal writer takes a transaction's unit past its queue limit, and says it accepts", "[persistence]") {
+  FakeBackend backend;
+  JournalWriterOptions o = fast_options();
+  o.queue_limit_bytes = 2000;
+  o.queue_high_water_bytes = 1000;
+  JournalWriter w(backend, o);  // not started: nothing drains
+  while (put(w, "key", std::string(100, 'v')).ok()) {
+  }
+  CHECK(w.refusal().status == Status::ok);  // a full queue is no refusal: only a failing disk or a stop
+  const Change c{0, ChangeKind::put, "txn", std::string(100, 't'), 0};
+  const ChangeRef refs[] = {ChangeRef(c), ChangeRef(c)};
+  const auto seq = w.append_forced(refs);
+  REQUIRE(seq.ok());
+  CHECK(w.last_seq() == *seq);
+  w.start();
+  w.stop();
+  CHECK(w.refusal().status == Status::shutting_down);
+  CHECK(w.append_forced(refs).error().status == Status::shutting_down);
+  CHECK(backend.changes().back().key == "txn");
+}
+
 TEST_CASE("journal writer refuses writes while commits fail and recovers by itself", "[persistence]") {
   FakeBackend backend;
   JournalWriter w(backend, fast_options());

@@ -213,3 +213,35 @@ TEST_CASE("collection operation lists apply as recorded", "[store][collections]"
 }
 
 }  // namespace mnemo::server::test
+
+namespace mnemo::server::test {
+
+TEST_CASE("a transaction's writes to one collection recover as they ran", "[store][collections][txn]") {
+  StoreHarness h;
+  hset(h.store, "h", "old", "1");
+  const std::vector<Store::TxnKey> ks{{0, "h"}, {0, "l"}};
+  auto seq = h.store.run_atomically(ks, false, [&] {
+    hset(h.store, "h", "a", "1");
+    hset(h.store, "h", "b", "2");  // two deltas on one key: one operation list
+    const std::string_view dels[] = {"h"};
+    REQUIRE(h.store.del(0, dels));
+    hset(h.store, "h", "c", "3");  // after a del: starts from nothing, not from "old"
+    for (std::string_view e : {"x", "y"}) {
+      const Keys keys{"l"};
+      REQUIRE(h.store.collections(0, keys, true, [&](CollectionTxn& t) -> Fault {
+                  t.ops(0, ValueType::list).rpush(e);
+                  return {};
+                }).ok());
+    }
+  });
+  REQUIRE(seq);
+  CHECK(h.log.batches().back().size() == 2);  // one change per key
+  CHECK(dump(h.store, "h") == "hash,c=3,");
+  CHECK(dump(h.store, "l") == "list,x,y,");
+  StoreHarness fresh;
+  replay(h.log, fresh.store);
+  CHECK(dump(fresh.store, "h") == "hash,c=3,");
+  CHECK(dump(fresh.store, "l") == "list,x,y,");
+}
+
+}  // namespace mnemo::server::test

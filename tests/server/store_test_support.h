@@ -15,6 +15,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "persistence/change_log.h"
@@ -59,6 +60,24 @@ class FakeLog final : public persistence::ChangeLog {
     std::lock_guard lock(mu_);
     ++allocated_;
     return ++last_seq_;
+  }
+  // As the journal: a transaction's unit is never refused once it ran, and
+  // the refusal it asks for first is the one fail_with() set.
+  protocol::Result<std::uint64_t> append_forced(std::span<const persistence::ChangeRef> changes) override {
+    std::optional<Status> saved;
+    {
+      std::lock_guard lock(mu_);
+      saved = std::exchange(fail_status_, std::nullopt);
+    }
+    auto seq = append(changes);
+    std::lock_guard lock(mu_);
+    fail_status_ = saved;
+    return seq;
+  }
+  protocol::Error refusal() const override {
+    std::lock_guard lock(mu_);
+    if (fail_status_) return {*fail_status_, fail_message_};
+    return {Status::ok, {}};
   }
 
   void fail_with(Status s, std::string message) {
