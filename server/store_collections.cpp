@@ -169,8 +169,8 @@ Result<std::uint64_t> Store::collections(DbIndex db, std::span<const std::string
     }
   }
   const IndexList idx = impl.shards_touched(db, refs);
-  std::optional<KeyList<std::shared_lock<std::shared_mutex>>> shared;
-  std::optional<KeyList<std::unique_lock<std::shared_mutex>>> exclusive;
+  std::optional<KeyList<std::shared_lock<ShardMutex>>> shared;
+  std::optional<KeyList<std::unique_lock<ShardMutex>>> exclusive;
   if (write) exclusive.emplace(lock_shards<std::unique_lock<std::shared_mutex>>(impl.shards, idx));
   else shared.emplace(lock_shards<std::shared_lock<std::shared_mutex>>(impl.shards, idx));
   const std::int64_t now = impl.clock.now_ms();

@@ -111,6 +111,7 @@ void run_steps(CommandContext& ctx, const CommandSpec& spec, ArgList argv, Reply
   Response resp;
   while (ReplyFn then = ctx.take_then()) {
     run_request(ctx, steps[cur], resp);
+    ctx.set_answered(&steps[cur]);  // what `then` answers (keyspace events name its key)
     cur ^= 1;
     steps[cur].clear();
     steps[cur].db = ctx.session().db;

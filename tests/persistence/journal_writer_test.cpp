@@ -223,7 +223,7 @@ TEST_CASE("journal writer answers BUSY past its queue limit and queues nothing",
 
 TEST_CASE("journal writer takes a transaction's unit past its queue limit, and says it accepts", "[persistence]") {
   FakeBackend backend;
-  JournalWriterOptions o = fast_options();
+  JournalOptions o = fast_options();
   o.queue_limit_bytes = 2000;
   o.queue_high_water_bytes = 1000;
   JournalWriter w(backend, o);  // not started: nothing drains

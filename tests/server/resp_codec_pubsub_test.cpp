@@ -67,7 +67,7 @@ TEST_CASE("a write handler publishes its keyspace event once the write succeeded
   d.registry.psubscribe("*", subscriber);
   d.events.set_flags(*pubsub::parse_event_flags("KEA"));
   d.driver.roundtrip(command({"SET", "k", "v"}), response());
-  d.driver.roundtrip(command({"SET", "n", "v", "NX"}), response(Status::exists));  // not written: no event
+  d.driver.roundtrip(command({"SETNX", "n", "v"}), response(Status::exists));  // not written: no event
   d.driver.roundtrip(command({"DEL", "k"}), response());
   std::string got, want;
   subscriber->take(got);
