@@ -249,6 +249,14 @@ Outcome SnapshotWriter::write_chunks(SnapshotInfo& info, Steady::time_point bega
   }
   std::optional<SnapshotChunk> last;
   if (!buf.empty()) last = make_chunk();
+  // Everything the copy saw must be in the journal before the snapshot counts
+  // (compaction then drops the rows before it). The copied versions name the
+  // writes it holds, but not the deletions (DEL, FLUSHDB, expiry) that left
+  // keys out of it: those are seqs up to the last one handed out by now, since
+  // a change gets its seq before it is applied under the shard lock the copy
+  // takes. Without this, a crash after the snapshot but before a FLUSHDB's
+  // commit recovered a database the FLUSHDB had half emptied.
+  max_version = std::max(max_version, probe_.last_seq());
   if (Outcome r = wait_journal_durable(max_version); !r.ok()) return r;
   info.duration_ms = static_cast<std::uint64_t>(
       std::chrono::duration_cast<milliseconds>(Steady::now() - began).count());

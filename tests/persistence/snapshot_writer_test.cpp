@@ -364,3 +364,19 @@ TEST_CASE("a snapshot completes only once the journal holds every write it conta
   REQUIRE(status == Status::ok);
   CHECK(r.p->durable_seq() >= 30);
 }
+
+TEST_CASE("a snapshot completes only once the journal holds the deletions it reflects too",
+          "[persistence]") {
+  TempDir dir;
+  Options opts = mnemo::test::test_options(dir.path());
+  opts.journal.flush_interval_ms = 600000;  // write-behind changes would sit in the queue
+  Running r(opts);
+  write_keys(r, 30);
+  REQUIRE(r.sync() == Status::ok);
+  const auto deleted = r.store.del("k7");  // leaves no entry with its seq behind in the copy
+  REQUIRE(deleted.ok());
+  CHECK(r.p->durable_seq() < *deleted);
+  auto [info, status] = snapshot(r);
+  REQUIRE(status == Status::ok);
+  CHECK(r.p->durable_seq() >= *deleted);
+}
