@@ -13,7 +13,7 @@ using namespace mnemo::server::resp_test;
 namespace {
 
 struct MultiDriver {
-  test::StoreHarness h;
+  test::StoreHarness h{test::few_shards()};
   CodecDriver d{options()};
   RespCodecOptions options() {
     RespCodecOptions o;

@@ -130,6 +130,15 @@ inline Change flush_db(std::uint64_t seq, std::uint32_t db) {
   return Change{seq, ChangeKind::flush_db, {}, {}, 0, db};
 }
 
+// Few shards: a test that holds every shard at once (FLUSHALL, EXEC of a
+// keyless command) stays under ThreadSanitizer's limit of 64 locks held by
+// one thread (16 databases x 2 shards, plus the log's own mutex).
+inline StoreOptions few_shards() {
+  StoreOptions o;
+  o.shards = 2;
+  return o;
+}
+
 // A store wired to a FakeClock and (unless `with_log` is false) a FakeLog.
 struct StoreHarness {
   explicit StoreHarness(StoreOptions opts = {}, bool with_log = true)

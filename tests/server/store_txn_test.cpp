@@ -57,7 +57,7 @@ TEST_CASE("store transaction journals every write of its body as one unit", "[st
 }
 
 TEST_CASE("store transaction with FLUSHDB keeps only what follows the flush in its unit", "[store][txn]") {
-  StoreHarness h;
+  StoreHarness h(few_shards());
   h.set("old", "x");
   auto seq = h.store.run_atomically({}, true, [&] {
     CHECK(h.store.set(0, "before", "1", {}));
@@ -153,7 +153,7 @@ TEST_CASE("store transactions are isolated from other threads' reads", "[store][
 }
 
 TEST_CASE("store WATCH stamps see writes, expiry and a key created then deleted", "[store][txn]") {
-  StoreHarness h;
+  StoreHarness h(few_shards());
   h.set("k", "1");
   SECTION("unchanged") {
     const auto s = h.store.watch_stamp(0, "k");
