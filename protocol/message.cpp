@@ -3,7 +3,7 @@
 namespace mnemo::protocol {
 
 bool is_known_opcode(std::uint8_t op) {
-  return (op >= 0x01 && op <= 0x03) || (op >= 0x10 && op <= 0x1D) || (op >= 0x30 && op <= 0x34);
+  return (op >= 0x01 && op <= 0x03) || (op >= 0x10 && op <= 0x1E) || (op >= 0x30 && op <= 0x34);
 }
 
 std::string_view opcode_name(Opcode op) {
@@ -12,6 +12,7 @@ std::string_view opcode_name(Opcode op) {
     case Opcode::auth: return "AUTH";
     case Opcode::ping: return "PING";
     case Opcode::select: return "SELECT";
+    case Opcode::txn: return "TXN";
     case Opcode::get: return "GET";
     case Opcode::set: return "SET";
     case Opcode::del: return "DEL";
@@ -48,6 +49,8 @@ void Request::clear() {
   count = 0;
   version = 0;
   db = 0;
+  conditions.clear();
+  writes.clear();
 }
 
 void Response::clear() {
@@ -65,6 +68,7 @@ void Response::clear() {
   values.clear();
   keys.clear();
   snapshots.clear();
+  versions.clear();
 }
 
 void Response::fail(Status s, std::string_view msg) {

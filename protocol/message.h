@@ -42,6 +42,7 @@ enum class Opcode : std::uint8_t {
   dbsize = 0x1B,
   sync = 0x1C,
   select = 0x1D,     // the connection's database for its later requests
+  txn = 0x1E,        // conditions, then writes applied all-or-nothing as one unit
   snapshot = 0x30,   // admin
   snapshots = 0x31,  // admin
   stats = 0x32,      // admin
@@ -66,6 +67,29 @@ inline constexpr std::uint8_t kWait = 0x20;       // SNAPSHOT: reply when comple
 inline constexpr std::uint8_t kAll = 0x3F;
 }  // namespace flags
 
+// TXN: one condition on a key, checked before any write of the transaction.
+enum class TxnCheck : std::uint8_t {
+  version_is = 1,  // the key exists at exactly `version`
+  exists = 2,      // the key exists (any version, any type)
+  missing = 3,     // the key does not exist
+};
+struct TxnCondition {
+  TxnCheck check = TxnCheck::exists;
+  std::string_view key;
+  std::uint64_t version = 0;  // version_is only; 0 for the others
+};
+// TXN: one write, applied only when every condition holds.
+enum class TxnWriteKind : std::uint8_t {
+  set = 1,  // key = value, expiring after ttl_ms (0 = never); replaces a key of any type
+  del = 2,  // removes the key (any type); value empty, ttl_ms 0
+};
+struct TxnWrite {
+  TxnWriteKind kind = TxnWriteKind::set;
+  std::string_view key;
+  std::string_view value;
+  std::uint64_t ttl_ms = 0;
+};
+
 // One request. Which fields are meaningful depends on op (see PROTOCOL.md):
 //   HELLO    version (highest the client speaks), key = client name
 //   AUTH     key = token
@@ -81,6 +105,7 @@ inline constexpr std::uint8_t kAll = 0x3F;
 //   SNAPSHOT flags may hold kWait
 //   BACKUP   key = destination path
 //   SELECT   db
+//   TXN      conditions (may be empty), writes (at least 1)
 struct Request {
   Opcode op = Opcode::ping;
   std::uint8_t flags = 0;
@@ -95,6 +120,8 @@ struct Request {
   std::uint32_t count = 0;
   std::uint16_t version = 0;
   std::uint32_t db = 0;  // the database the data operation works in (the connection's SELECT)
+  std::vector<TxnCondition> conditions;
+  std::vector<TxnWrite> writes;
 
   bool has(std::uint8_t f) const { return (flags & f) != 0; }
   void clear();  // resets fields, keeps vector capacity
@@ -137,6 +164,10 @@ struct SnapshotInfo {
 //   SNAPSHOT  snapshots[0] (id, start_seq, state ...)
 //   SNAPSHOTS snapshots
 //   STATS     text (JSON object)
+//   TXN       changed (1 = every condition held and the writes were applied),
+//             version (the unit's version when applied, else 0),
+//             versions (per condition, in order: the key's version when the
+//             conditions were checked, 0 = absent)
 //   BACKUP/SHUTDOWN          (nothing)
 struct Response {
   Opcode op = Opcode::ping;
@@ -153,6 +184,7 @@ struct Response {
   std::vector<MaybeValue> values;
   std::vector<std::string> keys;
   std::vector<SnapshotInfo> snapshots;
+  std::vector<std::uint64_t> versions;
 
   void clear();  // resets fields, keeps string and vector capacity
   void fail(Status s, std::string_view msg);

@@ -31,6 +31,12 @@ constexpr PayloadError kUnknownOpcode{Status::unknown_command, "unknown opcode"}
 constexpr PayloadError kUnknownFlags{Status::bad_request, "unknown flag bits"};
 constexpr PayloadError kReservedNotZero{Status::bad_request, "reserved header field is not 0"};
 constexpr PayloadError kTrailing{Status::bad_request, "trailing bytes after the payload"};
+constexpr PayloadError kBadCheck{Status::bad_request, "TXN condition kind is not 1, 2 or 3"};
+constexpr PayloadError kBadWrite{Status::bad_request, "TXN write kind is not 1 (SET) or 2 (DEL)"};
+constexpr PayloadError kDelWithData{Status::bad_request, "TXN DEL with a value or a ttl_ms"};
+constexpr PayloadError kCheckVersion{Status::bad_request,
+                                     "TXN condition: version must be > 0 for kind 1 and 0 for kinds 2 and 3"};
+constexpr PayloadError kTxnFlags{Status::bad_request, "TXN takes the DURABLE flag only"};
 
 // Checks an element count before anything is reserved for it: at most
 // limits.max_keys, at least 1, and no more elements than the frame could hold
@@ -87,6 +93,43 @@ Failure read_set(Reader& in, Request& req) {
   return kFine;
 }
 
+// TXN: u32 n, n x (u8 kind, bytes key, u64 version); u32 m, m x (u8 kind,
+// bytes key, bytes value, u64 ttl_ms). Conditions may be absent, writes not;
+// both lists together are bounded by limits.max_keys.
+Failure read_txn_conditions(Reader& in, Request& req, const Limits& limits) {
+  std::uint32_t n = 0;
+  if (!in.get(n)) return &kTruncated;
+  if (n > limits.max_keys) return &kTooManyKeys;
+  if (static_cast<std::uint64_t>(n) * 13 > in.left()) return &kTruncated;
+  req.conditions.resize(n);
+  for (TxnCondition& c : req.conditions) {
+    std::uint8_t kind = 0;
+    if (!in.get(kind) || !in.bytes(c.key) || !in.get(c.version)) return &kTruncated;
+    if (kind < 1 || kind > 3) return &kBadCheck;
+    c.check = static_cast<TxnCheck>(kind);
+    if ((c.check == TxnCheck::version_is) != (c.version != 0)) return &kCheckVersion;
+  }
+  return kFine;
+}
+
+Failure read_txn(Reader& in, Request& req, const Limits& limits) {
+  if ((req.flags & ~flags::kDurable) != 0) return &kTxnFlags;
+  if (Failure e = read_txn_conditions(in, req, limits)) return e;
+  std::uint32_t m = 0;
+  if (!in.get(m)) return &kTruncated;
+  if (static_cast<std::uint64_t>(m) + req.conditions.size() > limits.max_keys) return &kTooManyKeys;
+  if (Failure e = check_count(m, 17, in, limits)) return e;
+  req.writes.resize(m);
+  for (TxnWrite& w : req.writes) {
+    std::uint8_t kind = 0;
+    if (!in.get(kind) || !in.bytes(w.key) || !in.bytes(w.value) || !in.get(w.ttl_ms)) return &kTruncated;
+    if (kind < 1 || kind > 2) return &kBadWrite;
+    w.kind = static_cast<TxnWriteKind>(kind);
+    if (w.kind == TxnWriteKind::del && (!w.value.empty() || w.ttl_ms != 0)) return &kDelWithData;
+  }
+  return kFine;
+}
+
 Failure read_payload(Reader& in, Request& req, const Limits& limits) {
   switch (req.op) {
     case Opcode::hello: return read_hello(in, req);
@@ -112,6 +155,7 @@ Failure read_payload(Reader& in, Request& req, const Limits& limits) {
     case Opcode::scan:
       return in.bytes(req.key) && in.bytes(req.value) && in.get(req.count) ? kFine : &kTruncated;
     case Opcode::select: return in.get(req.db) ? kFine : &kTruncated;
+    case Opcode::txn: return read_txn(in, req, limits);
     case Opcode::dbsize:
     case Opcode::sync:
     case Opcode::snapshot:
@@ -126,6 +170,23 @@ Failure read_payload(Reader& in, Request& req, const Limits& limits) {
 void write_key_list(std::string& out, const std::vector<std::string_view>& keys) {
   byte_io::put(out, static_cast<std::uint32_t>(keys.size()));
   for (auto k : keys) byte_io::put_bytes(out, k);
+}
+
+void write_txn(const Request& req, std::string& out) {
+  using byte_io::put;
+  put(out, static_cast<std::uint32_t>(req.conditions.size()));
+  for (const TxnCondition& c : req.conditions) {
+    put(out, static_cast<std::uint8_t>(c.check));
+    byte_io::put_bytes(out, c.key);
+    put(out, c.version);
+  }
+  put(out, static_cast<std::uint32_t>(req.writes.size()));
+  for (const TxnWrite& w : req.writes) {
+    put(out, static_cast<std::uint8_t>(w.kind));
+    byte_io::put_bytes(out, w.key);
+    byte_io::put_bytes(out, w.value);
+    put(out, w.ttl_ms);
+  }
 }
 
 void write_payload(const Request& req, std::string& out) {
@@ -175,6 +236,7 @@ void write_payload(const Request& req, std::string& out) {
       put(out, req.count);
       return;
     case Opcode::select: put(out, req.db); return;
+    case Opcode::txn: write_txn(req, out); return;
     case Opcode::dbsize: case Opcode::sync: case Opcode::snapshot:
     case Opcode::snapshots: case Opcode::stats: case Opcode::shutdown:
       return;

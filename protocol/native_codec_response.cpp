@@ -76,6 +76,12 @@ void write_ok_payload(const Response& resp, std::string& out) {
       for (const auto& s : resp.snapshots) write_snapshot(out, s);
       return;
     case Opcode::backup: case Opcode::shutdown: case Opcode::select: return;
+    case Opcode::txn:
+      put(out, static_cast<std::uint8_t>(resp.changed ? 1 : 0));
+      put(out, resp.version);
+      put(out, static_cast<std::uint32_t>(resp.versions.size()));
+      for (std::uint64_t v : resp.versions) put(out, v);
+      return;
   }
 }
 
@@ -120,6 +126,18 @@ bool read_scan(Reader& in, Response& resp, const Limits& limits) {
   return true;
 }
 
+bool read_txn(Reader& in, Response& resp, const Limits& limits) {
+  std::uint32_t n = 0;
+  if (!read_flag(in, resp.changed) || !in.get(resp.version) || !in.get(n) || !count_fits(n, 8, in, limits)) {
+    return false;
+  }
+  resp.versions.resize(n);
+  for (std::uint64_t& v : resp.versions) {
+    if (!in.get(v)) return false;
+  }
+  return true;
+}
+
 bool read_snapshots(Reader& in, Response& resp, const Limits& limits) {
   std::uint32_t n = 0;
   if (!in.get(n) || !count_fits(n, kSnapshotInfoBytes, in, limits)) return false;
@@ -154,6 +172,7 @@ bool read_ok_payload(Reader& in, Response& resp, const Limits& limits) {
       return read_snapshot(in, resp.snapshots.front());
     case Opcode::snapshots: return read_snapshots(in, resp, limits);
     case Opcode::backup: case Opcode::shutdown: case Opcode::select: return true;
+    case Opcode::txn: return read_txn(in, resp, limits);
   }
   return false;
 }

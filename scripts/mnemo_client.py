@@ -17,6 +17,7 @@ returns None. A Client is not thread-safe.
 
 import socket
 import struct
+import collections
 import sys
 
 PROTOCOL_VERSION = 1
@@ -26,7 +27,7 @@ OPS = {
     "HELLO": 0x01, "AUTH": 0x02, "PING": 0x03,
     "GET": 0x10, "SET": 0x11, "DEL": 0x12, "INCRBY": 0x13, "MGET": 0x14, "MSET": 0x15,
     "EXPIRE": 0x16, "PERSIST": 0x17, "TTL": 0x18, "EXISTS": 0x19, "SCAN": 0x1A,
-    "DBSIZE": 0x1B, "SYNC": 0x1C, "SELECT": 0x1D,
+    "DBSIZE": 0x1B, "SYNC": 0x1C, "SELECT": 0x1D, "TXN": 0x1E,
     "SNAPSHOT": 0x30, "SNAPSHOTS": 0x31, "STATS": 0x32, "BACKUP": 0x33, "SHUTDOWN": 0x34,
 }
 OP_NAMES = {v: k for k, v in OPS.items()}
@@ -146,11 +147,44 @@ def _parse_ok(op, r):
     if op == OPS["SCAN"]:
         cursor = r.bytes()
         return (cursor, [r.bytes() for _ in range(r.u32())])
+    if op == OPS["TXN"]:
+        applied, version = r.u8() == 1, r.u64()
+        return TxnResult(applied, version, [r.u64() for _ in range(r.u32())])
     if op == OPS["SNAPSHOT"]:
         return r.snapshot()
     if op == OPS["SNAPSHOTS"]:
         return [r.snapshot() for _ in range(r.u32())]
     return None  # BACKUP, SHUTDOWN
+
+
+TxnResult = collections.namedtuple("TxnResult", "applied version versions")
+TxnResult.__doc__ = """TXN's answer: applied (every condition held, the writes are done),
+version (the unit's version, 0 when not applied or nothing changed) and
+versions (each condition key's version when checked, 0 = absent)."""
+
+_TXN_CHECKS = {"exists": 2, "missing": 3}
+
+
+def encode_txn(writes, conditions=()):
+    """TXN payload. conditions: (key, V) with V a version > 0, "exists" or
+    "missing". writes: ("set", key, value[, ttl_ms]) or ("del", key)."""
+    conditions, writes = list(conditions), list(writes)
+    out = [struct.pack("<I", len(conditions))]
+    for key, check in conditions:
+        if isinstance(check, int):
+            out.append(struct.pack("<B", 1) + _bytes_field(key) + struct.pack("<Q", check))
+        else:
+            out.append(struct.pack("<B", _TXN_CHECKS[check]) + _bytes_field(key) + struct.pack("<Q", 0))
+    out.append(struct.pack("<I", len(writes)))
+    for w in writes:
+        if w[0] == "set":
+            ttl_ms = w[3] if len(w) > 3 else 0
+            out.append(struct.pack("<B", 1) + _bytes_field(w[1]) + _bytes_field(w[2]) + struct.pack("<Q", ttl_ms))
+        elif w[0] == "del":
+            out.append(struct.pack("<B", 2) + _bytes_field(w[1]) + _bytes_field(b"") + struct.pack("<Q", 0))
+        else:
+            raise ValueError("a TXN write is ('set', key, value[, ttl_ms]) or ('del', key)")
+    return b"".join(out)
 
 
 def encode_request(op, req_id, payload=b"", flags=0):
@@ -318,6 +352,15 @@ class Client:
 
     def sync(self):
         return self.call("SYNC")
+
+    def txn(self, writes, conditions=(), durable=False):
+        """Applies every write, all or none, only if every condition holds
+        (encode_txn documents both lists); returns a TxnResult.
+
+            r = c.txn([("set", b"balance", b"90")], conditions=[(b"balance", 7)])
+            if not r.applied: ...  # someone wrote first: r.versions[0] is its version
+        """
+        return self.call("TXN", encode_txn(writes, conditions), DURABLE if durable else 0)
 
     def snapshot(self, wait=False):
         return self.call("SNAPSHOT", b"", WAIT if wait else 0)

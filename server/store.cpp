@@ -51,6 +51,14 @@ void Store::execute(const protocol::Request& req, protocol::Response& resp) {
     case Opcode::exists: impl_->exists(req, resp); return;
     case Opcode::scan: impl_->scan(req, resp); return;
     case Opcode::dbsize: resp.integer = static_cast<std::int64_t>(dbsize(req.db)); return;
+    case Opcode::txn: {
+      auto r = txn(req.db, req.conditions, req.writes);
+      if (!r) return resp.fail(r.error().status, r.error().message);
+      resp.changed = r->applied;
+      resp.version = r->version;
+      resp.versions = std::move(r->versions);
+      return;
+    }
     default:
       resp.fail(Status::bad_request,
                 std::string(protocol::opcode_name(req.op)) + " is not a data operation of the store");

@@ -208,6 +208,22 @@ class Store final : public persistence::SnapshotSource, public persistence::Reco
   // of another key of the same shard also counts.
   bool watch_unchanged(DbIndex db, std::string_view key, const WatchStamp& stamp);
 
+  // -- the native TXN (store_native_txn.cpp) --
+  // Checks every condition, then, only if all hold, applies every write, in
+  // order, as one run_atomically unit: one journal record, one version, and
+  // no other client sees the keys in between. A write's ttl_ms counts from
+  // now. Size limits and --max-memory (for the writes' total) are checked
+  // before anything is written; the one way part of it can be applied is
+  // another client filling memory between two of its writes (then the error
+  // is OUT_OF_MEMORY and what ran is journaled as one unit, as with EXEC).
+  struct TxnOutcome {
+    bool applied = false;                // every condition held
+    std::uint64_t version = 0;           // the unit's version; 0 when nothing was written
+    std::vector<std::uint64_t> versions;  // per condition: the key's version when checked, 0 = absent
+  };
+  protocol::Result<TxnOutcome> txn(DbIndex db, std::span<const protocol::TxnCondition> conditions,
+                                   std::span<const protocol::TxnWrite> writes);
+
   // Removes up to `max_keys` expired entries, visiting shards round-robin;
   // returns how many were removed. Called by a background timer.
   std::size_t sweep_expired(std::size_t max_keys);

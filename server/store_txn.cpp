@@ -185,7 +185,6 @@ protocol::Result<std::uint64_t> Store::run_atomically(std::span<const TxnKey> ke
     if (thrown) std::rethrow_exception(thrown);
     return std::uint64_t{0};
   }
-  if (unit.changes.empty()) return std::uint64_t{0};
   std::vector<persistence::ChangeRef> refs(unit.changes.begin(), unit.changes.end());
   protocol::Result<std::uint64_t> seq = impl.log != nullptr
                                             ? impl.log->append_forced(refs)

@@ -10,6 +10,7 @@ using protocol::Opcode;
 void register_native_only(CommandTable& t) {
   constexpr std::uint32_t kHidden = cmd::kNativeOnly;
   t.add({.name = "sync", .flags = kHidden, .native = Opcode::sync});
+  t.add({.name = "txn", .flags = kHidden | cmd::kWrite, .native = Opcode::txn});
   t.add({.name = "snapshots", .flags = kHidden | cmd::kAdmin, .native = Opcode::snapshots});
   t.add({.name = "stats", .flags = kHidden | cmd::kAdmin, .native = Opcode::stats});
   t.add({.name = "backup", .flags = kHidden | cmd::kAdmin, .native = Opcode::backup});

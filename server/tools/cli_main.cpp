@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "server/tools/cli_args.h"
+#include "server/tools/cli_txn.h"
 #include "server/tools/client.h"
 #include "server/tools/json_lines.h"
 
@@ -51,13 +52,18 @@ Commands:
   scan PREFIX [--count N]           every key with the prefix, one per line
   dbsize                            number of keys
   sync                              wait until every acked write is durable
+  txn [if KEY version V|exists|missing]... then (set KEY VALUE [ttl MS]|del KEY)...
+      [--durable]                   all writes or none, only if every condition
+                                    holds: prints "applied VERSION", or "not
+                                    applied" and each condition key's version
+                                    (0 = absent) and exits 1
   snapshot [--wait]                 start a snapshot (admin)
   snapshots                         list snapshots (admin)
   stats [--json]                    server statistics (admin)
   backup PATH                       copy the database file to PATH (admin)
   shutdown                          stop the server cleanly (admin)
 
-Exit status: 0 ok, 1 key not found, 2 error (printed with its status name).
+Exit status: 0 ok, 1 key not found (or a txn condition failed), 2 error (printed with its status name).
 )";
 
 struct UsageError {
@@ -186,6 +192,9 @@ bool build(const CliArgs& a, Request& req) {
     one_key(Opcode::scan);
     req.count = static_cast<std::uint32_t>(std::min<std::uint64_t>(u64_option(a, "--count"), UINT32_MAX));
   }
+  else if (cmd == "txn") {
+    if (auto err = mnemo::tools::parse_txn(w, req)) throw UsageError{*err};
+  }
   else if (cmd == "persist") one_key(Opcode::persist);
   else if (cmd == "ttl") one_key(Opcode::ttl);
   else if (cmd == "backup") one_key(Opcode::backup);
@@ -201,7 +210,19 @@ bool build(const CliArgs& a, Request& req) {
   return true;
 }
 
-void print_result(const CliArgs& a, const Response& resp) {
+void print_txn(const Request& req, const Response& resp) {
+  if (resp.changed) {
+    std::printf("applied %llu\n", static_cast<unsigned long long>(resp.version));
+    return;
+  }
+  std::printf("not applied\n");
+  for (std::size_t i = 0; i < resp.versions.size() && i < req.conditions.size(); ++i) {
+    const std::string key(req.conditions[i].key);
+    std::printf("%s %llu\n", key.c_str(), static_cast<unsigned long long>(resp.versions[i]));
+  }
+}
+
+void print_result(const CliArgs& a, const Request& req, const Response& resp) {
   switch (resp.op) {
     case Opcode::ping: std::printf("%s\n", resp.text.c_str()); break;
     case Opcode::get: print_value(resp.value); break;
@@ -223,6 +244,7 @@ void print_result(const CliArgs& a, const Response& resp) {
       std::fputs(lines ? lines->c_str() : (resp.text + "\n").c_str(), stdout);
       break;
     }
+    case Opcode::txn: print_txn(req, resp); break;
     default: std::printf("OK\n"); break;
   }
 }
@@ -253,8 +275,8 @@ int connect_and_run(const CliArgs& a) {
   }
   if (req.op == Opcode::scan) return cmd_scan(c, req);
   if (!run(c, req, resp, code)) return code;
-  print_result(a, resp);
-  return 0;
+  print_result(a, req, resp);
+  return req.op == Opcode::txn && !resp.changed ? kExitNotFound : 0;
 }
 
 }  // namespace

@@ -59,6 +59,7 @@ class Server(ChildServer):
 
     def __init__(self, tmp, run):
         bin_dir = os.environ.get("MNEMO_BIN_DIR", os.path.join(SOURCE_DIR, "build", "bin"))
+        self.bin_dir = bin_dir
         self.port_file = os.path.join(tmp, "ports")
         self.log_path = os.path.join(tmp, "server-%d.log" % run)
         if os.path.exists(self.port_file):
@@ -189,6 +190,69 @@ def test_multi(c):
           "MSET keys share one version: %r" % (got,))
     check(got[3] is None, "MGET marks missing keys")
     check(c.exists([b"m1", b"m2", b"m-missing"]) == 2, "EXISTS over a list")
+
+
+def test_txn(srv):
+    """The native TXN: conditions, all-or-nothing writes, retries under contention, the CLI."""
+    with srv.client(auth_token=AUTH_TOKEN) as c:
+        v1 = c.set(b"txn:a", b"1")
+        c.set(b"txn:gone", b"x")
+        r = c.txn([("set", b"txn:a", b"2"), ("set", b"txn:b", b"b", 60000), ("del", b"txn:gone")],
+                  conditions=[(b"txn:a", v1), (b"txn:b", "missing"), (b"txn:gone", "exists")])
+        check(r.applied and r.version > v1, "TXN applied: %r" % (r,))
+        check(r.versions[0] == v1 and r.versions[1] == 0, "condition versions as checked: %r" % (r,))
+        check(c.get(b"txn:a", with_meta=True)[:2] == (b"2", r.version), "written keys share the unit's version")
+        check(c.get(b"txn:b", with_meta=True)[1] == r.version, "every written key has that version")
+        check(0 < c.ttl(b"txn:b") <= 60000, "a TXN SET's ttl_ms")
+        check(c.get(b"txn:gone") is None, "TXN DEL")
+        stale = c.txn([("set", b"txn:a", b"3"), ("set", b"txn:c", b"c")], conditions=[(b"txn:a", v1)])
+        check(not stale.applied and stale.version == 0, "a stale condition applies nothing: %r" % (stale,))
+        check(stale.versions == [r.version], "it reports the key's version now")
+        check(c.get(b"txn:a") == b"2" and c.get(b"txn:c") is None, "nothing of a refused TXN is written")
+        d = c.txn([("set", b"txn:durable", b"d")], durable=True)
+        check(d.applied and c.sync() >= d.version, "DURABLE TXN answers once committed")
+        expect_error("BAD_REQUEST", c.txn, [])
+        expect_error("BAD_REQUEST", c.call, "TXN", b"\x00\x00\x00\x00\x01\x00\x00\x00\x09" + b"\x00" * 16)
+
+    # Compare-and-set increments from 4 connections: every retry sees the version it lost to.
+    import threading
+    errors = []
+
+    def worker():
+        try:
+            with srv.client(auth_token=AUTH_TOKEN) as w:
+                for _ in range(25):
+                    value, version, _ = w.get(b"txn:counter", with_meta=True) or (b"0", 0, 0)
+                    while True:
+                        cond = (b"txn:counter", version) if version else (b"txn:counter", "missing")
+                        res = w.txn([("set", b"txn:counter", b"%d" % (int(value) + 1))], conditions=[cond])
+                        if res.applied:
+                            break
+                        version = res.versions[0]
+                        value = w.get(b"txn:counter")
+        except Exception as e:  # reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    check(not errors, "CAS workers failed: %r" % errors)
+    with srv.client(auth_token=AUTH_TOKEN) as c:
+        check(c.get(b"txn:counter") == b"100", "4 x 25 TXN increments end exact: %r" % c.get(b"txn:counter"))
+
+    cli = [os.path.join(srv.bin_dir, "mnemo"), "-p", str(srv.port), "--auth-token", AUTH_TOKEN, "txn"]
+    ok = subprocess.run(cli + ["if", "cli:k", "missing", "then", "set", "cli:k", "v", "ttl", "5000"],
+                        capture_output=True, text=True, timeout=30)
+    check(ok.returncode == 0 and ok.stdout.startswith("applied "), "mnemo txn: %r" % (ok,))
+    again = subprocess.run(cli + ["if", "cli:k", "missing", "then", "del", "cli:k"],
+                           capture_output=True, text=True, timeout=30)
+    version = ok.stdout.split()[1]
+    check(again.returncode == 1 and again.stdout == "not applied\ncli:k %s\n" % version,
+          "mnemo txn with a failed condition: %r" % (again,))
+    bad = subprocess.run(cli + ["then"], capture_output=True, text=True, timeout=30)
+    check(bad.returncode == 2 and "at least one write" in bad.stderr, "mnemo txn usage error: %r" % (bad,))
 
 
 def test_expiry(c):
@@ -327,6 +391,8 @@ def run_all(tmp):
         print("ok test_errors")
         test_select(srv)
         print("ok test_select")
+        test_txn(srv)
+        print("ok test_txn")
         code = srv.terminate()
         check(code == 0, "SIGTERM exit code 0, got %d:\n%s" % (code, srv.log()))
         print("ok SIGTERM exit 0")
@@ -340,6 +406,8 @@ def run_all(tmp):
             check(c.get(b"durable2") == b"d", "durable data survives a restart")
             check(c.get(b"pipe:999") == b"999", "pipelined writes survive a restart")
             check(c.get(b"eph") is None, "ephemeral data is gone after a restart")
+            check(c.get(b"txn:a") == b"2" and c.get(b"txn:gone") is None, "a TXN survives a restart")
+            check(c.get(b"txn:counter") == b"100", "the TXN counter survives a restart")
             check(c.shutdown() is None, "SHUTDOWN answers OK")
         code = srv.wait()
         check(code == 0, "SHUTDOWN exit code 0, got %d:\n%s" % (code, srv.log()))

@@ -33,6 +33,8 @@ std::string describe(const Response& r) {
     s << x.id << "/" << x.start_seq << "/" << int(x.state) << "/" << x.entries << "/" << x.bytes
       << "/" << x.duration_ms << "/" << x.started_at_ms << ",";
   }
+  s << "] versions=[";
+  for (auto v : r.versions) s << v << ",";
   s << "]";
   return s.str();
 }
@@ -110,6 +112,14 @@ std::vector<Golden> golden_responses() {
       {"BACKUP", "0c000000 00 33 0000 0f00000000000000", make(Opcode::backup, 15)},
       {"SHUTDOWN", "0c000000 00 34 0000 1500000000000000", make(Opcode::shutdown, 21)},
       {"SELECT", "0c000000 00 1d 0000 1600000000000000", make(Opcode::select, 22)},
+      {"TXN", "29000000 00 1e 0000 1700000000000000 01 0900000000000000 02000000 0700000000000000 0000000000000000",
+       make(Opcode::txn, 23, [](Response& r) {
+         r.changed = true;
+         r.version = 9;
+         r.versions = {7, 0};
+       })},
+      {"TXN not applied", "21000000 00 1e 0000 1800000000000000 00 0000000000000000 01000000 0800000000000000",
+       make(Opcode::txn, 24, [](Response& r) { r.versions = {8}; })},
       {"NOT_FOUND error", "10000000 01 10 0000 0400000000000000 00000000",
        make(Opcode::get, 4, [](Response& r) { r.fail(Status::not_found, ""); })},
       {"VERSION_MISMATCH error", "11000000 03 11 0000 0700000000000000 01000000 78",

@@ -28,6 +28,10 @@ std::string describe(const Request& r) {
   for (auto k : r.keys) s << hex(k) << ",";
   s << "] values=[";
   for (auto v : r.values) s << hex(v) << ",";
+  s << "] conditions=[";
+  for (const auto& c : r.conditions) s << int(c.check) << ":" << hex(c.key) << ":" << c.version << ",";
+  s << "] writes=[";
+  for (const auto& w : r.writes) s << int(w.kind) << ":" << hex(w.key) << ":" << hex(w.value) << ":" << w.ttl_ms << ",";
   s << "]";
   return s.str();
 }
@@ -92,6 +96,18 @@ std::vector<Golden> golden_requests() {
       {"SYNC", "0c000000 1c 00 0000 1100000000000000", make(Opcode::sync, 17)},
       {"SELECT", "10000000 1d 00 0000 1600000000000000 03000000",
        make(Opcode::select, 22, [](Request& r) { r.db = 3; })},
+      {"TXN",
+       "55000000 1e 01 0000 1700000000000000 "
+       "02000000 01 01000000 61 0700000000000000 03 01000000 62 0000000000000000 "
+       "02000000 01 01000000 61 01000000 78 e803000000000000 02 01000000 63 00000000 0000000000000000",
+       make(Opcode::txn, 23,
+            [](Request& r) {
+              r.flags = flags::kDurable;
+              r.conditions = {{mnemo::protocol::TxnCheck::version_is, "a", 7},
+                              {mnemo::protocol::TxnCheck::missing, "b", 0}};
+              r.writes = {{mnemo::protocol::TxnWriteKind::set, "a", "x", 1000},
+                          {mnemo::protocol::TxnWriteKind::del, "c", "", 0}};
+            })},
       {"SNAPSHOT", "0c000000 30 20 0000 1200000000000000",
        make(Opcode::snapshot, 18, [](Request& r) { r.flags = flags::kWait; })},
       {"SNAPSHOTS", "0c000000 31 00 0000 1300000000000000", make(Opcode::snapshots, 19)},
@@ -247,6 +263,36 @@ TEST_CASE("malformed request payloads are bad frames that consume the frame", "[
     expect_bad(unhex("27000000 11 10 0000 0700000000000000 01000000 6b 02000000 7631 "
                      "0100000000000000 0000000000000000"),
                Status::bad_request, 7, 0x11);
+  }
+  SECTION("TXN payloads that break its rules") {
+    const std::string hdr = "1e 00 0000 1700000000000000 ";
+    const std::string one_set = "01000000 01 01000000 61 01000000 78 0000000000000000";
+    auto frame = [](const std::string& body_hex) {
+      const std::string body = unhex(body_hex);
+      std::string out(4, '\0');
+      const auto n = static_cast<std::uint32_t>(body.size());
+      for (int i = 0; i < 4; ++i) out[i] = static_cast<char>((n >> (8 * i)) & 0xFF);
+      return out + body;
+    };
+    // No writes.
+    expect_bad(frame(hdr + "00000000 00000000"), Status::bad_request, 23, 0x1e);
+    // Condition kind 4, kind 0.
+    expect_bad(frame(hdr + "01000000 04 01000000 61 0000000000000000 " + one_set), Status::bad_request, 23, 0x1e);
+    expect_bad(frame(hdr + "01000000 00 01000000 61 0000000000000000 " + one_set), Status::bad_request, 23, 0x1e);
+    // "At version 0", and "exists" with a version.
+    expect_bad(frame(hdr + "01000000 01 01000000 61 0000000000000000 " + one_set), Status::bad_request, 23, 0x1e);
+    expect_bad(frame(hdr + "01000000 02 01000000 61 0100000000000000 " + one_set), Status::bad_request, 23, 0x1e);
+    // Write kind 3; a DEL with a value; a DEL with a ttl.
+    expect_bad(frame(hdr + "00000000 01000000 03 01000000 61 00000000 0000000000000000"), Status::bad_request, 23,
+               0x1e);
+    expect_bad(frame(hdr + "00000000 01000000 02 01000000 61 01000000 78 0000000000000000"), Status::bad_request,
+               23, 0x1e);
+    expect_bad(frame(hdr + "00000000 01000000 02 01000000 61 00000000 0100000000000000"), Status::bad_request, 23,
+               0x1e);
+    // Flags other than DURABLE (NX).
+    expect_bad(frame("1e 04 0000 1700000000000000 00000000 " + one_set), Status::bad_request, 23, 0x1e);
+    // A write cut short.
+    expect_bad(frame(hdr + "00000000 01000000 01 01000000 61 01000000 78 00000000"), Status::bad_request, 23, 0x1e);
   }
   SECTION("EXPIRE with ttl 0") {
     expect_bad(unhex("19000000 16 00 0000 0d00000000000000 01000000 6b 0000000000000000"),
