@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -55,7 +56,17 @@ class LuaReplyBuilder final : public protocol::ReplyBuilder {
   bool error_ = false;
 };
 
-// Writes the Lua value at `index` (converted as above) to `reply`.
-void lua_to_reply(lua_State* L, int index, protocol::ReplyBuilder& reply);
+// Writes the Lua value at `index` (converted as above) to `reply`. A value
+// that would convert to more than `max_replies` replies (counting every
+// array element at every level) is answered with an error instead: a table
+// that holds itself twice would otherwise make 2^200 of them.
+inline constexpr std::size_t kMaxScriptReplies = std::size_t{1} << 24;
+void lua_to_reply(lua_State* L, int index, protocol::ReplyBuilder& reply,
+                  std::size_t max_replies = kMaxScriptReplies);
+
+// A Lua number as an integer reply: truncated toward zero, and, for NaN and
+// numbers out of the 64-bit range, INT64_MIN, which is what Redis's
+// (long long) cast gives on x86-64 (in C++ that cast is undefined there).
+std::int64_t lua_number_to_integer(lua_Number n);
 
 }  // namespace mnemo::server::script

@@ -174,7 +174,8 @@ int redis_log(lua_State* L) {
     lua_pushstring(L, "redis.log() requires two arguments or more.");
     return lua_error(L);
   }
-  write_log(L, static_cast<int>(lua_tonumber(L, 1)), argc);
+  const lua_Number level = lua_tonumber(L, 1);
+  write_log(L, level >= -1 && level <= 1000 ? static_cast<int>(level) : -1, argc);  // -1: an invalid level
   return 0;
 }
 

@@ -61,7 +61,12 @@ SCRIPT_CASES = [
         ["EVAL", "return loadstring('return 1')()", "0"], ["EVAL", "return unpack({1,2})", "0"],
         ["EVAL", "return cjson.encode({a=1})", "0"], ["EVAL", "return type(cjson.decode('[1,2]'))", "0"],
         ["EVAL", "return bit.band(7,3)", "0"], ["EVAL", "return redis.sha1hex('')", "0"],
-        ["EVAL", "local a = 5 return a", "0"])),
+        ["EVAL", "local a = 5 return a", "0"],
+        # Numbers a 64-bit integer cannot hold, NaN, and deep nesting.
+        ["EVAL", "return 1e300", "0"], ["EVAL", "return -1e300", "0"], ["EVAL", "return 0/0", "0"],
+        ["EVAL", "return math.huge", "0"], ["EVAL", "return -3.99", "0"], ["EVAL", "return 2^63", "0"],
+        ["EVAL", "return {{{{{{{{{{1}}}}}}}}}}", "0"],
+        ["EVAL", "local t = {} local c = t for i = 1, 150 do c[1] = {} c = c[1] end c[1] = 7 return t", "0"])),
     ("EVAL and redis.call", steps(
         "SET s text", ["EVAL", "return redis.call('incr','s')", "0"], ["EVAL", "return redis.pcall('incr','s')", "0"],
         ["EVAL", "return redis.call('nosuch')", "0"], ["EVAL", "return redis.pcall('nosuch')", "0"],
