@@ -66,6 +66,14 @@ class Reader {
     return true;
   }
 
+  // The next n bytes, with no length prefix.
+  bool raw(std::size_t n, std::string_view& v) {
+    if (left() < n) return false;
+    v = std::string_view(p_, n);
+    p_ += n;
+    return true;
+  }
+
  private:
   const char* p_;
   const char* end_;

@@ -3,7 +3,7 @@
 namespace mnemo::protocol {
 
 bool is_known_opcode(std::uint8_t op) {
-  return (op >= 0x01 && op <= 0x03) || (op >= 0x10 && op <= 0x1E) || (op >= 0x30 && op <= 0x34);
+  return (op >= 0x01 && op <= 0x03) || (op >= 0x10 && op <= 0x1F) || (op >= 0x30 && op <= 0x34);
 }
 
 std::string_view opcode_name(Opcode op) {
@@ -13,6 +13,7 @@ std::string_view opcode_name(Opcode op) {
     case Opcode::ping: return "PING";
     case Opcode::select: return "SELECT";
     case Opcode::txn: return "TXN";
+    case Opcode::command: return "COMMAND";
     case Opcode::get: return "GET";
     case Opcode::set: return "SET";
     case Opcode::del: return "DEL";

@@ -43,6 +43,7 @@ enum class Opcode : std::uint8_t {
   sync = 0x1C,
   select = 0x1D,     // the connection's database for its later requests
   txn = 0x1E,        // conditions, then writes applied all-or-nothing as one unit
+  command = 0x1F,    // any command of the command table, by name and arguments (native_value.h)
   snapshot = 0x30,   // admin
   snapshots = 0x31,  // admin
   stats = 0x32,      // admin
@@ -106,6 +107,7 @@ struct TxnWrite {
 //   BACKUP   key = destination path
 //   SELECT   db
 //   TXN      conditions (may be empty), writes (at least 1)
+//   COMMAND  keys = the command's name and arguments (at least the name)
 struct Request {
   Opcode op = Opcode::ping;
   std::uint8_t flags = 0;
@@ -164,6 +166,8 @@ struct SnapshotInfo {
 //   SNAPSHOT  snapshots[0] (id, start_seq, state ...)
 //   SNAPSHOTS snapshots
 //   STATS     text (JSON object)
+//   COMMAND   version (with DURABLE: the durable version once the command's
+//             writes are committed; else 0), value = the reply (native_value.h)
 //   TXN       changed (1 = every condition held and the writes were applied),
 //             version (the unit's version when applied, else 0),
 //             versions (per condition, in order: the key's version when the

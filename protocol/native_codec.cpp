@@ -37,6 +37,7 @@ constexpr PayloadError kDelWithData{Status::bad_request, "TXN DEL with a value o
 constexpr PayloadError kCheckVersion{Status::bad_request,
                                      "TXN condition: version must be > 0 for kind 1 and 0 for kinds 2 and 3"};
 constexpr PayloadError kTxnFlags{Status::bad_request, "TXN takes the DURABLE flag only"};
+constexpr PayloadError kCommandFlags{Status::bad_request, "COMMAND takes the DURABLE flag only"};
 
 // Checks an element count before anything is reserved for it: at most
 // limits.max_keys, at least 1, and no more elements than the frame could hold
@@ -156,6 +157,9 @@ Failure read_payload(Reader& in, Request& req, const Limits& limits) {
       return in.bytes(req.key) && in.bytes(req.value) && in.get(req.count) ? kFine : &kTruncated;
     case Opcode::select: return in.get(req.db) ? kFine : &kTruncated;
     case Opcode::txn: return read_txn(in, req, limits);
+    case Opcode::command:
+      if ((req.flags & ~flags::kDurable) != 0) return &kCommandFlags;
+      return read_key_list(in, req, limits);
     case Opcode::dbsize:
     case Opcode::sync:
     case Opcode::snapshot:
@@ -215,7 +219,7 @@ void write_payload(const Request& req, std::string& out) {
       put_bytes(out, req.key);
       put(out, req.delta);
       return;
-    case Opcode::mget: case Opcode::exists:
+    case Opcode::mget: case Opcode::exists: case Opcode::command:
       write_key_list(out, req.keys);
       return;
     case Opcode::mset:

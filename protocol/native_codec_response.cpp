@@ -76,6 +76,10 @@ void write_ok_payload(const Response& resp, std::string& out) {
       for (const auto& s : resp.snapshots) write_snapshot(out, s);
       return;
     case Opcode::backup: case Opcode::shutdown: case Opcode::select: return;
+    case Opcode::command:  // the value is self-delimiting (native_value.h)
+      put(out, resp.version);
+      out += resp.value;
+      return;
     case Opcode::txn:
       put(out, static_cast<std::uint8_t>(resp.changed ? 1 : 0));
       put(out, resp.version);
@@ -90,6 +94,14 @@ bool read_string(Reader& in, std::string& out) {
   std::string_view v;
   if (!in.bytes(v)) return false;
   out.assign(v);
+  return true;
+}
+
+// The rest of the payload, whatever it holds.
+bool read_rest(Reader& in, std::string& out) {
+  std::string_view rest;
+  if (!in.raw(in.left(), rest)) return false;
+  out.assign(rest);
   return true;
 }
 
@@ -173,6 +185,7 @@ bool read_ok_payload(Reader& in, Response& resp, const Limits& limits) {
     case Opcode::snapshots: return read_snapshots(in, resp, limits);
     case Opcode::backup: case Opcode::shutdown: case Opcode::select: return true;
     case Opcode::txn: return read_txn(in, resp, limits);
+    case Opcode::command: return in.get(resp.version) && read_rest(in, resp.value);
   }
   return false;
 }

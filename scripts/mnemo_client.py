@@ -27,7 +27,7 @@ OPS = {
     "HELLO": 0x01, "AUTH": 0x02, "PING": 0x03,
     "GET": 0x10, "SET": 0x11, "DEL": 0x12, "INCRBY": 0x13, "MGET": 0x14, "MSET": 0x15,
     "EXPIRE": 0x16, "PERSIST": 0x17, "TTL": 0x18, "EXISTS": 0x19, "SCAN": 0x1A,
-    "DBSIZE": 0x1B, "SYNC": 0x1C, "SELECT": 0x1D, "TXN": 0x1E,
+    "DBSIZE": 0x1B, "SYNC": 0x1C, "SELECT": 0x1D, "TXN": 0x1E, "COMMAND": 0x1F,
     "SNAPSHOT": 0x30, "SNAPSHOTS": 0x31, "STATS": 0x32, "BACKUP": 0x33, "SHUTDOWN": 0x34,
 }
 OP_NAMES = {v: k for k, v in OPS.items()}
@@ -147,6 +147,9 @@ def _parse_ok(op, r):
     if op == OPS["SCAN"]:
         cursor = r.bytes()
         return (cursor, [r.bytes() for _ in range(r.u32())])
+    if op == OPS["COMMAND"]:
+        version = r.u64()
+        return (version, _read_value(r))
     if op == OPS["TXN"]:
         applied, version = r.u8() == 1, r.u64()
         return TxnResult(applied, version, [r.u64() for _ in range(r.u32())])
@@ -155,6 +158,26 @@ def _parse_ok(op, r):
     if op == OPS["SNAPSHOTS"]:
         return [r.snapshot() for _ in range(r.u32())]
     return None  # BACKUP, SHUTDOWN
+
+
+def _read_value(r):
+    """One COMMAND reply value (docs/PROTOCOL.md): int, bytes, str (a status),
+    MnemoError (an error inside an array), list, or None."""
+    tag = r.u8()
+    if tag == 0:
+        return None
+    if tag == 1:
+        return r.i64()
+    if tag == 2:
+        return r.bytes()
+    if tag == 3:
+        return r.bytes().decode("utf-8", "replace")
+    if tag == 4:
+        text = r.bytes().decode("utf-8", "replace")
+        return MnemoError(STATUS_NAMES.index("BAD_REQUEST"), text, "COMMAND")
+    if tag == 5:
+        return [_read_value(r) for _ in range(r.u32())]
+    raise ConnectionClosed("unknown COMMAND value tag %d" % tag)
 
 
 TxnResult = collections.namedtuple("TxnResult", "applied version versions")
@@ -352,6 +375,16 @@ class Client:
 
     def sync(self):
         return self.call("SYNC")
+
+    def command(self, *args, durable=False):
+        """Runs any command of the server's command table by name (HSET, LPUSH,
+        ZRANGE, EVAL ...) and returns its reply (see _read_value); a failing
+        command raises MnemoError with Redis's error text.
+
+            c.command("HSET", "user:1", "name", "ada")   # -> 1
+            c.command("HGETALL", "user:1")               # -> [b"name", b"ada"]
+        """
+        return self.call("COMMAND", _key_list(args), DURABLE if durable else 0)[1]
 
     def txn(self, writes, conditions=(), durable=False):
         """Applies every write, all or none, only if every condition holds

@@ -1,17 +1,74 @@
 #include "server/native_wire_codec.h"
 
+#include <cctype>
+
+#include "protocol/native_value.h"
+#include "server/commands/command_table.h"
+#include "server/resp_codec.h"
+
 namespace mnemo::server {
 
 using protocol::native::DecodeState;
+using protocol::Opcode;
+using protocol::Status;
+
+namespace {
+
+// Commands a COMMAND frame refuses: they change or outlive the connection
+// (the native protocol has its own HELLO, AUTH and SELECT), or answer later
+// than their request (pub/sub messages, blocked pops), which a frame cannot.
+std::string_view refusal(std::string_view name) {
+  std::string lower(name.substr(0, 32));
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static constexpr std::string_view kConnection[] = {"hello", "auth", "select", "quit", "reset", "monitor"};
+  for (std::string_view n : kConnection) {
+    if (lower == n) return "use the native protocol's own HELLO, AUTH and SELECT; QUIT: close the socket";
+  }
+  const CommandSpec* spec = builtin_commands().find(name);
+  if (spec != nullptr && (spec->flags & (cmd::kPubSub | cmd::kBlocking)) != 0 &&
+      lower != "publish" && lower != "pubsub") {
+    return "pub/sub and blocking commands need a RESP connection (--resp-port)";
+  }
+  return {};
+}
+
+void append_resp_command(const std::vector<std::string_view>& args, std::string& out) {
+  out.clear();
+  out += '*';
+  out += std::to_string(args.size());
+  out += "\r\n";
+  for (std::string_view a : args) {
+    out += '$';
+    out += std::to_string(a.size());
+    out += "\r\n";
+    out.append(a);
+    out += "\r\n";
+  }
+}
+
+bool writes(std::string_view name) {
+  const CommandSpec* spec = builtin_commands().find(name);
+  return spec != nullptr && spec->write();
+}
+
+}  // namespace
+
+NativeWireCodec::NativeWireCodec(const protocol::native::Limits& limits, ServerStats& stats,
+                                 CommandCodecFactory commands)
+    : limits_(limits), stats_(stats), make_commands_(std::move(commands)) {}
+
+NativeWireCodec::~NativeWireCodec() = default;
 
 Next NativeWireCodec::next(std::string_view in, protocol::Request& req, std::string& out) {
+  if (phase_ == Phase::running) return finish_command(0, req, out);
   // decode_request clears req once it has a whole frame; until then req is not used.
   const auto r = protocol::native::decode_request(in, req, limits_);
   switch (r.state) {
     case DecodeState::need_more:
       return {NextKind::need_more, 0};
     case DecodeState::ok:
-      if (req.op != protocol::Opcode::select) req.db = db_;
+      if (req.op == Opcode::command) return start_command(req, r.consumed, req, out);
+      if (req.op != Opcode::select) req.db = db_;
       return {NextKind::request, r.consumed};
     case DecodeState::bad_frame:
     case DecodeState::fatal:
@@ -19,22 +76,99 @@ Next NativeWireCodec::next(std::string_view in, protocol::Request& req, std::str
   }
   stats_.protocol_errors.fetch_add(1, std::memory_order_relaxed);
   error_.clear();
-  error_.op = static_cast<protocol::Opcode>(r.op);
+  error_.op = static_cast<Opcode>(r.op);
   error_.id = r.id;
   error_.fail(r.status, r.message);
   protocol::native::encode_response(error_, out);
   return {r.state == DecodeState::fatal ? NextKind::close : NextKind::replied, r.consumed};
 }
 
+Next NativeWireCodec::start_command(const protocol::Request& frame, std::size_t consumed, protocol::Request& req,
+                                    std::string& out) {
+  frame_id_ = frame.id;
+  if (!make_commands_) {
+    fail_command(Status::unknown_command, "this server does not run COMMAND frames", out);
+    return {NextKind::replied, consumed};
+  }
+  if (std::string_view why = refusal(frame.keys[0]); !why.empty()) {
+    fail_command(Status::bad_request, std::string(frame.keys[0]) + " cannot run in a COMMAND frame: " +
+                                          std::string(why), out);
+    return {NextKind::replied, consumed};
+  }
+  if (!commands_) commands_ = make_commands_();
+  if (authenticated_) commands_->authenticate();
+  commands_->select_db(db_);
+  durable_ = frame.has(protocol::flags::kDurable) && writes(frame.keys[0]);
+  append_resp_command(frame.keys, command_in_);  // frame's views die with the input: copy first
+  reply_.clear();
+  const Next inner = commands_->next(command_in_, req, reply_);
+  if (inner.kind == NextKind::request) {
+    phase_ = Phase::running;
+    return {NextKind::request, consumed};
+  }
+  return finish_command(consumed, req, out);
+}
+
+// The inner codec has answered, or has another step to run.
+Next NativeWireCodec::finish_command(std::size_t consumed, protocol::Request& req, std::string& out) {
+  if (phase_ == Phase::running) {
+    const Next step = commands_->next({}, req, reply_);
+    if (step.kind == NextKind::request) return {NextKind::request, consumed};
+  }
+  if (durable_ && !reply_.starts_with('-')) {
+    phase_ = Phase::syncing;
+    req.clear();
+    req.op = Opcode::sync;
+    req.id = frame_id_;
+    return {NextKind::request, consumed};
+  }
+  phase_ = Phase::idle;
+  write_command_reply(0, out);
+  return {NextKind::replied, consumed};
+}
+
+void NativeWireCodec::write_command_reply(std::uint64_t version, std::string& out) {
+  error_.clear();
+  error_.op = Opcode::command;
+  error_.id = frame_id_;
+  if (reply_.starts_with('-')) {
+    const std::string_view text = std::string_view(reply_).substr(1, reply_.size() - 3);
+    error_.fail(protocol::native::status_for_error(text), text);
+  } else if (!protocol::native::resp2_to_value(reply_, error_.value)) {
+    error_.fail(Status::internal, "the command's reply could not be encoded");
+  } else {
+    error_.version = version;
+  }
+  protocol::native::encode_response(error_, out);
+}
+
+void NativeWireCodec::fail_command(Status status, std::string_view message, std::string& out) {
+  error_.clear();
+  error_.op = Opcode::command;
+  error_.id = frame_id_;
+  error_.fail(status, message);
+  protocol::native::encode_response(error_, out);
+}
+
 void NativeWireCodec::encode(const protocol::Request& req, const protocol::Response& resp, std::string& out) {
-  if (req.op == protocol::Opcode::select && resp.status == protocol::Status::ok) db_ = req.db;
+  if (phase_ == Phase::running) {
+    commands_->encode(req, resp, reply_);  // the reply, or the next step (next() asks for it)
+    return;
+  }
+  if (phase_ == Phase::syncing) {
+    phase_ = Phase::idle;
+    if (resp.status != Status::ok) return fail_command(resp.status, resp.message, out);
+    return write_command_reply(resp.version, out);
+  }
+  if (req.op == Opcode::select && resp.status == Status::ok) db_ = req.db;
+  if (req.op == Opcode::auth && resp.status == Status::ok) authenticated_ = true;
   protocol::native::encode_response(resp, out);
 }
 
 void NativeWireCodec::input_too_large(std::string& out) {
   error_.clear();
-  error_.op = static_cast<protocol::Opcode>(0);  // the request it answers is unknown: op 0, id 0
-  error_.fail(protocol::Status::too_large, "request larger than the connection's input limit");
+  error_.op = static_cast<Opcode>(0);  // the request it answers is unknown: op 0, id 0
+  error_.fail(Status::too_large, "request larger than the connection's input limit");
   protocol::native::encode_response(error_, out);
 }
 

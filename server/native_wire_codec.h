@@ -1,6 +1,19 @@
 // WireCodec for the native binary protocol (docs/PROTOCOL.md).
+//
+// The COMMAND frame (op 0x1F) reaches every command of the command table by
+// name: the codec hands its arguments, as one RESP2 command, to a RespCodec
+// of its own (made on the first COMMAND frame), lets that run the command
+// (its store steps go through the Executor like any request, so AUTH and
+// admin rights are the native connection's), and turns the RESP2 reply into
+// the frame's typed value (protocol/native_value.h). With DURABLE, a write's
+// reply waits for a SYNC, whose durable version the frame carries.
+//
 // Threads: one per connection, used only on that connection's io thread.
 #pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
 
 #include "protocol/native_codec.h"
 #include "server/server_stats.h"
@@ -8,21 +21,47 @@
 
 namespace mnemo::server {
 
+class RespCodec;
+// Makes the RespCodec a native connection runs COMMAND frames with.
+using CommandCodecFactory = std::function<std::unique_ptr<RespCodec>()>;
+
 class NativeWireCodec final : public WireCodec {
  public:
-  NativeWireCodec(const protocol::native::Limits& limits, ServerStats& stats) : limits_(limits), stats_(stats) {}
+  NativeWireCodec(const protocol::native::Limits& limits, ServerStats& stats, CommandCodecFactory commands = {});
+  ~NativeWireCodec() override;
   Next next(std::string_view in, protocol::Request& req, std::string& out) override;
   void encode(const protocol::Request& req, const protocol::Response& resp, std::string& out) override;
   void input_too_large(std::string& out) override;
   Peeked peek(std::string_view in) const override;
 
  private:
+  // A COMMAND frame in progress: which step it is at.
+  enum class Phase : std::uint8_t {
+    idle,
+    running,  // the inner codec submitted a request; more steps may follow
+    syncing,  // DURABLE: the reply is ready, a SYNC runs before it is sent
+  };
+  Next start_command(const protocol::Request& frame, std::size_t consumed, protocol::Request& req,
+                     std::string& out);
+  Next finish_command(std::size_t consumed, protocol::Request& req, std::string& out);
+  void write_command_reply(std::uint64_t version, std::string& out);
+  void fail_command(protocol::Status status, std::string_view message, std::string& out);
+
   protocol::native::Limits limits_;
   ServerStats& stats_;
   protocol::Response error_;  // reused for error frames
   // The connection's database (SELECT): stamped on every later request. It
   // changes only once the Executor has accepted the number.
   std::uint32_t db_ = 0;
+  bool authenticated_ = false;  // a native AUTH succeeded: the inner codec is told
+  // -- COMMAND frames --
+  CommandCodecFactory make_commands_;
+  std::unique_ptr<RespCodec> commands_;
+  Phase phase_ = Phase::idle;
+  std::uint64_t frame_id_ = 0;
+  bool durable_ = false;      // the frame asked for DURABLE and the command writes
+  std::string command_in_;    // the frame's arguments as one RESP2 command (the inner requests view it)
+  std::string reply_;         // the inner codec's RESP2 reply
 };
 
 }  // namespace mnemo::server

@@ -63,6 +63,12 @@ class RespCodec final : public WireCodec {
   void attach_outbox(std::shared_ptr<pubsub::Outbox> outbox) override;
   void closed() override;
 
+  // For a native connection running COMMAND frames through this codec
+  // (native_wire_codec.h): the native AUTH succeeded, and the database its
+  // SELECT chose.
+  void authenticate() { session_.authenticated = true; }
+  void select_db(std::uint32_t db) { session_.db = db; }
+
   // The lower-case names of the commands this codec understands (COMMAND LIST).
   static std::vector<std::string_view> command_names();
 

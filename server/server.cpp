@@ -251,7 +251,13 @@ void Server::reject(asio::ip::tcp::socket& socket, Protocol proto) {
 }
 
 std::unique_ptr<WireCodec> Server::make_codec(Protocol proto) {
-  if (proto == Protocol::native) return std::make_unique<NativeWireCodec>(cfg_.native_limits, stats_);
+  if (proto == Protocol::native) {
+    return std::make_unique<NativeWireCodec>(cfg_.native_limits, stats_, [this] { return make_resp_codec(); });
+  }
+  return make_resp_codec();
+}
+
+std::unique_ptr<RespCodec> Server::make_resp_codec() {
   RespCodecOptions opts;
   opts.limits.max_array_len = cfg_.resp_max_array_len;
   opts.limits.max_bulk_bytes = cfg_.resp_max_bulk_bytes;

@@ -37,6 +37,8 @@
 
 namespace mnemo::server {
 
+class RespCodec;
+
 class MetricsListener;
 
 class Server {
@@ -55,6 +57,7 @@ class Server {
   void accept_next(asio::ip::tcp::acceptor& acceptor, Protocol proto);
   void on_accept(asio::ip::tcp::socket socket, Protocol proto);
   std::unique_ptr<WireCodec> make_codec(Protocol proto);
+  std::unique_ptr<RespCodec> make_resp_codec();  // also runs a native connection's COMMAND frames
   void reject(asio::ip::tcp::socket& socket, Protocol proto);
   void arm_sweep();
   void write_port_file() const;

@@ -12,6 +12,7 @@
 
 #include "server/tools/cli_args.h"
 #include "server/tools/cli_txn.h"
+#include "server/tools/cli_value.h"
 #include "server/tools/client.h"
 #include "server/tools/json_lines.h"
 
@@ -52,6 +53,8 @@ Commands:
   scan PREFIX [--count N]           every key with the prefix, one per line
   dbsize                            number of keys
   sync                              wait until every acked write is durable
+  call NAME [ARG...] [--durable]    any command by name (HSET, LPUSH, ZRANGE,
+                                    EVAL ...), printed as redis-cli does
   txn [if KEY version V|exists|missing]... then (set KEY VALUE [ttl MS]|del KEY)...
       [--durable]                   all writes or none, only if every condition
                                     holds: prints "applied VERSION", or "not
@@ -192,6 +195,11 @@ bool build(const CliArgs& a, Request& req) {
     one_key(Opcode::scan);
     req.count = static_cast<std::uint32_t>(std::min<std::uint64_t>(u64_option(a, "--count"), UINT32_MAX));
   }
+  else if (cmd == "call") {
+    need_words(a, 1);
+    req.op = Opcode::command;
+    req.keys.assign(w.begin(), w.end());
+  }
   else if (cmd == "txn") {
     if (auto err = mnemo::tools::parse_txn(w, req)) throw UsageError{*err};
   }
@@ -245,6 +253,11 @@ void print_result(const CliArgs& a, const Request& req, const Response& resp) {
       break;
     }
     case Opcode::txn: print_txn(req, resp); break;
+    case Opcode::command: {
+      const auto text = mnemo::tools::format_value(resp.value);
+      std::fputs(text ? text->c_str() : "(a reply this client cannot read)\n", stdout);
+      break;
+    }
     default: std::printf("OK\n"); break;
   }
 }

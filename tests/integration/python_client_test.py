@@ -255,6 +255,40 @@ def test_txn(srv):
     check(bad.returncode == 2 and "at least one write" in bad.stderr, "mnemo txn usage error: %r" % (bad,))
 
 
+def test_command(srv):
+    """COMMAND frames: any command by name, typed replies, errors, DURABLE, SELECT, AUTH."""
+    with srv.client(hello=True) as c:
+        expect_error("UNAUTHORIZED", c.command, "HSET", "h", "f", "v")
+    with srv.client(auth_token=AUTH_TOKEN) as c:
+        check(c.command("HSET", "cmd:h", "f", "v", "g", "w") == 2, "HSET through COMMAND")
+        check(sorted(c.command("HGETALL", "cmd:h")) == [b"f", b"g", b"v", b"w"], "HGETALL as a list")
+        check(c.command("RPUSH", "cmd:l", "a", "b", "c") == 3, "RPUSH")
+        check(c.command("LRANGE", "cmd:l", 0, -1) == [b"a", b"b", b"c"], "LRANGE with int arguments")
+        check(c.command("TYPE", "cmd:h") == "hash", "a status reply is a str")
+        check(c.command("HGET", "cmd:h", "nope") is None, "nil")
+        check(c.command("ZADD", "cmd:z", 1, "m") == 1 and c.command("ZSCORE", "cmd:z", "m") == b"1", "ZSET")
+        e = expect_error("WRONG_TYPE", c.command, "LPUSH", "cmd:h", "x")
+        check(e.message.startswith("WRONGTYPE "), "Redis's error text: %r" % e.message)
+        expect_error("UNKNOWN_COMMAND", c.command, "NOSUCH")
+        expect_error("BAD_REQUEST", c.command, "HSET", "cmd:h")
+        expect_error("BAD_REQUEST", c.command, "SUBSCRIBE", "chan")
+        expect_error("BAD_REQUEST", c.command, "SELECT", "1")
+        expect_error("BAD_REQUEST", c.call, "COMMAND", b"\x00\x00\x00\x00")  # no name
+        version, reply = c.call("COMMAND", b"\x03\x00\x00\x00" + b"".join(
+            struct.pack("<I", len(x)) + x for x in (b"SET", b"cmd:durable", b"d")), 0x01)
+        check(reply == "OK" and version > 0 and c.sync() >= version, "DURABLE COMMAND carries a durable version")
+        check(c.command("MULTI") == "OK" and c.command("INCR", "cmd:n") == "QUEUED", "MULTI queues")
+        check(c.command("EXEC") == [1], "EXEC through COMMAND frames")
+        c.select(3)
+        check(c.command("SET", "cmd:db3", "x") == "OK", "SET in db 3")
+        check(c.command("EXISTS", "cmd:db3") == 1, "COMMAND runs in the connection's database")
+        c.select(0)
+        check(c.command("EXISTS", "cmd:db3") == 0, "and not in db 0")
+        res = c.command("EVAL", "return {1, redis.call('hget', KEYS[1], 'f'), {err='E x'}}", 1, "cmd:h")
+        check(res[:2] == [1, b"v"] and isinstance(res[2], MnemoError) and res[2].message == "E x",
+              "an error inside an array: %r" % (res,))
+
+
 def test_expiry(c):
     c.set(b"t", b"v", ttl_ms=60000)
     remaining = c.ttl(b"t")
@@ -393,6 +427,8 @@ def run_all(tmp):
         print("ok test_select")
         test_txn(srv)
         print("ok test_txn")
+        test_command(srv)
+        print("ok test_command")
         code = srv.terminate()
         check(code == 0, "SIGTERM exit code 0, got %d:\n%s" % (code, srv.log()))
         print("ok SIGTERM exit 0")
@@ -408,6 +444,7 @@ def run_all(tmp):
             check(c.get(b"eph") is None, "ephemeral data is gone after a restart")
             check(c.get(b"txn:a") == b"2" and c.get(b"txn:gone") is None, "a TXN survives a restart")
             check(c.get(b"txn:counter") == b"100", "the TXN counter survives a restart")
+            check(c.command("HGET", "cmd:h", "g") == b"w", "a hash written by COMMAND survives a restart")
             check(c.shutdown() is None, "SHUTDOWN answers OK")
         code = srv.wait()
         check(code == 0, "SHUTDOWN exit code 0, got %d:\n%s" % (code, srv.log()))

@@ -118,6 +118,11 @@ std::vector<Golden> golden_responses() {
          r.version = 9;
          r.versions = {7, 0};
        })},
+      {"COMMAND", "1a000000 00 1f 0000 1900000000000000 0500000000000000 02 01000000 76",
+       make(Opcode::command, 25, [](Response& r) {
+         r.version = 5;
+         r.value = std::string("\x02\x01\x00\x00\x00v", 6);
+       })},
       {"TXN not applied", "21000000 00 1e 0000 1800000000000000 00 0000000000000000 01000000 0800000000000000",
        make(Opcode::txn, 24, [](Response& r) { r.versions = {8}; })},
       {"NOT_FOUND error", "10000000 01 10 0000 0400000000000000 00000000",

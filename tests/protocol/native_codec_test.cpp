@@ -108,6 +108,12 @@ std::vector<Golden> golden_requests() {
               r.writes = {{mnemo::protocol::TxnWriteKind::set, "a", "x", 1000},
                           {mnemo::protocol::TxnWriteKind::del, "c", "", 0}};
             })},
+      {"COMMAND", "1d000000 1f 01 0000 1800000000000000 02000000 04000000 48474554 01000000 68",
+       make(Opcode::command, 24,
+            [](Request& r) {
+              r.flags = flags::kDurable;
+              r.keys = {"HGET", "h"};
+            })},
       {"SNAPSHOT", "0c000000 30 20 0000 1200000000000000",
        make(Opcode::snapshot, 18, [](Request& r) { r.flags = flags::kWait; })},
       {"SNAPSHOTS", "0c000000 31 00 0000 1300000000000000", make(Opcode::snapshots, 19)},
@@ -263,6 +269,10 @@ TEST_CASE("malformed request payloads are bad frames that consume the frame", "[
     expect_bad(unhex("27000000 11 10 0000 0700000000000000 01000000 6b 02000000 7631 "
                      "0100000000000000 0000000000000000"),
                Status::bad_request, 7, 0x11);
+  }
+  SECTION("COMMAND without a name, or with a flag other than DURABLE") {
+    expect_bad(unhex("10000000 1f 00 0000 1800000000000000 00000000"), Status::bad_request, 24, 0x1f);
+    expect_bad(unhex("15000000 1f 02 0000 1800000000000000 01000000 01000000 78"), Status::bad_request, 24, 0x1f);
   }
   SECTION("TXN payloads that break its rules") {
     const std::string hdr = "1e 00 0000 1700000000000000 ";

@@ -1,4 +1,5 @@
 #include "server/tools/cli_txn.h"
+#include "server/tools/cli_value.h"
 
 #include <catch2/catch.hpp>
 
@@ -39,4 +40,18 @@ TEST_CASE("mnemo txn rejects words it cannot read", "[tools]") {
     Request req;
     CHECK(parse_txn(w, req).has_value());
   }
+}
+
+TEST_CASE("mnemo call prints a COMMAND value as redis-cli does", "[tools]") {
+  using mnemo::tools::format_value;
+  const std::string nested("\x05\x03\x00\x00\x00\x01\x07\x00\x00\x00\x00\x00\x00\x00\x05\x02\x00\x00\x00\x02\x01\x00\x00\x00"
+                           "a\x00\x04\x02\x00\x00\x00"
+                           "E!",
+                           33);
+  REQUIRE(format_value(nested));
+  CHECK(*format_value(nested) == "1) (integer) 7\n2) 1) a\n   2) (nil)\n3) (error) E!\n");
+  CHECK(*format_value(std::string("\x03\x02\x00\x00\x00OK", 7)) == "OK\n");
+  CHECK(*format_value(std::string("\x05\x00\x00\x00\x00", 5)) == "(empty array)\n");
+  CHECK_FALSE(format_value(std::string("\x05\x01\x00\x00\x00", 5)));  // an element missing
+  CHECK_FALSE(format_value(std::string("\x09", 1)));
 }
