@@ -54,7 +54,8 @@ Commands:
   dbsize                            number of keys
   sync                              wait until every acked write is durable
   call NAME [ARG...] [--durable]    any command by name (HSET, LPUSH, ZRANGE,
-                                    EVAL ...), printed as redis-cli does
+                                    EVAL ...), printed as redis-cli does; the
+                                    call is optional: mnemo hset h f v
   txn [if KEY version V|exists|missing]... then (set KEY VALUE [ttl MS]|del KEY)...
       [--durable]                   all writes or none, only if every condition
                                     holds: prints "applied VERSION", or "not
@@ -213,6 +214,11 @@ bool build(const CliArgs& a, Request& req) {
         {"dbsize", Opcode::dbsize}, {"sync", Opcode::sync}, {"snapshot", Opcode::snapshot},
         {"snapshots", Opcode::snapshots}, {"stats", Opcode::stats}, {"shutdown", Opcode::shutdown}};
     req.op = ops.at(cmd);
+  }
+  else if (cmd != "help") {  // any other command of the server's table: a COMMAND frame
+    req.op = Opcode::command;
+    req.keys.push_back(cmd);
+    req.keys.insert(req.keys.end(), w.begin(), w.end());
   }
   else return false;
   return true;

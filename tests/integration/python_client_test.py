@@ -284,6 +284,13 @@ def test_command(srv):
         check(c.command("EXISTS", "cmd:db3") == 1, "COMMAND runs in the connection's database")
         c.select(0)
         check(c.command("EXISTS", "cmd:db3") == 0, "and not in db 0")
+        cli = [os.path.join(srv.bin_dir, "mnemo"), "-p", str(srv.port), "--auth-token", AUTH_TOKEN]
+        out = subprocess.run(cli + ["hset", "cli:h", "f", "v"], capture_output=True, text=True, timeout=30)
+        check(out.returncode == 0 and out.stdout == "(integer) 1\n", "mnemo hset: %r" % (out,))
+        out = subprocess.run(cli + ["call", "HGETALL", "cli:h"], capture_output=True, text=True, timeout=30)
+        check(out.returncode == 0 and out.stdout == "1) f\n2) v\n", "mnemo call HGETALL: %r" % (out,))
+        out = subprocess.run(cli + ["lpush", "cli:h", "x"], capture_output=True, text=True, timeout=30)
+        check(out.returncode == 2 and "WRONG_TYPE: WRONGTYPE" in out.stderr, "mnemo lpush on a hash: %r" % (out,))
         res = c.command("EVAL", "return {1, redis.call('hget', KEYS[1], 'f'), {err='E x'}}", 1, "cmd:h")
         check(res[:2] == [1, b"v"] and isinstance(res[2], MnemoError) and res[2].message == "E x",
               "an error inside an array: %r" % (res,))
