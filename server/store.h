@@ -112,6 +112,19 @@ class Store final : public persistence::SnapshotSource, public persistence::Reco
   // GETRANGE with Redis's index rules (negative from the end, clamped); "" when absent.
   protocol::Result<std::string> getrange(DbIndex db, std::string_view key, std::int64_t start, std::int64_t end);
   protocol::Result<std::uint64_t> strlen(DbIndex db, std::string_view key);  // 0 when absent
+  // A string's read-modify-write (SETBIT, BITFIELD ...): fn sees the value
+  // (null when the key is absent) under the shard's exclusive lock and may
+  // ask for a new one, which is stored as one journaled write keeping the
+  // key's expiry and ephemeral bit. fn's error refuses (nothing written);
+  // WRONGTYPE for a key of another type. The write's version; 0 when fn
+  // wrote nothing.
+  struct StringUpdate {
+    bool write = false;
+    std::string value;
+  };
+  using StringFn = absl::FunctionRef<std::optional<protocol::Error>(const std::string_view* current,
+                                                                      StringUpdate& out)>;
+  protocol::Result<std::uint64_t> update_string(DbIndex db, std::string_view key, StringFn fn);
 
   // -- collections (store_collections.cpp) --
   // Runs `fn` on the live values of `keys` (database db) under their shards'

@@ -296,6 +296,24 @@ Result<std::uint64_t> Store::setrange(DbIndex db, std::string_view key, std::uin
   return std::uint64_t{out.size()};
 }
 
+Result<std::uint64_t> Store::update_string(DbIndex db, std::string_view key, StringFn fn) {
+  Impl& impl = *impl_;
+  if (auto err = impl.arg_error(db, key)) return std::move(*err);
+  const KeyRef k(key);
+  Shard& sh = impl.shard_of(db, k);
+  std::unique_lock lock(sh.mutex());
+  Entry* cur = impl.find_live(sh, k, impl.clock.now_ms());
+  if (cur != nullptr && !cur->is_string()) return wrong_type_error();
+  const std::string_view current = cur != nullptr ? cur->value() : std::string_view();
+  StringUpdate up;
+  if (auto err = fn(cur != nullptr ? &current : nullptr, up)) return std::move(*err);
+  if (!up.write) return std::uint64_t{0};
+  if (auto err = too_long(up.value.size(), impl.opts.max_value_bytes)) return std::move(*err);
+  auto seq = impl.store_value(db, sh, k, cur, up.value, cur ? cur->expire_at_ms : 0, cur && cur->ephemeral);
+  if (!seq) return seq.error();
+  return *seq;
+}
+
 // ---- Redis's long double text ------------------------------------------------
 
 bool parse_redis_long_double(std::string_view s, long double& out) {

@@ -419,6 +419,9 @@ ARITY = {"get": 2, "set": -3, "setnx": 3, "setex": 4, "psetex": 4, "del": -2, "u
 from resp_diff_types import TYPE_ARITY, TYPE_CASES  # noqa: E402
 
 ARITY.update(TYPE_ARITY)
+from resp_diff_bitmap_cases import BITMAP_ARITY, BITMAP_CASES  # noqa: E402
+
+ARITY.update(BITMAP_ARITY)
 
 
 def _arity_steps():
@@ -435,7 +438,7 @@ def _arity_steps():
 
 ARITY_CASES = [("wrong number of arguments", _arity_steps())]
 
-CASES = ARITY_CASES + PIPELINE_CASES + SET_CASES + STRING_CASES + NUMBER_CASES + KEYS_CASES + EXPIRE_CASES + SCAN_CASES + CONNECTION_CASES + PROTOCOL_CASES + TYPE_CASES
+CASES = ARITY_CASES + PIPELINE_CASES + SET_CASES + STRING_CASES + NUMBER_CASES + KEYS_CASES + EXPIRE_CASES + SCAN_CASES + CONNECTION_CASES + PROTOCOL_CASES + TYPE_CASES + BITMAP_CASES
 
 # Run against redis-server --requirepass and mnemo --auth-token with the same secret.
 AUTH_CASES = [

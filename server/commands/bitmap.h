@@ -1,0 +1,16 @@
+// Bitmaps: SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP over string values, with
+// Redis 7's replies, errors and order of checks (bit 0 is the most
+// significant bit of the first byte). Internal to server/commands.
+#pragma once
+
+#include "server/commands/context.h"
+
+namespace mnemo::server::commands {
+
+void cmd_setbit(CommandContext& ctx, ArgList argv, protocol::ReplyBuilder& reply);
+void cmd_getbit(CommandContext& ctx, ArgList argv, protocol::ReplyBuilder& reply);
+void cmd_bitcount(CommandContext& ctx, ArgList argv, protocol::ReplyBuilder& reply);
+void cmd_bitpos(CommandContext& ctx, ArgList argv, protocol::ReplyBuilder& reply);
+void cmd_bitop(CommandContext& ctx, ArgList argv, protocol::ReplyBuilder& reply);
+
+}  // namespace mnemo::server::commands
