@@ -41,6 +41,7 @@ Server::Server(const Config& cfg)
   conn_limits_.pubsub_output_limit_bytes =
       cfg_.pubsub_output_limit_bytes == 0 ? UINT64_MAX : cfg_.pubsub_output_limit_bytes;
   events_.set_flags(cfg_.notify_keyspace_events);
+  tracking_.set_max_keys(cfg_.tracking_table_max_keys);
   script::ScriptWatchdog::instance().set_time_limit_ms(cfg_.lua_time_limit_ms);
 
   persistence::ChangeLog* log = nullptr;
@@ -55,6 +56,7 @@ Server::Server(const Config& cfg)
   // subscribes before the listeners open.
   store_->set_expired_listener([this](DbIndex db, std::string_view key) {
     events_.notify(pubsub::notify::kExpired, "expired", db, key);
+    tracking_.invalidate({&key, 1}, 0);  // client-side caching: the server itself removed it
   });
   if (persistence_) {
     auto recovered = persistence_->recover(*store_);
@@ -267,6 +269,7 @@ std::unique_ptr<WireCodec> Server::make_codec(Protocol proto) {
   opts.stats = &stats_;
   opts.pubsub = &pubsub_;
   opts.events = &events_;
+  opts.tracking = &tracking_;
   return std::make_unique<RespCodec>(opts, [this](std::string_view section) { return executor_->info_text(section); });
 }
 

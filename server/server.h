@@ -34,6 +34,7 @@
 #include "server/pubsub/registry.h"
 #include "server/server_stats.h"
 #include "server/store.h"
+#include "server/tracking/tracking_table.h"
 
 namespace mnemo::server {
 
@@ -73,6 +74,7 @@ class Server {
   // Before the loops: connections on them unsubscribe when they are destroyed.
   pubsub::Registry pubsub_;
   pubsub::KeyspaceEvents events_{pubsub_};
+  tracking::TrackingTable tracking_;  // client-side caching (CLIENT TRACKING)
   std::unique_ptr<persistence::Persistence> persistence_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Executor> executor_;
