@@ -1,11 +1,12 @@
-// RESP2 and RESP3 (HELLO 3) compatibility: lets redis-cli, redis-benchmark and Redis client
-// libraries talk to mnemo's --resp-port. The codec only turns bytes into
-// commands and replies into bytes: it parses a command, finds it in the
+// RESP2 and RESP3 compatibility: lets redis-cli, redis-benchmark and Redis
+// client libraries talk to mnemo's --resp-port. The codec only turns bytes
+// into commands and replies into bytes: it parses a command, finds it in the
 // command table (server/commands/command_table.h), checks its arity and the
-// connection's AUTH as Redis does, and runs its handler with the reply builder of
-// the connection's RESP version (HELLO), that appends straight to the output buffer. What a command does is
-// the handler's business (server/commands/*.cpp); docs/RESP.md lists the
-// commands and every difference from Redis.
+// connection's AUTH as Redis does, and runs its handler with the reply
+// builder of the connection's RESP version (HELLO 2 or 3), which appends
+// straight to the output buffer. What a command does is the handler's
+// business (server/commands/*.cpp); docs/RESP.md lists the commands and
+// every difference from Redis.
 //
 // A handler either replies at once (NextKind::replied) or submits a request
 // (NextKind::request): the connection runs it through the Executor and calls

@@ -11,7 +11,10 @@ a sleep. Exits non-zero on any failure.
 """
 
 import os
+import random
+import select
 import sys
+import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -118,6 +121,82 @@ def test_redirect_to_resp2_subscriber(srv):
              "the invalidation as a pub/sub message")
     check_eq(tracker.command("CLIENT", "TRACKING", "ON", "REDIRECT", "999999"),
              b"-ERR The client ID you want redirect to does not exist\r\n", "an unknown target")
+
+
+def invalidated(frame):
+    """The keys of an invalidation push, or None for anything else."""
+    if not frame.startswith(b">2\r\n$10\r\ninvalidate\r\n*"):
+        return None
+    parts = frame.split(b"\r\n")
+    return [parts[i] for i in range(5, len(parts) - 1, 2)]
+
+
+class CachingClient:
+    """A RESP3 connection with a client-side cache, the way a client library
+    keeps one: a read is served from the cache, or fetched and cached; every
+    invalidation drops its keys."""
+
+    def __init__(self, srv):
+        self.conn = resp3(srv)
+        check_eq(self.conn.command("CLIENT", "TRACKING", "ON"), b"+OK\r\n", "tracking on")
+        self.cache = {}
+        self.invalidations = 0
+
+    def handle(self, frame):
+        keys = invalidated(frame)
+        if keys is None:
+            return False
+        self.invalidations += 1
+        for k in keys:
+            self.cache.pop(k, None)
+        return True
+
+    def get(self, key):
+        if key in self.cache:
+            return self.cache[key]
+        self.conn.send(b"*2\r\n$3\r\nGET\r\n$%d\r\n%s\r\n" % (len(key), key))
+        while True:
+            frame = self.conn.reply()
+            if not self.handle(frame):
+                break
+        self.cache[key] = frame  # after any invalidation that came first: the reply is newer
+        return frame
+
+    def poll(self):
+        """Handles the frames already here, without waiting."""
+        while self.conn.buf or select.select([self.conn.sock], [], [], 0)[0]:
+            check(self.handle(self.conn.reply()), "only pushes arrive unasked")
+
+
+def test_cache_never_stale_under_concurrent_writes(srv):
+    keys = [b"c%d" % i for i in range(5)]
+    setup = RespConn(srv.resp_port)
+    for k in keys + [b"sentinel"]:
+        setup.command("SET", k, "0")
+    reader = CachingClient(srv)
+    reader.get(b"sentinel")
+    writes = 3000
+
+    def write():
+        w, rng = RespConn(srv.resp_port), random.Random(7)
+        for _ in range(writes):
+            w.command("INCR", rng.choice(keys))
+        w.command("SET", "sentinel", "done")  # its invalidation comes after all the others
+        w.close()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    rng = random.Random(11)
+    while writer.is_alive():
+        reader.get(rng.choice(keys))
+        reader.poll()
+    writer.join()
+    while b"sentinel" in reader.cache:
+        check(reader.handle(reader.conn.reply()), "only pushes arrive unasked")
+    for k, cached in reader.cache.items():
+        check_eq(cached, setup.command("GET", k), "the cached %r after the last invalidation" % k)
+    check(reader.invalidations > 0, "invalidations arrived")
+    check_eq(sum(int(setup.command("GET", k)[1:].split(b"\r\n")[1]) for k in keys), writes, "every INCR applied")
 
 
 TESTS = [(name, fn) for name, fn in sorted(globals().items()) if name.startswith("test_")]
