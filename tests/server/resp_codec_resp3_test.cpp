@@ -3,6 +3,8 @@
 // allowed while subscribed.
 #include <asio/io_context.hpp>
 
+#include <array>
+
 #include "server/pubsub/keyspace_events.h"
 #include "server/pubsub/registry.h"
 #include "tests/server/resp_codec_test_support.h"
@@ -76,6 +78,65 @@ TEST_CASE("a subscribed RESP3 connection gets push frames and runs any command",
   CHECK(d.local(command({"UNSUBSCRIBE"})) == ">3\r\n$11\r\nunsubscribe\r\n$1\r\na\r\n:1\r\n");
   CHECK(d.local(command({"PUNSUBSCRIBE"})) == ">3\r\n$12\r\npunsubscribe\r\n$2\r\na*\r\n:0\r\n");
   CHECK(d.local(command({"UNSUBSCRIBE"})) == ">3\r\n$11\r\nunsubscribe\r\n_\r\n:0\r\n");
+}
+
+}  // namespace mnemo::server::resp_test
+
+namespace mnemo::server::resp_test {
+namespace {
+
+// Two RESP3 codecs sharing one tracking table, as two connections would.
+struct TrackingPair {
+  asio::io_context loop{1};
+  tracking::TrackingTable table;
+  std::shared_ptr<pubsub::Outbox> reader_box = std::make_shared<pubsub::Outbox>(loop.get_executor(), 1 << 20);
+  std::shared_ptr<pubsub::Outbox> writer_box = std::make_shared<pubsub::Outbox>(loop.get_executor(), 1 << 20);
+  CodecDriver reader{options(1)};
+  CodecDriver writer{options(2)};
+  TrackingPair() {
+    reader.codec.attach_outbox(reader_box);
+    writer.codec.attach_outbox(writer_box);
+    reader.local(command({"HELLO", "3"}));
+    writer.local(command({"HELLO", "3"}));
+    REQUIRE(reader.local(command({"CLIENT", "TRACKING", "ON"})) == "+OK\r\n");
+  }
+  RespCodecOptions options(std::uint64_t id) {
+    RespCodecOptions o;
+    o.client_id = id;
+    o.tracking = &table;
+    return o;
+  }
+  std::string frames() {
+    std::string out;
+    reader_box->take(out);
+    return out;
+  }
+};
+
+const std::string kInvalidateK = ">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\nk\r\n";
+
+}  // namespace
+
+TEST_CASE("a write invalidates a tracked key only once the store has applied it", "[server][resp3][tracking]") {
+  TrackingPair p;
+  p.reader.roundtrip(command({"GET", "k"}), response());
+  p.writer.request(command({"SET", "k", "v"}));
+  CHECK(p.frames().empty());  // submitted, not applied yet
+  p.writer.encode(response());
+  CHECK(p.frames() == kInvalidateK);
+  p.writer.roundtrip(command({"SET", "k", "w"}), response());
+  CHECK(p.frames().empty());  // not read since: no longer tracked
+}
+
+TEST_CASE("a write landing while a tracked read runs leaves the key tracked", "[server][resp3][tracking]") {
+  TrackingPair p;
+  p.reader.request(command({"GET", "k"}));  // remembered before the store reads it
+  const std::array<std::string_view, 1> k{"k"};
+  p.table.invalidate(k, 2);  // another connection's write, before the read runs
+  CHECK(p.frames() == kInvalidateK);
+  p.reader.encode(response());  // the read sees the new value, and k is remembered again
+  p.writer.roundtrip(command({"DEL", "k"}), response());
+  CHECK(p.frames() == kInvalidateK);
 }
 
 }  // namespace mnemo::server::resp_test
