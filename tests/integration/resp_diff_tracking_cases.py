@@ -21,7 +21,8 @@ TRACKING_CASES = [
         "CLIENT TRACKINGINFO", "CLIENT TRACKING ON BCAST PREFIX ab", "CLIENT TRACKING ON BCAST PREFIX c NOLOOP",
         "CLIENT TRACKINGINFO", "CLIENT TRACKING OFF", "CLIENT TRACKING OFF", "CLIENT TRACKING ON OPTOUT NOLOOP",
         "CLIENT CACHING NO", "CLIENT TRACKINGINFO", "CLIENT TRACKING OFF", "CONFIG GET tracking-table-max-keys",
-        "CONFIG GET tracking*")),
+        "CONFIG GET tracking*",
+        "CLIENT TRACKING ON REDIRECT 1 REDIRECT 2", "CLIENT CACHING", "CLIENT GETREDIR x", "CLIENT TRACKINGINFO x")),
     ("invalidation after another client's write", steps(
         "SET k v", on(1, "CLIENT TRACKING ON"), on(1, "GET k"), "SET k w", recv(1), on(1, "GET k"),
         "APPEND k x", recv(1), "APPEND k y", on(1, "STRLEN k"), "DEL k", recv(1), on(1, "EXISTS k"),
