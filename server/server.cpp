@@ -65,6 +65,7 @@ Server::Server(const Config& cfg)
   }
   executor_ = std::make_unique<Executor>(cfg_, *store_, persistence_.get(), stats_, [this] { request_stop(); });
   executor_->attach_pubsub(&pubsub_);
+  executor_->attach_tracking(&tracking_);
 
   open_listener(native_acceptor_, cfg_.port, "native");
   cfg_.port = native_acceptor_->local_endpoint().port();  // the bound one, for STATS and INFO

@@ -75,6 +75,19 @@ std::size_t TrackingTable::tracked_keys() const {
   return keys_.size();
 }
 
+TrackingTable::Totals TrackingTable::totals() const {
+  std::lock_guard lock(mu_);
+  Totals t;
+  t.clients = tracking_clients_.load(std::memory_order_relaxed);
+  t.keys = keys_.size();
+  for (const auto& [key, ids] : keys_) t.items += ids.size();
+  std::vector<std::string_view> distinct;  // Redis counts a prefix once, whoever listens to it
+  for (const auto& [prefix, id] : prefixes_) distinct.push_back(prefix);
+  std::sort(distinct.begin(), distinct.end());
+  t.prefixes = static_cast<std::uint64_t>(std::unique(distinct.begin(), distinct.end()) - distinct.begin());
+  return t;
+}
+
 void TrackingTable::add(Batches& b, std::uint64_t id, std::string_view key) {
   for (Batch& x : b) {
     if (x.id == id) {

@@ -72,6 +72,14 @@ class TrackingTable {
 
   bool active() const { return tracking_clients_.load(std::memory_order_acquire) > 0; }
   std::size_t tracked_keys() const;
+  // INFO's tracking_clients, tracking_total_keys / _items (key, connection pairs) / _prefixes.
+  struct Totals {
+    std::uint64_t clients = 0;
+    std::uint64_t keys = 0;
+    std::uint64_t items = 0;
+    std::uint64_t prefixes = 0;
+  };
+  Totals totals() const;
   std::size_t max_keys() const { return max_keys_.load(std::memory_order_relaxed); }
   void set_max_keys(std::size_t n) { max_keys_.store(n, std::memory_order_relaxed); }
 

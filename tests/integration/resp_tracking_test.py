@@ -59,6 +59,9 @@ def test_invalidated_when_another_client_writes(srv):
     writer.command("SET", "k", "v1")
     check_eq(tracker.command("CLIENT", "TRACKING", "ON"), b"+OK\r\n", "CLIENT TRACKING ON")
     check_eq(tracker.command("GET", "k"), b"$2\r\nv1\r\n", "the read that caches k")
+    info = writer.command("INFO", "everything")
+    for field in (b"tracking_clients:1\r\n", b"tracking_total_keys:1\r\n", b"tracking_total_items:1\r\n"):
+        check(field in info, "INFO has %r" % field)
     writer.command("SET", "k", "v2")
     check_eq(tracker.reply(), invalidation(b"k"), "the invalidation")
     check_eq(tracker.command("GET", "k"), b"$2\r\nv2\r\n", "after the invalidation the new value")

@@ -64,7 +64,9 @@ TEST_CASE("a key read by a tracking connection is invalidated once, on the next 
   CHECK(f.table.active());
   const std::array<std::string_view, 2> keys{"a", "b"};
   f.table.remember(1, keys);
+  f.table.remember(1, keys);  // read twice, remembered once
   CHECK(f.table.tracked_keys() == 2);
+  CHECK(f.table.totals().items == 2);
   const std::array<std::string_view, 2> written{"b", "z"};
   f.table.invalidate(written, 2);
   CHECK(taken(*reader) == push_of({"b"}));
@@ -101,6 +103,13 @@ TEST_CASE("BCAST sends every write under the connection's prefixes, without read
   m.bcast = true;
   m.prefixes = {"user:", "cart:"};
   f.table.enable(1, m);
+  f.outbox(2, true);
+  Mode all;
+  all.bcast = true;
+  all.prefixes = {"user:"};
+  f.table.enable(2, all);
+  CHECK(f.table.totals().prefixes == 2);  // "user:" counted once, as Redis
+  CHECK(f.table.totals().clients == 2);
   const std::array<std::string_view, 3> written{"user:1", "other", "cart:9"};
   f.table.invalidate(written, 0);
   CHECK(taken(*c) == push_of({"user:1", "cart:9"}));
