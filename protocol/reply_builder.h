@@ -1,9 +1,10 @@
 // Typed replies, independent of the wire: a command handler says "an integer",
 // "a bulk string", "an array of n", and a protocol-specific builder turns that
-// into bytes. RESP2 is the one implementation today (resp_reply_builder.h);
-// RESP3 will be another (maps, doubles and nulls have their own types there,
-// which is why the builder has them although RESP2 spells them as arrays,
-// bulk strings and $-1).
+// into bytes: RESP2 (resp_reply_builder.h) or RESP3 (resp3_reply_builder.h),
+// whichever the connection chose with HELLO. Handlers say what a reply means
+// (a map, a set, a double, pairs, a push), never how a version spells it, so
+// one handler serves both versions; the methods with a body give RESP2's
+// spelling, which a RESP3 builder overrides.
 //
 // Threads: a builder belongs to one connection; not thread-safe.
 #pragma once
@@ -33,6 +34,16 @@ class ReplyBuilder {
   virtual void dbl(double value) = 0;                  // a floating-point number
   // Verbatim text (INFO, CLIENT INFO): RESP3 tags it "txt", RESP2 sends a bulk string.
   virtual void verbatim(std::string_view text) = 0;
+  // `count` pairs (ZRANGE WITHSCORES, HRANDFIELD WITHVALUES): RESP2 a flat
+  // array of 2 * `count`; RESP3 an array of two-element arrays. Each pair's
+  // two replies are preceded by pair().
+  virtual void pairs(std::size_t count) { array(2 * count); }
+  virtual void pair() {}
+  // A frame the server sends on its own (pub/sub): RESP3 '>', RESP2 an array.
+  virtual void push(std::size_t count) { array(count); }
+  // RESP3 '#t' / '#f'; RESP2 :1 / :0.
+  virtual void boolean(bool value) { integer(value ? 1 : 0); }
+  virtual int protocol_version() const { return 2; }
 };
 
 }  // namespace mnemo::protocol

@@ -3,6 +3,9 @@
 // without allocating. Maps become flat arrays, sets arrays, doubles bulk
 // strings, verbatim text a bulk string, as Redis does for RESP2 clients.
 //
+// Resp3ReplyBuilder (resp3_reply_builder.h) derives from it for the types
+// both versions share.
+//
 // Threads: one per connection. Lifetime: the buffer must outlive the builder.
 #pragma once
 
@@ -13,7 +16,7 @@
 
 namespace mnemo::protocol::resp {
 
-class Resp2ReplyBuilder final : public ReplyBuilder {
+class Resp2ReplyBuilder : public ReplyBuilder {
  public:
   explicit Resp2ReplyBuilder(std::string& out) : out_(&out) {}
   void retarget(std::string& out) { out_ = &out; }

@@ -118,6 +118,8 @@ std::vector<Flag> flags() {
        [](Config& c, const std::string& v) { c.max_output_bytes = parse_bytes("max-output-bytes", v); }},
       {"pubsub-output-limit", "BYTES", "a pub/sub subscriber with more unsent output than this is disconnected (default 32M, as Redis's client-output-buffer-limit pubsub)",
        [](Config& c, const std::string& v) { c.pubsub_output_limit_bytes = parse_bytes("pubsub-output-limit", v); }},
+      {"tracking-table-max-keys", "N", "client-side caching: keys the tracking table remembers before it invalidates early (default 1000000, as Redis; 0 = no limit)",
+       [u](Config& c, const std::string& v) { c.tracking_table_max_keys = u("tracking-table-max-keys", v, 1ull << 40); }},
       {"notify-keyspace-events", "FLAGS", "keyspace notifications, in Redis's letters (K E g $ l s h z x e t m n A; default \"\" = off)",
        [](Config& c, const std::string& v) {
          const auto flags = pubsub::parse_event_flags(v);

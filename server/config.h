@@ -37,6 +37,7 @@ struct Config {
   std::uint64_t max_output_bytes = 64ull << 20;  // per connection: stop reading past it
   std::uint64_t pubsub_output_limit_bytes = 32ull << 20;  // a subscriber past it is closed
   int notify_keyspace_events = 0;            // pubsub::notify flags (Redis's letters on the CLI)
+  std::uint64_t tracking_table_max_keys = 1'000'000;  // client-side caching: keys remembered (0 = no limit)
   std::uint32_t sweep_interval_ms = 100;
   std::uint32_t sweep_max_keys = 2000;       // per sweep tick
   protocol::native::Limits native_limits;

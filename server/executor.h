@@ -20,6 +20,7 @@
 #include "server/pubsub/registry.h"
 #include "server/server_stats.h"
 #include "server/store.h"
+#include "server/tracking/tracking_table.h"
 
 namespace mnemo::server {
 
@@ -62,6 +63,8 @@ class Executor {
   std::string prometheus_text() const;
   // Pub/sub figures for the documents above; set once before serving.
   void attach_pubsub(const pubsub::Registry* registry) { pubsub_ = registry; }
+  // Client-side caching figures for INFO; set once before serving.
+  void attach_tracking(const tracking::TrackingTable* table) { tracking_ = table; }
 
  private:
   bool check_access(SessionState& session, const protocol::Request& req, protocol::Response& resp);
@@ -81,6 +84,7 @@ class Executor {
   std::function<void()> request_shutdown_;
   const CommandTable& commands_ = builtin_commands();
   const pubsub::Registry* pubsub_ = nullptr;
+  const tracking::TrackingTable* tracking_ = nullptr;
 };
 
 // Compares in time independent of where the first difference is.

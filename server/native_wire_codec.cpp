@@ -5,6 +5,7 @@
 #include "protocol/native_value.h"
 #include "server/commands/command_table.h"
 #include "server/resp_codec.h"
+#include "server/resp_text.h"
 
 namespace mnemo::server {
 
@@ -17,7 +18,8 @@ namespace {
 // Commands a COMMAND frame refuses: they change or outlive the connection
 // (the native protocol has its own HELLO, AUTH and SELECT), or answer later
 // than their request (pub/sub messages, blocked pops), which a frame cannot.
-std::string_view refusal(std::string_view name) {
+std::string_view refusal(const std::vector<std::string_view>& args) {
+  const std::string_view name = args[0];
   std::string lower(name.substr(0, 32));
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   static constexpr std::string_view kConnection[] = {"hello", "auth", "select", "quit", "reset", "monitor"};
@@ -28,6 +30,10 @@ std::string_view refusal(std::string_view name) {
   if (spec != nullptr && (spec->flags & (cmd::kPubSub | cmd::kBlocking)) != 0 &&
       lower != "publish" && lower != "pubsub") {
     return "pub/sub and blocking commands need a RESP connection (--resp-port)";
+  }
+  if (lower == "client" && args.size() > 1 &&
+      (iequals(args[1], "tracking") || iequals(args[1], "caching") || iequals(args[1], "reply"))) {
+    return "client-side caching pushes invalidations, which need a RESP connection (--resp-port)";
   }
   return {};
 }
@@ -90,7 +96,7 @@ Next NativeWireCodec::start_command(const protocol::Request& frame, std::size_t 
     fail_command(Status::unknown_command, "this server does not run COMMAND frames", out);
     return {NextKind::replied, consumed};
   }
-  if (std::string_view why = refusal(frame.keys[0]); !why.empty()) {
+  if (std::string_view why = refusal(frame.keys); !why.empty()) {
     fail_command(Status::bad_request, std::string(frame.keys[0]) + " cannot run in a COMMAND frame: " +
                                           std::string(why), out);
     return {NextKind::replied, consumed};

@@ -1,6 +1,7 @@
 #include "server/resp_codec.h"
 
 #include "protocol/resp_peek.h"
+#include "protocol/resp3_reply_builder.h"
 #include "protocol/resp_reply_builder.h"
 #include "protocol/resp_writer.h"
 #include "server/commands/pubsub.h"
@@ -29,6 +30,7 @@ CommandEnv make_env(const RespCodecOptions& o, InfoProvider info) {
   e.store = o.store;
   e.pubsub = o.pubsub;
   e.events = o.events;
+  e.tracking = o.tracking;
   e.info = std::move(info);
   return e;
 }
@@ -52,10 +54,12 @@ RespCodec::~RespCodec() { closed(); }
 
 void RespCodec::attach_outbox(std::shared_ptr<pubsub::Outbox> outbox) {
   session_.subscriber.outbox = std::move(outbox);
+  if (env_.tracking != nullptr) env_.tracking->connect(env_.client_id, session_.subscriber.outbox);
 }
 
 void RespCodec::closed() {
   if (env_.pubsub != nullptr) env_.pubsub->forget(session_.subscriber);
+  if (env_.tracking != nullptr) env_.tracking->disconnect(env_.client_id);
 }
 
 std::vector<std::string_view> RespCodec::command_names() {
@@ -127,18 +131,27 @@ NextKind RespCodec::dispatch(ArgList argv, Request& req, std::string& out) {
                                 "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."));
     return NextKind::replied;
   }
-  if (session_.subscribed() && !commands::allowed_when_subscribed(*spec)) {
+  // RESP2's subscribed mode takes only pub/sub commands; RESP3 tells a push from a reply by its type.
+  if (session_.subscribed() && session_.resp == 2 && !commands::allowed_when_subscribed(*spec)) {
     resp::append_error(out, commands::subscribed_mode_error(*spec));
     return NextKind::replied;
   }
   ctx_.begin(spec, &req);
-  resp::Resp2ReplyBuilder reply(out);
-  if (session_.multi.active && commands::queue_in_multi(ctx_, *spec, argv, reply)) [[unlikely]] {
-    return NextKind::replied;
+  if (!session_.multi.active) {
+    commands::tracking_before(ctx_, *spec, argv, tracked_);
+  } else {  // queued, or EXEC/DISCARD: the queued commands track for themselves (multi.cpp)
+    tracked_.clear();
+    tracked_.clears_caching = true;
   }
-  spec->handler(ctx_, argv, reply);
+  const bool queued = with_builder(out, [&](protocol::ReplyBuilder& reply) {
+    if (session_.multi.active && commands::queue_in_multi(ctx_, *spec, argv, reply)) [[unlikely]] return true;
+    spec->handler(ctx_, argv, reply);
+    return false;
+  });
+  if (queued) return NextKind::replied;
   then_ = ctx_.take_then();
   if (then_ != nullptr) return NextKind::request;  // the Executor counts it
+  commands::tracking_after(ctx_, tracked_, true);
   if (env_.stats != nullptr) env_.stats->count_local_command();
   return ctx_.closing() ? NextKind::close : NextKind::replied;
 }
@@ -151,10 +164,10 @@ void RespCodec::encode(const Request& req, const protocol::Response& resp, std::
   step_req_.db = session_.db;
   ctx_.set_request(&step_req_);
   ctx_.set_answered(&req);
-  resp::Resp2ReplyBuilder reply(out);
-  then(ctx_, resp, reply);
+  with_builder(out, [&](protocol::ReplyBuilder& reply) { then(ctx_, resp, reply); });
   then_ = ctx_.take_then();
   step_pending_ = then_ != nullptr;
+  if (!step_pending_) commands::tracking_after(ctx_, tracked_, true);  // the command is done
 }
 
 void RespCodec::input_too_large(std::string& out) {

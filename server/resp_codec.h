@@ -1,11 +1,12 @@
-// RESP2 compatibility: lets redis-cli, redis-benchmark and Redis client
-// libraries talk to mnemo's --resp-port. The codec only turns bytes into
-// commands and replies into bytes: it parses a command, finds it in the
+// RESP2 and RESP3 compatibility: lets redis-cli, redis-benchmark and Redis
+// client libraries talk to mnemo's --resp-port. The codec only turns bytes
+// into commands and replies into bytes: it parses a command, finds it in the
 // command table (server/commands/command_table.h), checks its arity and the
-// connection's AUTH as Redis does, and runs its handler with a RESP2 reply
-// builder that appends straight to the output buffer. What a command does is
-// the handler's business (server/commands/*.cpp); docs/RESP.md lists the
-// commands and every difference from Redis.
+// connection's AUTH as Redis does, and runs its handler with the reply
+// builder of the connection's RESP version (HELLO 2 or 3), which appends
+// straight to the output buffer. What a command does is the handler's
+// business (server/commands/*.cpp); docs/RESP.md lists the commands and
+// every difference from Redis.
 //
 // A handler either replies at once (NextKind::replied) or submits a request
 // (NextKind::request): the connection runs it through the Executor and calls
@@ -26,10 +27,12 @@
 #include <string_view>
 #include <vector>
 
+#include "protocol/resp3_reply_builder.h"
 #include "protocol/resp_parser.h"
 #include "server/clock.h"
 #include "server/commands/command_table.h"
 #include "server/commands/context.h"
+#include "server/commands/tracking.h"
 #include "server/server_stats.h"
 #include "server/wire_codec.h"
 
@@ -49,6 +52,7 @@ struct RespCodecOptions {
   Store* store = nullptr;              // typed store operations; may be null in tests
   pubsub::Registry* pubsub = nullptr;  // SUBSCRIBE, PUBLISH ...; may be null in tests
   pubsub::KeyspaceEvents* events = nullptr;  // keyspace notifications; may be null
+  tracking::TrackingTable* tracking = nullptr;  // CLIENT TRACKING; may be null
 };
 
 class RespCodec final : public WireCodec {
@@ -74,6 +78,16 @@ class RespCodec final : public WireCodec {
 
  private:
   NextKind dispatch(ArgList argv, protocol::Request& req, std::string& out);
+  // Runs `f` with the reply builder of the connection's RESP version (HELLO).
+  template <typename F>
+  auto with_builder(std::string& out, F&& f) {
+    if (session_.resp == 3) {
+      protocol::resp::Resp3ReplyBuilder reply(out);
+      return f(reply);
+    }
+    protocol::resp::Resp2ReplyBuilder reply(out);
+    return f(reply);
+  }
 
   const CommandTable& table_;
   CommandEnv env_;
@@ -81,6 +95,7 @@ class RespCodec final : public WireCodec {
   CommandContext ctx_;
   protocol::resp::RespParser parser_;
   std::uint64_t next_request_id_ = 1;
+  commands::TrackedCommand tracked_;  // the running command's keys, for client-side caching
   ReplyFn then_ = nullptr;          // continuation of the request last returned
   bool step_pending_ = false;       // the continuation submitted another step ...
   protocol::Request step_req_;      // ... this one

@@ -41,6 +41,7 @@ Server::Server(const Config& cfg)
   conn_limits_.pubsub_output_limit_bytes =
       cfg_.pubsub_output_limit_bytes == 0 ? UINT64_MAX : cfg_.pubsub_output_limit_bytes;
   events_.set_flags(cfg_.notify_keyspace_events);
+  tracking_.set_max_keys(cfg_.tracking_table_max_keys);
   script::ScriptWatchdog::instance().set_time_limit_ms(cfg_.lua_time_limit_ms);
 
   persistence::ChangeLog* log = nullptr;
@@ -55,6 +56,7 @@ Server::Server(const Config& cfg)
   // subscribes before the listeners open.
   store_->set_expired_listener([this](DbIndex db, std::string_view key) {
     events_.notify(pubsub::notify::kExpired, "expired", db, key);
+    tracking_.invalidate({&key, 1}, 0);  // client-side caching: the server itself removed it
   });
   if (persistence_) {
     auto recovered = persistence_->recover(*store_);
@@ -63,6 +65,7 @@ Server::Server(const Config& cfg)
   }
   executor_ = std::make_unique<Executor>(cfg_, *store_, persistence_.get(), stats_, [this] { request_stop(); });
   executor_->attach_pubsub(&pubsub_);
+  executor_->attach_tracking(&tracking_);
 
   open_listener(native_acceptor_, cfg_.port, "native");
   cfg_.port = native_acceptor_->local_endpoint().port();  // the bound one, for STATS and INFO
@@ -262,7 +265,8 @@ std::unique_ptr<RespCodec> Server::make_resp_codec() {
   opts.limits.max_array_len = cfg_.resp_max_array_len;
   opts.limits.max_bulk_bytes = cfg_.resp_max_bulk_bytes;
   opts.auth_required = !cfg_.auth_token.empty();
-  opts.client_id = stats_.connections_total.load(std::memory_order_relaxed) + 1;
+  // Unique per codec, also for the one a native connection makes for COMMAND frames later.
+  opts.client_id = next_client_id_.fetch_add(1, std::memory_order_relaxed) + 1;
   opts.max_memory_bytes = cfg_.store.max_memory_bytes;
   opts.idle_timeout_s = cfg_.idle_timeout_s;
   opts.max_value_bytes = cfg_.store.max_value_bytes;
@@ -273,6 +277,7 @@ std::unique_ptr<RespCodec> Server::make_resp_codec() {
   opts.stats = &stats_;
   opts.pubsub = &pubsub_;
   opts.events = &events_;
+  opts.tracking = &tracking_;
   return std::make_unique<RespCodec>(opts, [this](std::string_view section) { return executor_->info_text(section); });
 }
 

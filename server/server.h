@@ -34,6 +34,7 @@
 #include "server/pubsub/registry.h"
 #include "server/server_stats.h"
 #include "server/store.h"
+#include "server/tracking/tracking_table.h"
 
 namespace mnemo::server {
 
@@ -57,7 +58,8 @@ class Server {
   void accept_next(asio::ip::tcp::acceptor& acceptor, Protocol proto);
   void on_accept(asio::ip::tcp::socket socket, Protocol proto);
   std::unique_ptr<WireCodec> make_codec(Protocol proto);
-  std::unique_ptr<RespCodec> make_resp_codec();  // also runs a native connection's COMMAND frames
+  std::unique_ptr<RespCodec> make_resp_codec();
+  std::atomic<std::uint64_t> next_client_id_{0};  // CLIENT ID, HELLO's id, tracking redirects  // also runs a native connection's COMMAND frames
   void reject(asio::ip::tcp::socket& socket, Protocol proto);
   void arm_sweep();
   void write_port_file() const;
@@ -76,6 +78,7 @@ class Server {
   // Before the loops: connections on them unsubscribe when they are destroyed.
   pubsub::Registry pubsub_;
   pubsub::KeyspaceEvents events_{pubsub_};
+  tracking::TrackingTable tracking_;  // client-side caching (CLIENT TRACKING)
   std::unique_ptr<persistence::Persistence> persistence_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Executor> executor_;

@@ -253,7 +253,9 @@ std::string Executor::info_text(std::string_view section) const {
   sec("Server", kv("redis_version", "7.0.0") + kv("mnemo_version", MNEMO_VERSION) + kv("redis_mode", "standalone") +
                     kv("os", "Linux") + kv("arch_bits", "64") + kv("tcp_port", num(static_cast<std::uint64_t>(cfg_.resp_port))) +
                     kv("uptime_in_seconds", num(uptime)) + kv("uptime_in_days", num(uptime / 86400)));
+  const tracking::TrackingTable::Totals tracked = tracking_ ? tracking_->totals() : tracking::TrackingTable::Totals{};
   sec("Clients", kv("connected_clients", num(stats_.connections_current.load())) + kv("blocked_clients", "0") +
+                     kv("tracking_clients", num(tracked.clients)) +
                      kv("maxclients", num(std::uint64_t{cfg_.max_connections})));
   sec("Memory", kv("used_memory", num(s.memory_bytes)) + kv("used_memory_human", bytes_to_human(s.memory_bytes)) +
                     kv("maxmemory", num(cfg_.store.max_memory_bytes)) +
@@ -281,7 +283,9 @@ std::string Executor::info_text(std::string_view section) const {
                    kv("total_net_output_bytes", num(stats_.bytes_out())) +
                    kv("pubsub_channels", num(pubsub_ ? pubsub_->channel_count() : 0)) +
                    kv("pubsub_patterns", num(pubsub_ ? pubsub_->numpat() : 0)) +
-                   kv("client_output_buffer_limit_disconnections", num(stats_.pubsub_limit_closes.load())));
+                   kv("client_output_buffer_limit_disconnections", num(stats_.pubsub_limit_closes.load())) +
+                   kv("tracking_total_keys", num(tracked.keys)) + kv("tracking_total_items", num(tracked.items)) +
+                   kv("tracking_total_prefixes", num(tracked.prefixes)));
   sec("Replication", kv("role", "master") + kv("connected_slaves", "0"));
   std::string keyspace;
   const std::vector<DbKeyspace> dbs = store_.keyspace();

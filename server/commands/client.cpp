@@ -13,7 +13,7 @@ constexpr std::string_view kBadName = "ERR Client names cannot contain spaces, n
 std::string info_line(CommandContext& ctx) {
   const Session& s = ctx.session();
   return "id=" + std::to_string(ctx.env().client_id) + " name=" + s.client_name + " db=" + std::to_string(s.db) +
-         " user=default resp=2 lib-name=" + s.lib_name + " lib-ver=" + s.lib_version + "\n";
+         " user=default resp=" + std::to_string(s.resp) + " lib-name=" + s.lib_name + " lib-ver=" + s.lib_version + "\n";
 }
 
 }  // namespace

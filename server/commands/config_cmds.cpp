@@ -31,6 +31,8 @@ std::vector<Param> parameters(const CommandEnv& env) {
       {"timeout", std::to_string(env.idle_timeout_s)},
       {"notify-keyspace-events",
        env.events != nullptr ? pubsub::format_event_flags(env.events->flags()) : std::string()},
+      {"tracking-table-max-keys",
+       std::to_string(env.tracking != nullptr ? env.tracking->max_keys() : tracking::kDefaultMaxKeys)},
   };
 }
 

@@ -1,4 +1,5 @@
 // The connection family: PING, ECHO, SELECT, QUIT, AUTH, HELLO.
+#include "protocol/resp3_reply_builder.h"
 #include "server/commands/helpers.h"
 #include "server/commands/server.h"
 
@@ -24,14 +25,22 @@ void reply_ping_text(CommandContext& ctx, const Response& resp, ReplyBuilder& re
   if (!replied_failure(ctx, resp, reply)) reply.bulk(ctx.scratch().arg);
 }
 
-void hello_map(CommandContext& ctx, ReplyBuilder& reply) {
+// HELLO's version applies from its own reply on (Redis answers HELLO 3 with a map).
+void switch_protocol(CommandContext& ctx, int version) {
+  if (version == 0) return;
+  Session& s = ctx.session();
+  s.resp = version;
+  if (s.subscriber.outbox != nullptr) s.subscriber.outbox->set_resp3(version == 3);
+}
+
+void write_hello(CommandContext& ctx, ReplyBuilder& reply) {
   reply.map(7);
   reply.bulk("server");
   reply.bulk("redis");
   reply.bulk("version");
   reply.bulk(kRedisVersion);
   reply.bulk("proto");
-  reply.integer(2);
+  reply.integer(ctx.session().resp);
   reply.bulk("id");
   reply.integer(static_cast<std::int64_t>(ctx.env().client_id));
   reply.bulk("mode");
@@ -40,6 +49,19 @@ void hello_map(CommandContext& ctx, ReplyBuilder& reply) {
   reply.bulk("master");
   reply.bulk("modules");
   reply.array(0);
+}
+
+// Redis switches before it replies, so HELLO 3's map is already RESP3 (and
+// HELLO 2's already RESP2), although the codec picked the builder before.
+void hello_map(CommandContext& ctx, ReplyBuilder& reply) {
+  auto* resp = dynamic_cast<protocol::resp::Resp2ReplyBuilder*>(&reply);
+  if (resp == nullptr || reply.protocol_version() == ctx.session().resp) return write_hello(ctx, reply);
+  if (ctx.session().resp == 3) {
+    protocol::resp::Resp3ReplyBuilder now(resp->buffer());
+    return write_hello(ctx, now);
+  }
+  protocol::resp::Resp2ReplyBuilder now(resp->buffer());
+  write_hello(ctx, now);
 }
 
 // AUTH and HELLO ... AUTH: the Executor checks the token in its own words;
@@ -59,6 +81,7 @@ void reply_auth(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) 
   s.authenticated = true;
   if (ctx.command().name == "auth") return reply.ok();
   if (s.hello_has_name) s.client_name = s.hello_name;
+  switch_protocol(ctx, s.hello_proto);
   hello_map(ctx, reply);
 }
 
@@ -66,7 +89,7 @@ void reply_auth(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) 
 
 void cmd_ping(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   if (argv.size() > 2) return reply.error(wrong_arity_message("ping"));
-  if (ctx.session().subscribed()) {  // Redis's RESP2 answer in subscribed mode
+  if (ctx.session().subscribed() && ctx.session().resp == 2) {  // Redis's RESP2 answer in subscribed mode
     reply.array(2);
     reply.bulk("pong");
     return reply.bulk(argv.size() == 2 ? argv[1] : std::string_view());
@@ -101,18 +124,17 @@ void cmd_auth(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   ctx.submit(Opcode::auth, reply_auth);
 }
 
-// HELLO [2 [AUTH user pass] [SETNAME name]]: mnemo speaks RESP2 only, like a
-// Redis that refuses RESP3. With AUTH it becomes an AUTH request and the map
-// is sent once the token is accepted.
+// HELLO [protover [AUTH user pass] [SETNAME name]]: protover 2 or 3 switches
+// the connection's RESP version, as in Redis 7. With AUTH it becomes an AUTH
+// request, and the version and the map follow once the token is accepted.
 void cmd_hello(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   Session& s = ctx.session();
   std::string_view password, name;
   bool has_auth = false, has_name = false;
+  std::int64_t version = 0;
   if (argv.size() >= 2) {
-    std::int64_t version = 0;
     if (!parse_int64(argv[1], version)) return reply.error("ERR Protocol version is not an integer or out of range");
-    // Redis's answer to a version it does not speak; RESP3 clients then fall back to RESP2.
-    if (version != 2) return reply.error("NOPROTO unsupported protocol version");
+    if (version < 2 || version > 3) return reply.error("NOPROTO unsupported protocol version");
   }
   for (std::size_t i = 2; i < argv.size(); ++i) {
     const std::size_t more = argv.size() - i - 1;
@@ -134,6 +156,7 @@ void cmd_hello(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   if (has_auth) {
     s.hello_has_name = has_name;
     s.hello_name.assign(name);
+    s.hello_proto = static_cast<int>(version);
     ctx.request().key = password;
     return ctx.submit(Opcode::auth, reply_auth);
   }
@@ -143,6 +166,7 @@ void cmd_hello(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
                        "select the RESP protocol version at the same time");
   }
   if (has_name) s.client_name.assign(name);
+  switch_protocol(ctx, static_cast<int>(version));
   hello_map(ctx, reply);
 }
 

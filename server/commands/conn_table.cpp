@@ -2,6 +2,7 @@
 // as Redis 7 declares them, bound to mnemo's handlers.
 #include "server/commands/command_table.h"
 #include "server/commands/server.h"
+#include "server/commands/tracking.h"
 
 namespace mnemo::server {
 
@@ -59,6 +60,18 @@ void register_connection_commands(CommandTable& t) {
         {.name = "client|no-touch", .arity = 3, .flags = cmd::kNoScript | cmd::kLoading | cmd::kStale, .acl = cmd::kAclConnection,
          .doc = {"Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", "7.2.0", "connection", "O(1)"},
          .handler = cmd_client_on_off},
+        {.name = "client|tracking", .arity = -3, .flags = cmd::kNoScript | cmd::kLoading | cmd::kStale, .acl = cmd::kAclConnection,
+         .doc = {"Controls server-assisted client side caching for the connection", "6.0.0", "connection", "O(1). Some options may introduce additional complexity."},
+         .handler = cmd_client_tracking},
+        {.name = "client|caching", .arity = 3, .flags = cmd::kNoScript | cmd::kLoading | cmd::kStale, .acl = cmd::kAclConnection,
+         .doc = {"Instructs the server whether to track the keys in the next request", "6.0.0", "connection", "O(1)"},
+         .handler = cmd_client_caching},
+        {.name = "client|getredir", .arity = 2, .flags = cmd::kNoScript | cmd::kLoading | cmd::kStale, .acl = cmd::kAclConnection,
+         .doc = {"Returns the client ID to which the connection's tracking notifications are redirected", "6.0.0", "connection", "O(1)"},
+         .handler = cmd_client_getredir},
+        {.name = "client|trackinginfo", .arity = 2, .flags = cmd::kNoScript | cmd::kLoading | cmd::kStale, .acl = cmd::kAclConnection,
+         .doc = {"Returns information about server-assisted client side caching for the connection", "6.2.0", "connection", "O(1)"},
+         .handler = cmd_client_trackinginfo},
         {.name = "client|setname", .arity = 3, .flags = cmd::kNoScript | cmd::kLoading | cmd::kStale, .acl = cmd::kAclConnection,
          .doc = {"Set the current connection name", "2.6.9", "connection", "O(1)"},
          .handler = cmd_client_setname}}});

@@ -30,6 +30,7 @@
 #include "server/commands/multi_state.h"
 #include "server/server_stats.h"
 #include "server/store.h"
+#include "server/tracking/tracking_table.h"
 
 namespace mnemo::server {
 
@@ -61,6 +62,8 @@ struct CommandEnv {
   // (SUBSCRIBE then answers an error, notify() does nothing).
   pubsub::Registry* pubsub = nullptr;
   pubsub::KeyspaceEvents* events = nullptr;
+  // Client-side caching (CLIENT TRACKING); null in codec tests without it.
+  tracking::TrackingTable* tracking = nullptr;
 };
 
 // One connection's state, as Redis keeps it per client.
@@ -77,6 +80,8 @@ struct Session {
   std::string lib_version;
   bool hello_has_name = false;  // HELLO ... AUTH ... SETNAME: applied once AUTH succeeds
   std::string hello_name;
+  int hello_proto = 0;          // HELLO n AUTH ...: the version to switch to once AUTH succeeds (0: keep)
+  int resp = 2;                 // the RESP version HELLO chose: replies use its types (2 or 3)
   // SCAN: integer cursor id -> the store's opaque cursor, oldest first.
   std::deque<std::pair<std::uint64_t, std::string>> scan_cursors;
   std::uint64_t next_cursor_id = 1;
@@ -84,6 +89,13 @@ struct Session {
   pubsub::Subscriber subscriber;
   bool subscribed() const { return subscriber.count() > 0; }
   MultiState multi;  // MULTI/EXEC/WATCH (multi.cpp)
+  // CLIENT TRACKING's state on this connection (commands/tracking.cpp); the
+  // table has its own copy for the writers' threads.
+  struct Tracking {
+    bool on = false;
+    tracking::Mode mode;   // prefixes: every one given so far
+    bool caching = false;  // CLIENT CACHING YES/NO for the next command
+  } tracking;
   std::shared_ptr<script::LuaVm> lua;  // made by the first EVAL (script.cpp)
 };
 

@@ -127,7 +127,9 @@ void cmd_hgetall(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   run(ctx, reply, argv.subspan(1, 1), false, [&](CollectionTxn& t) -> Fault {
     if (t.wrong_type(0, kHash)) return wrong_type();
     const Hash* h = hash_of(t);
-    reply.array(h == nullptr ? 0 : h->size() * ((keys && values) ? 2 : 1));
+    const std::size_t n = h == nullptr ? 0 : h->size();
+    if (keys && values) reply.map(n);  // HGETALL is a map in RESP3, HKEYS and HVALS arrays
+    else reply.array(n);
     if (h == nullptr) return {};
     for (const auto& [f, v] : *h) {
       if (keys) reply.bulk(f);
@@ -195,8 +197,10 @@ void cmd_hrandfield(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
       reply.bulk(all[picks[0]]->first);
       return {};
     }
-    reply.array(picks.size() * (with_values ? 2 : 1));
+    if (with_values) reply.pairs(picks.size());
+    else reply.array(picks.size());
     for (std::size_t i : picks) {
+      if (with_values) reply.pair();
       reply.bulk(all[i]->first);
       if (with_values) reply.bulk(all[i]->second);
     }

@@ -91,6 +91,8 @@ void command_info(ReplyBuilder& reply, const CommandSpec& s) {
   reply.set(s.tips.size());
   for (std::string_view tip : s.tips) reply.bulk(tip);
   key_specs(reply, s);
+  // None is an empty set in RESP3, some an array (Redis's addReplyCommandSubCommands).
+  if (s.subcommands.empty()) return reply.set(0);
   reply.array(s.subcommands.size());
   for (const CommandSpec& sub : s.subcommands) command_info(reply, sub);
 }

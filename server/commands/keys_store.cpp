@@ -123,6 +123,8 @@ void cmd_flushdb(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   NEED_STORE(store);
   const auto r = ctx.command().name == "flushall" ? store->flushall() : store->flushdb(ctx.session().db);
   if (!r) return reply_store_error(ctx, r.error(), reply);
+  // Client-side caching: tracked keys carry no database, so any flush drops them all (as Redis).
+  if (ctx.env().tracking != nullptr) ctx.env().tracking->invalidate_all();
   reply.ok();
 }
 

@@ -14,6 +14,7 @@
 
 #include "server/commands/command_table.h"
 #include "server/commands/helpers.h"
+#include "server/commands/tracking.h"
 #include "server/commands/multi.h"
 #include "server/shard_mutex.h"
 
@@ -123,8 +124,11 @@ void run_steps(CommandContext& ctx, const CommandSpec& spec, ArgList argv, Reply
 }  // namespace
 
 void run_command_now(CommandContext& ctx, const CommandSpec& spec, ArgList argv, ReplyBuilder& reply) {
+  TrackedCommand tracked;  // client-side caching: its keys are read or written here
+  tracking_before(ctx, spec, argv, tracked);
   try {
     run_steps(ctx, spec, argv, reply);
+    tracking_after(ctx, tracked, false);
   } catch (const UndeclaredShardBusy& e) {  // thrown as the store operation starts: nothing replied yet
     ctx.take_then();
     reply.error(std::string("ERR ") + e.what());

@@ -14,8 +14,9 @@ namespace {
 constexpr std::string_view kNoPubSub = "ERR pub/sub is not available on this connection";
 
 // [kind, name, count]: the confirmation Redis sends for each (un)subscription.
+// RESP3 sends it as a push, like the messages.
 void confirm(ReplyBuilder& reply, std::string_view kind, const std::string_view* name, std::size_t count) {
-  reply.array(3);
+  reply.push(3);
   reply.bulk(kind);
   if (name != nullptr) reply.bulk(*name);
   else reply.null();
@@ -39,6 +40,7 @@ void subscribe(CommandContext& ctx, ArgList argv, ReplyBuilder& reply, bool patt
     }
     confirm(reply, patterns ? "psubscribe" : "subscribe", &name, s.count());
   }
+  s.outbox->set_subscribed(true);
 }
 
 void unsubscribe_one(CommandContext& ctx, std::string_view name, ReplyBuilder& reply, bool patterns) {
@@ -50,6 +52,7 @@ void unsubscribe_one(CommandContext& ctx, std::string_view name, ReplyBuilder& r
     else ctx.env().pubsub->unsubscribe(name, s.outbox.get());
   }
   confirm(reply, patterns ? "punsubscribe" : "unsubscribe", &name, s.count());
+  s.outbox->set_subscribed(s.count() > 0);
 }
 
 // UNSUBSCRIBE and PUNSUBSCRIBE; without names, every one of the kind (Redis

@@ -17,8 +17,9 @@ constexpr ValueType kSet = ValueType::set;
 const Set* set_of(CollectionTxn& t, std::size_t i) { return t.get(i) ? &t.get(i)->set() : nullptr; }
 bool has(const Set* s, std::string_view m) { return s != nullptr && s->contains(av(m)); }
 
+// SINTER, SUNION, SDIFF: a set in RESP3, as in Redis.
 void reply_members(ReplyBuilder& reply, const std::vector<std::string_view>& members) {
-  reply.array(members.size());
+  reply.set(members.size());
   for (std::string_view m : members) reply.bulk(m);
 }
 
@@ -106,7 +107,7 @@ void cmd_smembers(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   run(ctx, reply, argv.subspan(1, 1), false, [&](CollectionTxn& t) -> Fault {
     if (t.wrong_type(0, kSet)) return wrong_type();
     const Set* s = set_of(t, 0);
-    reply.array(s ? s->size() : 0);
+    reply.set(s ? s->size() : 0);
     if (s != nullptr) {
       for (const std::string& m : *s) reply.bulk(m);
     }
@@ -162,7 +163,7 @@ void cmd_spop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
     else reply.bulk(popped[0]);
     return;
   }
-  reply.array(popped.size());
+  reply.set(popped.size());  // SPOP's members are distinct (SRANDMEMBER's may repeat: an array)
   for (const std::string& m : popped) reply.bulk(m);
 }
 
@@ -270,7 +271,8 @@ void cmd_sscan(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
     }
     reply.array(2);
     reply.bulk("0");
-    reply_members(reply, found);
+    reply.array(found.size());  // a SCAN page is an array in both versions
+    for (std::string_view m : found) reply.bulk(m);
     return {};
   });
 }

@@ -159,8 +159,12 @@ void cmd_zpop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
         }
         return {};
       })) return;
-  reply.array(popped.size() * 2);
+  // With a count, RESP3 nests each pair (Redis 7); without, it stays one flat pair.
+  const bool nested = argv.size() == 3;
+  if (nested) reply.pairs(popped.size());
+  else reply.array(popped.size() * 2);
   for (const auto& [m, s] : popped) {
+    if (nested) reply.pair();
     reply.bulk(m);
     reply.dbl(s);
   }

@@ -25,8 +25,10 @@ std::optional<double> score_of(const ZSet* z, std::string_view m) {
 }
 
 void reply_scored(ReplyBuilder& reply, const std::vector<Scored>& s, bool with_scores) {
-  reply.array(s.size() * (with_scores ? 2 : 1));
+  if (with_scores) reply.pairs(s.size());
+  else reply.array(s.size());
   for (const Scored& e : s) {
+    if (with_scores) reply.pair();
     reply.bulk(*e.member);
     if (with_scores) reply.dbl(e.score);
   }

@@ -9,7 +9,7 @@ Outbox::Outbox(asio::any_io_executor executor, std::uint64_t limit_bytes)
 
 void Outbox::attach(std::weak_ptr<Sink> sink) { sink_ = std::move(sink); }
 
-bool Outbox::push(std::string_view bytes) {
+bool Outbox::push_bytes(std::string_view bytes, bool frame) {
   if (overflowed()) return false;
   bool post_ready = false;
   bool overflow_now = false;
@@ -20,7 +20,9 @@ bool Outbox::push(std::string_view bytes) {
       if (overflowed_.exchange(true, std::memory_order_acq_rel)) return false;
       overflow_now = true;
     } else {
+      const std::size_t start = pending_.size();
       pending_.append(bytes);
+      if (frame && !bytes.empty() && resp3()) pending_[start] = '>';
       pending_bytes_.store(pending_.size(), std::memory_order_relaxed);
       post_ready = !ready_posted_;
       ready_posted_ = true;

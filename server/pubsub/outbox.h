@@ -52,7 +52,18 @@ class Outbox {
   void attach(std::weak_ptr<Sink> sink);
 
   // Any thread. Returns false when the bytes were dropped (overflowed).
-  bool push(std::string_view bytes);
+  bool push(std::string_view bytes) { return push_bytes(bytes, false); }
+  // A pub/sub frame given as a RESP2 array ("*3\r\n..."): sent as is to a
+  // RESP2 connection, as a RESP3 push ('>' for '*') to a RESP3 one. The rest
+  // of a message is the same bytes in both versions, so publish() encodes once.
+  bool push_frame(std::string_view resp2_array) { return push_bytes(resp2_array, true); }
+  // The owner's RESP version (HELLO); any thread may read it.
+  void set_resp3(bool on) { resp3_.store(on, std::memory_order_release); }
+  bool resp3() const { return resp3_.load(std::memory_order_acquire); }
+  // Whether the owner is in subscribed mode (a RESP2 REDIRECT target of
+  // client-side caching gets invalidations only then, as in Redis).
+  void set_subscribed(bool on) { subscribed_.store(on, std::memory_order_release); }
+  bool subscribed() const { return subscribed_.load(std::memory_order_acquire); }
   // Any thread: runs `task` on the owner's io thread if the owner still lives then.
   void post(std::function<void()> task);
   bool overflowed() const { return overflowed_.load(std::memory_order_acquire); }
@@ -63,6 +74,7 @@ class Outbox {
   void take(std::string& out);
 
  private:
+  bool push_bytes(std::string_view bytes, bool frame);
   void schedule_ready();
   void schedule_overflow();
 
@@ -72,6 +84,8 @@ class Outbox {
 
   // -- any thread --
   std::atomic<bool> overflowed_{false};
+  std::atomic<bool> resp3_{false};
+  std::atomic<bool> subscribed_{false};
   std::atomic<std::uint64_t> pending_bytes_{0};  // mirrors pending_.size() for readers without the lock
 
   // -- guarded by mu_ --

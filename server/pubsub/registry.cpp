@@ -77,7 +77,7 @@ void Registry::forget(Subscriber& s) {
 
 void Registry::deliver(const Receivers& receivers, std::string_view bytes) {
   for (const auto& [raw, outbox] : receivers) {
-    if (!outbox->push(bytes)) dropped_.fetch_add(1, std::memory_order_relaxed);
+    if (!outbox->push_frame(bytes)) dropped_.fetch_add(1, std::memory_order_relaxed);
   }
 }
 

@@ -35,7 +35,7 @@ PUBSUB_CASES = [
         on(1, "PUNSUBSCRIBE [ab]c", 1), on(1, "SUBSCRIBE c", 1), on(1, "PUNSUBSCRIBE n*", 1),
         on(1, "UNSUBSCRIBE c", 1))),
     ("subscribed mode", steps(
-        on(1, "SUBSCRIBE a"), on(1, "GET k"), on(1, "SET k v"), on(1, "PUBLISH a x"), on(1, "CONFIG GET save"),
+        on(1, "SUBSCRIBE a"), on(1, "GET k"), on(1, "SET k v"), on(1, "PUBLISH b x"), on(1, "CONFIG GET save"),
         on(1, "PING"), on(1, "PING hi"), on(1, "NOSUCH"), on(1, "GET"), on(1, "PSUBSCRIBE p*"),
         on(1, "UNSUBSCRIBE"), on(1, "PING"), on(1, "PUNSUBSCRIBE"), on(1, "PING"), on(1, "GET k"),
         on(1, "SUBSCRIBE"), on(1, "PSUBSCRIBE"), on(1, "PUBLISH a"), on(1, "QUIT"))),

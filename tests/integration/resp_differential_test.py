@@ -3,7 +3,8 @@
 
 Starts redis-server (no persistence) and mnemo-server on ephemeral loopback
 ports, sends both the same commands and compares the raw replies byte for
-byte: the systematic cases of resp_diff_cases.py, a randomized sequence of
+byte: the systematic cases of resp_diff_cases.py (over RESP2, then again over
+RESP3 after HELLO 3), a randomized sequence of
 operations over a small key space (fixed seed), the same calls made through
 redis-py, and an AUTH scenario (requirepass / --auth-token). Where mnemo
 differs on purpose (docs/RESP.md, "Deliberate differences from Redis"), the
@@ -27,6 +28,7 @@ from resp_support import (ConnectionClosed, RedisServer, RespConn, RespServer,  
                           encode_command, parse_reply)
 import resp_diff_cases as cases  # noqa: E402
 import resp_diff_pubsub_cases as pubsub_cases  # noqa: E402
+import resp_diff_tracking_cases as tracking_cases  # noqa: E402
 import resp_diff_txn_cases as txn_cases  # noqa: E402
 
 SKIP_EXIT_CODE = 77
@@ -97,7 +99,9 @@ def same_shape(r, m):
 
 def as_pairs(reply):
     kind, items = parse_reply(reply)
-    if kind != "*" or items is None or len(items) % 2:
+    if kind in ("*", "~") and items and all(i[0] == "*" and len(i[1] or ()) == 2 for i in items):
+        items = [x for i in items for x in i[1]]  # RESP3's pairs: two-element arrays
+    if kind not in ("*", "%") or items is None or len(items) % 2:
         return reply
     return sorted((items[i][1], items[i + 1][1]) for i in range(0, len(items), 2))
 
@@ -105,17 +109,17 @@ def as_pairs(reply):
 def as_members(reply):
     """An array's elements in any order (Redis lists some collections in hash order)."""
     kind, items = parse_reply(reply)
-    if kind != "*" or items is None:
+    if kind not in ("*", "~") or items is None:
         return reply
-    return sorted(repr(item) for item in items)
+    return [kind] + sorted(repr(item) for item in items)
 
 
 def hello_fields(reply):
     """HELLO's map with the fields that differ by nature (id, version) blanked."""
     kind, items = parse_reply(reply)
-    if kind != "*" or items is None:
+    if kind not in ("*", "%") or items is None:
         return reply
-    fields = []
+    fields = [kind]
     for i in range(0, len(items), 2):
         key, value = items[i], items[i + 1]
         fields.append((key, ("?", None) if key[1] in (b"id", b"version") else value))
@@ -129,8 +133,10 @@ INFO_SECTIONS = ("server", "clients", "memory", "persistence", "stats", "replica
 def info_sections(reply):
     """The section names of an INFO reply among INFO_SECTIONS, in order, and any malformed line."""
     kind, body = parse_reply(reply)
-    if kind != "$" or body is None:
+    if kind not in ("$", "=") or body is None:
         return reply
+    if kind == "=":  # RESP3 verbatim text: "txt:" then the text
+        body = body[4:] if body.startswith(b"txt:") else b"malformed verbatim " + body[:4]
     lines = body.decode("utf-8", "replace").split("\r\n")
     bad = [ln for ln in lines if ln and not ln.startswith("# ") and ":" not in ln]
     names = [ln[2:].lower() for ln in lines if ln.startswith("# ")]
@@ -206,7 +212,7 @@ def run_on(step, pool, report, where):
         report.fail(where, label, got[0], got[1])
 
 
-def run_step(step, conns, report, where, pool=None):
+def run_step(step, conns, report, where, pool=None, resp3=False):
     kind = step[0]
     report.compared += 1
     if kind in ("on", "recv"):
@@ -225,7 +231,7 @@ def run_step(step, conns, report, where, pool=None):
     else:
         r, m = (exchange(conn, encode_command(words)) for conn in conns)
         if kind == "mnemo":
-            ok = m == step[2]
+            ok = m == step[3 if resp3 else 2]
             if ok and r == m:
                 report.fail(where, label, r, m, "listed as a deliberate difference, but Redis agrees now")
                 return
@@ -252,18 +258,22 @@ def reset_keys(redis_port, mnemo_port, password=None):
     m.close()
 
 
-def run_cases(case_list, redis_port, mnemo_port, report, prefix="", password=None):
+def run_cases(case_list, redis_port, mnemo_port, report, prefix="", password=None, resp3=False):
+    """resp3: every connection sends HELLO 3 first, so each case runs again with RESP3's types."""
     for name, steps in case_list:
         reset_keys(redis_port, mnemo_port, password)
-        opened = {0: (RespConn(redis_port), RespConn(mnemo_port))}
+
+        def connect():
+            return (RespConn(redis_port, resp3=resp3), RespConn(mnemo_port, resp3=resp3))
+        opened = {0: connect()}
 
         def pool(i):
             if i not in opened:
-                opened[i] = (RespConn(redis_port), RespConn(mnemo_port))
+                opened[i] = connect()
             return opened[i]
         try:
             for i, step in enumerate(steps):
-                run_step(step, opened[0], report, "%s%s #%d" % (prefix, name, i + 1), pool)
+                run_step(step, opened[0], report, "%s%s #%d" % (prefix, name, i + 1), pool, resp3)
         finally:
             for pair in opened.values():
                 for c in pair:
@@ -423,6 +433,10 @@ def main():
         def open_servers(rp, mp):
             run_cases(cases.CASES + txn_cases.TXN_CASES + txn_cases.SCRIPT_CASES, rp, mp, report)
             run_cases(pubsub_cases.PUBSUB_CASES, rp, mp, report, prefix="pubsub: ")
+            run_cases(cases.CASES + txn_cases.TXN_CASES + txn_cases.SCRIPT_CASES, rp, mp, report,
+                      prefix="resp3: ", resp3=True)
+            run_cases(pubsub_cases.PUBSUB_CASES, rp, mp, report, prefix="resp3 pubsub: ", resp3=True)
+            run_cases(tracking_cases.TRACKING_CASES, rp, mp, report, prefix="tracking: ", resp3=True)
             run_random(rp, mp, report)
             run_redis_py(rp, mp, report)
 

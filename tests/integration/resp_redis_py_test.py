@@ -223,11 +223,11 @@ def test_connection_commands(srv):
     check_eq(r.config_get("save"), {"save": ""}, "CONFIG GET save")
     check_eq(r.config_get("databases"), {"databases": "16"}, "CONFIG GET databases")
     check_eq(r.execute_command("HELLO", "2")[0:2], [b"server", b"redis"], "HELLO 2")
-    try:
-        r.execute_command("HELLO", "3")
-        raise AssertionError("HELLO 3 must be refused")
+    try:  # (HELLO 3 would switch this RESP2-only client's connection: resp_tracking_test.py covers it)
+        r.execute_command("HELLO", "4")
+        raise AssertionError("HELLO 4 must be refused")
     except exceptions.ResponseError as e:
-        check("NOPROTO" in str(e) or "protocol version is not supported" in str(e), "HELLO 3: %s" % e)
+        check("NOPROTO" in str(e) or "protocol version is not supported" in str(e), "HELLO 4: %s" % e)
     check_eq(raw_exchange(srv, b"PING\r\nQUIT\r\n"), b"+PONG\r\n+OK\r\n", "inline PING, then QUIT closes")
     check_eq(raw_exchange(srv, b"*1\r\nx"), b"-ERR Protocol error: expected '$', got 'x'\r\n",
              "a protocol error closes the connection")

@@ -168,9 +168,11 @@ class RespConn:
     """One socket speaking raw RESP: reply() returns the exact bytes of one
     reply (RESP2, and the RESP3 types a server may send after HELLO 3)."""
 
-    def __init__(self, port, timeout_s=10):
+    def __init__(self, port, timeout_s=10, resp3=False):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout_s)
         self.buf = b""
+        if resp3:  # the connection speaks RESP3 from here on; HELLO's own reply is dropped
+            check(self.command("HELLO", "3").startswith(b"%"), "HELLO 3 answered a map")
 
     def close(self):
         self.sock.close()
@@ -233,7 +235,9 @@ class RespConn:
 
 
 def parse_reply(data):
-    """Parses one RESP2 reply: ('+'|'-', text), (':', int), ('$', bytes or None), ('*', list or None)."""
+    """Parses one reply: ('+'|'-', text), (':', int), ('$', bytes or None), ('*', list or None);
+    RESP3's ('_', None), ('#', bool), (',', text), ('(', int), ('=', bytes), and
+    ('%' | '~' | '>', list): a map's list holds key, value, key, value ..."""
     value, end = _parse_at(data, 0)
     check_eq(end, len(data), "bytes after one reply in %r" % data)
     return value
@@ -242,18 +246,22 @@ def parse_reply(data):
 def _parse_at(data, pos):
     end = data.index(b"\r\n", pos)
     kind, head = data[pos:pos + 1].decode(), data[pos + 1:end]
-    if kind in "+-":
+    if kind in "+-,":
         return (kind, head.decode("utf-8", "replace")), end + 2
-    if kind == ":":
+    if kind in ":(":
         return (kind, int(head)), end + 2
+    if kind == "_":
+        return (kind, None), end + 2
+    if kind == "#":
+        return (kind, head == b"t"), end + 2
     n = int(head)
-    if kind == "$":
+    if kind in "$=":
         return (kind, None if n < 0 else data[end + 2:end + 2 + n]), (end + 2 if n < 0 else end + 4 + n)
-    check_eq(kind, "*", "RESP2 reply type")
+    check(kind in "*%~>", "a RESP reply type, not %r" % kind)
     if n < 0:
         return (kind, None), end + 2
     items, p = [], end + 2
-    for _ in range(n):
+    for _ in range(n * 2 if kind == "%" else n):
         item, p = _parse_at(data, p)
         items.append(item)
     return (kind, items), p

@@ -36,7 +36,7 @@ TEST_CASE("resp CONFIG GET answers what tools ask", "[server][resp]") {
         "*10\r\n$17\r\nmaxmemory-clients\r\n$1\r\n0\r\n$9\r\nmaxmemory\r\n$4\r\n1024\r\n"
         "$17\r\nmaxmemory-samples\r\n$1\r\n5\r\n$27\r\nmaxmemory-eviction-tenacity\r\n$2\r\n10\r\n"
         "$16\r\nmaxmemory-policy\r\n$10\r\nnoeviction\r\n");
-  CHECK(d.local(command({"CONFIG", "GET", "*"})).rfind("*20\r\n", 0) == 0);
+  CHECK(d.local(command({"CONFIG", "GET", "*"})).rfind("*22\r\n", 0) == 0);
   CHECK(d.local(command({"CONFIG", "GET", "timeout"})) == "*2\r\n$7\r\ntimeout\r\n$1\r\n0\r\n");
   CHECK(d.local(command({"CONFIG", "GET", "nothing"})) == "*0\r\n");
   CHECK(d.local(command({"CONFIG", "GET", "MAX?EMORY"})) == "*2\r\n$9\r\nmaxmemory\r\n$4\r\n1024\r\n");
