@@ -419,6 +419,9 @@ ARITY = {"get": 2, "set": -3, "setnx": 3, "setex": 4, "psetex": 4, "del": -2, "u
 from resp_diff_types import TYPE_ARITY, TYPE_CASES  # noqa: E402
 
 ARITY.update(TYPE_ARITY)
+from resp_diff_blocking_cases import BLOCKING_ARITY  # noqa: E402
+
+ARITY.update(BLOCKING_ARITY)
 
 
 def _arity_steps():

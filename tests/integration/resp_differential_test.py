@@ -27,6 +27,7 @@ from resp_support import (ConnectionClosed, RedisServer, RespConn, RespServer,  
                           encode_command, parse_reply)
 import resp_diff_cases as cases  # noqa: E402
 import resp_diff_pubsub_cases as pubsub_cases  # noqa: E402
+import resp_diff_blocking_cases as blocking_cases  # noqa: E402
 import resp_diff_txn_cases as txn_cases  # noqa: E402
 
 SKIP_EXIT_CODE = 77
@@ -423,6 +424,7 @@ def main():
         def open_servers(rp, mp):
             run_cases(cases.CASES + txn_cases.TXN_CASES + txn_cases.SCRIPT_CASES, rp, mp, report)
             run_cases(pubsub_cases.PUBSUB_CASES, rp, mp, report, prefix="pubsub: ")
+            run_cases(blocking_cases.BLOCKING_CASES, rp, mp, report, prefix="blocking: ")
             run_random(rp, mp, report)
             run_redis_py(rp, mp, report)
 
