@@ -32,6 +32,14 @@
 // under those locks).
 //
 // Keys are per database: a waiter in db 1 is never woken by db 0.
+//
+// For a reader that consumes nothing (XREAD BLOCK): its attempt answers
+// `skip`, never `empty`, when it has nothing to send, since a waiter behind
+// it (an older last-seen ID) may still be served; `empty` means "nobody
+// after me can get anything from this key now". An attempt may also answer
+// `served` with an error reply (XREADGROUP on a key deleted meanwhile).
+// The write that makes a stream ready signals through its keyspace
+// notification (XADD's "xadd"), like every other write.
 // Attempt results: served (reply sent, waiter done), empty (the key has
 // nothing for anyone: stop serving this key), skip (not for this waiter,
 // e.g. a BLPOP waiter on a key that became a string: it keeps waiting, as in
