@@ -67,6 +67,10 @@ bool try_now(CommandContext& ctx, ArgList keys, const PopOp& op, ReplyBuilder& r
 
 // A later try, on the thread of the write that made `key` ready: the
 // waiter's own context (its database), a reply built for its connection.
+// The replies a waiter gets later (this one, its timeout and CLIENT UNBLOCK
+// ERROR) are built as RESP2, the protocol of every RESP connection today; a
+// connection that switched to RESP3 needs its builder chosen here and in
+// pop_or_block.
 blocking::Attempt serve(const CommandEnv& env, std::uint32_t db, const PopOp& op, std::string_view key) {
   CommandEnv e = env;
   Session session;
