@@ -245,6 +245,33 @@ def test_served_pop_is_journaled(srv):
     check_eq(w.lrange("dst", 0, -1), [b"a"], "and its push")
 
 
+def test_many_waiters_and_pushers(srv):
+    """Concurrent waiters and pushers on two io threads: every pushed element is
+    popped exactly once, and nobody is left blocked."""
+    waiters, pops, pushers = 8, 50, 4
+    pushes = waiters * pops // pushers
+
+    def pop_all():
+        r = client(srv)
+        return [r.blpop(["q1", "q2"], 0)[1] for _ in range(pops)]
+
+    def push_all(p):
+        r = client(srv)
+        for i in range(pushes):
+            r.rpush("q%d" % (1 + i % 2), "p%d-%d" % (p, i))
+
+    takers = [start(Call(pop_all)) for _ in range(waiters)]
+    givers = [start(Call(push_all, p)) for p in range(pushers)]
+    for g in givers:
+        g.get()
+    got = sorted(v for t in takers for v in t.get())
+    want = sorted(b"p%d-%d" % (p, i) for p in range(pushers) for i in range(pushes))
+    check_eq(got, want, "every element popped exactly once")
+    w = client(srv)
+    check_eq(blocked(w), 0, "nobody left blocked")
+    check_eq(w.exists("q1", "q2"), 0, "both lists emptied")
+
+
 def next_events(p, n):
     out = []
     while len(out) < n:
@@ -313,6 +340,7 @@ TESTS = [
     ("CLIENT UNBLOCK", test_client_unblock),
     ("never blocks in MULTI or a script", test_never_blocks_in_multi_or_script),
     ("served pop is journaled", test_served_pop_is_journaled),
+    ("many waiters and pushers", test_many_waiters_and_pushers),
     ("collection keyspace events", test_collection_keyspace_events),
 ]
 
