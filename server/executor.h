@@ -17,6 +17,7 @@
 #include "protocol/message.h"
 #include "server/commands/command_table.h"
 #include "server/config.h"
+#include "server/blocking/waiters.h"
 #include "server/pubsub/registry.h"
 #include "server/server_stats.h"
 #include "server/store.h"
@@ -65,6 +66,7 @@ class Executor {
   void attach_pubsub(const pubsub::Registry* registry) { pubsub_ = registry; }
   // Client-side caching figures for INFO; set once before serving.
   void attach_tracking(const tracking::TrackingTable* table) { tracking_ = table; }
+  void attach_blocking(const blocking::Registry* registry) { blocking_ = registry; }  // INFO blocked_clients
 
  private:
   bool check_access(SessionState& session, const protocol::Request& req, protocol::Response& resp);
@@ -85,6 +87,7 @@ class Executor {
   const CommandTable& commands_ = builtin_commands();
   const pubsub::Registry* pubsub_ = nullptr;
   const tracking::TrackingTable* tracking_ = nullptr;
+  const blocking::Registry* blocking_ = nullptr;
 };
 
 // Compares in time independent of where the first difference is.

@@ -31,6 +31,7 @@ CommandEnv make_env(const RespCodecOptions& o, InfoProvider info) {
   e.pubsub = o.pubsub;
   e.events = o.events;
   e.tracking = o.tracking;
+  e.blocking = o.blocking;
   e.info = std::move(info);
   return e;
 }
@@ -60,6 +61,13 @@ void RespCodec::attach_outbox(std::shared_ptr<pubsub::Outbox> outbox) {
 void RespCodec::closed() {
   if (env_.pubsub != nullptr) env_.pubsub->forget(session_.subscriber);
   if (env_.tracking != nullptr) env_.tracking->disconnect(env_.client_id);
+  if (env_.blocking != nullptr && session_.waiter != nullptr) env_.blocking->cancel(session_.waiter);
+  session_.waiter.reset();
+}
+
+void RespCodec::unblocked() {
+  if (session_.waiter != nullptr) session_.waiter->stop_timer();
+  session_.waiter.reset();
 }
 
 std::vector<std::string_view> RespCodec::command_names() {
@@ -153,6 +161,7 @@ NextKind RespCodec::dispatch(ArgList argv, Request& req, std::string& out) {
   if (then_ != nullptr) return NextKind::request;  // the Executor counts it
   commands::tracking_after(ctx_, tracked_, true);
   if (env_.stats != nullptr) env_.stats->count_local_command();
+  if (ctx_.blocked()) return NextKind::blocked;
   return ctx_.closing() ? NextKind::close : NextKind::replied;
 }
 

@@ -53,6 +53,7 @@ struct RespCodecOptions {
   pubsub::Registry* pubsub = nullptr;  // SUBSCRIBE, PUBLISH ...; may be null in tests
   pubsub::KeyspaceEvents* events = nullptr;  // keyspace notifications; may be null
   tracking::TrackingTable* tracking = nullptr;  // CLIENT TRACKING; may be null
+  blocking::Registry* blocking = nullptr;    // BLPOP and the like; may be null
 };
 
 class RespCodec final : public WireCodec {
@@ -66,6 +67,7 @@ class RespCodec final : public WireCodec {
   Peeked peek(std::string_view in) const override;
   void attach_outbox(std::shared_ptr<pubsub::Outbox> outbox) override;
   void closed() override;
+  void unblocked() override;
 
   // For a native connection running COMMAND frames through this codec
   // (native_wire_codec.h): the native AUTH succeeded, and the database its

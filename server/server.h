@@ -79,6 +79,7 @@ class Server {
   pubsub::Registry pubsub_;
   pubsub::KeyspaceEvents events_{pubsub_};
   tracking::TrackingTable tracking_;  // client-side caching (CLIENT TRACKING)
+  blocking::Registry blocking_;  // clients blocked on keys (BLPOP ...)
   std::unique_ptr<persistence::Persistence> persistence_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Executor> executor_;

@@ -254,7 +254,7 @@ std::string Executor::info_text(std::string_view section) const {
                     kv("os", "Linux") + kv("arch_bits", "64") + kv("tcp_port", num(static_cast<std::uint64_t>(cfg_.resp_port))) +
                     kv("uptime_in_seconds", num(uptime)) + kv("uptime_in_days", num(uptime / 86400)));
   const tracking::TrackingTable::Totals tracked = tracking_ ? tracking_->totals() : tracking::TrackingTable::Totals{};
-  sec("Clients", kv("connected_clients", num(stats_.connections_current.load())) + kv("blocked_clients", "0") +
+  sec("Clients", kv("connected_clients", num(stats_.connections_current.load())) + kv("blocked_clients", num(blocking_ ? blocking_->blocked_clients() : 0)) +
                      kv("tracking_clients", num(tracked.clients)) +
                      kv("maxclients", num(std::uint64_t{cfg_.max_connections})));
   sec("Memory", kv("used_memory", num(s.memory_bytes)) + kv("used_memory_human", bytes_to_human(s.memory_bytes)) +

@@ -94,6 +94,8 @@ void cmd_client_help(CommandContext&, ArgList, ReplyBuilder& reply) {
               "    Set client meta attr. Options are:",
               "    * LIB-NAME: the client lib name.",
               "    * LIB-VER: the client lib version.",
+              "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+              "    Unblock the specified blocked client.",
               "NO-EVICT (ON|OFF)",
               "    Protect current client connection from eviction.",
               "NO-TOUCH (ON|OFF)",

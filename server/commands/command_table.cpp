@@ -138,6 +138,7 @@ const CommandTable& builtin_commands() {
     register_set_commands(t);
     register_zset_commands(t);
     register_bitmap_commands(t);
+    register_blocking_commands(t);
     register_pubsub_commands(t);
     register_transaction_commands(t);
     register_script_commands(t);

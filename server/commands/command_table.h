@@ -180,6 +180,7 @@ void register_set_commands(CommandTable& table);
 void register_list_commands(CommandTable& table);
 void register_zset_commands(CommandTable& table);
 void register_bitmap_commands(CommandTable& table);  // bitmap_table.cpp
+void register_blocking_commands(CommandTable& table);     // blocking_table.cpp
 
 // Builders for terse registration lines.
 inline KeySpec key(std::uint32_t flags, int begin = 1, int last = 0, int step = 1, std::string_view notes = {}) {

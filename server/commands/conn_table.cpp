@@ -1,6 +1,7 @@
 // The connection family's table entries: name, arity, flags, ACL categories and docs
 // as Redis 7 declares them, bound to mnemo's handlers.
 #include "server/commands/command_table.h"
+#include "server/commands/families.h"
 #include "server/commands/server.h"
 #include "server/commands/tracking.h"
 
@@ -72,6 +73,9 @@ void register_connection_commands(CommandTable& t) {
         {.name = "client|trackinginfo", .arity = 2, .flags = cmd::kNoScript | cmd::kLoading | cmd::kStale, .acl = cmd::kAclConnection,
          .doc = {"Returns information about server-assisted client side caching for the connection", "6.2.0", "connection", "O(1)"},
          .handler = cmd_client_trackinginfo},
+        {.name = "client|unblock", .arity = -3, .flags = cmd::kAdmin | cmd::kNoScript | cmd::kLoading | cmd::kStale, .acl = cmd::kAclConnection,
+         .doc = {"Unblock a client blocked in a blocking command from a different connection", "5.0.0", "connection", "O(log N) where N is the number of client connections"},
+         .handler = commands::cmd_client_unblock},
         {.name = "client|setname", .arity = 3, .flags = cmd::kNoScript | cmd::kLoading | cmd::kStale, .acl = cmd::kAclConnection,
          .doc = {"Set the current connection name", "2.6.9", "connection", "O(1)"},
          .handler = cmd_client_setname}}});

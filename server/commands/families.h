@@ -46,6 +46,13 @@ MNEMO_HANDLER(cmd_ltrim);
 MNEMO_HANDLER(cmd_linsert);
 MNEMO_HANDLER(cmd_lpos);
 MNEMO_HANDLER(cmd_lmove);  // LMOVE, RPOPLPUSH
+// blocking pops (blocking.cpp)
+MNEMO_HANDLER(cmd_blpop);   // BLPOP, BRPOP
+MNEMO_HANDLER(cmd_blmove);  // BLMOVE, BRPOPLPUSH
+MNEMO_HANDLER(cmd_blmpop);
+MNEMO_HANDLER(cmd_bzpop);   // BZPOPMIN, BZPOPMAX
+MNEMO_HANDLER(cmd_bzmpop);
+MNEMO_HANDLER(cmd_client_unblock);
 // sorted sets
 MNEMO_HANDLER(cmd_zadd);
 MNEMO_HANDLER(cmd_zincrby);

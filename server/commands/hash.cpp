@@ -14,6 +14,8 @@ namespace mnemo::server::commands {
 
 namespace {
 
+constexpr int kEvHash = pubsub::notify::kHash;  // keyspace notifications' class (notify-keyspace-events h)
+
 constexpr ValueType kHash = ValueType::hash;
 
 const Hash* hash_of(CollectionTxn& t) { return t.get(0) ? &t.get(0)->hash() : nullptr; }
@@ -48,6 +50,7 @@ void cmd_hset(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   if (argv.size() % 2 == 1) return reply.error(wrong_arity_message(iequals(argv[0], "hmset") ? "hmset" : "hset"));
   const auto created = hset_fields(ctx, argv, reply);
   if (!created) return;
+  ctx.notify(kEvHash, "hset", argv[1]);
   if (iequals(argv[0], "hmset")) reply.ok();
   else reply.integer(*created);
 }
@@ -61,6 +64,7 @@ void cmd_hsetnx(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
         set = true;
         return {};
       })) return;
+  if (set) ctx.notify(kEvHash, "hset", argv[1]);
   reply.integer(set ? 1 : 0);
 }
 
@@ -89,6 +93,7 @@ void cmd_hmget(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
 
 void cmd_hdel(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   std::int64_t deleted = 0;
+  bool emptied = false;
   if (!run(ctx, reply, argv.subspan(1, 1), true, [&](CollectionTxn& t) -> Fault {
         if (t.wrong_type(0, kHash)) return wrong_type();
         const Hash* h = hash_of(t);
@@ -99,8 +104,11 @@ void cmd_hdel(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
           t.ops(0, kHash).hdel(argv[i]);
           ++deleted;
         }
+        emptied = deleted == static_cast<std::int64_t>(h->size());
         return {};
       })) return;
+  if (deleted > 0) ctx.notify(kEvHash, "hdel", argv[1]);
+  if (deleted > 0 && emptied) ctx.notify(pubsub::notify::kGeneric, "del", argv[1]);
   reply.integer(deleted);
 }
 
@@ -152,6 +160,7 @@ void cmd_hincrby(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
         t.ops(0, kHash).hset(argv[2], std::to_string(value));
         return {};
       })) return;
+  ctx.notify(kEvHash, "hincrby", argv[1]);
   reply.integer(value);
 }
 
@@ -172,6 +181,7 @@ void cmd_hincrbyfloat(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
         t.ops(0, kHash).hset(argv[2], text);
         return {};
       })) return;
+  ctx.notify(kEvHash, "hincrbyfloat", argv[1]);
   reply.bulk(text);
 }
 

@@ -1,8 +1,8 @@
-// The list family (Redis 7.0's t_list.c) without its blocking commands:
+// The list family (Redis 7.0's t_list.c; its blocking commands are in blocking.cpp):
 // LPUSH, RPUSH, LPUSHX, RPUSHX, LPOP, RPOP, LRANGE, LLEN, LINDEX, LSET,
 // LREM, LTRIM, LINSERT, LPOS, LMOVE, RPOPLPUSH. Each is one store
 // collection operation (store.h); writes journal the pushed elements or the
-// positions they change.
+// positions they change, and notify the keyspace as Redis does.
 #include <vector>
 
 #include "server/commands/collection_cmd.h"
@@ -13,6 +13,8 @@ namespace mnemo::server::commands {
 namespace {
 
 constexpr ValueType kList = ValueType::list;
+constexpr int kEvList = pubsub::notify::kList;  // keyspace notifications' classes
+constexpr int kEvGeneric = pubsub::notify::kGeneric;
 
 const List* list_of(CollectionTxn& t, std::size_t i) { return t.get(i) ? &t.get(i)->list() : nullptr; }
 std::int64_t len_of(const List* l) { return l ? static_cast<std::int64_t>(l->size()) : 0; }
@@ -30,6 +32,7 @@ void cmd_push(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   const bool left = argv[0][0] == 'l' || argv[0][0] == 'L';
   const bool only_existing = argv[0].size() == 6;
   std::int64_t len = 0;
+  bool pushed = false;
   if (!run(ctx, reply, argv.subspan(1, 1), true, [&](CollectionTxn& t) -> Fault {
         if (t.wrong_type(0, kList)) return wrong_type();
         len = len_of(list_of(t, 0));
@@ -37,8 +40,10 @@ void cmd_push(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
         OpWriter& w = t.ops(0, kList);
         for (std::size_t i = 2; i < argv.size(); ++i) left ? w.lpush(argv[i]) : w.rpush(argv[i]);
         len += static_cast<std::int64_t>(argv.size() - 2);
+        pushed = true;
         return {};
       })) return;
+  if (pushed) ctx.notify(kEvList, left ? "lpush" : "rpush", argv[1]);
   reply.integer(len);
 }
 
@@ -51,6 +56,7 @@ void cmd_pop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   if (with_count && (!parse_int64(argv[2], count) || count < 0)) return reply.error(kOutOfRange);
   std::vector<std::string> popped;
   bool found = false;
+  bool emptied = false;
   if (!run(ctx, reply, argv.subspan(1, 1), true, [&](CollectionTxn& t) -> Fault {
         if (t.wrong_type(0, kList)) return wrong_type();
         const List* l = list_of(t, 0);
@@ -59,8 +65,13 @@ void cmd_pop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
         const auto n = std::min<std::uint64_t>(static_cast<std::uint64_t>(count), l->size());
         for (std::uint64_t i = 0; i < n; ++i) popped.push_back(left ? (*l)[i] : (*l)[l->size() - 1 - i]);
         left ? t.ops(0, kList).lpop(n) : t.ops(0, kList).rpop(n);
+        emptied = n == l->size();
         return {};
       })) return;
+  if (!popped.empty()) {
+    ctx.notify(kEvList, left ? "lpop" : "rpop", argv[1]);
+    if (emptied) ctx.notify(kEvGeneric, "del", argv[1]);
+  }
   if (!found) return with_count ? reply.null_array() : reply.null();
   if (!with_count) return reply.bulk(popped[0]);
   reply.array(popped.size());
@@ -120,6 +131,7 @@ void cmd_lset(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
         t.ops(0, kList).lset(static_cast<std::uint64_t>(index), argv[3]);
         return {};
       })) return;
+  ctx.notify(kEvList, "lset", argv[1]);
   reply.ok();
 }
 
@@ -127,6 +139,7 @@ void cmd_lrem(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   std::int64_t count = 0;
   if (!parse_int64(argv[2], count)) return reply.error(kNotInteger);
   std::int64_t removed = 0;
+  bool emptied = false;
   if (!run(ctx, reply, argv.subspan(1, 1), true, [&](CollectionTxn& t) -> Fault {
         if (t.wrong_type(0, kList)) return wrong_type();
         const List* l = list_of(t, 0);
@@ -143,24 +156,32 @@ void cmd_lrem(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
         std::sort(at.begin(), at.end(), std::greater<>());
         for (std::uint64_t i : at) t.ops(0, kList).ldel(i);
         removed = static_cast<std::int64_t>(at.size());
+        emptied = at.size() == n;
         return {};
       })) return;
+  if (removed > 0) ctx.notify(kEvList, "lrem", argv[1]);
+  if (removed > 0 && emptied) ctx.notify(kEvGeneric, "del", argv[1]);
   reply.integer(removed);
 }
 
 void cmd_ltrim(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   std::int64_t start = 0, end = 0;
   if (!parse_int64(argv[2], start) || !parse_int64(argv[3], end)) return reply.error(kNotInteger);
+  bool existed = false, emptied = false;
   if (!run(ctx, reply, argv.subspan(1, 1), true, [&](CollectionTxn& t) -> Fault {
         if (t.wrong_type(0, kList)) return wrong_type();
         const List* l = list_of(t, 0);
         if (l == nullptr) return {};
+        existed = true;
         const IndexRange r = clamp_range(start, end, len_of(l));
+        emptied = r.empty();
         if (r.empty()) t.ops(0, kList).ltrim(0, 0);
         else if (r.start != 0 || r.end + 1 != len_of(l))
           t.ops(0, kList).ltrim(static_cast<std::uint64_t>(r.start), static_cast<std::uint64_t>(r.end - r.start + 1));
         return {};
       })) return;
+  if (existed) ctx.notify(kEvList, "ltrim", argv[1]);
+  if (emptied) ctx.notify(kEvGeneric, "del", argv[1]);
   reply.ok();
 }
 
@@ -182,6 +203,7 @@ void cmd_linsert(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
         result = len_of(l) + 1;
         return {};
       })) return;
+  if (result > 0) ctx.notify(kEvList, "linsert", argv[1]);
   reply.integer(result);
 }
 
@@ -234,16 +256,23 @@ void cmd_lmove(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
     return reply.error(kSyntax);
   }
   std::optional<std::string> moved;
+  bool emptied = false;
   if (!run(ctx, reply, argv.subspan(1, 2), true, [&](CollectionTxn& t) -> Fault {
         if (t.wrong_type(0, kList)) return wrong_type();
         const List* l = list_of(t, 0);
         if (l == nullptr) return {};
         if (t.wrong_type(1, kList)) return wrong_type();
         moved = from_left ? l->front() : l->back();
+        emptied = l->size() == 1 && argv[1] != argv[2];
         from_left ? t.ops(0, kList).lpop(1) : t.ops(0, kList).rpop(1);
         to_left ? t.ops(1, kList).lpush(*moved) : t.ops(1, kList).rpush(*moved);
         return {};
       })) return;
+  if (moved) {  // Redis's order: the push, the pop, the emptied source's del
+    ctx.notify(kEvList, to_left ? "lpush" : "rpush", argv[2]);
+    ctx.notify(kEvList, from_left ? "lpop" : "rpop", argv[1]);
+    if (emptied) ctx.notify(kEvGeneric, "del", argv[1]);
+  }
   if (moved) reply.bulk(*moved);
   else reply.null();
 }

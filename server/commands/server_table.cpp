@@ -23,7 +23,7 @@ void register_server_commands(CommandTable& t) {
    .tips = {"request_policy:all_shards", "response_policy:agg_min"},
    .doc = {"Wait for the synchronous replication of all the write commands sent in the context of the current connection", "3.0.0", "generic", "O(1)"},
    .handler = cmd_wait});
-  t.add({.name = "waitaof", .arity = 4, .flags = cmd::kBlocking, .acl = cmd::kAclConnection,
+  t.add({.name = "waitaof", .arity = 4, .flags = cmd::kBlocking | cmd::kNoScript, .acl = cmd::kAclConnection,
    .tips = {"request_policy:all_shards", "response_policy:agg_min"},
    .doc = {"Blocks until all of the preceding write commands sent by the connection are written to the append-only file of the master and/or replicas.", "7.2.0", "generic", "O(1)"},
    .handler = cmd_waitaof});

@@ -84,11 +84,13 @@ void cmd_sadd(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
         }
         return {};
       })) return;
+  if (added > 0) ctx.notify(pubsub::notify::kSet, "sadd", argv[1]);
   reply.integer(added);
 }
 
 void cmd_srem(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   std::int64_t removed = 0;
+  bool emptied = false;
   if (!run(ctx, reply, argv.subspan(1, 1), true, [&](CollectionTxn& t) -> Fault {
         if (t.wrong_type(0, kSet)) return wrong_type();
         const Set* s = set_of(t, 0);
@@ -98,8 +100,11 @@ void cmd_srem(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
           t.ops(0, kSet).srem(argv[i]);
           ++removed;
         }
+        emptied = removed > 0 && static_cast<std::size_t>(removed) == s->size();
         return {};
       })) return;
+  if (removed > 0) ctx.notify(pubsub::notify::kSet, "srem", argv[1]);
+  if (emptied) ctx.notify(pubsub::notify::kGeneric, "del", argv[1]);
   reply.integer(removed);
 }
 
@@ -146,6 +151,7 @@ void cmd_spop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   const bool with_count = argv.size() == 3;
   if (with_count && (!parse_int64(argv[2], count) || count < 0)) return reply.error(kOutOfRange);
   std::vector<std::string> popped;
+  bool emptied = false;
   if (!run(ctx, reply, argv.subspan(1, 1), true, [&](CollectionTxn& t) -> Fault {
         if (t.wrong_type(0, kSet)) return wrong_type();
         const Set* s = set_of(t, 0);
@@ -156,8 +162,11 @@ void cmd_spop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
           popped.push_back(*all[i]);
           t.ops(0, kSet).srem(*all[i]);
         }
+        emptied = !popped.empty() && popped.size() == all.size();
         return {};
       })) return;
+  if (!popped.empty()) ctx.notify(pubsub::notify::kSet, "spop", argv[1]);
+  if (emptied) ctx.notify(pubsub::notify::kGeneric, "del", argv[1]);
   if (!with_count) {
     if (popped.empty()) reply.null();
     else reply.bulk(popped[0]);
@@ -194,16 +203,23 @@ void cmd_srandmember(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
 }
 
 void cmd_smove(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
-  bool moved = false;
+  bool moved = false, emptied = false, added = false;
   if (!run(ctx, reply, argv.subspan(1, 2), true, [&](CollectionTxn& t) -> Fault {
         if (!t.type(0)) return {};
         if (t.wrong_type(0, kSet) || t.wrong_type(1, kSet)) return wrong_type();
         moved = has(set_of(t, 0), argv[3]);
         if (!moved || argv[1] == argv[2]) return {};
         t.ops(0, kSet).srem(argv[3]);
-        if (!has(set_of(t, 1), argv[3])) t.ops(1, kSet).sadd(argv[3]);
+        emptied = set_of(t, 0)->size() == 1;
+        added = !has(set_of(t, 1), argv[3]);
+        if (added) t.ops(1, kSet).sadd(argv[3]);
         return {};
       })) return;
+  if (moved && argv[1] != argv[2]) {  // Redis's order: srem, the emptied source's del, sadd
+    ctx.notify(pubsub::notify::kSet, "srem", argv[1]);
+    if (emptied) ctx.notify(pubsub::notify::kGeneric, "del", argv[1]);
+    if (added) ctx.notify(pubsub::notify::kSet, "sadd", argv[2]);
+  }
   reply.integer(moved ? 1 : 0);
 }
 
@@ -214,6 +230,7 @@ void cmd_setop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
                    : (name[1] == 'u' || name[1] == 'U') ? SetOp::uni : SetOp::diff;
   const bool store = name.size() > 5 && (name.back() == 'e' || name.back() == 'E');
   std::int64_t stored = 0;
+  bool dst_existed = false;
   if (!run(ctx, reply, argv.subspan(1), store, [&](CollectionTxn& t) -> Fault {
         const std::size_t first = store ? 1 : 0;
         if (auto f = check_sets(t, first)) return f;
@@ -223,6 +240,7 @@ void cmd_setop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
           return {};
         }
         stored = static_cast<std::int64_t>(members.size());
+        dst_existed = t.type(0).has_value();
         if (members.empty()) {
           t.remove(0);
           return {};
@@ -231,7 +249,14 @@ void cmd_setop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
         for (std::string_view m : members) w.sadd(m);
         return {};
       })) return;
-  if (store) reply.integer(stored);
+  if (!store) return;
+  if (stored > 0) {
+    ctx.notify(pubsub::notify::kSet, op == SetOp::inter ? "sinterstore" : op == SetOp::uni ? "sunionstore" : "sdiffstore",
+               argv[1]);
+  } else if (dst_existed) {
+    ctx.notify(pubsub::notify::kGeneric, "del", argv[1]);
+  }
+  reply.integer(stored);
 }
 
 void cmd_sintercard(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {

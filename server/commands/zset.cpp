@@ -102,6 +102,7 @@ void zadd_generic(CommandContext& ctx, ArgList argv, std::size_t first, const ZA
   ZAddResult r;
   if (!run(ctx, reply, argv.subspan(1, 1), true,
            [&](CollectionTxn& t) { return zadd_all(t, argv, first, scores, f, r); })) return;
+  if (r.added + r.updated > 0) ctx.notify(pubsub::notify::kZset, f.incr ? "zincr" : "zadd", argv[1]);
   if (!f.incr) return reply.integer(f.ch ? r.added + r.updated : r.added);
   if (r.processed > 0) reply.dbl(r.score);
   else reply.null();
@@ -123,6 +124,7 @@ void cmd_zincrby(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
 
 void cmd_zrem(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   std::int64_t removed = 0;
+  bool emptied = false;
   if (!run(ctx, reply, argv.subspan(1, 1), true, [&](CollectionTxn& t) -> Fault {
         if (t.wrong_type(0, kZSet)) return wrong_type();
         const ZSet* z = zset_of(t, 0);
@@ -133,8 +135,11 @@ void cmd_zrem(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
           t.ops(0, kZSet).zrem(argv[i]);
           ++removed;
         }
+        emptied = removed > 0 && static_cast<std::size_t>(removed) == z->order.size();
         return {};
       })) return;
+  if (removed > 0) ctx.notify(pubsub::notify::kZset, "zrem", argv[1]);
+  if (emptied) ctx.notify(pubsub::notify::kGeneric, "del", argv[1]);
   reply.integer(removed);
 }
 
@@ -146,6 +151,7 @@ void cmd_zpop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   if (argv.size() == 3 && (!parse_int64(argv[2], count) || count < 0)) return reply.error(kOutOfRange);
   if (count == 0) return reply.array(0);
   std::vector<std::pair<std::string, double>> popped;
+  bool emptied = false;
   if (!run(ctx, reply, argv.subspan(1, 1), true, [&](CollectionTxn& t) -> Fault {
         if (t.wrong_type(0, kZSet)) return wrong_type();
         const ZSet* z = zset_of(t, 0);
@@ -157,8 +163,11 @@ void cmd_zpop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
           popped.emplace_back(*s.member, s.score);
           t.ops(0, kZSet).zrem(*s.member);
         }
+        emptied = n > 0 && n == z->order.size();
         return {};
       })) return;
+  if (!popped.empty()) ctx.notify(pubsub::notify::kZset, max ? "zpopmax" : "zpopmin", argv[1]);
+  if (emptied) ctx.notify(pubsub::notify::kGeneric, "del", argv[1]);
   // With a count, RESP3 nests each pair (Redis 7); without, it stays one flat pair.
   const bool nested = argv.size() == 3;
   if (nested) reply.pairs(popped.size());
@@ -183,6 +192,7 @@ void cmd_zremrange(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
     return reply.error("ERR min or max not valid string range item");
   }
   std::int64_t removed = 0;
+  bool emptied = false;
   if (!run(ctx, reply, argv.subspan(1, 1), true, [&](CollectionTxn& t) -> Fault {
         if (t.wrong_type(0, kZSet)) return wrong_type();
         const ZSet* z = zset_of(t, 0);
@@ -198,8 +208,14 @@ void cmd_zremrange(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
         }
         for (const Scored& s : gone) t.ops(0, kZSet).zrem(*s.member);
         removed = static_cast<std::int64_t>(gone.size());
+        emptied = removed > 0 && gone.size() == z->order.size();
         return {};
       })) return;
+  if (removed > 0) {
+    ctx.notify(pubsub::notify::kZset,
+               kind == 'r' ? "zremrangebyrank" : kind == 's' ? "zremrangebyscore" : "zremrangebylex", argv[1]);
+  }
+  if (emptied) ctx.notify(pubsub::notify::kGeneric, "del", argv[1]);
   reply.integer(removed);
 }
 

@@ -62,6 +62,7 @@ void cmd_zstore(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   std::vector<std::string_view> keys{argv[1]};
   for (std::size_t i = 0; i < n; ++i) keys.push_back(argv[3 + i]);
   std::int64_t stored = 0;
+  bool dst_existed = false;
   if (!run(ctx, reply, keys, true, [&](CollectionTxn& t) -> Fault {
         for (std::size_t i = 1; i <= n; ++i) {
           if (t.type(i) && *t.type(i) != ValueType::zset && *t.type(i) != ValueType::set) return wrong_type();
@@ -115,6 +116,7 @@ void cmd_zstore(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
           }
         }
         stored = static_cast<std::int64_t>(out.size());
+        dst_existed = t.type(0).has_value();
         if (out.empty()) {
           t.remove(0);
           return {};
@@ -123,6 +125,8 @@ void cmd_zstore(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
         for (const auto& [m, s] : out) w.zadd(m, s);
         return {};
       })) return;
+  if (stored > 0) ctx.notify(pubsub::notify::kZset, inter ? "zinterstore" : "zunionstore", argv[1]);
+  else if (dst_existed) ctx.notify(pubsub::notify::kGeneric, "del", argv[1]);
   reply.integer(stored);
 }
 

@@ -64,7 +64,9 @@ const char* refusal_for(const CommandSpec* spec, std::size_t argc, bool read_onl
   const bool arity_ok = spec->arity > 0 ? argc == static_cast<std::size_t>(spec->arity)
                                         : argc >= static_cast<std::size_t>(-spec->arity);
   if (spec->handler == nullptr || !arity_ok) return "ERR Wrong number of args calling Redis command from script";
-  if (spec->flags & (cmd::kNoScript | cmd::kBlocking | cmd::kPubSub)) {
+  // A blocking command without noscript (BLMPOP, BZMPOP) runs: inside a
+  // script it never blocks (blocking.cpp), as in Redis.
+  if (spec->flags & (cmd::kNoScript | cmd::kPubSub)) {
     return "ERR This Redis command is not allowed from script";
   }
   if (read_only && spec->write()) return "ERR Write commands are not allowed from read-only scripts.";

@@ -424,6 +424,9 @@ ARITY.update(TYPE_ARITY)
 from resp_diff_bitmap_cases import BITMAP_ARITY, BITMAP_CASES  # noqa: E402
 
 ARITY.update(BITMAP_ARITY)
+from resp_diff_blocking_cases import BLOCKING_ARITY  # noqa: E402
+
+ARITY.update(BLOCKING_ARITY)
 
 
 def _arity_steps():

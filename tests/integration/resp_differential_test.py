@@ -29,6 +29,7 @@ from resp_support import (ConnectionClosed, RedisServer, RespConn, RespServer,  
 import resp_diff_cases as cases  # noqa: E402
 import resp_diff_pubsub_cases as pubsub_cases  # noqa: E402
 import resp_diff_tracking_cases as tracking_cases  # noqa: E402
+import resp_diff_blocking_cases as blocking_cases  # noqa: E402
 import resp_diff_txn_cases as txn_cases  # noqa: E402
 
 SKIP_EXIT_CODE = 77
@@ -437,6 +438,7 @@ def main():
                       prefix="resp3: ", resp3=True)
             run_cases(pubsub_cases.PUBSUB_CASES, rp, mp, report, prefix="resp3 pubsub: ", resp3=True)
             run_cases(tracking_cases.TRACKING_CASES, rp, mp, report, prefix="tracking: ", resp3=True)
+            run_cases(blocking_cases.BLOCKING_CASES, rp, mp, report, prefix="blocking: ")
             run_random(rp, mp, report)
             run_redis_py(rp, mp, report)
 

@@ -91,7 +91,7 @@ TEST_CASE("resp CLIENT names, ids and lib info", "[server][resp]") {
   CHECK(d.local(command({"CLIENT", "NO-EVICT", "on"})) == "+OK\r\n");
   CHECK(d.local(command({"CLIENT", "NO-TOUCH", "maybe"})) == "-ERR syntax error\r\n");
   CHECK(d.local(command({"CLIENT", "KILL", "x"})) == "-ERR unknown subcommand 'KILL'. Try CLIENT HELP.\r\n");
-  CHECK(d.local(command({"CLIENT", "HELP"})).rfind("*25\r\n+CLIENT <subcommand>", 0) == 0);
+  CHECK(d.local(command({"CLIENT", "HELP"})).rfind("*27\r\n+CLIENT <subcommand>", 0) == 0);
 }
 
 TEST_CASE("resp CLIENT checks each subcommand's arity first", "[server][resp]") {
