@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "protocol/resp3_reply_builder.h"
 #include "protocol/resp_reply_builder.h"
 #include "server/commands/blocking_cmd.h"
 #include "server/commands/families.h"
@@ -68,17 +69,18 @@ bool try_now(CommandContext& ctx, ArgList keys, const PopOp& op, ReplyBuilder& r
 // A later try, on the thread of the write that made `key` ready: the
 // waiter's own context (its database), a reply built for its connection.
 // The replies a waiter gets later (this one, its timeout and CLIENT UNBLOCK
-// ERROR) are built as RESP2, the protocol of every RESP connection today; a
-// connection that switched to RESP3 needs its builder chosen here and in
-// pop_or_block.
-blocking::Attempt serve(const CommandEnv& env, std::uint32_t db, const PopOp& op, std::string_view key) {
+// ERROR) are built in the RESP version the connection had when it blocked
+// (it cannot send HELLO while blocked).
+blocking::Attempt serve(const CommandEnv& env, std::uint32_t db, bool resp3, const PopOp& op, std::string_view key) {
   CommandEnv e = env;
   Session session;
   session.authenticated = true;
   session.db = db;
   CommandContext ctx(e, session);
   blocking::Attempt a;
-  protocol::resp::Resp2ReplyBuilder reply(a.reply);
+  protocol::resp::Resp2ReplyBuilder resp2(a.reply);
+  protocol::resp::Resp3ReplyBuilder resp3_builder(a.reply);
+  protocol::ReplyBuilder& reply = resp3 ? static_cast<protocol::ReplyBuilder&>(resp3_builder) : resp2;
   switch (pop_from(ctx, key, op, reply)) {
     case PopOutcome::popped:
     case PopOutcome::failed: a.result = blocking::Served::served; break;
@@ -99,12 +101,16 @@ void pop_or_block(CommandContext& ctx, ArgList keys, std::int64_t timeout_ms, Po
   spec.timeout_ms = timeout_ms;
   spec.client_id = env.client_id;
   spec.outbox = outbox;
-  protocol::resp::Resp2ReplyBuilder timeout(spec.timeout_reply);
-  timeout.null_array();
-  protocol::resp::Resp2ReplyBuilder error(spec.error_reply);
-  error.error(kUnblockedError);
-  spec.attempt = [env_copy = env, db = spec.db, op = std::move(op)](std::string_view key) {
-    return serve(env_copy, db, op, key);
+  const bool resp3 = ctx.session().resp == 3;
+  if (resp3) {
+    protocol::resp::Resp3ReplyBuilder(spec.timeout_reply).null_array();
+    protocol::resp::Resp3ReplyBuilder(spec.error_reply).error(kUnblockedError);
+  } else {
+    protocol::resp::Resp2ReplyBuilder(spec.timeout_reply).null_array();
+    protocol::resp::Resp2ReplyBuilder(spec.error_reply).error(kUnblockedError);
+  }
+  spec.attempt = [env_copy = env, db = spec.db, resp3, op = std::move(op)](std::string_view key) {
+    return serve(env_copy, db, resp3, op, key);
   };
   ctx.session().waiter = env.blocking->block(std::move(spec));
   ctx.set_blocked();
