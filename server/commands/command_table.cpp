@@ -137,6 +137,7 @@ const CommandTable& builtin_commands() {
     register_list_commands(t);
     register_set_commands(t);
     register_zset_commands(t);
+    register_stream_commands(t);
     register_pubsub_commands(t);
     register_transaction_commands(t);
     register_script_commands(t);
