@@ -56,7 +56,8 @@ void Connection::stop() {
 
 bool Connection::can_read() const {
   return !closed_ && !reading_ && !pending_ && !close_after_flush_ &&
-         out_.size() + writing_.size() < limits_.max_output_bytes;
+         out_.size() + writing_.size() < limits_.max_output_bytes &&
+         (!blocked_ || in_end_ - in_begin_ < limits_.max_input_bytes);
 }
 
 void Connection::read_next() {
@@ -124,7 +125,7 @@ void Connection::process_input() {
   // One reference for the whole batch of requests, not an atomic
   // increment and decrement per request.
   const std::shared_ptr<AsyncReply> self = shared_from_this();
-  while (!pending_ && !closed_) {
+  while (!pending_ && !blocked_ && !closed_) {
     if (out_.size() + writing_.size() >= limits_.max_output_bytes) {
       stats_.output_pauses.fetch_add(1, std::memory_order_relaxed);
       break;  // on_written() resumes
@@ -145,6 +146,10 @@ void Connection::process_input() {
       continue;
     }
     drop_input(next.consumed);
+    if (next.kind == NextKind::blocked) {
+      blocked_ = true;
+      break;  // on_unblocked() resumes
+    }
     if (next.kind == NextKind::close) {
       close_after_flush_ = true;
       break;
@@ -240,7 +245,8 @@ void Connection::arm_idle_timer() {
   timer_.expires_at(deadline);
   timer_.async_wait([self = shared_from_this(), idle](const std::error_code& ec) {
     if (ec || self->closed_) return;
-    if (std::chrono::steady_clock::now() - self->last_activity_ >= idle && !self->pending_) {
+    if (std::chrono::steady_clock::now() - self->last_activity_ >= idle && !self->pending_ &&
+        !self->blocked_) {  // as in Redis, a blocked client is not idle
       self->stats_.idle_closes.fetch_add(1, std::memory_order_relaxed);
       spdlog::debug("closing idle connection");
       self->close();
@@ -259,6 +265,14 @@ void Connection::on_outbox_ready() {
     return;
   }
   flush();
+}
+
+void Connection::on_unblocked() {
+  if (closed_ || !blocked_) return;
+  outbox_->take(out_);
+  blocked_ = false;
+  codec_->unblocked();
+  process();
 }
 
 void Connection::on_outbox_overflow() {

@@ -15,6 +15,9 @@
 // backup, snapshot --wait), while its unsent replies exceed max_output_bytes,
 // and while the journal is under pressure; so neither a slow reader nor a
 // lagging disk can make the server's memory grow without bound.
+// Blocked commands: while a BLPOP-like command waits (server/blocking/), the
+// connection runs nothing else but keeps reading (up to max_input_bytes), so
+// that a client that goes away is noticed and its wait cancelled.
 // Pushed output: a RESP connection has an Outbox (pubsub/outbox.h) through
 // which other threads hand it pub/sub messages; they join the replies in
 // out_. A connection whose unsent output passes pubsub_output_limit_bytes
@@ -57,6 +60,7 @@ class Connection : public std::enable_shared_from_this<Connection>,
   void complete(std::function<void(protocol::Response&)> fill) override;
   void on_outbox_ready() override;
   void on_outbox_overflow() override;
+  void on_unblocked() override;
 
  private:
   void read_next();
@@ -94,6 +98,7 @@ class Connection : public std::enable_shared_from_this<Connection>,
   protocol::Response resp_;
   std::size_t pending_consumed_ = 0;  // input bytes of the request awaiting complete()
   bool pending_ = false;
+  bool blocked_ = false;        // a blocking command waits for its reply (NextKind::blocked)
   bool reading_ = false;
   bool writing_now_ = false;
   bool close_after_flush_ = false;

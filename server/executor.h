@@ -17,6 +17,7 @@
 #include "protocol/message.h"
 #include "server/commands/command_table.h"
 #include "server/config.h"
+#include "server/blocking/waiters.h"
 #include "server/pubsub/registry.h"
 #include "server/server_stats.h"
 #include "server/store.h"
@@ -62,6 +63,7 @@ class Executor {
   std::string prometheus_text() const;
   // Pub/sub figures for the documents above; set once before serving.
   void attach_pubsub(const pubsub::Registry* registry) { pubsub_ = registry; }
+  void attach_blocking(const blocking::Registry* registry) { blocking_ = registry; }  // INFO blocked_clients
 
  private:
   bool check_access(SessionState& session, const protocol::Request& req, protocol::Response& resp);
@@ -81,6 +83,7 @@ class Executor {
   std::function<void()> request_shutdown_;
   const CommandTable& commands_ = builtin_commands();
   const pubsub::Registry* pubsub_ = nullptr;
+  const blocking::Registry* blocking_ = nullptr;
 };
 
 // Compares in time independent of where the first difference is.

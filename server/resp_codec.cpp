@@ -29,6 +29,7 @@ CommandEnv make_env(const RespCodecOptions& o, InfoProvider info) {
   e.store = o.store;
   e.pubsub = o.pubsub;
   e.events = o.events;
+  e.blocking = o.blocking;
   e.info = std::move(info);
   return e;
 }
@@ -56,6 +57,13 @@ void RespCodec::attach_outbox(std::shared_ptr<pubsub::Outbox> outbox) {
 
 void RespCodec::closed() {
   if (env_.pubsub != nullptr) env_.pubsub->forget(session_.subscriber);
+  if (env_.blocking != nullptr && session_.waiter != nullptr) env_.blocking->cancel(session_.waiter);
+  session_.waiter.reset();
+}
+
+void RespCodec::unblocked() {
+  if (session_.waiter != nullptr) session_.waiter->stop_timer();
+  session_.waiter.reset();
 }
 
 std::vector<std::string_view> RespCodec::command_names() {
@@ -140,6 +148,7 @@ NextKind RespCodec::dispatch(ArgList argv, Request& req, std::string& out) {
   then_ = ctx_.take_then();
   if (then_ != nullptr) return NextKind::request;  // the Executor counts it
   if (env_.stats != nullptr) env_.stats->count_local_command();
+  if (ctx_.blocked()) return NextKind::blocked;
   return ctx_.closing() ? NextKind::close : NextKind::replied;
 }
 

@@ -49,6 +49,7 @@ struct RespCodecOptions {
   Store* store = nullptr;              // typed store operations; may be null in tests
   pubsub::Registry* pubsub = nullptr;  // SUBSCRIBE, PUBLISH ...; may be null in tests
   pubsub::KeyspaceEvents* events = nullptr;  // keyspace notifications; may be null
+  blocking::Registry* blocking = nullptr;    // BLPOP and the like; may be null
 };
 
 class RespCodec final : public WireCodec {
@@ -62,6 +63,7 @@ class RespCodec final : public WireCodec {
   Peeked peek(std::string_view in) const override;
   void attach_outbox(std::shared_ptr<pubsub::Outbox> outbox) override;
   void closed() override;
+  void unblocked() override;
 
   // The lower-case names of the commands this codec understands (COMMAND LIST).
   static std::vector<std::string_view> command_names();

@@ -63,6 +63,7 @@ Server::Server(const Config& cfg)
   }
   executor_ = std::make_unique<Executor>(cfg_, *store_, persistence_.get(), stats_, [this] { request_stop(); });
   executor_->attach_pubsub(&pubsub_);
+  executor_->attach_blocking(&blocking_);
 
   open_listener(native_acceptor_, cfg_.port, "native");
   cfg_.port = native_acceptor_->local_endpoint().port();  // the bound one, for STATS and INFO
@@ -267,6 +268,7 @@ std::unique_ptr<WireCodec> Server::make_codec(Protocol proto) {
   opts.stats = &stats_;
   opts.pubsub = &pubsub_;
   opts.events = &events_;
+  opts.blocking = &blocking_;
   return std::make_unique<RespCodec>(opts, [this](std::string_view section) { return executor_->info_text(section); });
 }
 

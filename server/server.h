@@ -73,6 +73,7 @@ class Server {
   // Before the loops: connections on them unsubscribe when they are destroyed.
   pubsub::Registry pubsub_;
   pubsub::KeyspaceEvents events_{pubsub_};
+  blocking::Registry blocking_;  // clients blocked on keys (BLPOP ...)
   std::unique_ptr<persistence::Persistence> persistence_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Executor> executor_;

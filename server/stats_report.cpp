@@ -253,7 +253,7 @@ std::string Executor::info_text(std::string_view section) const {
   sec("Server", kv("redis_version", "7.0.0") + kv("mnemo_version", MNEMO_VERSION) + kv("redis_mode", "standalone") +
                     kv("os", "Linux") + kv("arch_bits", "64") + kv("tcp_port", num(static_cast<std::uint64_t>(cfg_.resp_port))) +
                     kv("uptime_in_seconds", num(uptime)) + kv("uptime_in_days", num(uptime / 86400)));
-  sec("Clients", kv("connected_clients", num(stats_.connections_current.load())) + kv("blocked_clients", "0") +
+  sec("Clients", kv("connected_clients", num(stats_.connections_current.load())) + kv("blocked_clients", num(blocking_ ? blocking_->blocked_clients() : 0)) +
                      kv("maxclients", num(std::uint64_t{cfg_.max_connections})));
   sec("Memory", kv("used_memory", num(s.memory_bytes)) + kv("used_memory_human", bytes_to_human(s.memory_bytes)) +
                     kv("maxmemory", num(cfg_.store.max_memory_bytes)) +

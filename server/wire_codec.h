@@ -21,6 +21,9 @@ enum class NextKind {
   request,    // `req` holds a request to execute; then call encode() with its response
   replied,    // the codec answered by itself (e.g. RESP ECHO, CONFIG, or a malformed
               // request answered with an error): the reply is already in `out`
+  blocked,    // a blocking command (BLPOP ...) waits (server/blocking/): run nothing
+              // more until its reply arrives through the outbox (Sink::on_unblocked),
+              // then call unblocked()
   close,      // answer already in `out` (if any); flush it, then close the connection
               // (broken framing, QUIT)
 };
@@ -59,6 +62,8 @@ class WireCodec {
   // The connection's mailbox for pushed messages (pub/sub); a codec that
   // cannot subscribe ignores it. Called once, before the first next().
   virtual void attach_outbox(std::shared_ptr<pubsub::Outbox> outbox) { (void)outbox; }
+  // The blocked command's reply was delivered: the codec may run commands again.
+  virtual void unblocked() {}
   // The connection has closed: drop whatever it listened to.
   virtual void closed() {}
 };

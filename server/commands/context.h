@@ -23,6 +23,7 @@
 
 #include "protocol/message.h"
 #include "protocol/reply_builder.h"
+#include "server/blocking/waiters.h"
 #include "server/clock.h"
 #include "server/commands/command_table.h"
 #include "server/pubsub/keyspace_events.h"
@@ -61,6 +62,9 @@ struct CommandEnv {
   // (SUBSCRIBE then answers an error, notify() does nothing).
   pubsub::Registry* pubsub = nullptr;
   pubsub::KeyspaceEvents* events = nullptr;
+  // Clients blocked on keys (BLPOP ...); null in codec tests without it
+  // (the blocking commands then answer as on a timeout).
+  blocking::Registry* blocking = nullptr;
 };
 
 // One connection's state, as Redis keeps it per client.
@@ -85,6 +89,8 @@ struct Session {
   bool subscribed() const { return subscriber.count() > 0; }
   MultiState multi;  // MULTI/EXEC/WATCH (multi.cpp)
   std::shared_ptr<script::LuaVm> lua;  // made by the first EVAL (script.cpp)
+  // The wait of a blocked command (blocking.cpp), until its reply is delivered.
+  std::shared_ptr<blocking::Waiter> waiter;
 };
 
 // Buffers of a command that runs in several steps (see the header comment).
@@ -137,12 +143,16 @@ class CommandContext {
   }
   // A keyspace notification for a key of the session's database (see
   // pubsub/keyspace_events.h): write handlers call it once their write succeeded.
-  void notify(int type, std::string_view event, std::string_view key) {
-    if (env_.events != nullptr) env_.events->notify(type, event, session_.db, key);
-  }
+  // Every notification also tells the blocked clients (server/blocking/)
+  // that the key may be ready: a write that notifies nothing wakes nobody.
+  void notify(int type, std::string_view event, std::string_view key) { notify(type, event, session_.db, key); }
   void notify(int type, std::string_view event, std::uint32_t db, std::string_view key) {
     if (env_.events != nullptr) env_.events->notify(type, event, db, key);
+    if (env_.blocking != nullptr) env_.blocking->signal(db, key);
   }
+  // A blocking command that waits (session().waiter is set): no reply now.
+  void set_blocked() { blocked_ = true; }
+  bool blocked() const { return blocked_; }
   // QUIT: flush the reply, then close the connection.
   void close_after_reply() { close_ = true; }
 
@@ -152,6 +162,7 @@ class CommandContext {
     req_ = req;
     then_ = nullptr;
     close_ = false;
+    blocked_ = false;
   }
   void set_request(protocol::Request* req) { req_ = req; }
   void set_answered(const protocol::Request* req) { answered_ = req; }
@@ -172,6 +183,7 @@ class CommandContext {
   const protocol::Request* answered_ = nullptr;
   ReplyFn then_ = nullptr;
   bool close_ = false;
+  bool blocked_ = false;
   StepScratch scratch_;
 };
 

@@ -160,6 +160,8 @@ void run_exec(CommandContext& ctx, ReplyBuilder& reply) {
       failed.fail(r.error().status, r.error().message);
       reply_status_error(ctx, failed, reply);
     }
+    // Clients blocked on keys the transaction made ready are served now, after it (as in Redis).
+    if (ctx.env().blocking != nullptr) ctx.env().blocking->flush_deferred();
   }
   ctx.begin(&exec_spec, exec_req);
 }

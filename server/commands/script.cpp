@@ -74,6 +74,8 @@ void run_script(CommandContext& ctx, ArgList argv, bool by_sha, bool read_only, 
       failed.fail(r.error().status, r.error().message);
       reply_status_error(ctx, failed, reply);
     }
+    // Clients blocked on keys the script made ready are served now, after it (as in Redis).
+    if (ctx.env().blocking != nullptr) ctx.env().blocking->flush_deferred();
   }
   ctx.session().db = db;  // SELECT inside a script is the script's own (Redis 7)
   ctx.begin(&spec, req);

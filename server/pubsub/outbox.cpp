@@ -34,6 +34,17 @@ bool Outbox::push(std::string_view bytes) {
   return true;
 }
 
+void Outbox::deliver_unblocked(std::string_view reply) {
+  {
+    std::lock_guard lock(mu_);
+    pending_.append(reply);
+    pending_bytes_.store(pending_.size(), std::memory_order_relaxed);
+  }
+  asio::post(executor_, [sink = sink_] {
+    if (auto s = sink.lock()) s->on_unblocked();
+  });
+}
+
 void Outbox::take(std::string& out) {
   std::lock_guard lock(mu_);
   ready_posted_ = false;

@@ -44,6 +44,9 @@ class Outbox {
     virtual ~Sink() = default;
     virtual void on_outbox_ready() = 0;     // take() has bytes
     virtual void on_outbox_overflow() = 0;  // the limit was passed: close
+    // A blocked command's reply was delivered (deliver_unblocked): take()
+    // it, then run the commands that waited behind it.
+    virtual void on_unblocked() {}
   };
 
   Outbox(asio::any_io_executor executor, std::uint64_t limit_bytes);
@@ -53,6 +56,12 @@ class Outbox {
 
   // Any thread. Returns false when the bytes were dropped (overflowed).
   bool push(std::string_view bytes);
+  // Any thread: the reply of the owner's blocked command (server/blocking/):
+  // queued after every byte pushed before it, whatever the limit (it is a
+  // reply, not a push), then Sink::on_unblocked() is posted.
+  void deliver_unblocked(std::string_view reply);
+  // The owner's io executor (for timers of its blocked commands).
+  const asio::any_io_executor& executor() const { return executor_; }
   // Any thread: runs `task` on the owner's io thread if the owner still lives then.
   void post(std::function<void()> task);
   bool overflowed() const { return overflowed_.load(std::memory_order_acquire); }
