@@ -166,22 +166,23 @@ void cmd_xinfo(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
     for (std::string_view line : kInfoHelp) reply.simple(line);
     return;
   }
-  bool full = false;
-  std::int64_t count = 10;
-  if (iequals(sub, "stream") && argv.size() > 3) {
-    const std::size_t optc = argv.size() - 3;
-    if ((optc != 1 && optc != 3) || !iequals(argv[3], "full") || (optc == 3 && !iequals(argv[4], "count"))) {
-      return reply.error(sub_syntax(sub));
-    }
-    if (optc == 3 && !parse_int64(argv[5], count)) return reply.error(kNotInteger);
-    if (count < 0) count = 10;
-    full = true;
-  }
   srun(ctx, reply, argv.subspan(2, 1), false, [&](CollectionTxn& t) -> Fault {
     if (t.wrong_type(0, kStream)) return wrong_type();
     const Stream* s = stream_of(t);
     if (s == nullptr) return err("ERR no such key");
     if (iequals(sub, "stream")) {
+      // Redis reads STREAM's options once the key is found.
+      bool full = false;
+      std::int64_t count = 10;
+      if (argv.size() > 3) {
+        const std::size_t optc = argv.size() - 3;
+        if ((optc != 1 && optc != 3) || !iequals(argv[3], "full") || (optc == 3 && !iequals(argv[4], "count"))) {
+          return err(sub_syntax(sub));
+        }
+        if (optc == 3 && !parse_int64(argv[5], count)) return err(kNotInteger);
+        if (count < 0) count = 10;
+        full = true;
+      }
       info_stream(*s, full, count, reply);
     } else if (iequals(sub, "groups")) {
       info_groups(*s, reply);

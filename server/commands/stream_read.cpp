@@ -1,8 +1,12 @@
 // XREAD and XREADGROUP (Redis 7.0's xreadCommand). XREADGROUP is a write:
 // a delivery journals the group's new last id, each new pending entry and
 // its consumer before it is answered, so a crash never loses a delivery
-// that was seen. BLOCK is accepted and answered without waiting (see
-// docs/RESP.md) until the server has a way to park a request.
+// that was seen. With BLOCK and nothing to answer, the client waits in the
+// blocking registry (server/blocking/waiters.h) holding no thread; every
+// XADD's notification wakes the waiters of its key, which read again (up to
+// COUNT, 1000 by default, as Redis) from the ids they blocked with ("$"
+// fixed to the last id at that moment).
+#include "protocol/resp_reply_builder.h"
 #include "server/commands/families.h"
 #include "server/commands/stream_cmd.h"
 
@@ -125,7 +129,10 @@ void serve_group(const Stream& s, const ReadArgs& a, StreamId gt, std::int64_t n
 }
 
 // Checks and serves every stream, in Redis's order of errors.
-Fault read_streams(CollectionTxn& t, ArgList argv, const ReadArgs& a, std::vector<Served>& out) {
+// `from` gets each stream's id as resolved ("$": the last id now), for BLOCK.
+Fault read_streams(CollectionTxn& t, ArgList argv, const ReadArgs& a, std::vector<Served>& out,
+                   std::vector<StreamId>& from) {
+  from.assign(a.n, StreamId{});
   for (std::size_t i = 0; i < a.n; ++i) {
     if (t.wrong_type(i, kStream)) return wrong_type();
     const Stream* s = stream_of(t, i);
@@ -152,6 +159,7 @@ Fault read_streams(CollectionTxn& t, ArgList argv, const ReadArgs& a, std::vecto
     } else if (!parse_id(arg, gt, 0, true)) {
       return err(kInvalidId);
     }
+    from[i] = gt;
     if (s == nullptr) continue;
     const StreamId top = s->entries.empty() ? StreamId{} : s->entries.rbegin()->first;
     if (a.group) {
@@ -173,16 +181,7 @@ Fault read_streams(CollectionTxn& t, ArgList argv, const ReadArgs& a, std::vecto
   return {};
 }
 
-}  // namespace
-
-// XREAD [COUNT n] [BLOCK ms] STREAMS key... id...; XREADGROUP GROUP g c [COUNT n] [BLOCK ms] [NOACK] STREAMS ...
-void cmd_xread(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
-  ReadArgs a;
-  if (!parse_read_args(argv, a, reply)) return;
-  std::vector<Served> served;
-  if (!srun(ctx, reply, argv.subspan(a.streams, a.n), a.group,
-            [&](CollectionTxn& t) -> Fault { return read_streams(t, argv, a, served); })) return;
-  if (served.empty()) return reply.null_array();
+void reply_served(ReplyBuilder& reply, const std::vector<Served>& served) {
   reply.array(served.size());
   for (const Served& s : served) {
     reply.array(2);
@@ -198,6 +197,102 @@ void cmd_xread(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
       }
     }
   }
+}
+
+// What a blocked XREAD/XREADGROUP reads again when one of its keys is signalled.
+struct BlockedRead {
+  Store* store = nullptr;
+  std::uint32_t db = 0;
+  ReadArgs args;  // its views point into the strings below
+  std::string group_name;
+  std::string consumer;
+  std::vector<std::string> keys;
+  std::vector<StreamId> from;
+};
+
+blocking::Attempt attempt_read(const BlockedRead& b, std::string_view key) {
+  std::size_t i = 0;
+  while (i < b.keys.size() && b.keys[i] != key) ++i;
+  if (i == b.keys.size()) return {blocking::Served::skip, {}};
+  ReadArgs one = b.args;
+  if (one.count == 0) one.count = 1000;  // Redis's XREAD_BLOCKED_DEFAULT_COUNT
+  std::vector<Served> served;
+  std::string error;
+  const std::string_view k[] = {b.keys[i]};
+  auto r = b.store->collections(b.db, k, b.args.group, [&](CollectionTxn& t) -> Fault {
+    const Stream* s = stream_of(t);
+    if (s == nullptr || t.wrong_type(0, kStream) || s->entries.empty()) return {};
+    const StreamId top = s->entries.rbegin()->first;
+    if (b.args.group) {
+      const StreamGroup* g = s->group(b.group_name);
+      if (g == nullptr) {
+        error = "-NOGROUP the consumer group this client was blocked on no longer exists\r\n";
+        return {};
+      }
+      if (top <= g->last_id) return {};
+      served.push_back({b.keys[i], {}});
+      serve_group(*s, one, StreamId::max(), t.now_ms(), &t.ops(0, kStream), served.back());
+      return {};
+    }
+    if (top <= b.from[i]) return {};
+    served.push_back({b.keys[i], {}});
+    for (const auto& [id, packed] : stream_range(*s, b.from[i], StreamId::max(), 0, false)) {
+      if (id <= b.from[i]) continue;
+      served.back().entries.emplace_back(id, *packed);
+      if (served.back().entries.size() == static_cast<std::size_t>(one.count)) break;
+    }
+    return {};
+  });
+  if (!error.empty()) return {blocking::Served::served, error};
+  if (!r || served.empty()) return {blocking::Served::skip, {}};
+  blocking::Attempt a{blocking::Served::served, {}};
+  protocol::resp::Resp2ReplyBuilder out(a.reply);
+  reply_served(out, served);
+  return a;
+}
+
+// Parks the client until a key is ready or the timeout; false when it cannot block.
+bool block_read(CommandContext& ctx, ArgList argv, const ReadArgs& a, std::vector<StreamId> from) {
+  blocking::Registry* reg = ctx.env().blocking;
+  const auto& outbox = ctx.session().subscriber.outbox;
+  if (reg == nullptr || outbox == nullptr || Store::in_transaction()) return false;
+  auto b = std::make_shared<BlockedRead>();
+  b->store = ctx.env().store;
+  b->db = ctx.session().db;
+  b->group_name = std::string(a.group_name);
+  b->consumer = std::string(a.consumer);
+  b->args = a;
+  b->args.group_name = b->group_name;
+  b->args.consumer = b->consumer;
+  for (std::size_t i = 0; i < a.n; ++i) b->keys.emplace_back(argv[a.streams + i]);
+  b->from = std::move(from);
+  blocking::BlockSpec spec;
+  spec.db = b->db;
+  spec.keys = b->keys;
+  spec.timeout_ms = a.block;
+  spec.client_id = ctx.env().client_id;
+  spec.outbox = outbox;
+  spec.attempt = [b](std::string_view key) { return attempt_read(*b, key); };
+  spec.timeout_reply = std::string(protocol::resp::kNullArrayReply);
+  spec.error_reply = "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n";
+  ctx.session().waiter = reg->block(std::move(spec));
+  ctx.set_blocked();
+  return true;
+}
+
+}  // namespace
+
+// XREAD [COUNT n] [BLOCK ms] STREAMS key... id...; XREADGROUP GROUP g c [COUNT n] [BLOCK ms] [NOACK] STREAMS ...
+void cmd_xread(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
+  ReadArgs a;
+  if (!parse_read_args(argv, a, reply)) return;
+  std::vector<Served> served;
+  std::vector<StreamId> from;
+  if (!srun(ctx, reply, argv.subspan(a.streams, a.n), a.group,
+            [&](CollectionTxn& t) -> Fault { return read_streams(t, argv, a, served, from); })) return;
+  if (!served.empty()) return reply_served(reply, served);
+  if (a.block >= 0 && block_read(ctx, argv, a, std::move(from))) return;
+  reply.null_array();
 }
 
 }  // namespace mnemo::server::commands

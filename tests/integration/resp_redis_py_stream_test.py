@@ -11,6 +11,8 @@ Exits non-zero on any failure.
 
 import os
 import sys
+import threading
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -113,9 +115,53 @@ def test_stream_survives_a_restart(srv):
     check_eq((r.type("e"), r.xlen("e")), ("stream", 0), "an empty stream with a group survives")
 
 
+def blocked_clients(r):
+    return r.info("clients")["blocked_clients"]
+
+
+def wait_blocked(r, n):
+    """Until n clients are blocked (a condition, polled; no fixed sleep)."""
+    for _ in range(5000):
+        if blocked_clients(r) == n:
+            return
+        time.sleep(0.002)  # polling a condition, with a deadline
+    check(False, "%d clients blocked, not %d" % (blocked_clients(r), n))
+
+
+def test_blocking_reads(srv):
+    r = client(srv)
+    r.xadd("ev", {"n": "0"}, id="1-0")
+    got = {}
+    reader = threading.Thread(target=lambda: got.update(x=client(srv).xread({"ev": "$"}, block=0)))
+    reader.start()
+    wait_blocked(r, 1)
+    r.xadd("ev", {"n": "1"}, id="2-0")
+    reader.join(30)
+    check_eq(got.get("x"), [["ev", [("2-0", {"n": "1"})]]], "XREAD BLOCK woken by an XADD from another client")
+    r.xgroup_create("ev", "g", id="$")
+    reader = threading.Thread(target=lambda: got.update(
+        g=client(srv).xreadgroup("g", "w", {"ev": ">"}, count=5, block=0)))
+    reader.start()
+    wait_blocked(r, 1)
+    r.xadd("ev", {"n": "2"}, id="3-0")
+    reader.join(30)
+    check_eq(got.get("g"), [["ev", [("3-0", {"n": "2"})]]], "XREADGROUP BLOCK woken by an XADD")
+    check_eq(r.xpending("ev", "g")["pending"], 1, "the blocked delivery is pending")
+    check_eq(client(srv).xread({"ev": "$"}, block=20), [], "XREAD BLOCK times out with nil")
+    quitter = client(srv)
+    conn = quitter.connection_pool.get_connection("XREAD")
+    conn.send_command("XREAD", "BLOCK", "0", "STREAMS", "ev", "$")
+    wait_blocked(r, 1)
+    conn.disconnect()
+    wait_blocked(r, 0)
+    r.xadd("ev", {"n": "3"}, id="4-0")
+    check_eq(r.xlen("ev"), 4, "the stream is unharmed after a blocked client left")
+
+
 if __name__ == "__main__":
     sys.exit(run_tests([
         ("an event log", test_event_log),
         ("a work queue with a consumer group", test_work_queue),
         ("a stream and its groups survive a restart", test_stream_survives_a_restart),
+        ("XREAD and XREADGROUP BLOCK between two clients", test_blocking_reads),
     ]))
