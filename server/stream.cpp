@@ -10,11 +10,11 @@ namespace mnemo::server {
 
 namespace {
 
-// Rough heap cost of an entry: its btree slot (id + string, at ~3/4 fill),
-// plus the packed bytes when they do not fit the string's inline buffer.
-std::size_t entry_cost(const std::string& packed) {
-  const std::size_t heap = packed.size() <= 15 ? 0 : ((packed.size() + 1 + 8 + 15) & ~std::size_t{15});
-  return 64 + heap;
+// Rough heap cost of an entry: its btree slot (id + pointer, nodes mostly
+// full when ids only grow), plus the malloc chunk of its packed bytes.
+std::size_t entry_cost(const PackedFields& packed) {
+  const std::size_t n = 4 + packed.size() + 8;
+  return 28 + (n < 32 ? 32 : ((n + 15) & ~std::size_t{15}));
 }
 constexpr std::size_t kPendingCost = 112;  // a group PEL node, its name, the consumer's set slot
 constexpr std::size_t kGroupCost = 256;
@@ -31,7 +31,7 @@ void put_id(OpWriter& w, StreamId id) {
   w.num(id.seq);
 }
 
-void erase_entry(Stream& s, absl::btree_map<StreamId, std::string>::iterator it, std::size_t& bytes) {
+void erase_entry(Stream& s, absl::btree_map<StreamId, PackedFields>::iterator it, std::size_t& bytes) {
   bytes -= entry_cost(it->second);
   s.entries.erase(it);
 }

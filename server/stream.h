@@ -27,6 +27,8 @@
 #pragma once
 
 #include <compare>
+#include <cstring>
+#include <memory>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -69,9 +71,37 @@ struct StreamGroup {
   std::map<std::string, StreamConsumer, std::less<>> consumers;  // ordered, as XINFO lists them
 };
 
+// An entry's packed fields and values (pack_fields) in one allocation,
+// [u32 length][bytes]: 8 bytes in the tree's slot where a std::string takes 32.
+class PackedFields {
+ public:
+  explicit PackedFields(std::string_view s) : p_(new char[4 + s.size()]) {
+    const auto n = static_cast<std::uint32_t>(s.size());
+    std::memcpy(p_.get(), &n, 4);
+    if (!s.empty()) std::memcpy(p_.get() + 4, s.data(), s.size());
+  }
+  PackedFields(const PackedFields& o) : PackedFields(o.view()) {}
+  PackedFields& operator=(const PackedFields& o) {
+    if (this != &o) *this = PackedFields(o.view());
+    return *this;
+  }
+  PackedFields(PackedFields&&) noexcept = default;
+  PackedFields& operator=(PackedFields&&) noexcept = default;
+  std::string_view view() const {
+    std::uint32_t n = 0;
+    std::memcpy(&n, p_.get(), 4);
+    return {p_.get() + 4, n};
+  }
+  operator std::string_view() const { return view(); }  // NOLINT: read as the bytes it holds
+  std::size_t size() const { return view().size(); }
+
+ private:
+  std::unique_ptr<char[]> p_;  // null only once moved from
+};
+
 struct Stream {
-  // The entries, id -> fields and values packed (FieldsWriter's encoding).
-  absl::btree_map<StreamId, std::string> entries;
+  // The entries, id -> fields and values packed (pack_fields' encoding).
+  absl::btree_map<StreamId, PackedFields> entries;
   StreamId last_id;
   StreamId max_deleted;
   std::uint64_t entries_added = 0;

@@ -106,9 +106,9 @@ void reply_entry(ReplyBuilder& reply, StreamId id, std::string_view packed) {
   for (std::string_view s : fv) reply.bulk(s);
 }
 
-std::vector<std::pair<StreamId, const std::string*>> stream_range(const Stream& s, StreamId start, StreamId end,
+std::vector<std::pair<StreamId, const PackedFields*>> stream_range(const Stream& s, StreamId start, StreamId end,
                                                                   std::size_t count, bool reverse) {
-  std::vector<std::pair<StreamId, const std::string*>> out;
+  std::vector<std::pair<StreamId, const PackedFields*>> out;
   if (start > end) return out;
   if (!reverse) {
     for (auto it = s.entries.lower_bound(start); it != s.entries.end() && it->first <= end; ++it) {

@@ -97,7 +97,7 @@ std::optional<StreamId> trim_point(const Stream* s, const TrimArgs& a, std::opti
   removed = 0;
   if (a.kind == TrimArgs::none) return std::nullopt;
   const std::int64_t have = (s ? static_cast<std::int64_t>(s->entries.size()) : 0) + (added ? 1 : 0);
-  auto it = s ? s->entries.begin() : absl::btree_map<StreamId, std::string>::const_iterator{};
+  auto it = s ? s->entries.begin() : absl::btree_map<StreamId, PackedFields>::const_iterator{};
   const auto end = s ? s->entries.end() : it;
   // Walks the entries in order (the added one last) while they are to go.
   std::optional<StreamId> keep;
