@@ -146,7 +146,8 @@ Outcome decode_entries(std::string_view payload, std::vector<SnapshotEntryRef>& 
   for (SnapshotEntryRef& e : out) {
     if (version >= 3) {
       e.type = r.byte("type");
-      if (!r.failed() && e.type > 4) return Error{Status::internal, "unknown value type " + std::to_string(e.type)};
+      // 5 is Redis's module type, which mnemo has not; 6 a stream.
+      if (!r.failed() && (e.type > 6 || e.type == 5)) return Error{Status::internal, "unknown value type " + std::to_string(e.type)};
     }
     e.db = read_db(r);
     e.key = r.bytes("key");

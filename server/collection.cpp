@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "persistence/varint.h"
+#include "server/op_reader.h"
 
 namespace mnemo::server {
 
@@ -16,25 +17,6 @@ constexpr std::size_t kSlotBytes = 40;
 
 }  // namespace
 
-// Reads an operation list's arguments; every read is checked.
-class OpReader {
- public:
-  explicit OpReader(std::string_view b) : r_(b) {}
-  bool more() const { return r_.remaining() > 0 && !r_.failed(); }
-  std::uint8_t code() { return r_.byte("op"); }
-  std::uint64_t num() { return r_.varint("op number"); }
-  std::string_view str() { return r_.bytes("op string"); }
-  double f64() {
-    std::uint64_t bits = 0;
-    for (int i = 0; i < 8; ++i) bits |= std::uint64_t{r_.byte("score")} << (8 * i);
-    return std::bit_cast<double>(bits);
-  }
-  bool failed() const { return r_.failed(); }
-
- private:
-  persistence::ByteReader r_;
-};
-
 std::string_view type_name(ValueType t) {
   switch (t) {
     case ValueType::string: return "string";
@@ -42,6 +24,7 @@ std::string_view type_name(ValueType t) {
     case ValueType::set: return "set";
     case ValueType::zset: return "zset";
     case ValueType::hash: return "hash";
+    case ValueType::stream: return "stream";
   }
   return "none";
 }
@@ -51,6 +34,7 @@ Collection::Collection(ValueType t) {
     case ValueType::set: value_.emplace<Set>(); break;
     case ValueType::zset: value_.emplace<ZSet>(); break;
     case ValueType::hash: value_.emplace<Hash>(); break;
+    case ValueType::stream: value_.emplace<Stream>(); break;
     default: value_.emplace<List>(); break;
   }
 }
@@ -59,6 +43,7 @@ std::size_t Collection::size() const {
   return std::visit(
       [](const auto& v) -> std::size_t {
         if constexpr (std::is_same_v<std::decay_t<decltype(v)>, ZSet>) return v.scores.size();
+        else if constexpr (std::is_same_v<std::decay_t<decltype(v)>, Stream>) return v.entries.size();
         else return v.size();
       },
       value_);
@@ -78,6 +63,7 @@ bool Collection::apply_one(std::uint8_t code, OpReader& r) {
     *this = Collection(type());
     return true;
   }
+  if (code >= 20) return type() == ValueType::stream && apply_stream_op(std::get<Stream>(value_), code, r, bytes_);
   if (code >= 7) return type() == ValueType::list && apply_list(code, r);
   const std::string_view a = r.str();
   if (r.failed()) return false;
@@ -187,6 +173,9 @@ std::string Collection::encode() const {
       break;
     case ValueType::zset:
       for (const auto& [score, m] : zset().order) w.zadd(m, score);
+      break;
+    case ValueType::stream:
+      encode_stream(stream(), w);
       break;
     default:
       for (const auto& e : list()) w.rpush(e);

@@ -17,7 +17,9 @@
 //     7 lpush str  8 rpush str          9 lpop varint n   10 rpop varint n
 //     11 lset varint index, str         12 linsert varint index, str (before index)
 //     13 ldel varint index              14 ltrim varint start, varint count (keep)
-// A key whose value is empty after an operation list no longer exists.
+//     20..30 the stream operations (stream.h)
+// A key whose value is empty after an operation list no longer exists, except
+// a stream (Redis keeps an empty stream, its groups and its last id).
 //
 // Threads: no synchronisation; a Collection belongs to its entry (entry.h).
 #pragma once
@@ -34,13 +36,14 @@
 #include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "server/stream.h"
 
 namespace mnemo::server {
 
 // Redis's object type numbers; 0 is a string (no Collection).
-enum class ValueType : std::uint8_t { string = 0, list = 1, set = 2, zset = 3, hash = 4 };
+enum class ValueType : std::uint8_t { string = 0, list = 1, set = 2, zset = 3, hash = 4, stream = 6 };
 
-// TYPE's answer for a value type ("string", "list", "set", "zset", "hash").
+// TYPE's answer for a value type ("string", "list", "set", "zset", "hash", "stream").
 std::string_view type_name(ValueType t);
 
 struct ZSet {
@@ -55,8 +58,12 @@ using List = std::deque<std::string>;
 class Collection {
  public:
   explicit Collection(ValueType t);
-  ValueType type() const { return static_cast<ValueType>(value_.index() + 1); }
+  ValueType type() const {
+    return value_.index() == 4 ? ValueType::stream : static_cast<ValueType>(value_.index() + 1);
+  }
   std::size_t size() const;
+  // Whether the key holding this value no longer exists (empty, not a stream).
+  bool vanishes() const { return size() == 0 && type() != ValueType::stream; }
   // Estimated heap bytes (elements and container overhead), for MEMORY USAGE and --max-memory.
   std::size_t bytes() const { return bytes_; }
 
@@ -64,6 +71,7 @@ class Collection {
   const Set& set() const { return std::get<Set>(value_); }
   const ZSet& zset() const { return std::get<ZSet>(value_); }
   const Hash& hash() const { return std::get<Hash>(value_); }
+  const Stream& stream() const { return std::get<Stream>(value_); }
 
   // Applies an operation list (the header's encoding, type byte included).
   // False when the bytes are malformed or of another type (nothing is
@@ -76,7 +84,7 @@ class Collection {
  private:
   bool apply_one(std::uint8_t code, class OpReader& r);
   bool apply_list(std::uint8_t code, OpReader& r);
-  std::variant<List, Set, ZSet, Hash> value_;
+  std::variant<List, Set, ZSet, Hash, Stream> value_;
   std::size_t bytes_ = 0;
 };
 
@@ -107,14 +115,18 @@ class OpWriter {
   void ldel(std::uint64_t i) { op(13); num(i); }
   void ltrim(std::uint64_t start, std::uint64_t count) { op(14); num(start); num(count); }
 
- private:
+  // The raw pieces, for the stream operations' builders (stream.h).
   void op(std::uint8_t code) {
     out_.push_back(static_cast<char>(code));
     ++count_;
-    if (code == 1 || code == 3 || code == 5 || code == 7 || code == 8 || code == 11 || code == 12) grows_ = true;
+    if (code == 1 || code == 3 || code == 5 || code == 7 || code == 8 || code == 11 || code == 12 || code == 20) {
+      grows_ = true;
+    }
   }
   void num(std::uint64_t v);
   void str(std::string_view s);
+
+ private:
   std::string out_;
   std::size_t count_ = 0;
   bool grows_ = false;

@@ -60,7 +60,7 @@ void CollectionTxn::remove(std::size_t i) {
 namespace {
 
 // The one-byte operation lists (a type, no operations) of expiry changes.
-constexpr char kTypeBytes[] = {0, 1, 2, 3, 4};
+constexpr char kTypeBytes[] = {0, 1, 2, 3, 4, 5, 6};
 
 std::string_view type_only(ValueType t) { return {&kTypeBytes[static_cast<int>(t)], 1}; }
 
@@ -99,6 +99,8 @@ std::string_view collection_encoding(const Collection& c) {
     case ValueType::zset:
       return c.size() <= 128 && all_short(c.zset().scores, [](const auto& kv) { return kv.first.size(); })
                  ? "listpack" : "skiplist";
+    case ValueType::stream:
+      return "stream";
     default:
       return "quicklist";
   }
@@ -131,7 +133,7 @@ void apply_item(CollectionTxn::Item& it, std::uint64_t seq) {
   if (fresh) {
     auto c = std::make_unique<Collection>(it.ops->type());
     c->apply(ops);
-    if (c->size() == 0) {
+    if (c->vanishes()) {
       if (e != nullptr) sh.erase(it.ref);
       return;
     }
@@ -142,7 +144,7 @@ void apply_item(CollectionTxn::Item& it, std::uint64_t seq) {
     const auto before = static_cast<std::int64_t>(e->collection()->bytes());
     e->collection()->apply(ops);
     sh.resized(static_cast<std::int64_t>(e->collection()->bytes()) - before);
-    if (e->collection()->size() == 0) {
+    if (e->collection()->vanishes()) {
       sh.erase(it.ref);
       return;
     }
@@ -224,7 +226,7 @@ Result<std::uint64_t> Store::Impl::commit_collections(DbIndex db, std::vector<Co
 // ---- recovery ----------------------------------------------------------------------
 
 void apply_recovered_elements(Shard& sh, const KeyRef& k, const persistence::ChangeRef& c) {
-  if (c.value.empty() || c.value[0] < 1 || c.value[0] > 4) {
+  if (c.value.empty() || c.value[0] < 1 || c.value[0] > 6 || c.value[0] == 5) {
     throw std::runtime_error("elements change with no value type for a key of " + std::to_string(c.key.size()) +
                              " bytes at seq " + std::to_string(c.seq));
   }
@@ -237,7 +239,7 @@ void apply_recovered_elements(Shard& sh, const KeyRef& k, const persistence::Cha
   if (!coll->apply(c.value)) {
     throw std::runtime_error("malformed elements change at seq " + std::to_string(c.seq));
   }
-  if (coll->size() == 0) {
+  if (coll->vanishes()) {
     if (cur != nullptr) sh.erase(k);
     sh.set_tombstone(k.key, c.seq);
     return;

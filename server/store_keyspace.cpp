@@ -216,7 +216,8 @@ Result<ScanPage> Store::scan(DbIndex db, std::uint64_t cursor, std::string_view 
   ScanPage page;
   int type_filter = -1;
   if (!type.empty()) {
-    for (ValueType t : {ValueType::string, ValueType::list, ValueType::set, ValueType::zset, ValueType::hash}) {
+    for (ValueType t : {ValueType::string, ValueType::list, ValueType::set, ValueType::zset, ValueType::hash,
+                        ValueType::stream}) {
       if (type == type_name(t)) type_filter = static_cast<int>(t);
     }
     if (type_filter < 0) return page;  // a type no key has

@@ -139,6 +139,7 @@ const CommandTable& builtin_commands() {
     register_zset_commands(t);
     register_bitmap_commands(t);
     register_blocking_commands(t);
+    register_stream_commands(t);
     register_pubsub_commands(t);
     register_transaction_commands(t);
     register_script_commands(t);

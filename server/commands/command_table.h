@@ -67,6 +67,7 @@ inline constexpr std::uint32_t kAclList = 1u << 5;
 inline constexpr std::uint32_t kAclHash = 1u << 6;
 inline constexpr std::uint32_t kAclString = 1u << 7;
 inline constexpr std::uint32_t kAclBitmap = 1u << 8;
+inline constexpr std::uint32_t kAclStream = 1u << 11;
 inline constexpr std::uint32_t kAclPubSub = 1u << 12;
 inline constexpr std::uint32_t kAclAdmin = 1u << 13;
 inline constexpr std::uint32_t kAclFast = 1u << 14;
@@ -181,6 +182,7 @@ void register_list_commands(CommandTable& table);
 void register_zset_commands(CommandTable& table);
 void register_bitmap_commands(CommandTable& table);  // bitmap_table.cpp
 void register_blocking_commands(CommandTable& table);     // blocking_table.cpp
+void register_stream_commands(CommandTable& table);  // stream_table.cpp
 
 // Builders for terse registration lines.
 inline KeySpec key(std::uint32_t flags, int begin = 1, int last = 0, int step = 1, std::string_view notes = {}) {

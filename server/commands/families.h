@@ -68,6 +68,20 @@ MNEMO_HANDLER(cmd_zremrange);  // ZREMRANGEBYSCORE, ZREMRANGEBYRANK, ZREMRANGEBY
 MNEMO_HANDLER(cmd_zrandmember);
 MNEMO_HANDLER(cmd_zstore);  // ZUNIONSTORE, ZINTERSTORE
 MNEMO_HANDLER(cmd_zscan);
+// streams (stream*.cpp)
+MNEMO_HANDLER(cmd_xadd);
+MNEMO_HANDLER(cmd_xtrim);
+MNEMO_HANDLER(cmd_xdel);
+MNEMO_HANDLER(cmd_xsetid);
+MNEMO_HANDLER(cmd_xlen);
+MNEMO_HANDLER(cmd_xrange);  // XRANGE, XREVRANGE
+MNEMO_HANDLER(cmd_xread);   // XREAD, XREADGROUP
+MNEMO_HANDLER(cmd_xgroup);  // every XGROUP subcommand
+MNEMO_HANDLER(cmd_xack);
+MNEMO_HANDLER(cmd_xpending);
+MNEMO_HANDLER(cmd_xclaim);
+MNEMO_HANDLER(cmd_xautoclaim);
+MNEMO_HANDLER(cmd_xinfo);   // every XINFO subcommand
 #undef MNEMO_HANDLER
 
 }  // namespace mnemo::server::commands

@@ -150,7 +150,7 @@ bool store_scan(CommandContext& ctx, std::uint64_t cursor, std::string_view patt
   if (store == nullptr) return false;
   // Redis compares the type case-insensitively; the store wants it lower case.
   std::string_view known = type.empty() ? std::string_view() : std::string_view("none");
-  for (std::string_view name : {"string", "list", "set", "zset", "hash"}) {
+  for (std::string_view name : {"string", "list", "set", "zset", "hash", "stream"}) {
     if (iequals(type, name)) known = name;
   }
   type = known;

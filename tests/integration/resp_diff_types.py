@@ -212,7 +212,9 @@ KEY_TYPE_CASES = [
         "FLUSHDB", "DBSIZE")),
 ]
 
-TYPE_CASES = HASH_CASES + SET_TYPE_CASES + LIST_CASES + ZSET_CASES + KEY_TYPE_CASES
+from resp_diff_stream_cases import STREAM_ARITY, STREAM_CASES  # noqa: E402
+
+TYPE_CASES = HASH_CASES + SET_TYPE_CASES + LIST_CASES + ZSET_CASES + KEY_TYPE_CASES + STREAM_CASES
 
 # Redis 7.0's arity of each collection command.
 TYPE_ARITY = {
@@ -229,3 +231,4 @@ TYPE_ARITY = {
     "zremrangebylex": 4, "zlexcount": 4, "zrandmember": -2, "zunionstore": -4, "zinterstore": -4,
     "zscan": -3,
 }
+TYPE_ARITY.update(STREAM_ARITY)
