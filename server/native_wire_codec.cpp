@@ -18,6 +18,14 @@ namespace {
 // Commands a COMMAND frame refuses: they change or outlive the connection
 // (the native protocol has its own HELLO, AUTH and SELECT), or answer later
 // than their request (pub/sub messages, blocked pops), which a frame cannot.
+// XREAD/XREADGROUP: whether a BLOCK option comes before STREAMS.
+bool waits(const std::vector<std::string_view>& args) {
+  for (std::size_t i = 1; i < args.size() && !iequals(args[i], "streams"); ++i) {
+    if (iequals(args[i], "block")) return true;
+  }
+  return false;
+}
+
 std::string_view refusal(const std::vector<std::string_view>& args) {
   const std::string_view name = args[0];
   std::string lower(name.substr(0, 32));
@@ -27,9 +35,11 @@ std::string_view refusal(const std::vector<std::string_view>& args) {
     if (lower == n) return "use the native protocol's own HELLO, AUTH and SELECT; QUIT: close the socket";
   }
   const CommandSpec* spec = builtin_commands().find(name);
-  if (spec != nullptr && (spec->flags & (cmd::kPubSub | cmd::kBlocking)) != 0 &&
-      lower != "publish" && lower != "pubsub") {
-    return "pub/sub and blocking commands need a RESP connection (--resp-port)";
+  if (spec != nullptr && (spec->flags & cmd::kPubSub) != 0 && lower != "publish" && lower != "pubsub") {
+    return "pub/sub commands need a RESP connection (--resp-port)";
+  }
+  if (spec != nullptr && (spec->flags & cmd::kBlocking) != 0 && !(lower.starts_with("xread") && !waits(args))) {
+    return "blocking commands need a RESP connection (--resp-port); XREAD and XREADGROUP without BLOCK are fine";
   }
   if (lower == "client" && args.size() > 1 &&
       (iequals(args[1], "tracking") || iequals(args[1], "caching") || iequals(args[1], "reply"))) {

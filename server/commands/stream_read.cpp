@@ -6,6 +6,7 @@
 // XADD's notification wakes the waiters of its key, which read again (up to
 // COUNT, 1000 by default, as Redis) from the ids they blocked with ("$"
 // fixed to the last id at that moment).
+#include "protocol/resp3_reply_builder.h"
 #include "protocol/resp_reply_builder.h"
 #include "server/commands/families.h"
 #include "server/commands/stream_cmd.h"
@@ -181,10 +182,15 @@ Fault read_streams(CollectionTxn& t, ArgList argv, const ReadArgs& a, std::vecto
   return {};
 }
 
-void reply_served(ReplyBuilder& reply, const std::vector<Served>& served) {
-  reply.array(served.size());
+// RESP2: an array of [key, entries] pairs; RESP3: a map of key -> entries (as Redis 7).
+void reply_served(ReplyBuilder& reply, const std::vector<Served>& served, bool resp3) {
+  if (resp3) {
+    reply.map(served.size());
+  } else {
+    reply.array(served.size());
+  }
   for (const Served& s : served) {
-    reply.array(2);
+    if (!resp3) reply.array(2);
     reply.bulk(s.key);
     reply.array(s.entries.size());
     for (const auto& [id, packed] : s.entries) {
@@ -208,6 +214,7 @@ struct BlockedRead {
   std::string consumer;
   std::vector<std::string> keys;
   std::vector<StreamId> from;
+  bool resp3 = false;  // the connection's RESP version when it blocked
 };
 
 blocking::Attempt attempt_read(const BlockedRead& b, std::string_view key) {
@@ -246,8 +253,13 @@ blocking::Attempt attempt_read(const BlockedRead& b, std::string_view key) {
   if (!error.empty()) return {blocking::Served::served, error};
   if (!r || served.empty()) return {blocking::Served::skip, {}};
   blocking::Attempt a{blocking::Served::served, {}};
-  protocol::resp::Resp2ReplyBuilder out(a.reply);
-  reply_served(out, served);
+  if (b.resp3) {
+    protocol::resp::Resp3ReplyBuilder out(a.reply);
+    reply_served(out, served, true);
+  } else {
+    protocol::resp::Resp2ReplyBuilder out(a.reply);
+    reply_served(out, served, false);
+  }
   return a;
 }
 
@@ -266,6 +278,7 @@ bool block_read(CommandContext& ctx, ArgList argv, const ReadArgs& a, std::vecto
   b->args.consumer = b->consumer;
   for (std::size_t i = 0; i < a.n; ++i) b->keys.emplace_back(argv[a.streams + i]);
   b->from = std::move(from);
+  b->resp3 = ctx.session().resp == 3;
   blocking::BlockSpec spec;
   spec.db = b->db;
   spec.keys = b->keys;
@@ -273,7 +286,7 @@ bool block_read(CommandContext& ctx, ArgList argv, const ReadArgs& a, std::vecto
   spec.client_id = ctx.env().client_id;
   spec.outbox = outbox;
   spec.attempt = [b](std::string_view key) { return attempt_read(*b, key); };
-  spec.timeout_reply = std::string(protocol::resp::kNullArrayReply);
+  spec.timeout_reply = b->resp3 ? std::string("_\r\n") : std::string(protocol::resp::kNullArrayReply);
   spec.error_reply = "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n";
   ctx.session().waiter = reg->block(std::move(spec));
   ctx.set_blocked();
@@ -290,7 +303,7 @@ void cmd_xread(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   std::vector<StreamId> from;
   if (!srun(ctx, reply, argv.subspan(a.streams, a.n), a.group,
             [&](CollectionTxn& t) -> Fault { return read_streams(t, argv, a, served, from); })) return;
-  if (!served.empty()) return reply_served(reply, served);
+  if (!served.empty()) return reply_served(reply, served, ctx.session().resp == 3);
   if (a.block >= 0 && block_read(ctx, argv, a, std::move(from))) return;
   reply.null_array();
 }

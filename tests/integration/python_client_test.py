@@ -272,6 +272,11 @@ def test_command(srv):
         expect_error("UNKNOWN_COMMAND", c.command, "NOSUCH")
         expect_error("BAD_REQUEST", c.command, "HSET", "cmd:h")
         expect_error("BAD_REQUEST", c.command, "SUBSCRIBE", "chan")
+        expect_error("BAD_REQUEST", c.command, "BLPOP", "cmd:l", 0)
+        expect_error("BAD_REQUEST", c.command, "XREAD", "BLOCK", 0, "STREAMS", "cmd:s", "$")
+        check(c.command("XADD", "cmd:s", "1-1", "f", "v") == b"1-1", "XADD through COMMAND")
+        check(c.command("XREAD", "COUNT", 5, "STREAMS", "cmd:s", 0) == [[b"cmd:s", [[b"1-1", [b"f", b"v"]]]]],
+              "XREAD without BLOCK through COMMAND")
         expect_error("BAD_REQUEST", c.command, "SELECT", "1")
         expect_error("BAD_REQUEST", c.call, "COMMAND", b"\x00\x00\x00\x00")  # no name
         version, reply = c.call("COMMAND", b"\x03\x00\x00\x00" + b"".join(

@@ -98,7 +98,7 @@ GROUP_CASES = [
         "XREADGROUP GROUP g c1 STREAMS s >", "XPENDING s g", untimed("XPENDING s g - + 10"),
         untimed("XPENDING s g - + 10 c1"), "XPENDING s g - + 10 nobody", untimed("XPENDING s g (1-1 + 1"),
         "XPENDING s g - + 0", "XPENDING s g IDLE 100000 - + 10", "XPENDING s g - + x", "XPENDING s g x + 10",
-        "XPENDING s g - + 10 c1 extra", "XPENDING s g -", "XPENDING s nog", "XPENDING nosuch g",
+        untimed("XPENDING s g - + 10 c1 extra"), "XPENDING s g -", "XPENDING s nog", "XPENDING nosuch g",
         "XPENDING s g IDLE x - + 10", "XPENDING s g IDLE 1 - +",
         "XCLAIM s g c2 0 1-1", untimed("XPENDING s g - + 10"), "XCLAIM s g c2 0 1-2 JUSTID",
         "XCLAIM s g c2 0 1-2 RETRYCOUNT 7 JUSTID", untimed("XPENDING s g - + 10"),

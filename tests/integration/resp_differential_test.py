@@ -186,7 +186,7 @@ def untimed_tree(item):
     TIMED_FIELDS name, and in pending-entry arrays ([id, consumer, idle or
     time, count] and [id, time, count])."""
     kind, value = item
-    if kind != "*" or value is None:
+    if kind not in ("*", "%") or value is None:  # arrays, and RESP3 maps (key, value, key, value ...)
         return item
     out = [untimed_tree(x) for x in value]
     for i in range(1, len(out)):
