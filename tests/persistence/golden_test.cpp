@@ -1,7 +1,9 @@
 // Databases written by older builds must recover with this one (the on-disk
 // format is a promise). tests/persistence/golden/ holds small databases
 // written by the build of each record version, and the tests here recover
-// them and check their exact contents.
+// them and check their exact contents. (v3-collections.db, a database of
+// hashes, lists, sets and sorted sets, is recovered through the server by
+// tests/integration/golden_collections_test.py.)
 //
 // Writing them: before changing the format, run the hidden writer with the
 // build that still writes the old format,
