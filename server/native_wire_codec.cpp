@@ -6,6 +6,7 @@
 #include "server/commands/command_table.h"
 #include "server/resp_codec.h"
 #include "server/resp_text.h"
+#include "server/tracking/tracking_table.h"
 
 namespace mnemo::server {
 
@@ -70,8 +71,8 @@ bool writes(std::string_view name) {
 }  // namespace
 
 NativeWireCodec::NativeWireCodec(const protocol::native::Limits& limits, ServerStats& stats,
-                                 CommandCodecFactory commands)
-    : limits_(limits), stats_(stats), make_commands_(std::move(commands)) {}
+                                 CommandCodecFactory commands, tracking::TrackingTable* tracking)
+    : limits_(limits), stats_(stats), tracking_(tracking), make_commands_(std::move(commands)) {}
 
 NativeWireCodec::~NativeWireCodec() = default;
 
@@ -178,7 +179,27 @@ void NativeWireCodec::encode(const protocol::Request& req, const protocol::Respo
   }
   if (req.op == Opcode::select && resp.status == Status::ok) db_ = req.db;
   if (req.op == Opcode::auth && resp.status == Status::ok) authenticated_ = true;
+  if (tracking_ != nullptr && tracking_->active() && resp.status == Status::ok) invalidate_written(req, resp);
   protocol::native::encode_response(resp, out);
+}
+
+// Tracking clients forget the keys a native write changed (their names only,
+// in any database, as Redis's tracking does).
+void NativeWireCodec::invalidate_written(const protocol::Request& req, const protocol::Response& resp) {
+  switch (req.op) {
+    case Opcode::set: case Opcode::del: case Opcode::incrby: case Opcode::expire: case Opcode::persist:
+      return tracking_->invalidate({&req.key, 1}, 0);
+    case Opcode::mset:
+      return tracking_->invalidate(req.keys, 0);
+    case Opcode::txn: {
+      if (!resp.changed) return;
+      std::vector<std::string_view> keys;
+      for (const auto& w : req.writes) keys.push_back(w.key);
+      return tracking_->invalidate(keys, 0);
+    }
+    default:
+      return;
+  }
 }
 
 void NativeWireCodec::input_too_large(std::string& out) {

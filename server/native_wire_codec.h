@@ -22,12 +22,18 @@
 namespace mnemo::server {
 
 class RespCodec;
+namespace tracking {
+class TrackingTable;
+}
 // Makes the RespCodec a native connection runs COMMAND frames with.
 using CommandCodecFactory = std::function<std::unique_ptr<RespCodec>()>;
 
 class NativeWireCodec final : public WireCodec {
  public:
-  NativeWireCodec(const protocol::native::Limits& limits, ServerStats& stats, CommandCodecFactory commands = {});
+  // `tracking` (may be null): client-side caching, told of the keys native
+  // writes change (writes through COMMAND frames tell it in the command layer).
+  NativeWireCodec(const protocol::native::Limits& limits, ServerStats& stats, CommandCodecFactory commands = {},
+                  tracking::TrackingTable* tracking = nullptr);
   ~NativeWireCodec() override;
   Next next(std::string_view in, protocol::Request& req, std::string& out) override;
   void encode(const protocol::Request& req, const protocol::Response& resp, std::string& out) override;
@@ -46,6 +52,7 @@ class NativeWireCodec final : public WireCodec {
   Next finish_command(std::size_t consumed, protocol::Request& req, std::string& out);
   void write_command_reply(std::uint64_t version, std::string& out);
   void fail_command(protocol::Status status, std::string_view message, std::string& out);
+  void invalidate_written(const protocol::Request& req, const protocol::Response& resp);
 
   protocol::native::Limits limits_;
   ServerStats& stats_;
@@ -54,6 +61,7 @@ class NativeWireCodec final : public WireCodec {
   // changes only once the Executor has accepted the number.
   std::uint32_t db_ = 0;
   bool authenticated_ = false;  // a native AUTH succeeded: the inner codec is told
+  tracking::TrackingTable* tracking_ = nullptr;
   // -- COMMAND frames --
   CommandCodecFactory make_commands_;
   std::unique_ptr<RespCodec> commands_;

@@ -256,7 +256,8 @@ void Server::reject(asio::ip::tcp::socket& socket, Protocol proto) {
 
 std::unique_ptr<WireCodec> Server::make_codec(Protocol proto) {
   if (proto == Protocol::native) {
-    return std::make_unique<NativeWireCodec>(cfg_.native_limits, stats_, [this] { return make_resp_codec(); });
+    return std::make_unique<NativeWireCodec>(cfg_.native_limits, stats_, [this] { return make_resp_codec(); },
+                                             &tracking_);
   }
   return make_resp_codec();
 }

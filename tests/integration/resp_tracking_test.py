@@ -71,6 +71,25 @@ def test_invalidated_when_another_client_writes(srv):
     check_eq(tracker.reply(), invalidation(b"h"), "a collection write invalidates too")
 
 
+def test_invalidated_by_native_writes(srv):
+    """Writes over the native protocol (SET, MSET, DEL, TXN, a COMMAND frame) invalidate too."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+    from mnemo_client import Client
+    tracker = resp3(srv)
+    native = Client("127.0.0.1", srv.port)
+    native.set(b"n1", b"a")
+    check_eq(tracker.command("CLIENT", "TRACKING", "ON"), b"+OK\r\n", "CLIENT TRACKING ON")
+    for step, write in ((b"n1", lambda: native.set(b"n1", b"b")),
+                        (b"n2", lambda: native.mset([(b"n2", b"x"), (b"other", b"y")])),
+                        (b"n3", lambda: native.txn([("set", b"n3", b"t")])),
+                        (b"n4", lambda: native.command("HSET", "n4", "f", "v")),
+                        (b"n1", lambda: native.delete(b"n1"))):
+        tracker.command("GET", step) if step != b"n4" else tracker.command("HGET", step, "f")
+        write()
+        check_eq(tracker.reply(), invalidation(step), "a native write invalidates %r" % step)
+    native.close()
+
+
 def test_invalidated_on_expiry_and_flush(srv):
     tracker, writer = resp3(srv), RespConn(srv.resp_port)
     writer.command("SET", "e", "v")
