@@ -69,16 +69,10 @@ bool Collection::apply_one(std::uint8_t code, OpReader& r) {
   if (r.failed()) return false;
   if (code <= 2 && type() == ValueType::hash) {
     Hash& h = std::get<Hash>(value_);
-    auto it = h.find(std::string(a));
-    if (it != h.end()) {
-      bytes_ -= str_bytes(it->first.size()) + str_bytes(it->second.size()) + kSlotBytes;
-      if (code == 2) h.erase(it);
-    }
-    if (code == 1) {
-      const std::string_view v = r.str();
-      h[std::string(a)] = std::string(v);
-      bytes_ += str_bytes(a.size()) + str_bytes(v.size()) + kSlotBytes;
-    }
+    // set() and erase() answer the old value's size + 1, or 0 for a new field.
+    const std::size_t old = code == 2 ? h.erase(a) : h.set(a, r.str());
+    if (old > 0) bytes_ -= str_bytes(a.size()) + str_bytes(old - 1) + kSlotBytes;
+    if (code == 1) bytes_ += str_bytes(a.size()) + str_bytes(h.find(a)->size()) + kSlotBytes;
     return !r.failed();
   }
   if ((code == 3 || code == 4) && type() == ValueType::set) {

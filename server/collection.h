@@ -36,6 +36,7 @@
 #include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "server/hash_value.h"
 #include "server/stream.h"
 
 namespace mnemo::server {
@@ -51,7 +52,6 @@ struct ZSet {
   absl::flat_hash_map<std::string, double> scores;
   absl::btree_set<std::pair<double, std::string>> order;
 };
-using Hash = absl::flat_hash_map<std::string, std::string>;
 using Set = absl::flat_hash_set<std::string>;
 using List = std::deque<std::string>;
 

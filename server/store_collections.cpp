@@ -88,12 +88,11 @@ Entry* copy_collection_entry(const Entry& src, std::string_view key, std::string
 }
 
 std::string_view collection_encoding(const Collection& c) {
-  // Redis 7.0's defaults: *-max-listpack-entries 128, -value 64; set-max-intset-entries 512.
+  // Redis 7.0's defaults: zset-max-listpack-entries 128, -value 64; set-max-intset-entries 512;
+  // a hash's own rule is in hash_value.h.
   switch (c.type()) {
     case ValueType::hash:
-      return c.size() <= 128 && all_short(c.hash(), [](const auto& kv) {
-               return std::max(kv.first.size(), kv.second.size());
-             }) ? "listpack" : "hashtable";
+      return c.hash().listpack() ? "listpack" : "hashtable";
     case ValueType::set:
       return c.size() <= 512 && all_integers(c.set()) ? "intset" : "hashtable";
     case ValueType::zset:

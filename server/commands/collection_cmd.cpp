@@ -144,8 +144,12 @@ std::vector<std::size_t> random_picks(std::size_t n, std::int64_t count) {
   }
   out.resize(n);
   for (std::size_t i = 0; i < n; ++i) out[i] = i;
+  // A count of the whole collection or more answers every element in the
+  // collection's own order, as Redis does (SRANDMEMBER, HRANDFIELD and
+  // ZRANDMEMBER's "case 1", SPOP's whole set).
+  if (static_cast<std::uint64_t>(count) >= n) return out;
   std::shuffle(out.begin(), out.end(), rng);
-  if (static_cast<std::uint64_t>(count) < n) out.resize(static_cast<std::size_t>(count));
+  out.resize(static_cast<std::size_t>(count));
   return out;
 }
 

@@ -72,7 +72,8 @@ void reply_empty_scan(ReplyBuilder& reply);
 // (Redis's -LONG_MAX..LONG_MAX); replies the error otherwise.
 bool parse_random_count(std::string_view s, std::int64_t& out, ReplyBuilder& reply);
 // Indices into n elements for a random pick of `count`: count > 0, up to n
-// distinct ones; count < 0, -count of them, repeats allowed; none for 0 or n 0.
+// distinct ones (all n in order when count >= n, as Redis answers then);
+// count < 0, -count of them, repeats allowed; none for 0 or n 0.
 std::vector<std::size_t> random_picks(std::size_t n, std::int64_t count);
 
 // A score as Redis formats one inside a reply it builds itself (%.17g, inf, -inf).

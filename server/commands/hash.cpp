@@ -21,9 +21,7 @@ constexpr ValueType kHash = ValueType::hash;
 const Hash* hash_of(CollectionTxn& t) { return t.get(0) ? &t.get(0)->hash() : nullptr; }
 
 const std::string* field_of(const Hash* h, std::string_view f) {
-  if (h == nullptr) return nullptr;
-  auto it = h->find(av(f));
-  return it == h->end() ? nullptr : &it->second;
+  return h == nullptr ? nullptr : h->find(f);
 }
 
 // HSET/HMSET: the number of fields that are new.
@@ -200,19 +198,19 @@ void cmd_hrandfield(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
       else reply.null();
       return {};
     }
-    std::vector<const std::pair<const std::string, std::string>*> all;
-    for (const auto& kv : *h) all.push_back(&kv);
+    std::vector<Hash::Field> all;
+    for (const auto& kv : *h) all.push_back(kv);
     const auto picks = random_picks(all.size(), with_count ? count : 1);
     if (!with_count) {
-      reply.bulk(all[picks[0]]->first);
+      reply.bulk(all[picks[0]].first);
       return {};
     }
     if (with_values) reply.pairs(picks.size());
     else reply.array(picks.size());
     for (std::size_t i : picks) {
       if (with_values) reply.pair();
-      reply.bulk(all[i]->first);
-      if (with_values) reply.bulk(all[i]->second);
+      reply.bulk(all[i].first);
+      if (with_values) reply.bulk(all[i].second);
     }
     return {};
   });
@@ -228,16 +226,16 @@ void cmd_hscan(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
       reply_empty_scan(reply);
       return {};
     }
-    std::vector<const std::pair<const std::string, std::string>*> found;
+    std::vector<Hash::Field> found;
     for (const auto& kv : *h) {
-      if (scan.matches(kv.first)) found.push_back(&kv);
+      if (scan.matches(kv.first)) found.push_back(kv);
     }
     reply.array(2);
     reply.bulk("0");
     reply.array(found.size() * 2);
-    for (const auto* kv : found) {
-      reply.bulk(kv->first);
-      reply.bulk(kv->second);
+    for (const auto& kv : found) {
+      reply.bulk(kv.first);
+      reply.bulk(kv.second);
     }
     return {};
   });

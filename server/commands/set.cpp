@@ -17,10 +17,38 @@ constexpr ValueType kSet = ValueType::set;
 const Set* set_of(CollectionTxn& t, std::size_t i) { return t.get(i) ? &t.get(i)->set() : nullptr; }
 bool has(const Set* s, std::string_view m) { return s != nullptr && s->contains(av(m)); }
 
+// Members in Redis 7.0's reply order. Redis keeps a set of at most 512
+// members that are all integers (set-max-intset-entries) as an intset,
+// sorted by value, and answers SMEMBERS, SSCAN and the results of SINTER,
+// SUNION and SDIFF in that order; any other set is a hash table whose order
+// is unspecified. Applications print these replies, so mnemo sorts where
+// Redis's order is defined.
+std::vector<std::string_view> redis_order(std::vector<std::string_view> members) {
+  if (members.size() > 512) return members;
+  std::vector<std::pair<std::int64_t, std::string_view>> ints;
+  ints.reserve(members.size());
+  for (std::string_view m : members) {
+    std::int64_t v = 0;
+    if (!parse_i64_strict(m, v)) return members;
+    ints.emplace_back(v, m);
+  }
+  std::sort(ints.begin(), ints.end());
+  for (std::size_t i = 0; i < ints.size(); ++i) members[i] = ints[i].second;
+  return members;
+}
+
+std::vector<std::string_view> members_of(const Set* s) {
+  std::vector<std::string_view> out;
+  if (s == nullptr) return out;
+  out.reserve(s->size());
+  for (const std::string& m : *s) out.push_back(m);
+  return redis_order(std::move(out));
+}
+
 // SINTER, SUNION, SDIFF: a set in RESP3, as in Redis.
 void reply_members(ReplyBuilder& reply, const std::vector<std::string_view>& members) {
   reply.set(members.size());
-  for (std::string_view m : members) reply.bulk(m);
+  for (std::string_view m : redis_order(members)) reply.bulk(m);
 }
 
 enum class SetOp : std::uint8_t { inter, uni, diff };
@@ -111,11 +139,9 @@ void cmd_srem(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
 void cmd_smembers(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   run(ctx, reply, argv.subspan(1, 1), false, [&](CollectionTxn& t) -> Fault {
     if (t.wrong_type(0, kSet)) return wrong_type();
-    const Set* s = set_of(t, 0);
-    reply.set(s ? s->size() : 0);
-    if (s != nullptr) {
-      for (const std::string& m : *s) reply.bulk(m);
-    }
+    const std::vector<std::string_view> members = members_of(set_of(t, 0));
+    reply.set(members.size());
+    for (std::string_view m : members) reply.bulk(m);
     return {};
   });
 }
@@ -156,11 +182,10 @@ void cmd_spop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
         if (t.wrong_type(0, kSet)) return wrong_type();
         const Set* s = set_of(t, 0);
         if (s == nullptr) return {};
-        std::vector<const std::string*> all;
-        for (const std::string& m : *s) all.push_back(&m);
+        const std::vector<std::string_view> all = members_of(s);
         for (std::size_t i : random_picks(all.size(), count)) {
-          popped.push_back(*all[i]);
-          t.ops(0, kSet).srem(*all[i]);
+          popped.emplace_back(all[i]);
+          t.ops(0, kSet).srem(all[i]);
         }
         emptied = !popped.empty() && popped.size() == all.size();
         return {};
@@ -189,15 +214,14 @@ void cmd_srandmember(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
       else reply.null();
       return {};
     }
-    std::vector<const std::string*> all;
-    for (const std::string& m : *s) all.push_back(&m);
+    const std::vector<std::string_view> all = members_of(s);
     const auto picks = random_picks(all.size(), count);
     if (!with_count) {
-      reply.bulk(*all[picks[0]]);
+      reply.bulk(all[picks[0]]);
       return {};
     }
     reply.array(picks.size());
-    for (std::size_t i : picks) reply.bulk(*all[i]);
+    for (std::size_t i : picks) reply.bulk(all[i]);
     return {};
   });
 }
@@ -291,7 +315,7 @@ void cmd_sscan(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
       return {};
     }
     std::vector<std::string_view> found;
-    for (const std::string& m : *s) {
+    for (std::string_view m : members_of(s)) {
       if (scan.matches(m)) found.push_back(m);
     }
     reply.array(2);

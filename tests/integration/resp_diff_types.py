@@ -214,7 +214,29 @@ KEY_TYPE_CASES = [
 
 from resp_diff_stream_cases import STREAM_ARITY, STREAM_CASES  # noqa: E402
 
-TYPE_CASES = HASH_CASES + SET_TYPE_CASES + LIST_CASES + ZSET_CASES + KEY_TYPE_CASES + STREAM_CASES
+# The orders Redis defines, compared exactly: a small hash answers in the order
+# its fields were first set (listpack), a small all-integer set sorted by value
+# (intset), and a count covering a whole collection answers it in that order.
+_MANY = " ".join(f"f{i} {i}" for i in range(513))
+ORDER_CASES = [
+    ("small hash order", steps(
+        "HSET h z 1 a 2 m 3 b 4", "HGETALL h", "HKEYS h", "HVALS h", "HDEL h a", "HSET h a 5 z 6", "HGETALL h",
+        "HSCAN h 0", "HSCAN h 0 MATCH ?", "HRANDFIELD h 10", "HRANDFIELD h 4 WITHVALUES", "HINCRBY h m 1",
+        "HSETNX h new 1", "HKEYS h", "OBJECT ENCODING h", "COPY h h2", "HGETALL h2", "RENAME h2 h3",
+        "HGETALL h3")),
+    ("hash encoding by size and length", steps(
+        "HSET small f v", "OBJECT ENCODING small", "HSET small long " + "x" * 64, "OBJECT ENCODING small",
+        "HSET small longer " + "x" * 65, "OBJECT ENCODING small", "HDEL small longer", "OBJECT ENCODING small",
+        "HSET many " + _MANY, "OBJECT ENCODING many", pairs("HGETALL many"), "HSET fewer " +
+        " ".join(f"f{i} {i}" for i in range(512)), "OBJECT ENCODING fewer", "HKEYS fewer")),
+    ("intset order", steps(
+        "SADD s 10 -3 7 100 2 0 -9223372036854775808 9223372036854775807", "SMEMBERS s", "SSCAN s 0",
+        "SRANDMEMBER s 100", "SADD t 7 8 2", "SUNION s t", "SINTER s t", "SDIFF s t", "SDIFF t s",
+        "SUNIONSTORE u s t", "SMEMBERS u", "OBJECT ENCODING u", "SADD w 3 1 2", "SPOP w 10",
+        "SADD lead 01 1", "OBJECT ENCODING lead", members("SMEMBERS lead"))),
+]
+
+TYPE_CASES = ORDER_CASES + HASH_CASES + SET_TYPE_CASES + LIST_CASES + ZSET_CASES + KEY_TYPE_CASES + STREAM_CASES
 
 # Redis 7.0's arity of each collection command.
 TYPE_ARITY = {
