@@ -4,6 +4,8 @@
 
 #include <atomic>
 
+#include "server/busy_loop.h"
+
 namespace mnemo::server {
 
 namespace {
@@ -46,6 +48,7 @@ void Connection::start() {
 
 void Connection::stop() {
   asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    if (self->defer_while_running([self] { self->stop(); })) return;
     self->close_after_flush_ = true;
     std::error_code ec;
     self->timer_.cancel();
@@ -91,7 +94,16 @@ void Connection::drop_input(std::size_t n) {
   if (in_begin_ == in_end_) in_begin_ = in_end_ = 0;
 }
 
+// Inside busy_loop::serve_others(): while this connection's request runs a
+// script, its own handlers wait until the script is done (busy_loop.h).
+bool Connection::defer_while_running(std::function<void()> again) {
+  if (!in_process_ || !busy_loop::serving()) return false;
+  busy_loop::defer(std::move(again));
+  return true;
+}
+
 void Connection::on_read(const std::error_code& ec, std::size_t n) {
+  if (defer_while_running([self = shared_from_this(), ec, n] { self->on_read(ec, n); })) return;
   reading_ = false;
   if (ec) {
     if (ec != asio::error::eof && ec != asio::error::operation_aborted && ec != asio::error::connection_reset)
@@ -107,16 +119,19 @@ void Connection::on_read(const std::error_code& ec, std::size_t n) {
 }
 
 void Connection::process() {
+  in_process_ = true;
   try {
     process_input();
   } catch (const std::bad_alloc&) {
     // One request wanted more memory than the machine has: drop this
     // connection (its request state cannot be trusted), not the server.
+    in_process_ = false;
     stats_.protocol_errors.fetch_add(1, std::memory_order_relaxed);
     spdlog::error("closing a connection: out of memory while serving its request");
     close();
     return;
   }
+  in_process_ = false;
   flush();
   read_next();
 }
@@ -177,6 +192,17 @@ void Connection::refuse_oversized() {
 
 // Returns false when the request went asynchronous.
 bool Connection::execute_one(std::size_t consumed, const std::shared_ptr<AsyncReply>& self) {
+  if (busy_loop::serving() && req_.op != protocol::Opcode::shutdown) [[unlikely]] {
+    // A request reaching a loop that serves others from inside a busy
+    // script (busy_loop.h): nothing runs but SHUTDOWN (RESP's gate let it through).
+    resp_.clear();
+    resp_.op = req_.op;
+    resp_.id = req_.id;
+    resp_.fail(protocol::Status::busy, "a script is running past the time limit; retry later");
+    codec_->encode(req_, resp_, out_);
+    drop_input(consumed);
+    return true;
+  }
   if (executor_.execute(session_, req_, resp_, self)) {
     codec_->encode(req_, resp_, out_);
     drop_input(consumed);
@@ -189,7 +215,8 @@ bool Connection::execute_one(std::size_t consumed, const std::shared_ptr<AsyncRe
 }
 
 void Connection::complete(std::function<void(protocol::Response&)> fill) {
-  asio::post(socket_.get_executor(), [self = shared_from_this(), fill = std::move(fill)] {
+  asio::post(socket_.get_executor(), [self = shared_from_this(), fill = std::move(fill)]() mutable {
+    if (self->defer_while_running([self, fill = std::move(fill)]() mutable { self->complete(std::move(fill)); })) return;
     fill(self->resp_);
     self->codec_->encode(self->req_, self->resp_, self->out_);
     self->drop_input(self->pending_consumed_);
@@ -213,6 +240,7 @@ void Connection::flush() {
 }
 
 void Connection::on_written(const std::error_code& ec) {
+  if (defer_while_running([self = shared_from_this(), ec] { self->on_written(ec); })) return;
   writing_now_ = false;
   if (ec) {
     close();
@@ -233,6 +261,7 @@ void Connection::wait_for_pressure() {
   timer_.expires_after(kPressureRetry);
   timer_.async_wait([self = shared_from_this()](const std::error_code& ec) {
     if (ec || self->closed_) return;
+    if (self->defer_while_running([self] { self->arm_idle_timer(); self->read_next(); })) return;
     self->arm_idle_timer();
     self->read_next();
   });
@@ -245,6 +274,7 @@ void Connection::arm_idle_timer() {
   timer_.expires_at(deadline);
   timer_.async_wait([self = shared_from_this(), idle](const std::error_code& ec) {
     if (ec || self->closed_) return;
+    if (self->defer_while_running([self] { self->arm_idle_timer(); })) return;
     if (std::chrono::steady_clock::now() - self->last_activity_ >= idle && !self->pending_ &&
         !self->blocked_) {  // as in Redis, a blocked client is not idle
       self->stats_.idle_closes.fetch_add(1, std::memory_order_relaxed);
@@ -258,6 +288,7 @@ void Connection::arm_idle_timer() {
 
 void Connection::on_outbox_ready() {
   if (closed_) return;
+  if (defer_while_running([self = shared_from_this()] { self->on_outbox_ready(); })) return;
   outbox_->take(out_);
   const std::uint64_t unsent = out_.size() + writing_.size();
   if (unsent > limits_.pubsub_output_limit_bytes) {
@@ -269,6 +300,11 @@ void Connection::on_outbox_ready() {
 
 void Connection::on_unblocked() {
   if (closed_ || !blocked_) return;
+  // Serving a blocked client is running its command: never inside a busy script.
+  if (busy_loop::serving()) {
+    busy_loop::defer([self = shared_from_this()] { self->on_unblocked(); });
+    return;
+  }
   outbox_->take(out_);
   blocked_ = false;
   codec_->unblocked();
@@ -277,6 +313,7 @@ void Connection::on_unblocked() {
 
 void Connection::on_outbox_overflow() {
   if (closed_) return;
+  if (defer_while_running([self = shared_from_this()] { self->on_outbox_overflow(); })) return;
   close_slow_consumer(out_.size() + writing_.size() + outbox_->pending_bytes());
 }
 

@@ -74,6 +74,7 @@ class Connection : public std::enable_shared_from_this<Connection>,
   void wait_for_pressure();
   void arm_idle_timer();
   void close();
+  bool defer_while_running(std::function<void()> again);
   void close_slow_consumer(std::uint64_t unsent_bytes);
   bool can_read() const;
   std::string_view input() const { return {in_.data() + in_begin_, in_end_ - in_begin_}; }
@@ -103,6 +104,7 @@ class Connection : public std::enable_shared_from_this<Connection>,
   bool writing_now_ = false;
   bool close_after_flush_ = false;
   bool closed_ = false;
+  bool in_process_ = false;     // process() is on the stack (a busy script may serve others meanwhile)
   asio::steady_timer timer_;    // backpressure retry and idle timeout
   std::shared_ptr<pubsub::Outbox> outbox_;  // RESP only; others push into it from any thread
   std::chrono::steady_clock::time_point last_activity_;

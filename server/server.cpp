@@ -3,9 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
+#include "server/busy_loop.h"
 #include "server/metrics_listener.h"
 #include "server/native_wire_codec.h"
 #include "server/resp_codec.h"
@@ -132,6 +134,7 @@ int Server::run() {
 
 void Server::serve_loop(std::size_t index) {
   stats_.bind_io_thread(index);
+  busy_loop::bind(loops_[index].get());
   // A handler that throws must not take the server down with it; asio lets
   // a loop be run again after an exception left it.
   for (;;) {
@@ -152,6 +155,7 @@ void Server::request_stop() {
 // Runs on loop 0, like every step of the stop sequence.
 void Server::begin_stop() {
   if (stopping_.exchange(true)) return;
+  if (script::ScriptWatchdog::instance().busy()) stop_past_busy_script();
   std::error_code ec;
   if (native_acceptor_) native_acceptor_->close(ec);
   if (resp_acceptor_) resp_acceptor_->close(ec);
@@ -168,6 +172,19 @@ void Server::begin_stop() {
     stop_loops();
   });
   poll_stop();
+}
+
+// A script past the time limit holds its io thread and may never end, so the
+// loops cannot be joined: commit what the journal holds and leave. The script's
+// own writes are one journal unit appended only when it ends, so none of them
+// is kept (all or none); every write acknowledged to a client is.
+void Server::stop_past_busy_script() {
+  spdlog::warn("stopping while a script runs past the time limit: the journal is drained and the script's "
+               "writes are dropped");
+  if (persistence_) persistence_->stop();
+  spdlog::info("stopped (a busy script was abandoned)");
+  spdlog::shutdown();
+  std::_Exit(0);
 }
 
 // Ends the stop early, and gently, once every connection is gone.
@@ -288,6 +305,7 @@ void Server::arm_sweep() {
   sweep_timer_.expires_after(std::chrono::milliseconds(cfg_.sweep_interval_ms));
   sweep_timer_.async_wait([this](const std::error_code& ec) {
     if (ec || stopping_) return;
+    if (busy_loop::serving()) return busy_loop::defer([this] { arm_sweep(); });  // not inside a busy script
     store_->sweep_expired(cfg_.sweep_max_keys);
     stats_.sample_commands(clock_.now_ms());  // INFO's instantaneous_ops_per_sec
     arm_sweep();

@@ -64,6 +64,7 @@ class Server {
   void arm_sweep();
   void write_port_file() const;
   void begin_stop();
+  [[noreturn]] void stop_past_busy_script();
   void poll_stop();
   void stop_connections();
   void end_stop();

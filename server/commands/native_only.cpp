@@ -14,7 +14,6 @@ void register_native_only(CommandTable& t) {
   t.add({.name = "snapshots", .flags = kHidden | cmd::kAdmin, .native = Opcode::snapshots});
   t.add({.name = "stats", .flags = kHidden | cmd::kAdmin, .native = Opcode::stats});
   t.add({.name = "backup", .flags = kHidden | cmd::kAdmin, .native = Opcode::backup});
-  t.add({.name = "shutdown", .flags = kHidden | cmd::kAdmin, .native = Opcode::shutdown});
 }
 
 }  // namespace mnemo::server

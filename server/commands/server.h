@@ -15,6 +15,7 @@ using protocol::ReplyBuilder;
 #define MNEMO_HANDLER(name) void name(CommandContext& ctx, ArgList argv, ReplyBuilder& reply)
 MNEMO_HANDLER(cmd_dbsize);
 MNEMO_HANDLER(cmd_save);
+MNEMO_HANDLER(cmd_shutdown);
 MNEMO_HANDLER(cmd_waitaof);
 MNEMO_HANDLER(cmd_wait);
 MNEMO_HANDLER(cmd_info);

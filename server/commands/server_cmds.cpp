@@ -1,9 +1,10 @@
-// The server family: DBSIZE, SAVE/BGSAVE, WAITAOF, WAIT, INFO, TIME.
+// The server family: DBSIZE, SAVE/BGSAVE, SHUTDOWN, WAITAOF, WAIT, INFO, TIME.
 #include <algorithm>
 #include <chrono>
 
 #include "server/commands/helpers.h"
 #include "server/commands/server.h"
+#include "server/script/script_state.h"
 
 namespace mnemo::server::commands {
 
@@ -55,6 +56,32 @@ void cmd_save(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
     return reply.error(kSyntax);
   }
   ctx.submit(Opcode::snapshot, reply_save);
+}
+
+// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT], with Redis 7.0's syntax and
+// errors. Every form stops the server as SIGTERM does: the journal already
+// holds every acknowledged write and is drained before the process ends, so
+// SAVE and NOSAVE differ only while a script runs past the time limit, where
+// Redis too takes NOSAVE alone: the script is abandoned with its writes
+// (server.cpp, stop_past_busy_script). No reply on success: the connection
+// closes, as Redis's does.
+void cmd_shutdown(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
+  bool nosave = false, save = false, abort = false, other = false;
+  for (std::string_view a : argv.subspan(1)) {
+    if (iequals(a, "nosave")) nosave = true;
+    else if (iequals(a, "save")) save = true;
+    else if (iequals(a, "now") || iequals(a, "force")) other = true;
+    else if (iequals(a, "abort")) abort = true;
+    else return reply.error(kSyntax);
+  }
+  if ((abort && (nosave || save || other)) || (nosave && save)) return reply.error(kSyntax);
+  if (abort) return reply.error("ERR No shutdown in progress.");
+  if (!nosave && script::ScriptWatchdog::instance().busy()) {
+    return reply.error("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
+  }
+  ctx.submit(Opcode::shutdown, [](CommandContext& c, const Response& resp, ReplyBuilder& r) {
+    replied_failure(c, resp, r);
+  });
 }
 
 // WAITAOF numlocal numreplicas timeout: a SYNC (everything acknowledged before it

@@ -19,6 +19,11 @@ void register_server_commands(CommandTable& t) {
   t.add({.name = "bgsave", .arity = -1, .flags = cmd::kAdmin | cmd::kNoAsyncLoading, .acl = 0,
    .doc = {"Asynchronously save the dataset to disk", "1.0.0", "server", "O(1)"},
    .handler = cmd_save, .native = Opcode::snapshot});
+  t.add({.name = "shutdown", .arity = -1,
+   .flags = cmd::kAdmin | cmd::kNoScript | cmd::kLoading | cmd::kStale | cmd::kNoMulti | cmd::kAllowBusy, .acl = 0,
+   .doc = {"Synchronously save the dataset to disk and then shut down the server", "1.0.0", "server",
+           "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)"},
+   .handler = cmd_shutdown, .native = Opcode::shutdown});
   t.add({.name = "wait", .arity = 3, .flags = cmd::kNoScript, .acl = cmd::kAclConnection,
    .tips = {"request_policy:all_shards", "response_policy:agg_min"},
    .doc = {"Wait for the synchronous replication of all the write commands sent in the context of the current connection", "3.0.0", "generic", "O(1)"},

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "server/busy_loop.h"
 #include "server/commands/context.h"
 #include "server/commands/multi.h"
 #include "server/resp_text.h"
@@ -195,7 +196,11 @@ void hook(lua_State* L, lua_Debug*) {
   RunState* rs = run_state(L);
   if (rs == nullptr) return;
   ScriptWatchdog& dog = ScriptWatchdog::instance();
-  if (now_ms() - rs->run.started_ms > static_cast<std::int64_t>(dog.time_limit_ms())) dog.note_past_limit(rs->run);
+  if (now_ms() - rs->run.started_ms > static_cast<std::int64_t>(dog.time_limit_ms())) {
+    dog.note_past_limit(rs->run);
+    // Others on this io thread may be asking for SCRIPT KILL (busy_loop.h).
+    busy_loop::serve_others();
+  }
   if (rs->run.kill.load()) {
     lua_pushstring(L, "Script killed by user with SCRIPT KILL...");
     lua_error(L);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "server/busy_loop.h"
 #include "server/script/sha1.h"
 
 namespace mnemo::server::script {
@@ -52,9 +53,13 @@ void ScriptWatchdog::begin(ScriptRun& run) {
 }
 
 void ScriptWatchdog::end(ScriptRun& run) {
-  std::lock_guard lock(mu_);
-  running_.erase(std::remove(running_.begin(), running_.end(), &run), running_.end());
-  if (run.past_limit) busy_.fetch_sub(1, std::memory_order_relaxed);
+  {
+    std::lock_guard lock(mu_);
+    running_.erase(std::remove(running_.begin(), running_.end(), &run), running_.end());
+    if (run.past_limit) busy_.fetch_sub(1, std::memory_order_relaxed);
+  }
+  // What waited while this thread served others from inside the script.
+  if (run.past_limit) busy_loop::release_deferred();
 }
 
 void ScriptWatchdog::note_past_limit(ScriptRun& run) {
