@@ -146,7 +146,13 @@ SHARDED_CASES = [
         "PUBSUB SHARDCHANNELS b", members("PUBSUB SHARDCHANNELS"), "PUBSUB SHARDCHANNELS c*",
         "PUBSUB CHANNELS a", "PUBSUB SHARDCHANNELS b x", "PUBSUB shardchannels b x y", "PUBSUB NUMPAT")),
     ("SSUBSCRIBE in MULTI and scripts", steps(
-        "MULTI", "SSUBSCRIBE a", "EXEC", "EVAL \"return redis.call('SSUBSCRIBE', 'a')\" 0")),
+        "MULTI", "SSUBSCRIBE a", "EXEC", "EVAL \"return redis.call('SSUBSCRIBE', 'a')\" 0",
+        "EVAL \"return redis.call('SUBSCRIBE', 'a')\" 0", on(1, "SSUBSCRIBE a"), on(2, "SUBSCRIBE a"),
+        "EVAL \"return redis.call('SPUBLISH', 'a', 'm')\" 0", recv(1),
+        "EVAL \"return redis.call('PUBLISH', 'a', 'm')\" 0", recv(2),
+        "EVAL \"return redis.call('PUBSUB', 'SHARDNUMSUB', 'a')\" 0",
+        "EVAL_RO \"return redis.call('PUBLISH', 'a', 'ro')\" 0", "EVAL_RO \"return redis.call('SPUBLISH', 'a', 'ro')\" 0",
+        "EVAL_RO \"return redis.call('PUBSUB', 'NUMPAT')\" 0", "PUBLISH a last", recv(2))),
 ]
 
 CMDS_CASES = MPOP_CASES + ALGEBRA_CASES + OTHER_CASES + SHARDED_CASES
