@@ -1,4 +1,4 @@
-"""Cases of resp_differential_test.py for LMPOP, ZMPOP, ZUNION, ZINTER, ZDIFF,
+"""Cases of resp_differential_test.py for BITFIELD, BITFIELD_RO, LMPOP, ZMPOP, ZUNION, ZINTER, ZDIFF,
 ZDIFFSTORE, ZINTERCARD, ZRANGESTORE, MOVE, LCS, sharded pub/sub (SSUBSCRIBE,
 SUNSUBSCRIBE, SPUBLISH, PUBSUB SHARDCHANNELS / SHARDNUMSUB) and RESET: their
 replies, errors and keyspace notifications. CMDS_CASES run over RESP2 and
@@ -12,7 +12,7 @@ WRONG = "SET str v"
 
 # Redis 7.0's arity of each command here.
 CMDS_ARITY = {"lmpop": -4, "zmpop": -4, "zunion": -3, "zinter": -3, "zdiff": -3, "zdiffstore": -4,
-              "zintercard": -3, "zrangestore": -5, "move": 3, "lcs": -3, "ssubscribe": -2, "spublish": 3,
+              "zintercard": -3, "zrangestore": -5, "move": 3, "lcs": -3, "bitfield": -2, "bitfield_ro": -2, "ssubscribe": -2, "spublish": 3,
               "reset": 1}
 
 
@@ -99,6 +99,23 @@ OTHER_CASES = [
         "LCS a nosuch", "LCS nosuch nosuch2 IDX", "LCS a a IDX WITHMATCHLEN", "LCS nosuch a LEN",
         "MSET c ABCBDAB d BDCABA", "LCS c d", "LCS c d IDX WITHMATCHLEN", "LCS d c IDX", WRONG,
         "RPUSH l x", "LCS a l", "LCS l a LEN", "LCS a str", "SET n 12345", "LCS n a", "SET e ''", "LCS e a IDX")),
+    ("BITFIELD", steps(
+        "BITFIELD k", "BITFIELD k GET u8 0", "EXISTS k", "BITFIELD k SET u8 0 255 GET u8 0", "GET k",
+        "BITFIELD k SET i8 #1 -3 GET i8 8 GET u4 8 GET i64 0 GET u63 1", "BITFIELD k INCRBY u2 100 1 GET u2 100",
+        "STRLEN k", "BITFIELD k INCRBY u2 100 5", "BITFIELD k OVERFLOW SAT INCRBY u2 100 5 INCRBY i8 0 -1000",
+        "BITFIELD k OVERFLOW FAIL INCRBY u2 100 5 SET i4 0 100 INCRBY u8 8 1", "BITFIELD k OVERFLOW WRAP SET i4 0 100",
+        "BITFIELD k SET u8 0 -1 SET i8 0 200 INCRBY i64 64 9223372036854775807 INCRBY i64 64 1",
+        "BITFIELD k OVERFLOW SAT INCRBY i64 64 9223372036854775807 INCRBY i64 64 -9223372036854775808",
+        "BITFIELD k INCRBY u63 0 -1 GET u63 0", "BITFIELD n OVERFLOW FAIL SET u2 0 9", "EXISTS n", "GET n",
+        "BITFIELD n OVERFLOW FAIL SET u2 100 9", "STRLEN n", "BITFIELD k GET u64 0", "BITFIELD k GET i65 0",
+        "BITFIELD k GET x8 0", "BITFIELD k GET u0 0", "BITFIELD k GET i8 -1", "BITFIELD k GET i8 x",
+        "BITFIELD k GET i8 #-1", "BITFIELD k GET i8 4294967296", "BITFIELD k SET i8 0 x", "BITFIELD k SET i8 0",
+        "BITFIELD k GET i8", "BITFIELD k OVERFLOW", "BITFIELD k OVERFLOW UP GET i8 0", "BITFIELD k FOO 1 2",
+        "BITFIELD k get i8 0 set u4 #2 15 incrby u4 #2 1 overflow sat", "BITFIELD_RO k GET u8 0 GET i4 #3",
+        "BITFIELD_RO k", "BITFIELD_RO k SET u8 0 1", "BITFIELD_RO k INCRBY u8 0 1 GET u8 x", "BITFIELD_RO nosuch GET u8 0",
+        "SET e 7", "EXPIRE e 1000", "BITFIELD e SET u8 0 65", "GET e", "TTL e", WRONG, "BITFIELD str GET u8 0",
+        "BITFIELD str SET u8 0 1", "BITFIELD_RO str GET u8 0", "BITFIELD_RO str SET u8 0 1", "RPUSH l a",
+        "BITFIELD l GET u8 0", "BITFIELD l SET u8 0 1")),
     ("RESET", steps(
         "SELECT 2", "SET k v", "CLIENT SETNAME n", "MULTI", "GET k", "RESET", "EXEC", "GET k", "CLIENT GETNAME",
         "WATCH k", "RESET", "MULTI", "EXEC", hello("HELLO 3"), "RESET", "HGETALL nosuch", "CLIENT TRACKING ON",
@@ -111,19 +128,21 @@ OTHER_CASES = [
         "ZMPOP 1 z MAX", recv(1, 2), "ZADD y 1 a 5 c", recv(1, 2), "ZDIFFSTORE d 2 y z", recv(1, 2),
         "ZDIFFSTORE d 2 z z", recv(1, 2), "ZRANGESTORE d y 0 0", recv(1, 2), "ZRANGESTORE d y 5 6", recv(1, 2),
         "ZRANGESTORE d y 5 6", "ZUNION 2 y z", "ZINTERCARD 1 y", "ZMPOP 1 y MIN COUNT 5", recv(1, 4),
-        "SET m v", "MOVE m 1", recv(1, 4), "LCS m m", "PUBLISH __keyspace@0__:done .", recv(1),
+        "SET m v", "MOVE m 1", recv(1, 4), "LCS m m", "CONFIG SET notify-keyspace-events KE$",
+        "BITFIELD b SET u8 0 1", recv(1, 2), "BITFIELD b SET u8 0 1", "BITFIELD b GET u8 0",
+        "BITFIELD b OVERFLOW FAIL SET u2 0 9", "BITFIELD c OVERFLOW FAIL SET u2 0 9", "EXISTS c", "PUBLISH __keyspace@0__:done .", recv(1),
         NOTIFY_OFF)),
     ("new commands in COMMAND", steps(
         *["COMMAND INFO " + name for name in (
             "zrangestore", "move", "lcs", "spublish", "ssubscribe", "sunsubscribe", "reset", "lmpop", "zmpop",
             "zunion", "zinter", "zdiff", "zintercard", "zdiffstore", "zunionstore", "zinterstore", "blmpop",
-            "bzmpop", "sintercard", "eval", "evalsha", "eval_ro", "evalsha_ro")],
+            "bzmpop", "sintercard", "eval", "evalsha", "eval_ro", "evalsha_ro", "bitfield", "bitfield_ro")],
         "COMMAND GETKEYS zrangestore d s 0 1", "COMMAND GETKEYS move k 1", "COMMAND GETKEYS lcs a b",
         "COMMAND GETKEYS zunionstore d 2 a b WEIGHTS 1 2", "COMMAND GETKEYS zunion 2 a b WITHSCORES",
         "COMMAND GETKEYS zunion 3 a b", "COMMAND GETKEYS zunion 0 a", "COMMAND GETKEYS zunion x a",
         "COMMAND GETKEYS lmpop 2 a b LEFT", "COMMAND GETKEYS blmpop 0 1 a LEFT", "COMMAND GETKEYS sintercard 1 s",
         "COMMAND GETKEYS eval 'return 1' 2 k1 k2 a", "COMMAND GETKEYS eval 'return 1' 0",
-        "COMMAND GETKEYS ssubscribe a b", "COMMAND GETKEYS spublish a m",
+        "COMMAND GETKEYS bitfield k GET u8 0", "COMMAND GETKEYS ssubscribe a b", "COMMAND GETKEYS spublish a m",
         members("COMMAND LIST FILTERBY PATTERN z*store"), members("COMMAND LIST FILTERBY PATTERN *mpop"),
         members("COMMAND LIST FILTERBY PATTERN s*sub*"))),
     ("wrong number of arguments of the new commands", _arity_steps()),
