@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The writes of ZDIFFSTORE, ZRANGESTORE, LMPOP, ZMPOP and MOVE survive a SIGKILL.
+"""The writes of ZDIFFSTORE, ZRANGESTORE, LMPOP, ZMPOP, MOVE and BITFIELD survive a SIGKILL.
 
 They journal through the store's existing changes (a destination written
 whole, popped elements, a delete and a put across databases), so after
@@ -32,6 +32,8 @@ WRITES = [
     ["SET", "m", "v", "EX", "100000"], ["MOVE", "m", "1"], ["RPUSH", "ml", "a", "b"], ["MOVE", "ml", "2"],
     ["SELECT", "1"], ["SET", "back", "1"], ["MOVE", "back", "0"], ["SELECT", "0"], ["ZADD", "mz", "1.5", "e"],
     ["MOVE", "mz", "1"], ["ZRANGESTORE", "d2", "a", "0", "-1"],
+    ["BITFIELD", "bf", "SET", "u8", "0", "65", "INCRBY", "i16", "#1", "300"], ["SET", "bf2", "x", "EX", "100000"],
+    ["BITFIELD", "bf2", "SET", "u4", "#3", "15"],
 ]
 
 
@@ -66,7 +68,7 @@ def survives(srv):
     srv.restart_after_sigkill()
     r = redis.Redis(host="127.0.0.1", port=srv.resp_port, socket_timeout=30, single_connection_client=True)
     check_eq(snapshot_of(r), before, "the keys after the restart")
-    check_eq(len(before), 14, "keys written (the test's own check of its writes)")
+    check_eq(len(before), 16, "keys written (the test's own check of its writes)")
     r.close()
 
 
