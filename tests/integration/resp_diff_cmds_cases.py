@@ -91,7 +91,9 @@ OTHER_CASES = [
         "SET k v", "EXPIRE k 1000", "MOVE k 1", "EXISTS k", "SELECT 1", "GET k", "TTL k", "MOVE k 0", "SELECT 0",
         "GET k", "MOVE k 0", "MOVE nosuch 1", "MOVE k 16", "MOVE k -1", "MOVE k x", "MOVE k 99999999999",
         "SET k2 x", "SELECT 1", "SET k2 y", "SELECT 0", "MOVE k2 1", "GET k2", "RPUSH l a b", "MOVE l 2",
-        "SELECT 2", "LRANGE l 0 -1", "ZADD z 1 a", "MOVE z 0", "SELECT 0", "ZRANGE z 0 -1 WITHSCORES", "DBSIZE")),
+        "SELECT 2", "LRANGE l 0 -1", "ZADD z 1 a", "MOVE z 0", "SELECT 0", "ZRANGE z 0 -1 WITHSCORES", "DBSIZE",
+        "MULTI", "SET t 1", "MOVE t 3", "GET t", "LCS k2 k2", "BITFIELD b SET u8 0 66", "MOVE b 3", "EXEC",
+        "SELECT 3", "MGET t b", "EVAL \"return redis.call('MOVE', KEYS[1], 0)\" 1 t", "SELECT 0", "GET t")),
     ("LCS", steps(
         "MSET a ohmytext b mynewtext", "LCS a b", "LCS a b LEN", "LCS a b IDX", "LCS a b IDX MINMATCHLEN 4",
         "LCS a b IDX WITHMATCHLEN", "LCS a b IDX MINMATCHLEN 4 WITHMATCHLEN", "LCS a b idx minmatchlen -5",
