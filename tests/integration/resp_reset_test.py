@@ -1,0 +1,40 @@
+#!/usr/bin/python3
+"""RESET forgets AUTH for the whole connection, admin rights included.
+
+mnemo's tokens live in two places: the RESP session (NOAUTH before AUTH) and
+the Executor's session (data and admin rights). After RESET both start over:
+a connection that had AUTHed with the admin token and then AUTHs with the
+data token has no admin rights left (SAVE is refused), and before any AUTH
+every data command is refused. The differential test covers the replies
+against Redis; this covers what Redis has no counterpart for.
+
+The test starts $MNEMO_BIN_DIR/mnemo-server (resp_support.RespServer) and
+stops it by PID. Exits non-zero on any failure.
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from resp_support import RespConn, check, check_eq, run_tests  # noqa: E402
+
+DATA, ADMIN = "data-secret", "admin-secret"
+
+
+def test_reset_drops_admin_rights(srv):
+    c = RespConn(srv.resp_port)
+    check_eq(c.command("AUTH", ADMIN), b"+OK\r\n", "AUTH with the admin token")
+    check_eq(c.command("SAVE"), b"+OK\r\n", "SAVE with admin rights")
+    check_eq(c.command("RESET"), b"+RESET\r\n", "RESET")
+    check(c.command("GET", "k").startswith(b"-NOAUTH"), "a data command right after RESET is refused")
+    check_eq(c.command("AUTH", DATA), b"+OK\r\n", "AUTH with the data token")
+    check_eq(c.command("GET", "k"), b"$-1\r\n", "a data command after AUTH")
+    check(c.command("SAVE").startswith(b"-NOPERM"), "SAVE without admin rights after RESET")
+    c.close()
+
+
+if __name__ == "__main__":
+    sys.exit(run_tests(
+        [("RESET drops the admin rights of an earlier AUTH", test_reset_drops_admin_rights)],
+        server_args=lambda name: ["--auth-token", DATA, "--admin-token", ADMIN]))
