@@ -146,6 +146,7 @@ void Connection::process_input() {
       break;  // on_written() resumes
     }
     const Next next = codec_->next(input(), req_, out_);
+    if (codec_->take_session_reset()) session_ = executor_.new_session(outbox_ != nullptr);  // RESET
     // One command larger than a connection may buffer, whether it arrived whole or
     // is still arriving: say so, then close.
     const bool incomplete = next.kind == NextKind::need_more;

@@ -161,6 +161,7 @@ NextKind RespCodec::dispatch(ArgList argv, Request& req, std::string& out) {
   if (then_ != nullptr) return NextKind::request;  // the Executor counts it
   commands::tracking_after(ctx_, tracked_, true);
   if (env_.stats != nullptr) env_.stats->count_local_command();
+  if (spec->name == "reset") session_reset_ = true;  // the Executor forgets AUTH and admin rights too
   if (ctx_.blocked()) return NextKind::blocked;
   return ctx_.closing() ? NextKind::close : NextKind::replied;
 }

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "protocol/resp3_reply_builder.h"
@@ -68,6 +69,7 @@ class RespCodec final : public WireCodec {
   void attach_outbox(std::shared_ptr<pubsub::Outbox> outbox) override;
   void closed() override;
   void unblocked() override;
+  bool take_session_reset() override { return std::exchange(session_reset_, false); }
 
   // For a native connection running COMMAND frames through this codec
   // (native_wire_codec.h): the native AUTH succeeded, and the database its
@@ -101,6 +103,7 @@ class RespCodec final : public WireCodec {
   ReplyFn then_ = nullptr;          // continuation of the request last returned
   bool step_pending_ = false;       // the continuation submitted another step ...
   protocol::Request step_req_;      // ... this one
+  bool session_reset_ = false;      // RESET ran: the connection's Executor session starts over
 };
 
 }  // namespace mnemo::server

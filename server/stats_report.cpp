@@ -283,6 +283,7 @@ std::string Executor::info_text(std::string_view section) const {
                    kv("total_net_output_bytes", num(stats_.bytes_out())) +
                    kv("pubsub_channels", num(pubsub_ ? pubsub_->channel_count() : 0)) +
                    kv("pubsub_patterns", num(pubsub_ ? pubsub_->numpat() : 0)) +
+                   kv("pubsubshard_channels", num(pubsub_ ? pubsub_->shard_channels("").size() : 0)) +
                    kv("client_output_buffer_limit_disconnections", num(stats_.pubsub_limit_closes.load())) +
                    kv("tracking_total_keys", num(tracked.keys)) + kv("tracking_total_items", num(tracked.items)) +
                    kv("tracking_total_prefixes", num(tracked.prefixes)));

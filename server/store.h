@@ -159,6 +159,9 @@ class Store final : public persistence::SnapshotSource, public persistence::Reco
   // COPY: false when src is absent, or dst exists and !replace.
   protocol::Result<bool> copy(DbIndex db, std::string_view src, DbIndex dst_db, std::string_view dst,
                               bool replace);
+  // MOVE: false when key is absent, or already exists in dst_db (dst_db != db).
+  // Keeps the expiry; one journal unit (the delete and the put, as RENAME).
+  protocol::Result<bool> move(DbIndex db, std::string_view key, DbIndex dst_db);
   // FLUSHDB / FLUSHALL: the version of the flush.
   protocol::Result<std::uint64_t> flushdb(DbIndex db);
   protocol::Result<std::uint64_t> flushall();

@@ -227,4 +227,15 @@ Result<bool> Store::copy(DbIndex db, std::string_view src, DbIndex dst_db, std::
   return *seq != 0;
 }
 
+Result<bool> Store::move(DbIndex db, std::string_view key, DbIndex dst_db) {
+  Impl& impl = *impl_;
+  if (auto err = impl.arg_error(db, key)) return std::move(*err);
+  if (auto err = impl.arg_error(dst_db, key)) return std::move(*err);
+  if (db == dst_db) return Error{Status::bad_request, "source and destination objects are the same"};
+  auto seq = impl.move_key({db, key, dst_db, key, false, false, false});
+  if (!seq && seq.error().status == Status::not_found) return false;
+  if (!seq) return seq.error();
+  return *seq != 0;
+}
+
 }  // namespace mnemo::server

@@ -66,6 +66,9 @@ class WireCodec {
   virtual void unblocked() {}
   // The connection has closed: drop whatever it listened to.
   virtual void closed() {}
+  // Whether the command just run (RESET) asked the connection to start its
+  // Executor session over (authentication, admin rights); asking clears it.
+  virtual bool take_session_reset() { return false; }
 };
 
 }  // namespace mnemo::server

@@ -8,6 +8,8 @@
 namespace mnemo::server::commands {
 
 void cmd_setbit(CommandContext& ctx, ArgList argv, protocol::ReplyBuilder& reply);
+void cmd_bitfield(CommandContext& ctx, ArgList argv, protocol::ReplyBuilder& reply);     // bitfield.cpp
+void cmd_bitfield_ro(CommandContext& ctx, ArgList argv, protocol::ReplyBuilder& reply);  // bitfield.cpp
 void cmd_getbit(CommandContext& ctx, ArgList argv, protocol::ReplyBuilder& reply);
 void cmd_bitcount(CommandContext& ctx, ArgList argv, protocol::ReplyBuilder& reply);
 void cmd_bitpos(CommandContext& ctx, ArgList argv, protocol::ReplyBuilder& reply);

@@ -1,6 +1,7 @@
 // The blocking pops as Redis 7.0's t_list.c and t_zset.c parse and answer
 // them: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP,
-// and CLIENT UNBLOCK. Each first tries its keys in order like the
+// and CLIENT UNBLOCK; also LMPOP and ZMPOP, BLMPOP's and BZMPOP's
+// non-blocking siblings. Each first tries its keys in order like the
 // non-blocking pop; when every key is empty it blocks on them in the
 // blocking registry (server/blocking/waiters.h) and the connection waits for
 // the reply. Inside MULTI/EXEC or a script (a store transaction) it never
@@ -132,12 +133,14 @@ bool parse_positive(std::string_view s, std::int64_t& out, std::string_view msg,
 }
 
 // BLMPOP / BZMPOP: timeout numkeys key... where [COUNT n]; numkeys, where
-// and COUNT are checked before the timeout, as in Redis.
-void cmd_mpop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply, bool zset) {
+// and COUNT are checked before the timeout, as in Redis. LMPOP / ZMPOP
+// (block false): the same without the timeout, a nil array when every key is empty.
+void cmd_mpop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply, bool zset, bool block) {
+  const std::size_t at = block ? 2 : 1;  // numkeys
   std::int64_t numkeys = 0;
-  if (!parse_positive(argv[2], numkeys, "ERR numkeys should be greater than 0", reply)) return;
-  if (numkeys >= static_cast<std::int64_t>(argv.size()) - 3) return reply.error(kSyntax);
-  const std::size_t where = 3 + static_cast<std::size_t>(numkeys);
+  if (!parse_positive(argv[at], numkeys, "ERR numkeys should be greater than 0", reply)) return;
+  if (numkeys >= static_cast<std::int64_t>(argv.size() - at) - 1) return reply.error(kSyntax);
+  const std::size_t where = at + 1 + static_cast<std::size_t>(numkeys);
   PopOp op;
   op.kind = zset ? PopOp::Kind::zset_pop : PopOp::Kind::list_pop;
   if (zset) {
@@ -154,9 +157,14 @@ void cmd_mpop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply, bool zset)
     }
   }
   if (op.count == -1) op.count = 1;
+  const ArgList keys = argv.subspan(at + 1, static_cast<std::size_t>(numkeys));
+  if (!block) {
+    if (!try_now(ctx, keys, op, reply)) reply.null_array();
+    return;
+  }
   std::int64_t ms = 0;
   if (!parse_timeout(argv[1], ms, reply)) return;
-  pop_or_block(ctx, argv.subspan(3, static_cast<std::size_t>(numkeys)), ms, std::move(op), reply);
+  pop_or_block(ctx, keys, ms, std::move(op), reply);
 }
 
 }  // namespace
@@ -183,8 +191,10 @@ void cmd_blmove(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   pop_or_block(ctx, argv.subspan(1, 1), ms, std::move(op), reply);
 }
 
-void cmd_blmpop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) { cmd_mpop(ctx, argv, reply, false); }
-void cmd_bzmpop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) { cmd_mpop(ctx, argv, reply, true); }
+void cmd_blmpop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) { cmd_mpop(ctx, argv, reply, false, true); }
+void cmd_bzmpop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) { cmd_mpop(ctx, argv, reply, true, true); }
+void cmd_lmpop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) { cmd_mpop(ctx, argv, reply, false, false); }
+void cmd_zmpop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) { cmd_mpop(ctx, argv, reply, true, false); }
 
 // BZPOPMIN, BZPOPMAX key [key ...] timeout.
 void cmd_bzpop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {

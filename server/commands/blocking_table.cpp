@@ -23,8 +23,8 @@ CommandSpec bcmd(std::string_view name, int arity, std::uint32_t flags, std::uin
 void register_blocking_commands(CommandTable& t) {
   const std::vector<KeySpec> all_but_timeout = {key(kPopKey, 1, -2, 1)};
   const std::vector<KeySpec> move = {key(kPopKey, 1, 0, 1), key(cmd::kKeyRW | cmd::kKeyInsert, 2, 0, 1)};
-  // BLMPOP/BZMPOP: numkeys at argv[2], the keys after it (COMMAND GETKEYS reads them as movable).
-  const std::vector<KeySpec> numkeys = {key(kPopKey, 3, 0, 1)};
+  // BLMPOP/BZMPOP: numkeys at argv[2], the keys after it.
+  const std::vector<KeySpec> numkeys = {keynum(kPopKey, 2)};
   t.add(bcmd("blmove", 6, cmd::kDenyOom | cmd::kNoScript, cmd::kAclList, move, cmd_blmove, "Pop an element from a list, push it to another list and return it; or block until one is available", "6.2.0", "list", "O(1)"));
   t.add(bcmd("blmpop", -5, cmd::kMovableKeys, cmd::kAclList, numkeys, cmd_blmpop, "Pop elements from a list, or block until one is available", "7.0.0", "list", "O(N+M) where N is the number of provided keys and M is the number of elements returned."));
   t.add(bcmd("blpop", -3, cmd::kNoScript, cmd::kAclList, all_but_timeout, cmd_blpop, "Remove and get the first element in a list, or block until one is available", "2.0.0", "list", "O(N) where N is the number of provided keys."));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 
+#include "protocol/resp_parser.h"
 #include "server/resp_text.h"
 
 namespace mnemo::server {
@@ -31,7 +32,8 @@ std::size_t name_slot(std::uint64_t packed, std::size_t size, std::size_t mask) 
 void complete(CommandSpec& s) {
   if (s.flags & cmd::kAdmin) s.flags |= cmd::kNoScript;
   if (s.flags & cmd::kWrite) s.acl |= cmd::kAclWrite;
-  if (s.flags & cmd::kReadOnly) s.acl |= cmd::kAclRead;
+  // Redis leaves the scripting commands (EVAL_RO, ...) out of @read.
+  if ((s.flags & cmd::kReadOnly) && !(s.acl & cmd::kAclScripting)) s.acl |= cmd::kAclRead;
   if (s.flags & cmd::kAdmin) s.acl |= cmd::kAclAdmin | cmd::kAclDangerous;
   if (s.flags & cmd::kPubSub) s.acl |= cmd::kAclPubSub;
   if (s.flags & cmd::kFast) s.acl |= cmd::kAclFast;
@@ -45,7 +47,11 @@ struct Range {
   int first = 0, last = 0, step = 0;
 };
 
-Range legacy_range(const std::vector<KeySpec>& keys) {
+Range legacy_range(const std::vector<KeySpec>& all) {
+  std::vector<KeySpec> keys;  // Redis leaves keynum specs out of the legacy range
+  for (const KeySpec& k : all) {
+    if (!k.keynum()) keys.push_back(k);
+  }
   if (keys.empty()) return {};
   if (keys.size() == 1) {
     const KeySpec& k = keys[0];
@@ -69,14 +75,47 @@ int CommandSpec::first_key() const { return legacy_range(keys).first; }
 int CommandSpec::last_key() const { return legacy_range(keys).last; }
 int CommandSpec::key_step() const { return legacy_range(keys).step; }
 
+namespace {
+
+// The positions a range spec names in argc words.
+void range_positions(const KeySpec& k, std::size_t argc, std::vector<std::size_t>& out) {
+  if (k.begin <= 0 || static_cast<std::size_t>(k.begin) >= argc) return;
+  const long last = k.last_key >= 0 ? k.begin + k.last_key : static_cast<long>(argc) + k.last_key;
+  for (long i = k.begin; i <= last && i < static_cast<long>(argc); i += std::max(1, k.step)) {
+    out.push_back(static_cast<std::size_t>(i));
+  }
+}
+
+}  // namespace
+
 std::vector<std::size_t> CommandSpec::key_positions(std::size_t argc) const {
   std::vector<std::size_t> out;
   for (const KeySpec& k : keys) {
-    if (k.begin <= 0 || static_cast<std::size_t>(k.begin) >= argc) continue;
-    const long last = k.last_key >= 0 ? k.begin + k.last_key : static_cast<long>(argc) + k.last_key;
-    for (long i = k.begin; i <= last && i < static_cast<long>(argc); i += std::max(1, k.step)) {
-      out.push_back(static_cast<std::size_t>(i));
+    if (!k.keynum() && !(k.flags & cmd::kKeyNotKey)) range_positions(k, argc, out);
+  }
+  return out;
+}
+
+// Redis's getKeysUsingKeySpecs: every spec in order, not_key ones left out;
+// a keynum spec whose count is not a number, or counts keys past the end or
+// none, makes the whole answer empty (Redis's fallback, genericGetKeys,
+// then finds none either).
+std::vector<std::size_t> CommandSpec::key_positions(ArgList argv) const {
+  std::vector<std::size_t> out;
+  const auto argc = static_cast<std::int64_t>(argv.size());
+  for (const KeySpec& k : keys) {
+    if (k.flags & cmd::kKeyNotKey) continue;
+    if (!k.keynum()) {
+      range_positions(k, argv.size(), out);
+      continue;
     }
+    std::int64_t n = 0;
+    const std::int64_t at = k.begin + k.keynum_idx, first = k.begin + k.last_key;
+    if (at >= argc || !protocol::resp::parse_int64(argv[static_cast<std::size_t>(at)], n) || n < 1 ||
+        first + n - 1 >= argc) {
+      return {};
+    }
+    for (std::int64_t i = first; i < first + n; i += std::max(1, k.step)) out.push_back(static_cast<std::size_t>(i));
   }
   return out;
 }

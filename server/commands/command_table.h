@@ -94,6 +94,9 @@ inline constexpr std::uint32_t kKeyVariableFlags = 1u << 10;
 
 // Where a command's keys are: begin at argv[begin], then a range of keys up to
 // `last_key` (relative to begin; -1 = the last argument) every `step` words.
+// With keynum_idx >= 0 (Redis's "keynum" find_keys): the key count is at
+// argv[begin + keynum_idx], the first key at argv[begin + last_key] (Redis's
+// firstkey), then every `step` words.
 struct KeySpec {
   std::uint32_t flags = 0;
   int begin = 1;
@@ -101,6 +104,8 @@ struct KeySpec {
   int step = 1;
   int limit = 0;
   std::string_view notes;
+  int keynum_idx = -1;
+  bool keynum() const { return keynum_idx >= 0; }
 };
 
 // COMMAND DOCS' fields (arguments are not described).
@@ -130,8 +135,10 @@ struct CommandSpec {
   bool write() const { return (flags & cmd::kWrite) != 0; }
   bool admin() const { return (flags & cmd::kAdmin) != 0; }
   bool readonly() const { return (flags & cmd::kReadOnly) != 0; }
-  // The positions of argv that are keys, by the key specs.
+  // The positions of argv that are keys, by the key specs (keynum specs need
+  // the arguments: the first form leaves them out).
   std::vector<std::size_t> key_positions(std::size_t argc) const;
+  std::vector<std::size_t> key_positions(ArgList argv) const;
   const CommandSpec* find_subcommand(std::string_view name) const;
 };
 
@@ -187,6 +194,11 @@ void register_stream_commands(CommandTable& table);  // stream_table.cpp
 // Builders for terse registration lines.
 inline KeySpec key(std::uint32_t flags, int begin = 1, int last = 0, int step = 1, std::string_view notes = {}) {
   return KeySpec{flags, begin, last, step, 0, notes};
+}
+// A keynum spec: the count at argv[begin + keynum_idx], keys from argv[begin + first].
+inline KeySpec keynum(std::uint32_t flags, int begin, std::string_view notes = {}, int keynum_idx = 0, int first = 1,
+                      int step = 1) {
+  return KeySpec{flags, begin, first, step, 0, notes, keynum_idx};
 }
 
 }  // namespace mnemo::server

@@ -30,6 +30,9 @@ void register_connection_commands(CommandTable& t) {
   t.add({.name = "hello", .arity = -1, .flags = cmd::kNoScript | cmd::kLoading | cmd::kStale | cmd::kFast | cmd::kNoAuth | cmd::kAllowBusy, .acl = cmd::kAclConnection,
    .doc = {"Handshake with Redis", "6.0.0", "connection", "O(1)"},
    .handler = cmd_hello, .native = Opcode::hello});
+  t.add({.name = "reset", .arity = 1, .flags = cmd::kNoScript | cmd::kLoading | cmd::kStale | cmd::kFast | cmd::kNoAuth | cmd::kAllowBusy, .acl = cmd::kAclConnection,
+   .doc = {"Reset the connection", "6.2.0", "connection", "O(1)"},
+   .handler = cmd_reset});
   t.add({.name = "client", .arity = -2, .flags = 0, .acl = 0,
    .doc = {"A container for client connection commands", "2.4.0", "connection", "Depends on subcommand."},
    .handler = nullptr,

@@ -91,7 +91,7 @@ struct Session {
   std::uint64_t next_cursor_id = 1;
   // Channels and patterns this connection listens to; subscribed mode while any.
   pubsub::Subscriber subscriber;
-  bool subscribed() const { return subscriber.count() > 0; }
+  bool subscribed() const { return subscriber.total() > 0; }
   MultiState multi;  // MULTI/EXEC/WATCH (multi.cpp)
   // CLIENT TRACKING's state on this connection (commands/tracking.cpp); the
   // table has its own copy for the writers' threads.

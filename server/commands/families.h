@@ -66,7 +66,12 @@ MNEMO_HANDLER(cmd_zrange);  // ZRANGE and the older ZRANGEBY*/ZREV* forms
 MNEMO_HANDLER(cmd_zpop);    // ZPOPMIN, ZPOPMAX
 MNEMO_HANDLER(cmd_zremrange);  // ZREMRANGEBYSCORE, ZREMRANGEBYRANK, ZREMRANGEBYLEX
 MNEMO_HANDLER(cmd_zrandmember);
-MNEMO_HANDLER(cmd_zstore);  // ZUNIONSTORE, ZINTERSTORE
+MNEMO_HANDLER(cmd_zstore);  // ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE
+MNEMO_HANDLER(cmd_zalgebra);  // ZUNION, ZINTER, ZDIFF
+MNEMO_HANDLER(cmd_zintercard);
+MNEMO_HANDLER(cmd_zrangestore);
+MNEMO_HANDLER(cmd_lmpop);  // blocking.cpp
+MNEMO_HANDLER(cmd_zmpop);  // blocking.cpp
 MNEMO_HANDLER(cmd_zscan);
 // streams (stream*.cpp)
 MNEMO_HANDLER(cmd_xadd);

@@ -1,5 +1,6 @@
 // COMMAND, COMMAND COUNT/LIST/INFO/DOCS/GETKEYS: answered from the command
 // table in Redis 7's layout, so redis-cli hints and clients' key extraction work.
+#include <algorithm>
 #include <utility>
 
 #include "server/commands/helpers.h"
@@ -62,6 +63,18 @@ void key_specs(ReplyBuilder& reply, const CommandSpec& s) {
     reply.bulk("find_keys");
     reply.map(2);
     reply.bulk("type");
+    if (k.keynum()) {
+      reply.bulk("keynum");
+      reply.bulk("spec");
+      reply.map(3);
+      reply.bulk("keynumidx");
+      reply.integer(k.keynum_idx);
+      reply.bulk("firstkey");
+      reply.integer(k.last_key);
+      reply.bulk("keystep");
+      reply.integer(k.step);
+      continue;
+    }
     reply.bulk("range");
     reply.bulk("spec");
     reply.map(3);
@@ -196,13 +209,16 @@ void cmd_command_docs(CommandContext&, ArgList argv, ReplyBuilder& reply) {
 void cmd_command_getkeys(CommandContext&, ArgList argv, ReplyBuilder& reply) {
   const CommandSpec* s = lookup(argv, 2);
   if (s == nullptr) return reply.error("ERR Invalid command specified");
-  if (s->keys.empty()) return reply.error("ERR The command has no key arguments");
+  const bool has_keys = std::any_of(s->keys.begin(), s->keys.end(),
+                                    [](const KeySpec& k) { return (k.flags & cmd::kKeyNotKey) == 0; });
+  if (!has_keys) return reply.error("ERR The command has no key arguments");
   const ArgList args = argv.subspan(2);
   const auto argc = static_cast<int>(args.size()) - (s->name.find('|') != std::string_view::npos ? 0 : 0);
   if ((s->arity > 0 && s->arity != argc) || argc < -s->arity) {
     return reply.error("ERR Invalid number of arguments specified for command");
   }
-  const std::vector<std::size_t> keys = s->key_positions(args.size());
+  const std::vector<std::size_t> keys = s->key_positions(args);
+  if (keys.empty() && (s->flags & cmd::kNoMandatoryKeys)) return reply.array(0);  // EVAL ... 0
   if (keys.empty()) return reply.error("ERR Invalid arguments specified for command");
   reply.array(keys.size());
   for (std::size_t i : keys) reply.bulk(args[i]);

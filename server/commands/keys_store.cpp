@@ -118,6 +118,27 @@ void cmd_copy(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   reply.integer(*r ? 1 : 0);
 }
 
+// MOVE key db (Redis 7.0's moveCommand): the database first, then the key.
+void cmd_move(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
+  NEED_STORE(store);
+  const DbIndex src_db = ctx.session().db;
+  std::int64_t n = 0;
+  if (!parse_int64(argv[2], n)) return reply.error(kNotInteger);
+  if (n < INT32_MIN || n > INT32_MAX) {  // Redis's getIntFromObjectOrReply
+    return reply.error("ERR value is out of range, value must between -2147483648 and 2147483647");
+  }
+  if (n < 0 || n >= static_cast<std::int64_t>(ctx.env().databases)) return reply.error("ERR DB index is out of range");
+  const auto dst_db = static_cast<DbIndex>(n);
+  if (dst_db == src_db) return reply.error("ERR source and destination objects are the same");
+  const auto r = store->move(src_db, argv[1], dst_db);
+  if (!r) return reply_store_error(ctx, r.error(), reply);
+  if (*r) {
+    ctx.notify(pubsub::notify::kGeneric, "move_from", src_db, argv[1]);
+    ctx.notify(pubsub::notify::kGeneric, "move_to", dst_db, argv[1]);
+  }
+  reply.integer(*r ? 1 : 0);
+}
+
 void cmd_flushdb(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   if (!flush_args_ok(argv, reply)) return;
   NEED_STORE(store);

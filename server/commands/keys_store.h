@@ -23,6 +23,7 @@ bool store_expire(CommandContext& ctx, std::string_view key, std::int64_t deadli
 void cmd_msetnx(CommandContext& ctx, ArgList argv, ReplyBuilder& reply);
 void cmd_rename(CommandContext& ctx, ArgList argv, ReplyBuilder& reply);
 void cmd_copy(CommandContext& ctx, ArgList argv, ReplyBuilder& reply);
+void cmd_move(CommandContext& ctx, ArgList argv, ReplyBuilder& reply);
 void cmd_flushdb(CommandContext& ctx, ArgList argv, ReplyBuilder& reply);
 void cmd_keys(CommandContext& ctx, ArgList argv, ReplyBuilder& reply);
 void cmd_randomkey(CommandContext& ctx, ArgList argv, ReplyBuilder& reply);

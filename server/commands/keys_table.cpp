@@ -126,6 +126,10 @@ void register_key_commands(CommandTable& t) {
    .keys = {key(cmd::kKeyRO | cmd::kKeyAccess, 1, 0, 1), key(cmd::kKeyOW | cmd::kKeyUpdate, 2, 0, 1)},
    .doc = {"Copy a key", "6.2.0", "generic", "O(N) worst case for collections, where N is the number of nested items. O(1) for string values."},
    .handler = cmd_copy});
+  t.add({.name = "move", .arity = 3, .flags = cmd::kWrite | cmd::kFast, .acl = cmd::kAclKeyspace,
+   .keys = {key(cmd::kKeyRW | cmd::kKeyAccess | cmd::kKeyUpdate, 1, 0, 1)},
+   .doc = {"Move a key to another database", "1.0.0", "generic", "O(1)"},
+   .handler = cmd_move});
   t.add({.name = "keys", .arity = 2, .flags = cmd::kReadOnly, .acl = cmd::kAclKeyspace | cmd::kAclDangerous,
    .tips = {"request_policy:all_shards", "nondeterministic_output_order"},
    .doc = {"Find all keys matching the given pattern", "1.0.0", "generic", "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length."},

@@ -41,6 +41,8 @@ void register_list_commands(CommandTable& t) {
   t.add(list_cmd("rpoplpush", 3, cmd::kWrite | cmd::kDenyOom, {k1(rw_delete), key(cmd::kKeyRW | cmd::kKeyInsert, 2, 0, 1)}, cmd_lmove, "Remove the last element in a list, prepend it to another list and return it", "1.2.0", "O(1)"));
   t.add(list_cmd("rpush", -3, kW, {k1(rw_insert)}, cmd_push, "Append one or multiple values to a list", "1.0.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments."));
   t.add(list_cmd("rpushx", -3, kW, {k1(rw_insert)}, cmd_push, "Append an element to a list, only if the list exists", "2.2.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments."));
+  // LMPOP numkeys key ... LEFT|RIGHT [COUNT n]: the keys after numkeys.
+  t.add(list_cmd("lmpop", -4, cmd::kWrite | cmd::kMovableKeys, {keynum(rw_delete, 1)}, cmd_lmpop, "Pop elements from a list", "7.0.0", "O(N+M) where N is the number of provided keys and M is the number of elements returned."));
 }
 
 }  // namespace mnemo::server

@@ -52,7 +52,7 @@ void unsubscribe_one(CommandContext& ctx, std::string_view name, ReplyBuilder& r
     else ctx.env().pubsub->unsubscribe(name, s.outbox.get());
   }
   confirm(reply, patterns ? "punsubscribe" : "unsubscribe", &name, s.count());
-  s.outbox->set_subscribed(s.count() > 0);
+  s.outbox->set_subscribed(s.total() > 0);
 }
 
 // UNSUBSCRIBE and PUNSUBSCRIBE; without names, every one of the kind (Redis

@@ -18,6 +18,12 @@ MNEMO_HANDLER(cmd_pubsub_channels);
 MNEMO_HANDLER(cmd_pubsub_numsub);
 MNEMO_HANDLER(cmd_pubsub_numpat);
 MNEMO_HANDLER(cmd_pubsub_help);
+// sharded_pubsub.cpp
+MNEMO_HANDLER(cmd_ssubscribe);
+MNEMO_HANDLER(cmd_sunsubscribe);
+MNEMO_HANDLER(cmd_spublish);
+MNEMO_HANDLER(cmd_pubsub_shardchannels);
+MNEMO_HANDLER(cmd_pubsub_shardnumsub);
 #undef MNEMO_HANDLER
 
 // A RESP2 connection with a subscription runs only these (Redis's processCommand).

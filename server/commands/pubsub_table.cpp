@@ -28,6 +28,20 @@ void register_pubsub_commands(CommandTable& t) {
    .doc = {"Post a message to a channel", "2.0.0", "pubsub",
            "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client)."},
    .handler = cmd_publish});
+  // Sharded pub/sub: the channels are key specs marked not_key (Redis 7.0).
+  t.add({.name = "ssubscribe", .arity = -2, .flags = kSub, .keys = {key(cmd::kKeyNotKey, 1, -1, 1)},
+   .doc = {"Listen for messages published to the given shard channels", "7.0.0", "pubsub",
+           "O(N) where N is the number of shard channels to subscribe to."},
+   .handler = cmd_ssubscribe});
+  t.add({.name = "sunsubscribe", .arity = -1, .flags = kSub, .keys = {key(cmd::kKeyNotKey, 1, -1, 1)},
+   .doc = {"Stop listening for messages posted to the given shard channels", "7.0.0", "pubsub",
+           "O(N) where N is the number of clients already subscribed to a shard channel."},
+   .handler = cmd_sunsubscribe});
+  t.add({.name = "spublish", .arity = 3, .flags = cmd::kPubSub | cmd::kLoading | cmd::kStale | cmd::kFast,
+   .keys = {key(cmd::kKeyNotKey, 1, 0, 1)},
+   .doc = {"Post a message to a shard channel", "7.0.0", "pubsub",
+           "O(N) where N is the number of clients subscribed to the receiving shard channel."},
+   .handler = cmd_spublish});
   constexpr std::uint32_t kInfo = cmd::kPubSub | cmd::kLoading | cmd::kStale;
   t.add({.name = "pubsub", .arity = -2, .flags = 0, .acl = 0,
    .doc = {"A container for Pub/Sub commands", "2.8.0", "pubsub", "Depends on subcommand."},
@@ -44,6 +58,14 @@ void register_pubsub_commands(CommandTable& t) {
         {.name = "pubsub|numpat", .arity = 2, .flags = kInfo,
          .doc = {"Get the count of unique patterns pattern subscriptions", "2.8.0", "pubsub", "O(1)"},
          .handler = cmd_pubsub_numpat},
+        {.name = "pubsub|shardchannels", .arity = -2, .flags = kInfo,
+         .doc = {"List active shard channels", "7.0.0", "pubsub",
+                 "O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels)."},
+         .handler = cmd_pubsub_shardchannels},
+        {.name = "pubsub|shardnumsub", .arity = -2, .flags = kInfo,
+         .doc = {"Get the count of subscribers for shard channels", "7.0.0", "pubsub",
+                 "O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels"},
+         .handler = cmd_pubsub_shardnumsub},
         {.name = "pubsub|help", .arity = 2, .flags = cmd::kLoading | cmd::kStale,
          .doc = {"Show helpful text about the different subcommands", "6.2.0", "pubsub", "O(1)"},
          .handler = cmd_pubsub_help}}});

@@ -12,18 +12,23 @@ using namespace commands;  // NOLINT: the handlers
 void register_script_commands(CommandTable& t) {
   constexpr std::uint32_t kEval =
       cmd::kNoScript | cmd::kStale | cmd::kSkipMonitor | cmd::kNoMandatoryKeys | cmd::kMovableKeys;
+  const std::uint32_t kRW = cmd::kKeyRW | cmd::kKeyAccess | cmd::kKeyUpdate;
+  const std::uint32_t kRO = cmd::kKeyRO | cmd::kKeyAccess;
   t.add({.name = "eval", .arity = -3, .flags = kEval, .acl = cmd::kAclScripting,
+   .keys = {keynum(kRW, 2, "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE")},
    .doc = {"Executes a server-side Lua script.", "2.6.0", "scripting", "Depends on the script that is executed."},
    .handler = cmd_eval});
-  t.add({.name = "evalsha", .arity = -3, .flags = kEval, .acl = cmd::kAclScripting,
+  t.add({.name = "evalsha", .arity = -3, .flags = kEval, .acl = cmd::kAclScripting, .keys = {keynum(kRW, 2)},
    .doc = {"Executes a server-side Lua script by SHA1 digest.", "2.6.0", "scripting",
            "Depends on the script that is executed."},
    .handler = cmd_evalsha});
   t.add({.name = "eval_ro", .arity = -3, .flags = kEval | cmd::kReadOnly, .acl = cmd::kAclScripting,
+   .keys = {keynum(kRO, 2, "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS")},
    .doc = {"Executes a read-only server-side Lua script.", "7.0.0", "scripting",
            "Depends on the script that is executed."},
    .handler = cmd_eval_ro});
   t.add({.name = "evalsha_ro", .arity = -3, .flags = kEval | cmd::kReadOnly, .acl = cmd::kAclScripting,
+   .keys = {keynum(kRO, 2)},
    .doc = {"Executes a read-only server-side Lua script by SHA1 digest.", "7.0.0", "scripting",
            "Depends on the script that is executed."},
    .handler = cmd_evalsha_ro});

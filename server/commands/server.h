@@ -31,6 +31,7 @@ MNEMO_HANDLER(cmd_select);
 MNEMO_HANDLER(cmd_quit);
 MNEMO_HANDLER(cmd_auth);
 MNEMO_HANDLER(cmd_hello);
+MNEMO_HANDLER(cmd_reset);  // reset.cpp
 MNEMO_HANDLER(cmd_client_setname);
 MNEMO_HANDLER(cmd_client_getname);
 MNEMO_HANDLER(cmd_client_id);

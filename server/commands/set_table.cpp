@@ -31,7 +31,7 @@ void register_set_commands(CommandTable& t) {
   t.add(set_cmd("sdiff", -2, cmd::kReadOnly, {all(kROA, 1)}, cmd_setop, "Subtract multiple sets", "1.0.0", "O(N) where N is the total number of elements in all given sets."));
   t.add(set_cmd("sdiffstore", -3, store, {k1(ow), all(kROA, 2)}, cmd_setop, "Subtract multiple sets and store the resulting set in a key", "1.0.0", "O(N) where N is the total number of elements in all given sets."));
   t.add(set_cmd("sinter", -2, cmd::kReadOnly, {all(kROA, 1)}, cmd_setop, "Intersect multiple sets", "1.0.0", "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets."));
-  t.add(set_cmd("sintercard", -3, cmd::kReadOnly | cmd::kMovableKeys, {key(kRO, 2, 0, 1)}, cmd_sintercard, "Intersect multiple sets and return the cardinality of the result", "7.0.0", "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets."));
+  t.add(set_cmd("sintercard", -3, cmd::kReadOnly | cmd::kMovableKeys, {keynum(cmd::kKeyRO | cmd::kKeyAccess, 1)}, cmd_sintercard, "Intersect multiple sets and return the cardinality of the result", "7.0.0", "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets."));
   t.add(set_cmd("sinterstore", -3, store, {k1(ow), all(kROA, 2)}, cmd_setop, "Intersect multiple sets and store the resulting set in a key", "1.0.0", "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets."));
   t.add(set_cmd("sismember", 3, kR, {k1(kRO)}, cmd_sismember, "Determine if a given value is a member of a set", "1.0.0", "O(1)"));
   t.add(set_cmd("smembers", 2, cmd::kReadOnly, {k1(kROA)}, cmd_smembers, "Get all the members in a set", "1.0.0", "O(N) where N is the set cardinality."));

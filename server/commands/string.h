@@ -24,5 +24,6 @@ void cmd_append(CommandContext& ctx, ArgList argv, ReplyBuilder& reply);
 void cmd_setrange(CommandContext& ctx, ArgList argv, ReplyBuilder& reply);
 void cmd_strlen(CommandContext& ctx, ArgList argv, ReplyBuilder& reply);
 void cmd_getrange(CommandContext& ctx, ArgList argv, ReplyBuilder& reply);
+void cmd_lcs(CommandContext& ctx, ArgList argv, ReplyBuilder& reply);  // lcs.cpp
 
 }  // namespace mnemo::server::commands

@@ -93,6 +93,10 @@ void register_string_commands(CommandTable& t) {
    .tips = {"request_policy:multi_shard", "response_policy:agg_min"},
    .doc = {"Set multiple keys to multiple values, only if none of the keys exist", "1.0.1", "string", "O(N) where N is the number of keys to set."},
    .handler = cmd_msetnx});
+  t.add({.name = "lcs", .arity = -3, .flags = cmd::kReadOnly, .acl = cmd::kAclString,
+   .keys = {key(cmd::kKeyRO | cmd::kKeyAccess, 1, 1, 1)},
+   .doc = {"Find longest common substring", "7.0.0", "string", "O(N*M) where N and M are the lengths of s1 and s2, respectively"},
+   .handler = cmd_lcs});
   t.add({.name = "substr", .arity = 4, .flags = cmd::kReadOnly, .acl = cmd::kAclString,
    .keys = {key(cmd::kKeyRO | cmd::kKeyAccess, 1, 0, 1)},
    .doc = {"Get a substring of the string stored at a key", "1.0.0", "string", "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings."},

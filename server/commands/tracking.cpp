@@ -107,7 +107,7 @@ void tracking_before(CommandContext& ctx, const CommandSpec& spec, ArgList argv,
   t.read = spec.readonly() && (spec.flags & cmd::kPubSub) == 0 && caches_reads(ctx.session());
   t.write = spec.write() && table->active();
   if (!t.read && !t.write) return;
-  for (std::size_t i : spec.key_positions(argv.size())) t.keys.emplace_back(argv[i]);
+  for (std::size_t i : spec.key_positions(argv)) t.keys.emplace_back(argv[i]);
   if (t.read && !t.keys.empty()) table->remember(ctx.env().client_id, views(t.keys));
 }
 

@@ -1,6 +1,6 @@
 // The sorted-set reads (Redis 7.0's t_zset.c): ZSCORE, ZMSCORE, ZCARD,
 // ZCOUNT, ZLEXCOUNT, ZRANK, ZREVRANK, ZRANGE with BYSCORE, BYLEX, REV,
-// LIMIT and WITHSCORES, the older ZRANGEBYSCORE, ZREVRANGEBYSCORE,
+// LIMIT and WITHSCORES, ZRANGESTORE, the older ZRANGEBYSCORE, ZREVRANGEBYSCORE,
 // ZRANGEBYLEX, ZREVRANGEBYLEX, ZREVRANGE, and ZRANDMEMBER, ZSCAN. Each
 // answers under the shard lock of its key.
 #include <vector>
@@ -47,10 +47,11 @@ struct RangeArgs {
   LexRange lex;
 };
 
-bool parse_range(ArgList argv, RangeArgs& a, ReplyBuilder& reply) {
-  for (std::size_t j = 4; j < argv.size(); ++j) {
+// `src` is the source key's position (ZRANGESTORE's is 2); a store takes no WITHSCORES.
+bool parse_range(ArgList argv, RangeArgs& a, ReplyBuilder& reply, std::size_t src = 1, bool store = false) {
+  for (std::size_t j = src + 3; j < argv.size(); ++j) {
     const std::size_t left = argv.size() - j - 1;
-    if (iequals(argv[j], "withscores")) {
+    if (!store && iequals(argv[j], "withscores")) {
       a.with_scores = true;
     } else if (iequals(argv[j], "limit") && left >= 2) {
       if (!parse_int64(argv[j + 1], a.offset) || !parse_int64(argv[j + 2], a.limit)) return reply.error(kNotInteger), false;
@@ -74,7 +75,7 @@ bool parse_range(ArgList argv, RangeArgs& a, ReplyBuilder& reply) {
     return reply.error("ERR syntax error, WITHSCORES not supported in combination with BYLEX"), false;
   }
   const bool swap = reverse && a.by != RangeBy::rank;
-  const std::string_view min = swap ? argv[3] : argv[2], max = swap ? argv[2] : argv[3];
+  const std::string_view min = argv[swap ? src + 2 : src + 1], max = argv[swap ? src + 1 : src + 2];
   if (a.by == RangeBy::rank && (!parse_int64(min, a.start) || !parse_int64(max, a.end))) {
     return reply.error(kNotInteger), false;
   }
@@ -85,6 +86,18 @@ bool parse_range(ArgList argv, RangeArgs& a, ReplyBuilder& reply) {
     return reply.error("ERR min or max not valid string range item"), false;
   }
   return true;
+}
+
+// The members ZRANGE's arguments pick from z, in reply order.
+std::vector<Scored> select(const ZSet& z, const RangeArgs& a) {
+  const bool reverse = a.rev >= 1;
+  if (a.by == RangeBy::rank) {
+    const IndexRange r = clamp_range(a.start, a.end, static_cast<std::int64_t>(z.order.size()));
+    return r.empty() ? std::vector<Scored>{} : by_rank(z, r.start, r.end, reverse);
+  }
+  if (a.offset > 0 && a.offset >= static_cast<std::int64_t>(z.order.size())) return {};  // Redis answers at once
+  return a.by == RangeBy::score ? by_score(z, a.score, reverse, a.offset, a.limit)
+                                : by_lex(z, a.lex, reverse, a.offset, a.limit);
 }
 
 }  // namespace
@@ -163,7 +176,6 @@ void cmd_zrange(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
     a.by = name.ends_with("byscore") ? RangeBy::score : name.ends_with("bylex") ? RangeBy::lex : RangeBy::rank;
   }
   if (!parse_range(argv, a, reply)) return;
-  const bool reverse = a.rev >= 1;
   run(ctx, reply, argv.subspan(1, 1), false, [&](CollectionTxn& t) -> Fault {
     if (t.wrong_type(0, kZSet)) return wrong_type();
     const ZSet* z = zset_of(t);
@@ -171,20 +183,35 @@ void cmd_zrange(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
       reply.array(0);
       return {};
     }
-    std::vector<Scored> out;
-    if (a.by == RangeBy::rank) {
-      const IndexRange r = clamp_range(a.start, a.end, static_cast<std::int64_t>(z->order.size()));
-      if (!r.empty()) out = by_rank(*z, r.start, r.end, reverse);
-    } else if (a.offset > 0 && a.offset >= static_cast<std::int64_t>(z->order.size())) {
-      // Redis answers an offset past the end at once.
-    } else if (a.by == RangeBy::score) {
-      out = by_score(*z, a.score, reverse, a.offset, a.limit);
-    } else {
-      out = by_lex(*z, a.lex, reverse, a.offset, a.limit);
-    }
-    reply_scored(reply, out, a.with_scores);
+    reply_scored(reply, select(*z, a), a.with_scores);
     return {};
   });
+}
+
+// ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]:
+// the range is written whole to dst (zrangeResultFinalizeStore).
+void cmd_zrangestore(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
+  RangeArgs a;
+  if (!parse_range(argv, a, reply, 2, true)) return;
+  std::int64_t stored = 0;
+  bool dst_existed = false;
+  if (!run(ctx, reply, argv.subspan(1, 2), true, [&](CollectionTxn& t) -> Fault {
+        if (t.wrong_type(1, kZSet)) return wrong_type();
+        std::vector<Scored> out;
+        if (t.get(1) != nullptr) out = select(t.get(1)->zset(), a);
+        stored = static_cast<std::int64_t>(out.size());
+        dst_existed = t.type(0).has_value();
+        if (out.empty()) {
+          t.remove(0);
+          return {};
+        }
+        OpWriter& w = t.replace(0, kZSet);
+        for (const Scored& e : out) w.zadd(*e.member, e.score);
+        return {};
+      })) return;
+  if (stored > 0) ctx.notify(pubsub::notify::kZset, "zrangestore", argv[1]);
+  else if (dst_existed) ctx.notify(pubsub::notify::kGeneric, "del", argv[1]);
+  reply.integer(stored);
 }
 
 void cmd_zrandmember(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {

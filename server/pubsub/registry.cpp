@@ -65,14 +65,17 @@ bool Registry::punsubscribe(std::string_view pattern, const Outbox* who) {
 }
 
 void Registry::forget(Subscriber& s) {
-  if (s.count() == 0) return;
+  if (s.total() == 0) return;
   std::unique_lock lock(mu_);
   for (const std::string& c : s.channels)
     if (remove(channels_, c, s.outbox.get())) subscriptions_.fetch_sub(1, std::memory_order_relaxed);
   for (const std::string& p : s.patterns)
     if (remove(patterns_, p, s.outbox.get())) subscriptions_.fetch_sub(1, std::memory_order_relaxed);
+  for (const std::string& c : s.shard_channels)
+    if (remove(shards_, c, s.outbox.get())) subscriptions_.fetch_sub(1, std::memory_order_relaxed);
   s.channels.clear();
   s.patterns.clear();
+  s.shard_channels.clear();
 }
 
 void Registry::deliver(const Receivers& receivers, std::string_view bytes) {
@@ -103,12 +106,55 @@ std::uint64_t Registry::publish(std::string_view channel, std::string_view messa
 }
 
 std::vector<std::string> Registry::channels(std::string_view pattern) const {
-  std::vector<std::string> out;
   std::shared_lock lock(mu_);
-  for (const auto& [name, who] : channels_) {
+  return names(channels_, pattern);
+}
+
+std::vector<std::string> Registry::names(const std::unordered_map<std::string, Receivers>& map,
+                                         std::string_view pattern) {
+  std::vector<std::string> out;
+  for (const auto& [name, who] : map) {
     if (pattern.empty() || glob_match(pattern, name, false)) out.push_back(name);
   }
   return out;
+}
+
+bool Registry::ssubscribe(std::string_view channel, const std::shared_ptr<Outbox>& who) {
+  std::unique_lock lock(mu_);
+  if (!add(shards_, channel, who)) return false;
+  subscriptions_.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
+bool Registry::sunsubscribe(std::string_view channel, const Outbox* who) {
+  std::unique_lock lock(mu_);
+  if (!remove(shards_, channel, who)) return false;
+  subscriptions_.fetch_sub(1, std::memory_order_relaxed);
+  return true;
+}
+
+std::uint64_t Registry::spublish(std::string_view channel, std::string_view message) {
+  published_.fetch_add(1, std::memory_order_relaxed);
+  if (idle()) return 0;
+  std::shared_lock lock(mu_);
+  auto it = shards_.find(std::string(channel));
+  if (it == shards_.end()) return 0;
+  std::string bytes("*3\r\n$8\r\nsmessage\r\n");
+  resp::append_bulk(bytes, channel);
+  resp::append_bulk(bytes, message);
+  deliver(it->second, bytes);
+  return it->second.size();
+}
+
+std::vector<std::string> Registry::shard_channels(std::string_view pattern) const {
+  std::shared_lock lock(mu_);
+  return names(shards_, pattern);
+}
+
+std::uint64_t Registry::shard_numsub(std::string_view channel) const {
+  std::shared_lock lock(mu_);
+  auto it = shards_.find(std::string(channel));
+  return it == shards_.end() ? 0 : it->second.size();
 }
 
 std::uint64_t Registry::numsub(std::string_view channel) const {

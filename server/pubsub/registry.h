@@ -39,7 +39,11 @@ struct Subscriber {
   std::shared_ptr<Outbox> outbox;  // null: this connection cannot subscribe
   std::unordered_set<std::string> channels;
   std::unordered_set<std::string> patterns;
+  std::unordered_set<std::string> shard_channels;  // SSUBSCRIBE's (Redis's c->pubsubshard_channels)
+  // What (P)SUBSCRIBE's confirmations count; SSUBSCRIBE's count shard channels only (Redis 7.0).
   std::size_t count() const { return channels.size() + patterns.size(); }
+  // Subscribed mode while any subscription of any kind is left.
+  std::size_t total() const { return count() + shard_channels.size(); }
 };
 
 class Registry {
@@ -49,6 +53,16 @@ class Registry {
   bool unsubscribe(std::string_view channel, const Outbox* who);
   bool psubscribe(std::string_view pattern, const std::shared_ptr<Outbox>& who);
   bool punsubscribe(std::string_view pattern, const Outbox* who);
+
+  // Sharded pub/sub (SSUBSCRIBE, SPUBLISH): channels of their own, no patterns;
+  // a single node owns every slot, so each is a plain channel (Redis 7.0
+  // without cluster mode). spublish's receivers get an "smessage".
+  bool ssubscribe(std::string_view channel, const std::shared_ptr<Outbox>& who);
+  bool sunsubscribe(std::string_view channel, const Outbox* who);
+  std::uint64_t spublish(std::string_view channel, std::string_view message);
+  // PUBSUB SHARDCHANNELS [pattern] (empty pattern: all), SHARDNUMSUB.
+  std::vector<std::string> shard_channels(std::string_view pattern) const;
+  std::uint64_t shard_numsub(std::string_view channel) const;
 
   // Drops every subscription of `s` (a closing connection) and clears it.
   void forget(Subscriber& s);
@@ -75,12 +89,15 @@ class Registry {
   static bool add(std::unordered_map<std::string, Receivers>& map, std::string_view name,
                   const std::shared_ptr<Outbox>& who);
   static bool remove(std::unordered_map<std::string, Receivers>& map, std::string_view name, const Outbox* who);
+  static std::vector<std::string> names(const std::unordered_map<std::string, Receivers>& map,
+                                        std::string_view pattern);
   void deliver(const Receivers& receivers, std::string_view bytes);
 
   mutable std::shared_mutex mu_;
   // -- guarded by mu_ --
   std::unordered_map<std::string, Receivers> channels_;
   std::unordered_map<std::string, Receivers> patterns_;
+  std::unordered_map<std::string, Receivers> shards_;  // shard channels
   // -- any thread --
   std::atomic<std::uint64_t> subscriptions_{0};
   std::atomic<std::uint64_t> published_{0};

@@ -66,11 +66,14 @@ const char* refusal_for(const CommandSpec* spec, std::size_t argc, bool read_onl
                                         : argc >= static_cast<std::size_t>(-spec->arity);
   if (spec->handler == nullptr || !arity_ok) return "ERR Wrong number of args calling Redis command from script";
   // A blocking command without noscript (BLMPOP, BZMPOP) runs: inside a
-  // script it never blocks (blocking.cpp), as in Redis.
-  if (spec->flags & (cmd::kNoScript | cmd::kPubSub)) {
+  // script it never blocks (blocking.cpp), as in Redis. So do PUBLISH,
+  // SPUBLISH and PUBSUB; the (un)subscribe commands are noscript.
+  if (spec->flags & cmd::kNoScript) {
     return "ERR This Redis command is not allowed from script";
   }
-  if (read_only && spec->write()) return "ERR Write commands are not allowed from read-only scripts.";
+  // PUBLISH and SPUBLISH are Redis's may-replicate commands (a flag 7.0's COMMAND INFO does not list).
+  const bool may_replicate = spec->name == "publish" || spec->name == "spublish";
+  if (read_only && (spec->write() || may_replicate)) return "ERR Write commands are not allowed from read-only scripts.";
   return nullptr;
 }
 

@@ -31,6 +31,7 @@ import resp_diff_pubsub_cases as pubsub_cases  # noqa: E402
 import resp_diff_tracking_cases as tracking_cases  # noqa: E402
 import resp_diff_blocking_cases as blocking_cases  # noqa: E402
 import resp_diff_txn_cases as txn_cases  # noqa: E402
+import resp_diff_cmds_cases as cmds_cases  # noqa: E402
 
 SKIP_EXIT_CODE = 77
 SEED = 20240611
@@ -461,11 +462,14 @@ def main():
             run_cases(pubsub_cases.PUBSUB_CASES, rp, mp, report, prefix="resp3 pubsub: ", resp3=True)
             run_cases(tracking_cases.TRACKING_CASES, rp, mp, report, prefix="tracking: ", resp3=True)
             run_cases(blocking_cases.BLOCKING_CASES, rp, mp, report, prefix="blocking: ")
+            run_cases(cmds_cases.CMDS_CASES, rp, mp, report, prefix="cmds: ")
+            run_cases(cmds_cases.CMDS_CASES, rp, mp, report, prefix="resp3 cmds: ", resp3=True)
             run_random(rp, mp, report)
             run_redis_py(rp, mp, report)
 
         def auth_servers(rp, mp):
             run_cases(cases.AUTH_CASES, rp, mp, report, prefix="auth: ", password=AUTH_TOKEN)
+            run_cases(cmds_cases.CMDS_AUTH_CASES, rp, mp, report, prefix="auth cmds: ", password=AUTH_TOKEN)
 
         for name in ("open", "auth"):
             os.makedirs(os.path.join(tmp, name))

@@ -150,7 +150,7 @@ TEST_CASE("resp COMMAND LIST FILTERBY", "[server][resp]") {
   CHECK(d.local(command({"COMMAND", "LIST", "FILTERBY", "PATTERN", "*EXPIREAT"})) ==
         "*2\r\n$8\r\nexpireat\r\n$9\r\npexpireat\r\n");
   CHECK(d.local(command({"COMMAND", "LIST", "FILTERBY", "MODULE", "x"})) == "*0\r\n");
-  CHECK(d.local(command({"COMMAND", "LIST", "FILTERBY", "ACLCAT", "string"})).rfind("*21\r\n$3\r\nget\r\n", 0) == 0);
+  CHECK(d.local(command({"COMMAND", "LIST", "FILTERBY", "ACLCAT", "string"})).rfind("*22\r\n$3\r\nget\r\n", 0) == 0);
   CHECK(d.local(command({"COMMAND", "LIST", "FILTERBY", "ACLCAT", "nosuch"})) == "*0\r\n");
   CHECK(d.local(command({"COMMAND", "LIST", "FILTERBY", "OTHER", "x"})) == "-ERR syntax error\r\n");
   CHECK(d.local(command({"COMMAND", "LIST", "FILTERBY"})) == "-ERR syntax error\r\n");
