@@ -25,7 +25,7 @@ std::uint64_t pack_folded(std::string_view name) {
 }
 
 std::size_t name_slot(std::uint64_t packed, std::size_t size, std::size_t mask) {
-  return static_cast<std::size_t>(((packed + size) * 0x9E3779B97F4A7C15ull) >> 56) & mask;
+  return static_cast<std::size_t>(((packed + size) * 0x9E3779B97F4A7C15ull) >> 52) & mask;  // 12 bits: room for up to 4096 slots
 }
 
 void complete(CommandSpec& s) {
@@ -140,6 +140,8 @@ const CommandTable& builtin_commands() {
     register_bitmap_commands(t);
     register_blocking_commands(t);
     register_stream_commands(t);
+    register_hyperloglog_commands(t);
+    register_geo_commands(t);
     register_pubsub_commands(t);
     register_transaction_commands(t);
     register_script_commands(t);

@@ -67,6 +67,8 @@ inline constexpr std::uint32_t kAclList = 1u << 5;
 inline constexpr std::uint32_t kAclHash = 1u << 6;
 inline constexpr std::uint32_t kAclString = 1u << 7;
 inline constexpr std::uint32_t kAclBitmap = 1u << 8;
+inline constexpr std::uint32_t kAclHyperLogLog = 1u << 9;
+inline constexpr std::uint32_t kAclGeo = 1u << 10;
 inline constexpr std::uint32_t kAclStream = 1u << 11;
 inline constexpr std::uint32_t kAclPubSub = 1u << 12;
 inline constexpr std::uint32_t kAclAdmin = 1u << 13;
@@ -159,7 +161,7 @@ class CommandTable {
     std::uint64_t packed = 0;
     const CommandSpec* spec = nullptr;
   };
-  std::vector<Slot> slots_ = std::vector<Slot>(256);
+  std::vector<Slot> slots_ = std::vector<Slot>(512);
   const CommandSpec* by_opcode_[256] = {};
 };
 
@@ -183,6 +185,8 @@ void register_zset_commands(CommandTable& table);
 void register_bitmap_commands(CommandTable& table);  // bitmap_table.cpp
 void register_blocking_commands(CommandTable& table);     // blocking_table.cpp
 void register_stream_commands(CommandTable& table);  // stream_table.cpp
+void register_hyperloglog_commands(CommandTable& table);  // hyperloglog_table.cpp
+void register_geo_commands(CommandTable& table);          // geo_table.cpp
 
 // Builders for terse registration lines.
 inline KeySpec key(std::uint32_t flags, int begin = 1, int last = 0, int step = 1, std::string_view notes = {}) {
