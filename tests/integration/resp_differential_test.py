@@ -31,6 +31,7 @@ import resp_diff_pubsub_cases as pubsub_cases  # noqa: E402
 import resp_diff_tracking_cases as tracking_cases  # noqa: E402
 import resp_diff_blocking_cases as blocking_cases  # noqa: E402
 import resp_diff_txn_cases as txn_cases  # noqa: E402
+import resp_diff_hllgeo_cases as hllgeo_cases  # noqa: E402
 
 SKIP_EXIT_CODE = 77
 SEED = 20240611
@@ -461,6 +462,9 @@ def main():
             run_cases(pubsub_cases.PUBSUB_CASES, rp, mp, report, prefix="resp3 pubsub: ", resp3=True)
             run_cases(tracking_cases.TRACKING_CASES, rp, mp, report, prefix="tracking: ", resp3=True)
             run_cases(blocking_cases.BLOCKING_CASES, rp, mp, report, prefix="blocking: ")
+            run_cases(hllgeo_cases.HLLGEO_CASES, rp, mp, report, prefix="hll/geo: ")
+            run_cases(hllgeo_cases.HLLGEO_CASES, rp, mp, report, prefix="resp3 hll/geo: ", resp3=True)
+            run_cases(hllgeo_cases.HLLGEO_PUBSUB_CASES, rp, mp, report, prefix="hll/geo pubsub: ")
             run_random(rp, mp, report)
             run_redis_py(rp, mp, report)
 
