@@ -54,7 +54,7 @@ Range legacy_range(const std::vector<KeySpec>& keys) {
   int first = INT_MAX;
   unsigned last = 0;
   for (const KeySpec& k : keys) {
-    if (k.step != 1) continue;
+    if (k.step != 1 || !k.keyword.empty()) continue;
     first = std::min(first, k.begin);
     const int abs_last = k.last_key >= 0 ? k.last_key + k.begin : k.last_key;
     last = std::max(last, static_cast<unsigned>(abs_last));
@@ -72,7 +72,7 @@ int CommandSpec::key_step() const { return legacy_range(keys).step; }
 std::vector<std::size_t> CommandSpec::key_positions(std::size_t argc) const {
   std::vector<std::size_t> out;
   for (const KeySpec& k : keys) {
-    if (k.begin <= 0 || static_cast<std::size_t>(k.begin) >= argc) continue;
+    if (k.begin <= 0 || static_cast<std::size_t>(k.begin) >= argc || !k.keyword.empty()) continue;
     const long last = k.last_key >= 0 ? k.begin + k.last_key : static_cast<long>(argc) + k.last_key;
     for (long i = k.begin; i <= last && i < static_cast<long>(argc); i += std::max(1, k.step)) {
       out.push_back(static_cast<std::size_t>(i));

@@ -103,6 +103,10 @@ struct KeySpec {
   int step = 1;
   int limit = 0;
   std::string_view notes;
+  // A keyword search (GEORADIUS's STORE key): the key follows `keyword`,
+  // searched from argv[begin]; key_positions() leaves such a spec out (the
+  // command is movablekeys), COMMAND INFO shows it as Redis does.
+  std::string_view keyword;
 };
 
 // COMMAND DOCS' fields (arguments are not described).
@@ -190,7 +194,7 @@ void register_geo_commands(CommandTable& table);          // geo_table.cpp
 
 // Builders for terse registration lines.
 inline KeySpec key(std::uint32_t flags, int begin = 1, int last = 0, int step = 1, std::string_view notes = {}) {
-  return KeySpec{flags, begin, last, step, 0, notes};
+  return KeySpec{flags, begin, last, step, 0, notes, {}};
 }
 
 }  // namespace mnemo::server

@@ -11,6 +11,7 @@
 #include "server/commands/geo_cmd.h"
 #include "server/geohash.h"
 #include "server/pubsub/keyspace_events.h"
+#include "server/tracking/tracking_table.h"
 
 namespace mnemo::server::commands {
 
@@ -258,6 +259,13 @@ void search_generic(CommandContext& ctx, ArgList argv, std::size_t src_arg, unsi
   const std::string_view dest = argv[q.store_arg];
   if (o.returned > 0) ctx.notify(pubsub::notify::kZset, (flags & kSearch) ? "geosearchstore" : "georadiusstore", dest);
   else if (o.dest_existed) ctx.notify(pubsub::notify::kGeneric, "del", dest);
+  tracking::TrackingTable* tracking = ctx.env().tracking;
+  if (!(flags & kSearch) && (o.returned > 0 || o.dest_existed) && tracking != nullptr && tracking->active()) {
+    // A keyword key is not among the table's key positions, which is how
+    // the command path invalidates what a write changed.
+    const std::string_view changed[] = {dest};
+    tracking->invalidate(changed, ctx.env().client_id);
+  }
   reply.integer(static_cast<std::int64_t>(o.returned));
 }
 

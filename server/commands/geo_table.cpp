@@ -1,6 +1,6 @@
 // The geo family's table entries, as Redis 7 declares them. GEORADIUS and
-// GEORADIUSBYMEMBER find their STORE/STOREDIST key by a keyword search in
-// Redis (movablekeys); here the table lists the source key only.
+// GEORADIUSBYMEMBER find their STORE/STOREDIST key by a keyword search
+// (movablekeys).
 #include "server/commands/command_table.h"
 #include "server/commands/families_hll_geo.h"
 
@@ -17,6 +17,13 @@ constexpr std::string_view kSearchComplexity =
 constexpr std::string_view kRadiusComplexity =
     "O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center "
     "and radius and M is the number of items inside the index.";
+
+// The source key, then the keys after STORE and STOREDIST, searched from argv[from].
+std::vector<KeySpec> radius_keys(int from) {
+  constexpr std::uint32_t kDest = cmd::kKeyOW | cmd::kKeyUpdate;
+  return {key(kRead), KeySpec{.flags = kDest, .begin = from, .keyword = "STORE"},
+          KeySpec{.flags = kDest, .begin = from, .keyword = "STOREDIST"}};
+}
 
 CommandSpec geo_cmd(std::string_view name, int arity, std::uint32_t flags, std::vector<KeySpec> keys,
                     CommandHandler h, std::string_view summary, std::string_view since, std::string_view complexity) {
@@ -46,13 +53,13 @@ void register_geo_commands(CommandTable& t) {
                 "Query a sorted set representing a geospatial index to fetch members inside an area of a box or a "
                 "circle, and store the result in another key.",
                 "6.2.0", kSearchComplexity));
-  t.add(geo_cmd("georadius", -6, w | cmd::kMovableKeys, {key(kRead)}, cmd_georadius,
+  t.add(geo_cmd("georadius", -6, w | cmd::kMovableKeys, radius_keys(6), cmd_georadius,
                 "Query a sorted set representing a geospatial index to fetch members matching a given maximum "
                 "distance from a point",
                 "3.2.0", kRadiusComplexity));
   t.add(geo_cmd("georadius_ro", -6, r, {key(kRead)}, cmd_georadius, "A read-only variant for GEORADIUS", "3.2.10",
                 kRadiusComplexity));
-  t.add(geo_cmd("georadiusbymember", -5, w | cmd::kMovableKeys, {key(kRead)}, cmd_georadiusbymember,
+  t.add(geo_cmd("georadiusbymember", -5, w | cmd::kMovableKeys, radius_keys(5), cmd_georadiusbymember,
                 "Query a sorted set representing a geospatial index to fetch members matching a given maximum "
                 "distance from a member",
                 "3.2.0", kRadiusComplexity));

@@ -8,6 +8,7 @@
 #include "server/commands/helpers.h"
 #include "server/hll.h"
 #include "server/pubsub/keyspace_events.h"
+#include "server/tracking/tracking_table.h"
 
 namespace mnemo::server::commands {
 
@@ -115,6 +116,13 @@ void pfcount_one(CommandContext& ctx, Store& store, std::string_view key, ReplyB
   if (!r) return reply_store_error(ctx, r.error(), reply);
   if (found != Found::ok) return reply_found(found, reply);
   reply.integer(static_cast<std::int64_t>(card));
+  tracking::TrackingTable* tracking = ctx.env().tracking;
+  if (*r != 0 && tracking != nullptr && tracking->active()) {
+    // A read command, so the command path does not invalidate; Redis does,
+    // since the cached count changed the value.
+    const std::string_view changed[] = {key};
+    tracking->invalidate(changed, ctx.env().client_id);
+  }
 }
 
 void cmd_pfcount(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {

@@ -7,7 +7,7 @@ a failure replays."""
 
 import random
 
-from resp_diff_cases import steps
+from resp_diff_cases import members, steps
 from resp_diff_pubsub_cases import NOTIFY_OFF, on, recv
 
 HLLGEO_ARITY = {"pfadd": -2, "pfcount": -2, "pfmerge": -2, "geoadd": -5, "geopos": -2, "geodist": -4,
@@ -209,7 +209,13 @@ GEO_CASES = [
     ("geo searches at random", _geo_random(11, 250)),
 ]
 
-HLLGEO_CASES = [("hll/geo wrong number of arguments", _arity_steps())] + HLL_CASES + GEO_CASES
+COMMAND_CASES = [
+    ("hll/geo COMMAND INFO", steps(
+        "COMMAND INFO " + " ".join(HLLGEO_ARITY), "COMMAND GETKEYS PFMERGE d a b", "COMMAND GETKEYS GEOSEARCHSTORE d s x",
+        members("COMMAND LIST FILTERBY ACLCAT geo"))),  # @hyperloglog also has PFDEBUG and PFSELFTEST
+]
+
+HLLGEO_CASES = [("hll/geo wrong number of arguments", _arity_steps())] + COMMAND_CASES + HLL_CASES + GEO_CASES
 
 HLLGEO_PUBSUB_CASES = [
     ("keyspace events of HLL and geo commands", steps(
@@ -221,4 +227,15 @@ HLLGEO_PUBSUB_CASES = [
         "GEOSEARCHSTORE dst2 g FROMLONLAT 15 37 BYRADIUS 1 m", recv(1, 2),
         "GEORADIUS g 15 37 1 m STORE dst", recv(1, 2), "GEORADIUS g 15 37 1 m STORE dst",
         "PUBLISH __keyspace@0__:done .", recv(1), NOTIFY_OFF)),
+]
+
+# Run over RESP3, as resp_diff_tracking_cases.py: a PFCOUNT that caches the
+# count changes the value, and GEORADIUS's STORE key is found by keyword.
+HLLGEO_TRACKING_CASES = [
+    ("invalidation by HLL and geo commands", steps(
+        on(1, "CLIENT TRACKING ON"), "PFADD h a", on(1, "GET h"), "PFADD h b", recv(1), on(1, "GET h"),
+        "PFCOUNT h", recv(1), on(1, "GET h"), "PFCOUNT h", "PFMERGE h", recv(1), on(1, "PING"),
+        SICILY, on(1, "ZRANGE dst 0 -1"), "GEORADIUS g 15 37 200 km STORE dst", recv(1),
+        on(1, "ZRANGE dst 0 -1"), "GEOSEARCHSTORE dst g FROMLONLAT 15 37 BYRADIUS 1 m", recv(1),
+        on(1, "GEOPOS g Palermo"), "GEOADD g 1 1 Palermo", recv(1), on(1, "PING"))),
 ]

@@ -465,6 +465,7 @@ def main():
             run_cases(hllgeo_cases.HLLGEO_CASES, rp, mp, report, prefix="hll/geo: ")
             run_cases(hllgeo_cases.HLLGEO_CASES, rp, mp, report, prefix="resp3 hll/geo: ", resp3=True)
             run_cases(hllgeo_cases.HLLGEO_PUBSUB_CASES, rp, mp, report, prefix="hll/geo pubsub: ")
+            run_cases(hllgeo_cases.HLLGEO_TRACKING_CASES, rp, mp, report, prefix="hll/geo tracking: ", resp3=True)
             run_random(rp, mp, report)
             run_redis_py(rp, mp, report)
 
