@@ -9,6 +9,7 @@
 
 #include "server/commands/families_hll_geo.h"
 #include "server/commands/geo_cmd.h"
+#include "server/commands/geo_sort.h"
 #include "server/geohash.h"
 #include "server/pubsub/keyspace_events.h"
 #include "server/tracking/tracking_table.h"
@@ -165,13 +166,20 @@ void collect(const ZSet& z, const geo::Shape& shape, std::size_t limit, std::vec
   }
 }
 
-// The sort Redis does: qsort for all (glibc's is a stable merge sort), and a
-// partial sort when fewer are returned (ties may then come in another order).
+// The sort Redis does: qsort for all (glibc's is a stable merge sort), its
+// own partial quicksort when fewer are returned (geo_sort.h).
 void sort_points(std::vector<Point>& pts, Sort sort, std::size_t returned) {
   if (sort == Sort::none) return;
-  auto cmp = [sort](const Point& a, const Point& b) { return sort == Sort::asc ? a.dist < b.dist : a.dist > b.dist; };
-  if (returned == pts.size()) std::stable_sort(pts.begin(), pts.end(), cmp);
-  else std::partial_sort(pts.begin(), pts.begin() + static_cast<std::ptrdiff_t>(returned), pts.end(), cmp);
+  if (returned == pts.size()) {
+    auto less = [sort](const Point& a, const Point& b) { return sort == Sort::asc ? a.dist < b.dist : a.dist > b.dist; };
+    std::stable_sort(pts.begin(), pts.end(), less);
+    return;
+  }
+  auto cmp = [sort](const Point& a, const Point& b) {
+    const int asc = a.dist > b.dist ? 1 : a.dist == b.dist ? 0 : -1;
+    return sort == Sort::asc ? asc : -asc;
+  };
+  geo_sort::partial_sort(pts, cmp, 0, returned - 1);
 }
 
 void reply_points(const Query& q, const Outcome& o, ReplyBuilder& reply) {

@@ -149,6 +149,25 @@ def _geo_random(seed, searches):
     return steps(*out)
 
 
+def _geo_ties(seed):
+    """Many members on a few points, so that distances tie: the order of equal
+    distances is the sorting algorithm's, full (stable) or partial (COUNT)."""
+    rnd = random.Random(seed)
+    points = [("%.4f" % rnd.uniform(10, 11), "%.4f" % rnd.uniform(45, 46)) for _ in range(6)]
+    add = ["GEOADD", "t"]
+    for i in range(120):
+        add += list(rnd.choice(points)) + ["t%d" % i]
+    out = [add]
+    for n in (1, 3, 7, 8, 20, 41, 60, 119, 120, 500):
+        for order in ("ASC", "DESC"):
+            out.append(["GEOSEARCH", "t", "FROMLONLAT", "10.5", "45.5", "BYRADIUS", "200", "km", "COUNT", str(n), order])
+        out.append(["GEOSEARCH", "t", "FROMMEMBER", "t7", "BYBOX", "300", "300", "km", "COUNT", str(n), "WITHDIST"])
+        out += [["GEORADIUS", "t", "10.5", "45.5", "200", "km", "COUNT", str(n), "DESC", "STORE", "d"],
+                ["ZRANGE", "d", "0", "-1", "WITHSCORES"]]
+    out += [["GEOSEARCH", "t", "FROMLONLAT", "10.5", "45.5", "BYRADIUS", "200", "km", order] for order in ("ASC", "DESC")]
+    return steps(*out)
+
+
 SICILY = "GEOADD g 13.361389 38.115556 Palermo 15.087269 37.502669 Catania 12.758489 38.788135 edge1"
 GEO_CASES = [
     ("GEOADD", steps(
@@ -207,6 +226,7 @@ GEO_CASES = [
         "SET s x", "GEOSEARCH s FROMLONLAT 15 37 BYBOX 1 1 km", "GEOSEARCHSTORE d3 s FROMLONLAT 15 37 BYBOX 1 1 km",
         "GEOSEARCHSTORE s g FROMLONLAT 15 37 BYBOX 1000 1000 km", "TYPE s")),
     ("geo searches at random", _geo_random(11, 250)),
+    ("geo searches with ties", _geo_ties(5)),
 ]
 
 COMMAND_CASES = [
