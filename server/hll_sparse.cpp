@@ -84,6 +84,24 @@ void merge_values(std::string& v, std::size_t from) {
   }
 }
 
+// The opcodes replacing opcode b (found at f) once register `index` holds
+// `count`: at worst XZERO-VAL-XZERO.
+std::string split(std::uint8_t b, const Found& f, long index, std::uint8_t count) {
+  std::string seq;
+  const long last = f.first + f.span - 1;
+  if (!is_val(b)) {
+    if (index != f.first) zero_run(seq, static_cast<int>(index - f.first));
+    seq.push_back(val_op(count, 1));
+    if (index != last) zero_run(seq, static_cast<int>(last - index));
+  } else {
+    const int cur = val_value(b);
+    if (index != f.first) seq.push_back(val_op(cur, static_cast<int>(index - f.first)));
+    seq.push_back(val_op(count, 1));
+    if (index != last) seq.push_back(val_op(cur, static_cast<int>(last - index)));
+  }
+  return seq;
+}
+
 int promote(std::string& v, std::size_t reg, std::uint8_t count) {
   if (!to_dense(v)) return -1;
   dense_raise(v, reg, count);
@@ -116,19 +134,7 @@ int sparse_set(std::string& v, std::size_t reg, std::uint8_t count) {
     invalidate_count(v);
     return 1;
   }
-  // Split the opcode around the register: at worst XZERO-VAL-XZERO.
-  std::string seq;
-  const long last = f.first + f.span - 1;
-  if (zero || xzero) {
-    if (index != f.first) zero_run(seq, static_cast<int>(index - f.first));
-    seq.push_back(val_op(count, 1));
-    if (index != last) zero_run(seq, static_cast<int>(last - index));
-  } else {
-    const int cur = val_value(b);
-    if (index != f.first) seq.push_back(val_op(cur, static_cast<int>(index - f.first)));
-    seq.push_back(val_op(count, 1));
-    if (index != last) seq.push_back(val_op(cur, static_cast<int>(last - index)));
-  }
+  const std::string seq = split(b, f, index, count);
   const std::size_t oldlen = xzero ? 2 : 1;
   const long delta = static_cast<long>(seq.size()) - static_cast<long>(oldlen);
   if (delta > 0 && v.size() + static_cast<std::size_t>(delta) > kSparseMaxBytes) return promote(v, reg, count);

@@ -195,76 +195,44 @@ void reply_points(const Query& q, const Outcome& o, ReplyBuilder& reply) {
   }
 }
 
-// The source is key 0; the destination candidates (words after STORE or
-// STOREDIST, or GEOSEARCHSTORE's first key) are keys 1.. in `dest_args` order.
-void search_generic(CommandContext& ctx, ArgList argv, std::size_t src_arg, unsigned flags, ReplyBuilder& reply) {
-  std::vector<std::string_view> keys{argv[src_arg]};
-  std::vector<std::size_t> dest_args;
-  if (flags & kSearchStore) dest_args.push_back(1);
-  else if (!(flags & (kReadOnlyForm | kSearch))) {
-    for (std::size_t i = 2; i + 1 < argv.size(); ++i) {
-      if (iequals(argv[i], "store") || iequals(argv[i], "storedist")) dest_args.push_back(i + 1);
-    }
+// GEORADIUS's and GEORADIUSBYMEMBER's centre and radius (before the
+// options); the index of the first option, or 0 after replying an error.
+std::size_t parse_centre(ArgList argv, unsigned flags, const ZSet* z, Query& q, ReplyBuilder& reply) {
+  if (flags & kCoords) {
+    const bool ok = geo_cmd::parse_lon_lat(argv[2], argv[3], q.shape.xy, reply) && parse_radius(argv, 4, q.shape, reply);
+    return ok ? 6 : 0;
   }
-  for (std::size_t i : dest_args) keys.push_back(argv[i]);
-  Query q;
-  if (flags & kSearchStore) q.store_arg = 1;
-  Outcome o;
-  bool replied = false;
-  const bool write = !dest_args.empty();
-  const auto ran = run(ctx, reply, keys, write, [&](CollectionTxn& t) -> Fault {
-    if (t.wrong_type(0, ValueType::zset)) return wrong_type();
-    const ZSet* z = t.get(0) ? &t.get(0)->zset() : nullptr;
-    std::size_t base = 2;
-    if (flags & kCoords) {
-      base = 6;
-      if (!geo_cmd::parse_lon_lat(argv[2], argv[3], q.shape.xy, reply) || !parse_radius(argv, 4, q.shape, reply)) {
-        return replied = true, Fault{};
-      }
-    } else if (flags & kMember) {
-      base = 5;
-      if (z != nullptr) {  // no source: the options are still parsed, for the reply's kind
-        if (!decode_member(z, argv[2], q.shape.xy)) {
-          return reply.error("ERR could not decode requested zset member"), replied = true, Fault{};
-        }
-        if (!parse_radius(argv, 3, q.shape, reply)) return replied = true, Fault{};
-      }
-    } else if (flags & kSearchStore) {
-      base = 3;
-    }
-    if (!parse_options(argv, base, flags, z, q, reply)) return replied = true, Fault{};
-    o.source_found = z != nullptr;
-    if (z != nullptr) {
-      if (q.count != 0 && q.sort == Sort::none && !q.any) q.sort = Sort::asc;  // COUNT means the nearest
-      collect(*z, q.shape, q.any ? static_cast<std::size_t>(q.count) : 0, o.points);
-      const auto total = o.points.size();
-      o.returned = q.count == 0 || total < static_cast<std::size_t>(q.count) ? total : static_cast<std::size_t>(q.count);
-      sort_points(o.points, q.sort, o.returned);
-      if (q.store_arg == 0) {
-        for (std::size_t i = 0; i < o.returned; ++i) o.members.push_back(*o.points[i].member);
-      }
-    }
-    if (q.store_arg == 0) return {};
-    const std::size_t dest = 1 + static_cast<std::size_t>(std::find(dest_args.begin(), dest_args.end(), q.store_arg) -
-                                                          dest_args.begin());
-    o.dest_existed = t.type(dest).has_value();
-    if (o.returned == 0) {
-      t.remove(dest);
-      return {};
-    }
-    OpWriter& w = t.replace(dest, ValueType::zset);
-    for (std::size_t i = 0; i < o.returned; ++i) {
-      const Point& p = o.points[i];
-      w.zadd(*p.member, q.store_dist ? p.dist / q.shape.to_metres : p.score);
-    }
-    return {};
-  });
-  if (!ran || replied) return;
-  if (q.store_arg == 0) {
-    if (!o.source_found || o.returned == 0) return reply.array(0);
-    return reply_points(q, o, reply);
+  if (flags & kMember) {
+    if (z == nullptr) return 5;  // no source: the options are still parsed, for the reply's kind
+    if (!decode_member(z, argv[2], q.shape.xy)) return reply.error("ERR could not decode requested zset member"), 0;
+    return parse_radius(argv, 3, q.shape, reply) ? 5 : 0;
   }
-  const std::string_view dest = argv[q.store_arg];
+  return (flags & kSearchStore) ? 3 : 2;
+}
+
+void search(const ZSet& z, Query& q, Outcome& o) {
+  if (q.count != 0 && q.sort == Sort::none && !q.any) q.sort = Sort::asc;  // COUNT means the nearest
+  collect(z, q.shape, q.any ? static_cast<std::size_t>(q.count) : 0, o.points);
+  const auto total = o.points.size();
+  o.returned = q.count == 0 || total < static_cast<std::size_t>(q.count) ? total : static_cast<std::size_t>(q.count);
+  sort_points(o.points, q.sort, o.returned);
+  if (q.store_arg != 0) return;
+  for (std::size_t i = 0; i < o.returned; ++i) o.members.push_back(*o.points[i].member);
+}
+
+// The destination (key `dest` of the store call) holds exactly the points
+// returned, or nothing.
+void store_points(CollectionTxn& t, std::size_t dest, const Query& q, Outcome& o) {
+  o.dest_existed = t.type(dest).has_value();
+  if (o.returned == 0) return t.remove(dest);
+  OpWriter& w = t.replace(dest, ValueType::zset);
+  for (std::size_t i = 0; i < o.returned; ++i) {
+    const Point& p = o.points[i];
+    w.zadd(*p.member, q.store_dist ? p.dist / q.shape.to_metres : p.score);
+  }
+}
+
+void reply_stored(CommandContext& ctx, std::string_view dest, unsigned flags, const Outcome& o, ReplyBuilder& reply) {
   if (o.returned > 0) ctx.notify(pubsub::notify::kZset, (flags & kSearch) ? "geosearchstore" : "georadiusstore", dest);
   else if (o.dest_existed) ctx.notify(pubsub::notify::kGeneric, "del", dest);
   tracking::TrackingTable* tracking = ctx.env().tracking;
@@ -275,6 +243,46 @@ void search_generic(CommandContext& ctx, ArgList argv, std::size_t src_arg, unsi
     tracking->invalidate(changed, ctx.env().client_id);
   }
   reply.integer(static_cast<std::int64_t>(o.returned));
+}
+
+// The words that may name GEORADIUS's destination: those after STORE or
+// STOREDIST (the options are parsed under the store's locks, so every
+// candidate is locked), or GEOSEARCHSTORE's first key.
+std::vector<std::size_t> destination_candidates(ArgList argv, unsigned flags) {
+  std::vector<std::size_t> out;
+  if (flags & kSearchStore) out.push_back(1);
+  if (flags & (kReadOnlyForm | kSearch)) return out;
+  for (std::size_t i = 2; i + 1 < argv.size(); ++i) {
+    if (iequals(argv[i], "store") || iequals(argv[i], "storedist")) out.push_back(i + 1);
+  }
+  return out;
+}
+
+// The source is key 0 of one store call, the destination candidates keys 1..
+void search_generic(CommandContext& ctx, ArgList argv, std::size_t src_arg, unsigned flags, ReplyBuilder& reply) {
+  const std::vector<std::size_t> dest_args = destination_candidates(argv, flags);
+  std::vector<std::string_view> keys{argv[src_arg]};
+  for (std::size_t i : dest_args) keys.push_back(argv[i]);
+  Query q;
+  if (flags & kSearchStore) q.store_arg = 1;
+  Outcome o;
+  bool replied = false;  // an argument error, answered under the locks
+  const auto ran = run(ctx, reply, keys, !dest_args.empty(), [&](CollectionTxn& t) -> Fault {
+    if (t.wrong_type(0, ValueType::zset)) return wrong_type();
+    const ZSet* z = t.get(0) ? &t.get(0)->zset() : nullptr;
+    const std::size_t base = parse_centre(argv, flags, z, q, reply);
+    if (base == 0 || !parse_options(argv, base, flags, z, q, reply)) return replied = true, Fault{};
+    o.source_found = z != nullptr;
+    if (z != nullptr) search(*z, q, o);
+    if (q.store_arg == 0) return {};
+    const auto at = std::find(dest_args.begin(), dest_args.end(), q.store_arg) - dest_args.begin();
+    store_points(t, 1 + static_cast<std::size_t>(at), q, o);
+    return {};
+  });
+  if (!ran || replied) return;
+  if (q.store_arg != 0) return reply_stored(ctx, argv[q.store_arg], flags, o, reply);
+  if (!o.source_found || o.returned == 0) return reply.array(0);
+  reply_points(q, o, reply);
 }
 
 bool read_only_form(std::string_view name) { return name.size() > 3 && iequals(name.substr(name.size() - 3), "_ro"); }
