@@ -32,6 +32,9 @@ class ReplyBuilder {
   virtual void set(std::size_t count) = 0;             // header of an unordered collection
   virtual void map(std::size_t pairs) = 0;             // header; 2 * `pairs` replies follow
   virtual void dbl(double value) = 0;                  // a floating-point number
+  // A number the command formatted itself (Redis's addReplyHumanLongDouble,
+  // GEOPOS's coordinates): RESP2 sends the text as a bulk string, RESP3 as a double.
+  virtual void dbl_text(std::string_view text) { bulk(text); }
   // Verbatim text (INFO, CLIENT INFO): RESP3 tags it "txt", RESP2 sends a bulk string.
   virtual void verbatim(std::string_view text) = 0;
   // `count` pairs (ZRANGE WITHSCORES, HRANDFIELD WITHVALUES): RESP2 a flat

@@ -22,6 +22,11 @@ class Resp3ReplyBuilder final : public Resp2ReplyBuilder {
   void set(std::size_t count) override { resp3::append_set_header(buffer(), count); }
   void map(std::size_t pairs) override { resp3::append_map_header(buffer(), pairs); }
   void dbl(double value) override { resp3::append_double(buffer(), value); }
+  void dbl_text(std::string_view text) override {
+    buffer() += ',';
+    buffer().append(text);
+    buffer().append("\r\n", 2);
+  }
   void verbatim(std::string_view text) override { resp3::append_verbatim(buffer(), "txt", text); }
   void pairs(std::size_t count) override { append_array_header(buffer(), count); }
   void pair() override { append_array_header(buffer(), 2); }

@@ -26,7 +26,7 @@ std::uint64_t pack_folded(std::string_view name) {
 }
 
 std::size_t name_slot(std::uint64_t packed, std::size_t size, std::size_t mask) {
-  return static_cast<std::size_t>(((packed + size) * 0x9E3779B97F4A7C15ull) >> 56) & mask;
+  return static_cast<std::size_t>(((packed + size) * 0x9E3779B97F4A7C15ull) >> 52) & mask;  // 12 bits: room for up to 4096 slots
 }
 
 void complete(CommandSpec& s) {
@@ -60,7 +60,7 @@ Range legacy_range(const std::vector<KeySpec>& all) {
   int first = INT_MAX;
   unsigned last = 0;
   for (const KeySpec& k : keys) {
-    if (k.step != 1) continue;
+    if (k.step != 1 || !k.keyword.empty()) continue;
     first = std::min(first, k.begin);
     const int abs_last = k.last_key >= 0 ? k.last_key + k.begin : k.last_key;
     last = std::max(last, static_cast<unsigned>(abs_last));
@@ -91,7 +91,7 @@ void range_positions(const KeySpec& k, std::size_t argc, std::vector<std::size_t
 std::vector<std::size_t> CommandSpec::key_positions(std::size_t argc) const {
   std::vector<std::size_t> out;
   for (const KeySpec& k : keys) {
-    if (!k.keynum() && !(k.flags & cmd::kKeyNotKey)) range_positions(k, argc, out);
+    if (!k.keynum() && !(k.flags & cmd::kKeyNotKey) && k.keyword.empty()) range_positions(k, argc, out);
   }
   return out;
 }
@@ -99,12 +99,13 @@ std::vector<std::size_t> CommandSpec::key_positions(std::size_t argc) const {
 // Redis's getKeysUsingKeySpecs: every spec in order, not_key ones left out;
 // a keynum spec whose count is not a number, or counts keys past the end or
 // none, makes the whole answer empty (Redis's fallback, genericGetKeys,
-// then finds none either).
+// then finds none either). A keyword spec (GEORADIUS's STORE) is left out:
+// its command is movablekeys and finds that key itself.
 std::vector<std::size_t> CommandSpec::key_positions(ArgList argv) const {
   std::vector<std::size_t> out;
   const auto argc = static_cast<std::int64_t>(argv.size());
   for (const KeySpec& k : keys) {
-    if (k.flags & cmd::kKeyNotKey) continue;
+    if ((k.flags & cmd::kKeyNotKey) || !k.keyword.empty()) continue;
     if (!k.keynum()) {
       range_positions(k, argv.size(), out);
       continue;
@@ -179,6 +180,8 @@ const CommandTable& builtin_commands() {
     register_bitmap_commands(t);
     register_blocking_commands(t);
     register_stream_commands(t);
+    register_hyperloglog_commands(t);
+    register_geo_commands(t);
     register_pubsub_commands(t);
     register_transaction_commands(t);
     register_script_commands(t);

@@ -67,6 +67,8 @@ inline constexpr std::uint32_t kAclList = 1u << 5;
 inline constexpr std::uint32_t kAclHash = 1u << 6;
 inline constexpr std::uint32_t kAclString = 1u << 7;
 inline constexpr std::uint32_t kAclBitmap = 1u << 8;
+inline constexpr std::uint32_t kAclHyperLogLog = 1u << 9;
+inline constexpr std::uint32_t kAclGeo = 1u << 10;
 inline constexpr std::uint32_t kAclStream = 1u << 11;
 inline constexpr std::uint32_t kAclPubSub = 1u << 12;
 inline constexpr std::uint32_t kAclAdmin = 1u << 13;
@@ -106,6 +108,10 @@ struct KeySpec {
   std::string_view notes;
   int keynum_idx = -1;
   bool keynum() const { return keynum_idx >= 0; }
+  // A keyword search (GEORADIUS's STORE key): the key follows `keyword`,
+  // searched from argv[begin]; key_positions() leaves such a spec out (the
+  // command is movablekeys), COMMAND INFO shows it as Redis does.
+  std::string_view keyword;
 };
 
 // COMMAND DOCS' fields (arguments are not described).
@@ -166,7 +172,7 @@ class CommandTable {
     std::uint64_t packed = 0;
     const CommandSpec* spec = nullptr;
   };
-  std::vector<Slot> slots_ = std::vector<Slot>(256);
+  std::vector<Slot> slots_ = std::vector<Slot>(512);
   const CommandSpec* by_opcode_[256] = {};
 };
 
@@ -190,15 +196,17 @@ void register_zset_commands(CommandTable& table);
 void register_bitmap_commands(CommandTable& table);  // bitmap_table.cpp
 void register_blocking_commands(CommandTable& table);     // blocking_table.cpp
 void register_stream_commands(CommandTable& table);  // stream_table.cpp
+void register_hyperloglog_commands(CommandTable& table);  // hyperloglog_table.cpp
+void register_geo_commands(CommandTable& table);          // geo_table.cpp
 
 // Builders for terse registration lines.
 inline KeySpec key(std::uint32_t flags, int begin = 1, int last = 0, int step = 1, std::string_view notes = {}) {
-  return KeySpec{flags, begin, last, step, 0, notes};
+  return KeySpec{flags, begin, last, step, 0, notes, -1, {}};
 }
 // A keynum spec: the count at argv[begin + keynum_idx], keys from argv[begin + first].
 inline KeySpec keynum(std::uint32_t flags, int begin, std::string_view notes = {}, int keynum_idx = 0, int first = 1,
                       int step = 1) {
-  return KeySpec{flags, begin, first, step, 0, notes, keynum_idx};
+  return KeySpec{flags, begin, first, step, 0, notes, keynum_idx, {}};
 }
 
 }  // namespace mnemo::server

@@ -55,10 +55,17 @@ void key_specs(ReplyBuilder& reply, const CommandSpec& s) {
     reply.bulk("begin_search");
     reply.map(2);
     reply.bulk("type");
-    reply.bulk("index");
+    reply.bulk(k.keyword.empty() ? "index" : "keyword");
     reply.bulk("spec");
-    reply.map(1);
-    reply.bulk("index");
+    if (k.keyword.empty()) {
+      reply.map(1);
+      reply.bulk("index");
+    } else {
+      reply.map(2);
+      reply.bulk("keyword");
+      reply.bulk(k.keyword);
+      reply.bulk("startfrom");
+    }
     reply.integer(k.begin);
     reply.bulk("find_keys");
     reply.map(2);

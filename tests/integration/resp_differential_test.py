@@ -32,6 +32,7 @@ import resp_diff_tracking_cases as tracking_cases  # noqa: E402
 import resp_diff_blocking_cases as blocking_cases  # noqa: E402
 import resp_diff_txn_cases as txn_cases  # noqa: E402
 import resp_diff_cmds_cases as cmds_cases  # noqa: E402
+import resp_diff_hllgeo_cases as hllgeo_cases  # noqa: E402
 
 SKIP_EXIT_CODE = 77
 SEED = 20240611
@@ -464,6 +465,10 @@ def main():
             run_cases(blocking_cases.BLOCKING_CASES, rp, mp, report, prefix="blocking: ")
             run_cases(cmds_cases.CMDS_CASES, rp, mp, report, prefix="cmds: ")
             run_cases(cmds_cases.CMDS_CASES, rp, mp, report, prefix="resp3 cmds: ", resp3=True)
+            run_cases(hllgeo_cases.HLLGEO_CASES, rp, mp, report, prefix="hll/geo: ")
+            run_cases(hllgeo_cases.HLLGEO_CASES, rp, mp, report, prefix="resp3 hll/geo: ", resp3=True)
+            run_cases(hllgeo_cases.HLLGEO_PUBSUB_CASES, rp, mp, report, prefix="hll/geo pubsub: ")
+            run_cases(hllgeo_cases.HLLGEO_TRACKING_CASES, rp, mp, report, prefix="hll/geo tracking: ", resp3=True)
             run_random(rp, mp, report)
             run_redis_py(rp, mp, report)
 

@@ -56,7 +56,7 @@ def test_commands(srv):
 
 def test_errors(srv):
     check_eq(cli(srv, "NOSUCHCMD"), "ERR unknown command 'NOSUCHCMD', with args beginning with:", "unknown command")
-    check_eq(cli(srv, "PFADD", "x", "f"), "ERR unknown command 'PFADD', with args beginning with: 'x' 'f'",
+    check_eq(cli(srv, "XYZZY", "x", "f"), "ERR unknown command 'XYZZY', with args beginning with: 'x' 'f'",
              "unknown command with arguments")
     check_eq(cli(srv, "GET"), "ERR wrong number of arguments for 'get' command", "wrong arity")
     check_eq(cli(srv, "SET", "k", "v", "EX", "x"), "ERR value is not an integer or out of range", "bad EX")

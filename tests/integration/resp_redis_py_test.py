@@ -192,8 +192,8 @@ def test_errors(srv):
     expect_error(lambda: r.execute_command("GET"), "wrong number of arguments for 'get' command")
     expect_error(lambda: r.execute_command("SET", "k"), "wrong number of arguments for 'set' command")
     expect_error(lambda: r.execute_command("NOSUCHCMD"), "unknown command 'NOSUCHCMD', with args beginning with: ")
-    expect_error(lambda: r.execute_command("PFADD", "x", "*", "f", "v"),
-                 "unknown command 'PFADD', with args beginning with: 'x' '*' 'f' 'v' ")
+    expect_error(lambda: r.execute_command("XYZZY", "x", "*", "f", "v"),
+                 "unknown command 'XYZZY', with args beginning with: 'x' '*' 'f' 'v' ")
     expect_error(lambda: r.execute_command("SET", "k", "v", "NX", "XX"), "syntax error")
     expect_error(lambda: r.execute_command("SET", "k", "v", "EX", "0"), "invalid expire time in 'set' command")
     expect_error(lambda: r.execute_command("SELECT", "16"), "DB index is out of range")
