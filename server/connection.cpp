@@ -22,7 +22,8 @@ Connection::Connection(asio::ip::tcp::socket socket, std::unique_ptr<WireCodec> 
       limits_(limits),
       session_(executor.new_session(resp)),
       timer_(socket_.get_executor()) {
-  if (resp) outbox_ = std::make_shared<pubsub::Outbox>(socket_.get_executor(), limits_.pubsub_output_limit_bytes);
+  // Native connections get one too: the change feed (WATCH) pushes into it.
+  outbox_ = std::make_shared<pubsub::Outbox>(socket_.get_executor(), limits_.pubsub_output_limit_bytes);
   stats_.connections_current.fetch_add(1, std::memory_order_relaxed);
   stats_.connections_total.fetch_add(1, std::memory_order_relaxed);
 }
@@ -219,6 +220,7 @@ void Connection::on_written(const std::error_code& ec) {
     return;
   }
   stats_.add_bytes_out(writing_.size());
+  outbox_->set_owner_unsent(out_.size());
   // Keep a moderate buffer for reuse; give back the memory of a huge reply.
   if (writing_.capacity() > (1u << 20)) std::string().swap(writing_);
   else writing_.clear();
@@ -260,6 +262,7 @@ void Connection::on_outbox_ready() {
   if (closed_) return;
   outbox_->take(out_);
   const std::uint64_t unsent = out_.size() + writing_.size();
+  outbox_->set_owner_unsent(unsent);
   if (unsent > limits_.pubsub_output_limit_bytes) {
     close_slow_consumer(unsent);
     return;
@@ -281,14 +284,16 @@ void Connection::on_outbox_overflow() {
 }
 
 void Connection::close_slow_consumer(std::uint64_t unsent_bytes) {
-  stats_.pubsub_limit_closes.fetch_add(1, std::memory_order_relaxed);
+  const bool watcher = codec_->watching();
+  (watcher ? stats_.feed_limit_closes : stats_.pubsub_limit_closes).fetch_add(1, std::memory_order_relaxed);
   // Rate-limited: a fan-out to many stuck subscribers must not flood the log.
   static std::atomic<std::int64_t> last_log_s{0};
   const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::steady_clock::now().time_since_epoch()).count();
   if (last_log_s.exchange(now_s) != now_s) {
-    spdlog::warn("closing a pub/sub client: {} bytes of output not yet read, past --pubsub-output-limit {}",
-                 unsent_bytes, limits_.pubsub_output_limit_bytes);
+    spdlog::warn("closing a {}: {} bytes of output not yet read, past --pubsub-output-limit {}",
+                 watcher ? "change-feed watcher" : "pub/sub client", unsent_bytes,
+                 limits_.pubsub_output_limit_bytes);
   }
   close();
 }

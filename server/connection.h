@@ -18,9 +18,9 @@
 // Blocked commands: while a BLPOP-like command waits (server/blocking/), the
 // connection runs nothing else but keeps reading (up to max_input_bytes), so
 // that a client that goes away is noticed and its wait cancelled.
-// Pushed output: a RESP connection has an Outbox (pubsub/outbox.h) through
-// which other threads hand it pub/sub messages; they join the replies in
-// out_. A connection whose unsent output passes pubsub_output_limit_bytes
+// Pushed output: a connection has an Outbox (pubsub/outbox.h) through
+// which other threads hand it pub/sub messages (RESP) and change-feed events
+// (native WATCH); they join the replies in out_. A connection whose unsent output passes pubsub_output_limit_bytes
 // while it receives pushed messages is closed (a slow subscriber must not
 // slow the publisher nor grow without bound), logged and counted.
 #pragma once
@@ -104,7 +104,7 @@ class Connection : public std::enable_shared_from_this<Connection>,
   bool close_after_flush_ = false;
   bool closed_ = false;
   asio::steady_timer timer_;    // backpressure retry and idle timeout
-  std::shared_ptr<pubsub::Outbox> outbox_;  // RESP only; others push into it from any thread
+  std::shared_ptr<pubsub::Outbox> outbox_;  // others push into it from any thread
   std::chrono::steady_clock::time_point last_activity_;
 };
 

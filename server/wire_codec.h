@@ -66,6 +66,9 @@ class WireCodec {
   virtual void unblocked() {}
   // The connection has closed: drop whatever it listened to.
   virtual void closed() {}
+  // Whether the connection has ever had a change-feed watch (native WATCH): a
+  // slow consumer is then counted as a watcher rather than a subscriber.
+  virtual bool watching() const { return false; }
 };
 
 }  // namespace mnemo::server
