@@ -126,7 +126,7 @@ class FeedHub final : public persistence::ChangeTap {
   void replay_loop();
   void replay(const ReplayJob& job);
   bool replay_rows(Watch& w, persistence::JournalReader& reader, std::uint64_t upto);
-  bool wait_durable(std::uint64_t seq);
+  protocol::Status wait_durable(std::uint64_t seq);
   bool push_paced(Watch& w, std::string& bytes);
   void go_live(Watch& w);
   void remove(const std::shared_ptr<Watch>& w);

@@ -66,8 +66,12 @@ void FeedHub::replay(const ReplayJob& job) {
                                   " (a crash lost changes that were not yet committed): re-read with SCAN"),
                   false);
   }
-  if (!wait_durable(job.upto)) {
-    return answer(error_frame(w.request_id, protocol::Status::shutting_down, "the journal stopped"), false);
+  if (const protocol::Status st = wait_durable(job.upto); st != protocol::Status::ok) {
+    return answer(error_frame(w.request_id, st,
+                              st == protocol::Status::read_only
+                                  ? "the journal cannot commit (disk failing): the replay waits for committed rows"
+                                  : "the journal stopped"),
+                  false);
   }
   auto reader = persistence::JournalReader::open(opts_.db_path);
   protocol::Result<std::uint64_t> oldest =
@@ -133,14 +137,14 @@ bool FeedHub::push_paced(Watch& w, std::string& bytes) {
   return true;
 }
 
-bool FeedHub::wait_durable(std::uint64_t seq) {
+protocol::Status FeedHub::wait_durable(std::uint64_t seq) {
   auto done = std::make_shared<std::promise<protocol::Status>>();
   std::future<protocol::Status> f = done->get_future();
   persistence_.wait_durable(seq, [done](protocol::Status s) { done->set_value(s); });
   while (f.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
-    if (stopping_.load()) return false;
+    if (stopping_.load()) return protocol::Status::shutting_down;
   }
-  return f.get() == protocol::Status::ok;
+  return f.get();
 }
 
 // The replay has sent every change up to L: what arrived live meanwhile

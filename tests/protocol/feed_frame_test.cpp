@@ -1,6 +1,6 @@
 // The change feed's frames (protocol/feed_frame.h) against the golden bytes
 // docs/PROTOCOL.md shows for them.
-#include <catch2/catch_test_macros.hpp>
+#include <catch2/catch.hpp>
 
 #include "protocol/byte_io.h"
 #include "protocol/feed_frame.h"
