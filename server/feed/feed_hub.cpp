@@ -64,8 +64,10 @@ void FeedHub::wake() {
 
 void FeedHub::on_seq(std::uint64_t seq, std::span<const persistence::ChangeRef> changes, bool journaled) {
   if (!active_.load(std::memory_order_relaxed)) return;
+  bool was_empty = false;
   {
     std::lock_guard lk(q_mu_);
+    was_empty = queue_.empty();
     for (const persistence::ChangeRef& c : changes) {
       FeedEvent& e = queue_.emplace_back();
       e.seq = seq;
@@ -77,7 +79,8 @@ void FeedHub::on_seq(std::uint64_t seq, std::span<const persistence::ChangeRef> 
     }
     queued_upto_ = seq;
   }
-  if (!changes.empty()) q_cv_.notify_one();
+  // One wake-up per round: while the dispatcher works, later changes just queue.
+  if (was_empty && !changes.empty()) q_cv_.notify_one();
 }
 
 void FeedHub::on_expired(std::uint32_t db, std::string_view key) {
@@ -108,6 +111,7 @@ protocol::Result<FeedHub::Started> FeedHub::watch(WatchSpec spec, std::uint64_t 
     w->position = from ? w->spec.from_version : w->start;
     w->last_sent = Steady::now();
     watches_.push_back(w);
+    if (w->committed()) ++committed_watches_;
   }
   stats_.feed_watches_total.fetch_add(1, std::memory_order_relaxed);
   Started s{w->id, w->position, from};
@@ -150,7 +154,7 @@ void FeedHub::remove(const std::shared_ptr<Watch>& w) {
     w->cancelled = true;
   }
   std::lock_guard lk(watchers_mu_);
-  std::erase(watches_, w);
+  if (std::erase(watches_, w) != 0 && w->committed()) --committed_watches_;
   if (watches_.empty()) active_.store(false, std::memory_order_relaxed);
 }
 
@@ -165,27 +169,36 @@ void FeedHub::dispatch_loop() {
   std::vector<FeedEvent> batch;
   while (!stopping_.load()) {
     std::uint64_t upto = 0;
+    bool durable_moved = false;
     {
       std::unique_lock lk(q_mu_);
       q_cv_.wait_for(lk, kTick, [&] { return !queue_.empty() || durable_wake_ || stopping_.load(); });
       batch.swap(queue_);
       upto = queued_upto_;
+      durable_moved = durable_wake_;
       durable_wake_ = false;
     }
-    dispatch(batch, upto);
+    dispatch(batch, upto, durable_moved);
     batch.clear();
   }
 }
 
-void FeedHub::dispatch(std::vector<FeedEvent>& batch, std::uint64_t upto) {
-  const std::uint64_t durable = persistence_.durable_seq();
+// Under load a round holds a few events: it touches only the watches they
+// match. Every watch is visited only on a tick (progress) or when the
+// durable seq moved (COMMITTED releases).
+void FeedHub::dispatch(std::vector<FeedEvent>& batch, std::uint64_t upto, bool durable_moved) {
   const auto now = Steady::now();
   std::lock_guard lk(watchers_mu_);
+  if (durable_moved) durable_wait_pending_ = false;
+  const bool visit_all = durable_moved || now - last_visit_ >= kTick;
+  const std::uint64_t durable = visit_all || committed_watches_ > 0 ? persistence_.durable_seq() : 0;
   for (FeedEvent& raw : batch) {
     EventPtr shared;  // made on the first watch that has to keep it (raw is then moved into it)
     for (const auto& w : watches_) {
       const FeedEvent& e = shared ? *shared : raw;
       if (!w->matches(e)) continue;
+      if (!w->touched) touched_.push_back(w.get());
+      w->touched = true;
       if (w->live && !w->committed()) {
         stage(*w, e);
         continue;
@@ -195,16 +208,25 @@ void FeedHub::dispatch(std::vector<FeedEvent>& batch, std::uint64_t upto) {
     }
   }
   processed_upto_ = std::max(processed_upto_, upto);
-  std::uint64_t wait_for = 0;
-  for (const auto& w : watches_) {
-    if (w->live) {
-      release_committed(*w, durable);
-      send_progress(*w, processed_upto_, durable, now);
-      if (!w->held.empty()) wait_for = std::max(wait_for, w->held.back()->seq);
-    }
+  if (visit_all) visit_every_watch(durable, now);
+  for (Watch* w : touched_) {
+    w->touched = false;
     flush_staged(*w);
   }
-  if (wait_for > durable_wait_for_) request_durable_wake(wait_for);
+  touched_.clear();
+}
+
+void FeedHub::visit_every_watch(std::uint64_t durable, Steady::time_point now) {
+  last_visit_ = now;
+  std::uint64_t wait_for = 0;
+  for (const auto& w : watches_) {
+    if (!w->live) continue;
+    release_committed(*w, durable);
+    send_progress(*w, processed_upto_, durable, now);
+    if (!w->held.empty()) wait_for = std::max(wait_for, w->held.back()->seq);
+    flush_staged(*w);
+  }
+  if (wait_for > durable && !durable_wait_pending_) request_durable_wake(wait_for);
 }
 
 // A change that cannot be sent at once: buffered during the replay, held
@@ -217,6 +239,7 @@ void FeedHub::deliver(Watch& w, const EventPtr& e, std::uint64_t durable) {
   }
   (w.live ? w.held : w.buffered).push_back(e);
   w.held_bytes += event_bytes(*e);
+  if (w.live && !durable_wait_pending_) request_durable_wake(e->seq);
   if (w.held_bytes > w.outbox->limit_bytes()) {
     w.outbox->fail();  // its connection closes, counted as a slow watcher
   }
@@ -271,8 +294,10 @@ void FeedHub::flush_staged(Watch& w) {
   w.staged.clear();
 }
 
+// One wait at a time: when it ends, the dispatcher visits every watch,
+// releases what is committed and asks again for what is still held.
 void FeedHub::request_durable_wake(std::uint64_t seq) {
-  durable_wait_for_ = seq;
+  durable_wait_pending_ = true;
   persistence_.wait_durable(seq, [this](protocol::Status) {
     {
       std::lock_guard lk(q_mu_);

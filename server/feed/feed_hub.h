@@ -116,7 +116,8 @@ class FeedHub final : public persistence::ChangeTap {
     std::uint64_t upto = 0;
   };
   void dispatch_loop();
-  void dispatch(std::vector<FeedEvent>& batch, std::uint64_t upto);
+  void dispatch(std::vector<FeedEvent>& batch, std::uint64_t upto, bool durable_moved);
+  void visit_every_watch(std::uint64_t durable, std::chrono::steady_clock::time_point now);
   void deliver(Watch& w, const EventPtr& e, std::uint64_t durable);
   void release_committed(Watch& w, std::uint64_t durable);
   void send_progress(Watch& w, std::uint64_t upto, std::uint64_t durable,
@@ -151,7 +152,11 @@ class FeedHub final : public persistence::ChangeTap {
   mutable std::mutex watchers_mu_;
   std::vector<std::shared_ptr<Watch>> watches_;
   std::uint64_t processed_upto_ = 0;       // every seq up to here was dispatched
-  std::uint64_t durable_wait_for_ = 0;     // a wait_durable is pending for this seq
+  bool durable_wait_pending_ = false;      // a wait_durable is on its way
+  std::uint64_t committed_watches_ = 0;
+  // -- the dispatcher only (under watchers_mu_) --
+  std::vector<Watch*> touched_;            // watches a round staged events for
+  std::chrono::steady_clock::time_point last_visit_;
 
   // -- replay jobs, guarded by r_mu_ --
   std::mutex r_mu_;

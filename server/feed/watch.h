@@ -40,6 +40,7 @@ struct Watch {
   std::uint64_t position = 0;       // every matching change up to here was sent
   std::chrono::steady_clock::time_point last_sent;
   std::string staged;               // frames built by one dispatch round, pushed at its end
+  bool touched = false;             // in the dispatcher's list of watches to flush
 
   // -- push_mu: a push by the replay thread and unwatch() never interleave --
   std::mutex push_mu;
