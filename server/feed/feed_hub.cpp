@@ -17,6 +17,10 @@ namespace {
 
 // The dispatcher wakes at least this often to send progress events.
 constexpr auto kTick = std::chrono::milliseconds(50);
+// A round of at least kBusyRound changes means changes come faster than one
+// at a time: the dispatcher then waits kGather before the next round.
+constexpr std::size_t kBusyRound = 4;
+constexpr auto kGather = std::chrono::microseconds(10000);
 
 EventKind kind_of(const persistence::ChangeRef& c, bool journaled) {
   switch (c.kind) {
@@ -64,10 +68,10 @@ void FeedHub::wake() {
 
 void FeedHub::on_seq(std::uint64_t seq, std::span<const persistence::ChangeRef> changes, bool journaled) {
   if (!active_.load(std::memory_order_relaxed)) return;
-  bool was_empty = false;
+  bool wake = false;
   {
     std::lock_guard lk(q_mu_);
-    was_empty = queue_.empty();
+    wake = idle_ && queue_.empty();
     for (const persistence::ChangeRef& c : changes) {
       FeedEvent& e = queue_.emplace_back();
       e.seq = seq;
@@ -79,8 +83,8 @@ void FeedHub::on_seq(std::uint64_t seq, std::span<const persistence::ChangeRef> 
     }
     queued_upto_ = seq;
   }
-  // One wake-up per round: while the dispatcher works, later changes just queue.
-  if (was_empty && !changes.empty()) q_cv_.notify_one();
+  // Only an idle dispatcher is woken: while it works or gathers, changes just queue.
+  if (wake && !changes.empty()) q_cv_.notify_one();
 }
 
 void FeedHub::on_expired(std::uint32_t db, std::string_view key) {
@@ -172,14 +176,22 @@ void FeedHub::dispatch_loop() {
     bool durable_moved = false;
     {
       std::unique_lock lk(q_mu_);
-      q_cv_.wait_for(lk, kTick, [&] { return !queue_.empty() || durable_wake_ || stopping_.load(); });
+      if (queue_.empty() && !durable_wake_) {
+        idle_ = true;  // only now do producers wake this thread
+        q_cv_.wait_for(lk, kTick, [&] { return !queue_.empty() || durable_wake_ || stopping_.load(); });
+        idle_ = false;
+      }
       batch.swap(queue_);
       upto = queued_upto_;
       durable_moved = durable_wake_;
       durable_wake_ = false;
     }
     dispatch(batch, upto, durable_moved);
+    // Under load, let the next changes gather: one round (and one write per
+    // watcher) then serves many of them, and writers pay no wake-ups.
+    const bool busy = batch.size() >= kBusyRound;
     batch.clear();
+    if (busy) std::this_thread::sleep_for(kGather);
   }
 }
 

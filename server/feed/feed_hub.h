@@ -147,6 +147,7 @@ class FeedHub final : public persistence::ChangeTap {
   std::vector<FeedEvent> queue_;
   std::uint64_t queued_upto_ = 0;  // the last seq on_seq saw
   bool durable_wake_ = false;      // a durable wait completed
+  bool idle_ = false;              // the dispatcher waits for work (producers wake it)
 
   // -- the watches, guarded by watchers_mu_ (dispatcher, io threads, replay) --
   mutable std::mutex watchers_mu_;
