@@ -115,6 +115,7 @@ protocol::Result<FeedHub::Started> FeedHub::watch(WatchSpec spec, std::uint64_t 
     w->position = from ? w->spec.from_version : w->start;
     w->last_sent = Steady::now();
     watches_.push_back(w);
+    rebuild_index();
     if (w->committed()) ++committed_watches_;
   }
   stats_.feed_watches_total.fetch_add(1, std::memory_order_relaxed);
@@ -159,6 +160,7 @@ void FeedHub::remove(const std::shared_ptr<Watch>& w) {
   }
   std::lock_guard lk(watchers_mu_);
   if (std::erase(watches_, w) != 0 && w->committed()) --committed_watches_;
+  rebuild_index();
   if (watches_.empty()) active_.store(false, std::memory_order_relaxed);
 }
 
@@ -204,12 +206,14 @@ void FeedHub::dispatch(std::vector<FeedEvent>& batch, std::uint64_t upto, bool d
   if (durable_moved) durable_wait_pending_ = false;
   const bool visit_all = durable_moved || now - last_visit_ >= kTick;
   const std::uint64_t durable = visit_all || committed_watches_ > 0 ? persistence_.durable_seq() : 0;
+  std::vector<Watch*>& candidates = candidates_;
   for (FeedEvent& raw : batch) {
     EventPtr shared;  // made on the first watch that has to keep it (raw is then moved into it)
-    for (const auto& w : watches_) {
+    find_candidates(raw, candidates);
+    for (Watch* w : candidates) {
       const FeedEvent& e = shared ? *shared : raw;
       if (!w->matches(e)) continue;
-      if (!w->touched) touched_.push_back(w.get());
+      if (!w->touched) touched_.push_back(w);
       w->touched = true;
       if (w->live && !w->committed()) {
         stage(*w, e);
@@ -239,6 +243,33 @@ void FeedHub::visit_every_watch(std::uint64_t durable, Steady::time_point now) {
     flush_staged(*w);
   }
   if (wait_for > durable && !durable_wait_pending_) request_durable_wake(wait_for);
+}
+
+// The watches whose prefix a change's key starts with: one hash lookup per
+// distinct prefix length instead of a comparison per watch. A flush concerns
+// every watch.
+void FeedHub::find_candidates(const FeedEvent& e, std::vector<Watch*>& out) const {
+  out.clear();
+  if (e.kind == EventKind::flush) {
+    for (const auto& w : watches_) out.push_back(w.get());
+    return;
+  }
+  for (const auto& [length, by_prefix] : index_) {
+    if (e.key.size() < length) break;  // lengths ascend
+    auto it = by_prefix.find(std::string_view(e.key).substr(0, length));
+    if (it != by_prefix.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+  }
+}
+
+void FeedHub::rebuild_index() {
+  index_.clear();
+  for (const auto& w : watches_) {
+    const std::size_t length = w->spec.prefix.size();
+    auto at = std::lower_bound(index_.begin(), index_.end(), length,
+                               [](const auto& entry, std::size_t l) { return entry.first < l; });
+    if (at == index_.end() || at->first != length) at = index_.insert(at, {length, {}});
+    at->second[w->spec.prefix].push_back(w.get());
+  }
 }
 
 // A change that cannot be sent at once: buffered during the replay, held

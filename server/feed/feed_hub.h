@@ -40,6 +40,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "persistence/change_log.h"
@@ -132,6 +133,8 @@ class FeedHub final : public persistence::ChangeTap {
   void go_live(Watch& w);
   void remove(const std::shared_ptr<Watch>& w);
   void stage(Watch& w, const FeedEvent& e);
+  void find_candidates(const FeedEvent& e, std::vector<Watch*>& out) const;
+  void rebuild_index();
   void wake();
 
   persistence::Persistence& persistence_;
@@ -152,11 +155,14 @@ class FeedHub final : public persistence::ChangeTap {
   // -- the watches, guarded by watchers_mu_ (dispatcher, io threads, replay) --
   mutable std::mutex watchers_mu_;
   std::vector<std::shared_ptr<Watch>> watches_;
+  // The watches by prefix length (ascending), then by prefix (views into their specs).
+  std::vector<std::pair<std::size_t, std::unordered_map<std::string_view, std::vector<Watch*>>>> index_;
   std::uint64_t processed_upto_ = 0;       // every seq up to here was dispatched
   bool durable_wait_pending_ = false;      // a wait_durable is on its way
   std::uint64_t committed_watches_ = 0;
   // -- the dispatcher only (under watchers_mu_) --
   std::vector<Watch*> touched_;            // watches a round staged events for
+  std::vector<Watch*> candidates_;         // scratch: the watches one change may match
   std::chrono::steady_clock::time_point last_visit_;
 
   // -- replay jobs, guarded by r_mu_ --
