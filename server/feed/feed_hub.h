@@ -11,8 +11,10 @@
 //
 // Delivery: one dispatcher thread takes the queue, matches each change
 // against the watches (same db, key starts with the prefix; a flush matches
-// every watch of its db) and pushes the encoded EVENT frames into each
-// watcher's Outbox. A watcher past --pubsub-output-limit is closed by its
+// every watch of its db; watches are indexed by prefix) and pushes the
+// encoded EVENT frames into each watcher's Outbox, one push per watcher per
+// round. Under load it waits a few ms between rounds, so a watcher gets many
+// events per write (docs/BENCHMARKS.md, section 16). A watcher past --pubsub-output-limit is closed by its
 // connection (Outbox overflow), never waited for. COMMITTED watches hold
 // their events until the journal's durable seq covers them. A watch quiet for
 // progress_interval gets a progress event with the version it is at.
