@@ -13,6 +13,20 @@
 
 namespace mnemo::persistence {
 
+// Told of every seq a ChangeLog hands out, in seq order (the change feed,
+// server/feed/). Threads: called under the log's own lock, from whichever
+// thread appends, so an implementation only copies what it needs and
+// returns: no I/O, no call back into the log, no lock that is ever held
+// while calling the log.
+class ChangeTap {
+ public:
+  virtual ~ChangeTap() = default;
+  // `changes` is empty for a seq with no record (an EPHEMERAL write).
+  // `journaled` is false for a notice (allocate_noted): changes that are
+  // reported but never written to the journal, e.g. an expired key.
+  virtual void on_seq(std::uint64_t seq, std::span<const ChangeRef> changes, bool journaled) = 0;
+};
+
 // Where the store sends the changes it applies. Implemented by JournalWriter.
 // Threads: every method may be called from any thread, including while the
 // caller holds a store shard lock, so no method blocks on I/O.
@@ -44,6 +58,14 @@ class ChangeLog {
   // message append would fail with (read_only, shutting_down). A transaction
   // asks before it changes anything. The default (fakes) accepts.
   virtual protocol::Error refusal() const { return protocol::Error{protocol::Status::ok, {}}; }
+  // The change feed. set_tap: once, before any append; `tap` outlives the
+  // log's use. allocate_noted: a new seq with no record whose `notice` the
+  // tap sees (as not journaled). The defaults (fakes) have no tap.
+  virtual void set_tap(ChangeTap* tap) { (void)tap; }
+  virtual std::uint64_t allocate_noted(std::span<const ChangeRef> notice) {
+    (void)notice;
+    return allocate_seq();
+  }
 };
 
 // What a snapshot reads. Implemented by the store.

@@ -140,6 +140,7 @@ Result<std::uint64_t> JournalWriter::append_unit(std::span<const ChangeRef> chan
     seq = ++last_seq_;
     // Appending under the lock keeps each row's changes a contiguous seq range.
     p.encoder.add_encoded(seq, unit, changes);
+    if (tap_ != nullptr) tap_->on_seq(seq, changes, true);  // under mu_: the feed sees seq order
     if (p.seq_first == 0) p.seq_first = seq;
     p.seq_last = seq;
     p.bytes += bytes;
@@ -175,7 +176,16 @@ JournalWriter::Pending& JournalWriter::open_pending_locked(std::uint32_t changes
 
 std::uint64_t JournalWriter::allocate_seq() {
   std::lock_guard lk(mu_);
-  return ++last_seq_;
+  const std::uint64_t seq = ++last_seq_;
+  if (tap_ != nullptr) tap_->on_seq(seq, {}, true);
+  return seq;
+}
+
+std::uint64_t JournalWriter::allocate_noted(std::span<const ChangeRef> notice) {
+  std::lock_guard lk(mu_);
+  const std::uint64_t seq = ++last_seq_;
+  if (tap_ != nullptr) tap_->on_seq(seq, notice, false);
+  return seq;
 }
 
 void JournalWriter::wait_durable(std::uint64_t seq, Done done) {

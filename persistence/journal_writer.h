@@ -77,6 +77,8 @@ class JournalWriter final : public ChangeLog {
   std::uint64_t allocate_seq() override;
   protocol::Result<std::uint64_t> append_forced(std::span<const ChangeRef> changes) override;
   protocol::Error refusal() const override;
+  void set_tap(ChangeTap* tap) override { tap_ = tap; }
+  std::uint64_t allocate_noted(std::span<const ChangeRef> notice) override;
 
   // done(ok) once every seq <= `seq` is committed (at once if it is);
   // done(read_only) if the disk is failing; done(shutting_down) at stop.
@@ -149,6 +151,9 @@ class JournalWriter final : public ChangeLog {
   // Queued + in-flight bytes; written under mu_, read without it (relaxed: a
   // pressure hint, and a plain store keeps the append path free of a fence).
   std::atomic<std::uint64_t> total_bytes_{0};
+
+  // Set before the first append, then read-only; called under mu_.
+  ChangeTap* tap_ = nullptr;
 
   // -- journal thread only --
   Steady::time_point last_failure_log_;

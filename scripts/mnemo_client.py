@@ -28,17 +28,26 @@ OPS = {
     "GET": 0x10, "SET": 0x11, "DEL": 0x12, "INCRBY": 0x13, "MGET": 0x14, "MSET": 0x15,
     "EXPIRE": 0x16, "PERSIST": 0x17, "TTL": 0x18, "EXISTS": 0x19, "SCAN": 0x1A,
     "DBSIZE": 0x1B, "SYNC": 0x1C, "SELECT": 0x1D, "TXN": 0x1E, "COMMAND": 0x1F,
+    "WATCH": 0x20, "UNWATCH": 0x21,
     "SNAPSHOT": 0x30, "SNAPSHOTS": 0x31, "STATS": 0x32, "BACKUP": 0x33, "SHUTDOWN": 0x34,
 }
+OP_EVENT = 0x22  # change-feed event, sent by the server on its own
 OP_NAMES = {v: k for k, v in OPS.items()}
 
 STATUS_NAMES = [
     "OK", "NOT_FOUND", "EXISTS", "VERSION_MISMATCH", "WRONG_TYPE", "TOO_LARGE", "BAD_REQUEST",
     "UNAUTHORIZED", "FORBIDDEN", "BUSY", "READ_ONLY", "OUT_OF_MEMORY", "INTERNAL",
-    "UNSUPPORTED_VERSION", "UNKNOWN_COMMAND", "SHUTTING_DOWN",
+    "UNSUPPORTED_VERSION", "UNKNOWN_COMMAND", "SHUTTING_DOWN", "COMPACTED",
 ]
+COMPACTED = 16
 
 DURABLE, EPHEMERAL, NX, XX, KEEPTTL, WAIT = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20
+WATCH_FROM, WATCH_COMMITTED, WATCH_KEYS_ONLY = 0x01, 0x02, 0x04
+EVENT_KINDS = {1: "set", 2: "del", 3: "flush", 4: "elements", 5: "expired", 6: "progress"}
+
+# One change-feed event (docs/PROTOCOL.md, "Change feed"). kind is one of
+# EVENT_KINDS' names; key and value are bytes; for "progress" only version counts.
+WatchEvent = collections.namedtuple("WatchEvent", "watch_id kind db version key value expire_at_ms")
 
 SNAPSHOT_STATES = {0: "running", 1: "complete", 2: "failed"}
 
@@ -56,6 +65,16 @@ class MnemoError(Exception):
         self.message = message
         self.op = op
         super().__init__("%s: %s" % (self.status, message) if message else self.status)
+
+
+class Compacted(MnemoError):
+    """WATCH from a version the journal no longer holds. .oldest_version is the
+    smallest from_version the server can still serve: re-read with SCAN, then
+    watch from the version read."""
+
+    def __init__(self, message, oldest_version):
+        super().__init__(COMPACTED, message, "WATCH")
+        self.oldest_version = oldest_version
 
 
 class ConnectionClosed(Exception):
@@ -157,7 +176,19 @@ def _parse_ok(op, r):
         return r.snapshot()
     if op == OPS["SNAPSHOTS"]:
         return [r.snapshot() for _ in range(r.u32())]
-    return None  # BACKUP, SHUTDOWN
+    if op == OPS["WATCH"]:
+        return (r.u64(), r.u64())
+    return None  # BACKUP, SHUTDOWN, UNWATCH
+
+
+def decode_event(body):
+    """An EVENT frame's body (header included) as a WatchEvent."""
+    _status, _op, _reserved, watch_id = struct.unpack_from("<BBHQ", body)
+    r = _Reader(body[12:])
+    kind, db, version, expire_at_ms = r.u8(), r.u32(), r.u64(), r.i64()
+    key, value = r.bytes(), r.bytes()
+    r.done()
+    return WatchEvent(watch_id, EVENT_KINDS.get(kind, "kind_%d" % kind), db, version, key, value, expire_at_ms)
 
 
 def _read_value(r):
@@ -222,6 +253,7 @@ class Client:
         self.sock = socket.create_connection((host, port), timeout=timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._buf = bytearray()
+        self._events = collections.deque()  # change-feed events read while waiting for a response
         self._next_id = 1
         self.version = PROTOCOL_VERSION
         self.admin = False
@@ -266,15 +298,22 @@ class Client:
 
     def _read_response(self, req_id):
         """Returns (status_code, op, payload reader) for the next response."""
-        body = self._read_frame()
-        if len(body) < 12:
-            raise ConnectionClosed("response shorter than its header")
-        status, op, _reserved, rid = struct.unpack_from("<BBHQ", body)
+        while True:
+            body = self._read_frame()
+            if len(body) < 12:
+                raise ConnectionClosed("response shorter than its header")
+            status, op, _reserved, rid = struct.unpack_from("<BBHQ", body)
+            if status != 0 or op != OP_EVENT:
+                break
+            self._events.append(decode_event(body))
         if rid != req_id:
             raise ConnectionClosed("response id %d does not match request id %d" % (rid, req_id))
         return status, op, _Reader(body[12:])
 
     def _result(self, status, op, r):
+        if status == COMPACTED and op == OPS["WATCH"]:
+            message = r.bytes().decode("utf-8", "replace")
+            raise Compacted(message, r.u64())
         if status != 0:
             message = r.bytes().decode("utf-8", "replace")
             raise MnemoError(status, message, OP_NAMES.get(op))
@@ -411,6 +450,64 @@ class Client:
 
     def shutdown(self):
         return self.call("SHUTDOWN")
+
+    # -- change feed ----------------------------------------------------------
+
+    def watch(self, prefix, from_version=None, committed=False, keys_only=False, progress=False):
+        """Follows every change to keys starting with `prefix` in the
+        connection's database; returns a Watch, an iterator of WatchEvent in
+        version order. from_version: resume after it (raises Compacted when
+        the journal no longer holds it). committed: only changes the journal
+        has committed. progress: also yield "progress" events (the position
+        to save while the feed is quiet); Watch.position always has it.
+        Several watches may share a connection; while one is open, use the
+        connection only for watch(), unwatch() and iterating."""
+        options = (WATCH_FROM if from_version is not None else 0) | \
+                  (WATCH_COMMITTED if committed else 0) | (WATCH_KEYS_ONLY if keys_only else 0)
+        payload = struct.pack("<BQ", options, from_version or 0) + _bytes_field(prefix)
+        watch_id, start = self.call("WATCH", payload)
+        return Watch(self, watch_id, start, progress)
+
+    def unwatch(self, watch_id):
+        """Ends a watch: no event of it arrives after this returns."""
+        self.call("UNWATCH", struct.pack("<Q", watch_id))
+        self._events = collections.deque(e for e in self._events if e.watch_id != watch_id)
+
+    def _next_event(self, watch_id):
+        for i, e in enumerate(self._events):
+            if e.watch_id == watch_id:
+                del self._events[i]
+                return e
+        while True:
+            body = self._read_frame()
+            status, op, _reserved, _rid = struct.unpack_from("<BBHQ", body)
+            if status != 0 or op != OP_EVENT:
+                raise ConnectionClosed("unexpected response frame while watching")
+            e = decode_event(body)
+            if e.watch_id == watch_id:
+                return e
+            self._events.append(e)
+
+
+class Watch:
+    """The iterator watch() returns. .position: every change up to it has been
+    yielded (save it, and resume with watch(prefix, from_version=position))."""
+
+    def __init__(self, client, watch_id, start, progress):
+        self.client, self.id, self.position, self.progress = client, watch_id, start, progress
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        while True:
+            e = self.client._next_event(self.id)
+            self.position = max(self.position, e.version)
+            if e.kind != "progress" or self.progress:
+                return e
+
+    def close(self):
+        self.client.unwatch(self.id)
 
 
 def _write_flags(durable, ephemeral):

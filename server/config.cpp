@@ -118,6 +118,8 @@ std::vector<Flag> flags() {
        [](Config& c, const std::string& v) { c.max_output_bytes = parse_bytes("max-output-bytes", v); }},
       {"pubsub-output-limit", "BYTES", "a pub/sub subscriber with more unsent output than this is disconnected (default 32M, as Redis's client-output-buffer-limit pubsub)",
        [](Config& c, const std::string& v) { c.pubsub_output_limit_bytes = parse_bytes("pubsub-output-limit", v); }},
+      {"feed-progress-ms", "MS", "a change-feed watch quiet for MS gets a progress event with its version (default 1000)",
+       [u](Config& c, const std::string& v) { c.feed_progress_ms = static_cast<std::uint32_t>(u("feed-progress-ms", v, 86400000)); }},
       {"tracking-table-max-keys", "N", "client-side caching: keys the tracking table remembers before it invalidates early (default 1000000, as Redis; 0 = no limit)",
        [u](Config& c, const std::string& v) { c.tracking_table_max_keys = u("tracking-table-max-keys", v, 1ull << 40); }},
       {"notify-keyspace-events", "FLAGS", "keyspace notifications, in Redis's letters (K E g $ l s h z x e t m n A; default \"\" = off)",

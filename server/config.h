@@ -36,6 +36,7 @@ struct Config {
   std::uint32_t lua_time_limit_ms = 5000;    // EVAL past it: -BUSY for others (Redis's lua-time-limit)
   std::uint64_t max_output_bytes = 64ull << 20;  // per connection: stop reading past it
   std::uint64_t pubsub_output_limit_bytes = 32ull << 20;  // a subscriber past it is closed
+  std::uint32_t feed_progress_ms = 1000;  // a quiet change-feed watch gets a progress event this often
   int notify_keyspace_events = 0;            // pubsub::notify flags (Redis's letters on the CLI)
   std::uint64_t tracking_table_max_keys = 1'000'000;  // client-side caching: keys remembered (0 = no limit)
   std::uint32_t sweep_interval_ms = 100;

@@ -23,8 +23,10 @@ Connection::Connection(asio::ip::tcp::socket socket, std::unique_ptr<WireCodec> 
       persistence_(persistence),
       limits_(limits),
       session_(executor.new_session(resp)),
+      is_resp_(resp),
       timer_(socket_.get_executor()) {
-  if (resp) outbox_ = std::make_shared<pubsub::Outbox>(socket_.get_executor(), limits_.pubsub_output_limit_bytes);
+  // Native connections get one too: the change feed (WATCH) pushes into it.
+  outbox_ = std::make_shared<pubsub::Outbox>(socket_.get_executor(), limits_.pubsub_output_limit_bytes);
   stats_.connections_current.fetch_add(1, std::memory_order_relaxed);
   stats_.connections_total.fetch_add(1, std::memory_order_relaxed);
 }
@@ -146,7 +148,7 @@ void Connection::process_input() {
       break;  // on_written() resumes
     }
     const Next next = codec_->next(input(), req_, out_);
-    if (codec_->take_session_reset()) session_ = executor_.new_session(outbox_ != nullptr);  // RESET
+    if (codec_->take_session_reset()) session_ = executor_.new_session(is_resp_);  // RESET
     // One command larger than a connection may buffer, whether it arrived whole or
     // is still arriving: say so, then close.
     const bool incomplete = next.kind == NextKind::need_more;
@@ -248,6 +250,7 @@ void Connection::on_written(const std::error_code& ec) {
     return;
   }
   stats_.add_bytes_out(writing_.size());
+  outbox_->set_owner_unsent(out_.size());
   // Keep a moderate buffer for reuse; give back the memory of a huge reply.
   if (writing_.capacity() > (1u << 20)) std::string().swap(writing_);
   else writing_.clear();
@@ -292,6 +295,7 @@ void Connection::on_outbox_ready() {
   if (defer_while_running([self = shared_from_this()] { self->on_outbox_ready(); })) return;
   outbox_->take(out_);
   const std::uint64_t unsent = out_.size() + writing_.size();
+  outbox_->set_owner_unsent(unsent);
   if (unsent > limits_.pubsub_output_limit_bytes) {
     close_slow_consumer(unsent);
     return;
@@ -319,14 +323,16 @@ void Connection::on_outbox_overflow() {
 }
 
 void Connection::close_slow_consumer(std::uint64_t unsent_bytes) {
-  stats_.pubsub_limit_closes.fetch_add(1, std::memory_order_relaxed);
+  const bool watcher = codec_->watching();
+  (watcher ? stats_.feed_limit_closes : stats_.pubsub_limit_closes).fetch_add(1, std::memory_order_relaxed);
   // Rate-limited: a fan-out to many stuck subscribers must not flood the log.
   static std::atomic<std::int64_t> last_log_s{0};
   const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::steady_clock::now().time_since_epoch()).count();
   if (last_log_s.exchange(now_s) != now_s) {
-    spdlog::warn("closing a pub/sub client: {} bytes of output not yet read, past --pubsub-output-limit {}",
-                 unsent_bytes, limits_.pubsub_output_limit_bytes);
+    spdlog::warn("closing a {}: {} bytes of output not yet read, past --pubsub-output-limit {}",
+                 watcher ? "change-feed watcher" : "pub/sub client", unsent_bytes,
+                 limits_.pubsub_output_limit_bytes);
   }
   close();
 }

@@ -18,9 +18,9 @@
 // Blocked commands: while a BLPOP-like command waits (server/blocking/), the
 // connection runs nothing else but keeps reading (up to max_input_bytes), so
 // that a client that goes away is noticed and its wait cancelled.
-// Pushed output: a RESP connection has an Outbox (pubsub/outbox.h) through
-// which other threads hand it pub/sub messages; they join the replies in
-// out_. A connection whose unsent output passes pubsub_output_limit_bytes
+// Pushed output: a connection has an Outbox (pubsub/outbox.h) through
+// which other threads hand it pub/sub messages (RESP) and change-feed events
+// (native WATCH); they join the replies in out_. A connection whose unsent output passes pubsub_output_limit_bytes
 // while it receives pushed messages is closed (a slow subscriber must not
 // slow the publisher nor grow without bound), logged and counted.
 #pragma once
@@ -90,6 +90,7 @@ class Connection : public std::enable_shared_from_this<Connection>,
   persistence::Persistence* persistence_;
   ConnectionLimits limits_;
   SessionState session_;
+  bool is_resp_;  // RESP, not the native protocol (a RESET starts a session of the same kind)
   std::string in_;              // [in_begin_, in_end_) holds unparsed bytes
   std::size_t in_begin_ = 0;
   std::size_t in_end_ = 0;
@@ -106,7 +107,7 @@ class Connection : public std::enable_shared_from_this<Connection>,
   bool closed_ = false;
   bool in_process_ = false;     // process() is on the stack (a busy script may serve others meanwhile)
   asio::steady_timer timer_;    // backpressure retry and idle timeout
-  std::shared_ptr<pubsub::Outbox> outbox_;  // RESP only; others push into it from any thread
+  std::shared_ptr<pubsub::Outbox> outbox_;  // others push into it from any thread
   std::chrono::steady_clock::time_point last_activity_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "protocol/feed_frame.h"
 #include "protocol/native_value.h"
 #include "server/commands/command_table.h"
 #include "server/resp_codec.h"
@@ -71,13 +72,24 @@ bool writes(std::string_view name) {
 }  // namespace
 
 NativeWireCodec::NativeWireCodec(const protocol::native::Limits& limits, ServerStats& stats,
-                                 CommandCodecFactory commands, tracking::TrackingTable* tracking)
-    : limits_(limits), stats_(stats), tracking_(tracking), make_commands_(std::move(commands)) {}
+                                 CommandCodecFactory commands, tracking::TrackingTable* tracking,
+                                 feed::FeedHub* feed, bool auth_required)
+    : limits_(limits),
+      stats_(stats),
+      tracking_(tracking),
+      feed_(feed),
+      auth_required_(auth_required),
+      make_commands_(std::move(commands)) {}
 
 NativeWireCodec::~NativeWireCodec() = default;
 
 Next NativeWireCodec::next(std::string_view in, protocol::Request& req, std::string& out) {
   if (phase_ == Phase::running) return finish_command(0, req, out);
+  // The change feed's frames are the connection's, not the Executor's.
+  if (in.size() > protocol::native::kLengthPrefixBytes &&
+      protocol::feed::is_feed_op(static_cast<std::uint8_t>(in[protocol::native::kLengthPrefixBytes]))) {
+    return feed_frame(in, out);
+  }
   // decode_request clears req once it has a whole frame; until then req is not used.
   const auto r = protocol::native::decode_request(in, req, limits_);
   switch (r.state) {

@@ -8,6 +8,12 @@
 // the frame's typed value (protocol/native_value.h). With DURABLE, a write's
 // reply waits for a SYNC, whose durable version the frame carries.
 //
+// The change feed's WATCH (0x20) and UNWATCH (0x21) frames are answered here
+// with the FeedHub (server/feed/), not by the Executor: a watch belongs to
+// the connection, and its events arrive through the connection's Outbox. A
+// WATCH with FROM blocks the connection (NextKind::blocked) until the hub's
+// replay thread has answered, so answers stay in request order.
+//
 // Threads: one per connection, used only on that connection's io thread.
 #pragma once
 
@@ -25,6 +31,9 @@ class RespCodec;
 namespace tracking {
 class TrackingTable;
 }
+namespace feed {
+class FeedHub;
+}
 // Makes the RespCodec a native connection runs COMMAND frames with.
 using CommandCodecFactory = std::function<std::unique_ptr<RespCodec>()>;
 
@@ -32,13 +41,20 @@ class NativeWireCodec final : public WireCodec {
  public:
   // `tracking` (may be null): client-side caching, told of the keys native
   // writes change (writes through COMMAND frames tell it in the command layer).
+  // `feed` (may be null: a server without persistence): WATCH frames.
+  // `auth_required`: WATCH and UNWATCH need a native AUTH first.
   NativeWireCodec(const protocol::native::Limits& limits, ServerStats& stats, CommandCodecFactory commands = {},
-                  tracking::TrackingTable* tracking = nullptr);
+                  tracking::TrackingTable* tracking = nullptr, feed::FeedHub* feed = nullptr,
+                  bool auth_required = false);
   ~NativeWireCodec() override;
   Next next(std::string_view in, protocol::Request& req, std::string& out) override;
   void encode(const protocol::Request& req, const protocol::Response& resp, std::string& out) override;
   void input_too_large(std::string& out) override;
   Peeked peek(std::string_view in) const override;
+  void attach_outbox(std::shared_ptr<pubsub::Outbox> outbox) override { outbox_ = std::move(outbox); }
+  void unblocked() override {}
+  void closed() override;
+  bool watching() const override { return watched_; }
 
  private:
   // A COMMAND frame in progress: which step it is at.
@@ -53,6 +69,9 @@ class NativeWireCodec final : public WireCodec {
   void write_command_reply(std::uint64_t version, std::string& out);
   void fail_command(protocol::Status status, std::string_view message, std::string& out);
   void invalidate_written(const protocol::Request& req, const protocol::Response& resp);
+  Next feed_frame(std::string_view in, std::string& out);
+  Next watch(std::string_view in, std::string& out);
+  Next unwatch(std::string_view in, std::string& out);
 
   protocol::native::Limits limits_;
   ServerStats& stats_;
@@ -62,6 +81,11 @@ class NativeWireCodec final : public WireCodec {
   std::uint32_t db_ = 0;
   bool authenticated_ = false;  // a native AUTH succeeded: the inner codec is told
   tracking::TrackingTable* tracking_ = nullptr;
+  // -- the change feed --
+  feed::FeedHub* feed_ = nullptr;
+  bool auth_required_ = false;
+  bool watched_ = false;
+  std::shared_ptr<pubsub::Outbox> outbox_;
   // -- COMMAND frames --
   CommandCodecFactory make_commands_;
   std::unique_ptr<RespCodec> commands_;

@@ -50,6 +50,11 @@ Server::Server(const Config& cfg)
   if (cfg_.persistence_enabled) {
     persistence_ = persistence::Persistence::open(cfg_.persistence, clock_);
     log = &persistence_->change_log();
+    feed::FeedOptions feed_opts;
+    feed_opts.db_path = (std::filesystem::path(cfg_.persistence.data_dir) / cfg_.persistence.db_file_name).string();
+    feed_opts.progress_interval = std::chrono::milliseconds(std::max<std::uint32_t>(cfg_.feed_progress_ms, 1));
+    feed_ = std::make_unique<feed::FeedHub>(*persistence_, stats_, feed_opts);
+    log->set_tap(feed_.get());  // before any append: the feed sees every seq
   } else {
     spdlog::warn("persistence is off (--no-persistence): nothing survives a restart");
   }
@@ -59,11 +64,13 @@ Server::Server(const Config& cfg)
   store_->set_expired_listener([this](DbIndex db, std::string_view key) {
     events_.notify(pubsub::notify::kExpired, "expired", db, key);
     tracking_.invalidate({&key, 1}, 0);  // client-side caching: the server itself removed it
+    if (feed_) feed_->on_expired(db, key);
   });
   if (persistence_) {
     auto recovered = persistence_->recover(*store_);
     if (!recovered.ok()) throw std::runtime_error("recovery failed: " + recovered.error().message);
     persistence_->start(*store_);
+    feed_->start();
   }
   executor_ = std::make_unique<Executor>(cfg_, *store_, persistence_.get(), stats_, [this] { request_stop(); });
   executor_->attach_pubsub(&pubsub_);
@@ -124,6 +131,7 @@ int Server::run() {
   serve_loop(0);
   for (auto& t : threads) t.join();
 
+  if (feed_) feed_->stop();  // its threads read SQLite and wait on the journal
   if (persistence_) {
     spdlog::info("draining the journal");
     persistence_->stop();
@@ -274,7 +282,7 @@ void Server::reject(asio::ip::tcp::socket& socket, Protocol proto) {
 std::unique_ptr<WireCodec> Server::make_codec(Protocol proto) {
   if (proto == Protocol::native) {
     return std::make_unique<NativeWireCodec>(cfg_.native_limits, stats_, [this] { return make_resp_codec(); },
-                                             &tracking_);
+                                             &tracking_, feed_.get(), !cfg_.auth_token.empty());
   }
   return make_resp_codec();
 }

@@ -30,6 +30,7 @@
 #include "server/config.h"
 #include "server/connection.h"
 #include "server/executor.h"
+#include "server/feed/feed_hub.h"
 #include "server/pubsub/keyspace_events.h"
 #include "server/pubsub/registry.h"
 #include "server/server_stats.h"
@@ -82,6 +83,7 @@ class Server {
   tracking::TrackingTable tracking_;  // client-side caching (CLIENT TRACKING)
   blocking::Registry blocking_;  // clients blocked on keys (BLPOP ...)
   std::unique_ptr<persistence::Persistence> persistence_;
+  std::unique_ptr<feed::FeedHub> feed_;  // the change feed (WATCH); only with persistence
   std::unique_ptr<Store> store_;
   std::unique_ptr<Executor> executor_;
   ConnectionLimits conn_limits_;

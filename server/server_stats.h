@@ -48,6 +48,11 @@ struct ServerStats {
   std::atomic<std::uint64_t> output_pauses{0};         // reads paused for a slow reader
   std::atomic<std::uint64_t> idle_closes{0};
   std::atomic<std::uint64_t> pubsub_limit_closes{0};   // subscribers closed past --pubsub-output-limit
+  // The native change feed (server/feed/).
+  std::atomic<std::uint64_t> feed_watches_total{0};    // WATCH requests accepted
+  std::atomic<std::uint64_t> feed_frames_sent{0};      // pushes of event frames to watchers
+  std::atomic<std::uint64_t> feed_replayed_changes{0}; // changes sent from the journal to resuming watchers
+  std::atomic<std::uint64_t> feed_limit_closes{0};     // watchers closed past --pubsub-output-limit
   std::int64_t started_at_ms = 0;                      // set once before serving
 
   // Makes the calling thread count into block `index`; unbind_io_thread() undoes it.

@@ -111,6 +111,10 @@ static std::vector<Figure> collect(const Config& cfg, const Store& store, persis
   add("pubsub", "messages_published", num(reg ? reg->messages_published() : 0), "PUBLISH calls and keyspace events sent");
   add("pubsub", "messages_dropped", num(reg ? reg->messages_dropped() : 0), "deliveries refused by a subscriber's full output");
   add("pubsub", "limit_closes", num(st.pubsub_limit_closes.load()), "subscribers disconnected past --pubsub-output-limit");
+  add("feed", "watches_total", num(st.feed_watches_total.load()), "change-feed WATCHes accepted");
+  add("feed", "frames_sent", num(st.feed_frames_sent.load()), "pushes of change-feed events to watchers");
+  add("feed", "replayed_changes", num(st.feed_replayed_changes.load()), "journal changes replayed to resuming watchers");
+  add("feed", "limit_closes", num(st.feed_limit_closes.load()), "watchers disconnected past --pubsub-output-limit");
 
   if (!p) {
     add("journal", "enabled", "0", "1 when writes are journaled");

@@ -69,6 +69,9 @@ class WireCodec {
   // Whether the command just run (RESET) asked the connection to start its
   // Executor session over (authentication, admin rights); asking clears it.
   virtual bool take_session_reset() { return false; }
+  // Whether the connection has ever had a change-feed watch (native WATCH): a
+  // slow consumer is then counted as a watcher rather than a subscriber.
+  virtual bool watching() const { return false; }
 };
 
 }  // namespace mnemo::server

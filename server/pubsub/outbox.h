@@ -78,6 +78,18 @@ class Outbox {
   bool overflowed() const { return overflowed_.load(std::memory_order_acquire); }
   std::uint64_t pending_bytes() const { return pending_bytes_.load(std::memory_order_relaxed); }
   std::uint64_t limit_bytes() const { return limit_bytes_; }
+  // The owner's replies and pushes taken but not yet written to its socket,
+  // as the owner last saw them (any thread may read: the change feed's replay
+  // paces itself by it so as not to pass the limit).
+  void set_owner_unsent(std::uint64_t n) { owner_unsent_.store(n, std::memory_order_relaxed); }
+  std::uint64_t backlog_bytes() const {
+    return pending_bytes() + owner_unsent_.load(std::memory_order_relaxed);
+  }
+  // Any thread: the owner can no longer be served within the limit (e.g. a
+  // watcher's buffered changes passed it): as if a push had overflowed.
+  void fail() {
+    if (!overflowed_.exchange(true, std::memory_order_acq_rel)) schedule_overflow();
+  }
 
   // The owner's thread: appends every pending byte to `out`.
   void take(std::string& out);
@@ -96,6 +108,7 @@ class Outbox {
   std::atomic<bool> resp3_{false};
   std::atomic<bool> subscribed_{false};
   std::atomic<std::uint64_t> pending_bytes_{0};  // mirrors pending_.size() for readers without the lock
+  std::atomic<std::uint64_t> owner_unsent_{0};
 
   // -- guarded by mu_ --
   std::mutex mu_;

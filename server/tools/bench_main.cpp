@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "server/tools/bench_options.h"
+#include "server/tools/bench_watchers.h"
 #include "server/tools/client.h"
 #include "server/tools/latency_histogram.h"
 
@@ -336,6 +337,13 @@ int main(int argc, char** argv) {
     for (int fd : fds) ::close(fd);
     return 1;
   }
+  mnemo::tools::WatcherDrain watchers;
+  if (o.watchers > 0) {
+    if (std::string err = watchers.start(o.host, o.port, o.watchers, o.keys); !err.empty()) {
+      std::fprintf(stderr, "mnemo-bench: watchers: %s\n", err.c_str());
+      return 1;
+    }
+  }
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned t = 0; t < o.threads; ++t) {
     std::vector<int> mine;
@@ -356,6 +364,11 @@ int main(int argc, char** argv) {
   for (auto& w : workers) {
     const auto& r = w->result();
     totals.add(r.latency, r.ops, r.gets, r.sets, r.misses, r.errors, r.dead_connections, r.first_error);
+  }
+  watchers.stop();
+  if (o.watchers > 0) {
+    std::printf("watchers: %u received %.1f MB, %u disconnected\n", o.watchers,
+                static_cast<double>(watchers.bytes()) / 1e6, watchers.closed());
   }
   return mnemo::tools::print_report(o, totals, elapsed_s);
 }

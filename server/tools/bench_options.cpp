@@ -44,6 +44,7 @@ bool apply(const std::string& name, const std::string& v, BenchOptions& o) {
   if (name == "--duration") return parse_seconds(v, o.duration_s);
   if (name == "-n" || name == "--requests") return parse_unsigned(v, o.requests, 1, UINT64_MAX);
   if (name == "-t" || name == "--threads") return parse_unsigned(v, o.threads, 1, 1024);
+  if (name == "--watchers") return parse_unsigned(v, o.watchers, 0, 10000);
   return false;
 }
 
@@ -64,6 +65,8 @@ const char* bench_usage() {
   --durable                SETs carry the DURABLE flag
   -t, --threads T          client threads (default min(2, connections))
   --warmup                 SET every key once before measuring
+  --watchers N             N change-feed watchers (WATCH of N prefixes splitting the
+                           key space) read by one more thread during the run
 The last line of output is machine-readable:
   RESULT ops=<ops/s> total=<n> p50_us=.. p99_us=.. p999_us=.. max_us=.. errors=..
 )";

@@ -26,6 +26,7 @@ struct BenchOptions {
   bool durable = false;           // SETs carry the DURABLE flag
   unsigned threads = 0;           // client threads; 0 = min(2, connections)
   bool warmup = false;            // SET every key once before measuring
+  unsigned watchers = 0;          // change-feed watchers read while the load runs (bench_watchers.h)
   bool help = false;
 };
 

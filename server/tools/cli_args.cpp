@@ -8,9 +8,10 @@ namespace mnemo::tools {
 namespace {
 
 // Command options that take a value; every other --name is a plain flag.
-const std::set<std::string, std::less<>> kValueOptions = {"--ttl-ms", "--if-version", "--count"};
+const std::set<std::string, std::less<>> kValueOptions = {"--ttl-ms", "--if-version", "--count", "--from"};
 const std::set<std::string, std::less<>> kFlagOptions = {"--durable", "--ephemeral", "--nx", "--xx",
-                                                         "--keepttl", "--wait", "--json"};
+                                                         "--keepttl", "--wait", "--json", "--committed",
+                                                         "--keys-only"};
 
 std::optional<std::string> take_value(const std::vector<std::string>& argv, std::size_t& i,
                                       std::string& out) {

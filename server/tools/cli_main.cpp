@@ -13,6 +13,7 @@
 #include "server/tools/cli_args.h"
 #include "server/tools/cli_txn.h"
 #include "server/tools/cli_value.h"
+#include "server/tools/cli_watch.h"
 #include "server/tools/client.h"
 #include "server/tools/json_lines.h"
 
@@ -61,6 +62,11 @@ Commands:
                                     holds: prints "applied VERSION", or "not
                                     applied" and each condition key's version
                                     (0 = absent) and exits 1
+  watch PREFIX [--from V] [--committed] [--keys-only] [--json]
+                                    follow the change feed of PREFIX: one line
+                                    per change ("VERSION KIND KEY [VALUE]"), from
+                                    now, or resuming after version V; --committed
+                                    only shows changes the journal has committed
   snapshot [--wait]                 start a snapshot (admin)
   snapshots                         list snapshots (admin)
   stats [--json]                    server statistics (admin)
@@ -268,9 +274,22 @@ void print_result(const CliArgs& a, const Request& req, const Response& resp) {
   }
 }
 
+mnemo::tools::WatchArgs watch_args(const CliArgs& a) {
+  need_words(a, 1, 1);
+  mnemo::tools::WatchArgs w;
+  w.prefix = a.words[0];
+  w.has_from = a.has("--from");
+  w.from_version = u64_option(a, "--from");
+  w.committed = a.has("--committed");
+  w.keys_only = a.has("--keys-only");
+  w.json = a.has("--json");
+  return w;
+}
+
 int connect_and_run(const CliArgs& a) {
   Request req;
-  if (!build(a, req)) throw UsageError{"unknown command: " + a.command};
+  const bool watch = a.command == "watch";
+  if (!watch && !build(a, req)) throw UsageError{"unknown command: " + a.command};
   Client c;
   if (auto r = c.connect(a.host, a.port, a.timeout_ms); !r) {
     std::cerr << "error: " << r.error().message << "\n";
@@ -291,6 +310,10 @@ int connect_and_run(const CliArgs& a) {
     select.op = Opcode::select;
     select.db = a.db;
     if (!run(c, select, resp, code)) return code;
+  }
+  if (watch) {
+    const auto w = watch_args(a);
+    return mnemo::tools::run_watch(c.release(), w);
   }
   if (req.op == Opcode::scan) return cmd_scan(c, req);
   if (!run(c, req, resp, code)) return code;
