@@ -219,7 +219,10 @@ bool Connection::execute_one(std::size_t consumed, const std::shared_ptr<AsyncRe
 
 void Connection::complete(std::function<void(protocol::Response&)> fill) {
   asio::post(socket_.get_executor(), [self = shared_from_this(), fill = std::move(fill)]() mutable {
-    if (self->defer_while_running([self, fill = std::move(fill)]() mutable { self->complete(std::move(fill)); })) return;
+    if (self->in_process_ && busy_loop::serving()) {  // see defer_while_running(); fill moves only then
+      busy_loop::defer([self, fill = std::move(fill)]() mutable { self->complete(std::move(fill)); });
+      return;
+    }
     fill(self->resp_);
     self->codec_->encode(self->req_, self->resp_, self->out_);
     self->drop_input(self->pending_consumed_);
