@@ -48,9 +48,20 @@ void Connection::start() {
   });
 }
 
+// Inside busy_loop::serve_others(): while this connection's request runs a
+// script, its own handlers wait until the script is done (busy_loop.h).
+// `again` captures the connection by raw pointer: checking costs nothing on the
+// hot path, and only a deferral pays for the shared_ptr that keeps it alive.
+template <class F>
+bool Connection::defer_while_running(F again) {
+  if (!in_process_ || !busy_loop::serving()) [[likely]] return false;
+  busy_loop::defer([self = shared_from_this(), again = std::move(again)] { again(); });
+  return true;
+}
+
 void Connection::stop() {
   asio::post(socket_.get_executor(), [self = shared_from_this()] {
-    if (self->defer_while_running([self] { self->stop(); })) return;
+    if (self->defer_while_running([p = self.get()] { p->stop(); })) return;
     self->close_after_flush_ = true;
     std::error_code ec;
     self->timer_.cancel();
@@ -96,16 +107,8 @@ void Connection::drop_input(std::size_t n) {
   if (in_begin_ == in_end_) in_begin_ = in_end_ = 0;
 }
 
-// Inside busy_loop::serve_others(): while this connection's request runs a
-// script, its own handlers wait until the script is done (busy_loop.h).
-bool Connection::defer_while_running(std::function<void()> again) {
-  if (!in_process_ || !busy_loop::serving()) return false;
-  busy_loop::defer(std::move(again));
-  return true;
-}
-
 void Connection::on_read(const std::error_code& ec, std::size_t n) {
-  if (defer_while_running([self = shared_from_this(), ec, n] { self->on_read(ec, n); })) return;
+  if (defer_while_running([this, ec, n] { on_read(ec, n); })) return;
   reading_ = false;
   if (ec) {
     if (ec != asio::error::eof && ec != asio::error::operation_aborted && ec != asio::error::connection_reset)
@@ -246,7 +249,7 @@ void Connection::flush() {
 }
 
 void Connection::on_written(const std::error_code& ec) {
-  if (defer_while_running([self = shared_from_this(), ec] { self->on_written(ec); })) return;
+  if (defer_while_running([this, ec] { on_written(ec); })) return;
   writing_now_ = false;
   if (ec) {
     close();
@@ -268,7 +271,7 @@ void Connection::wait_for_pressure() {
   timer_.expires_after(kPressureRetry);
   timer_.async_wait([self = shared_from_this()](const std::error_code& ec) {
     if (ec || self->closed_) return;
-    if (self->defer_while_running([self] { self->arm_idle_timer(); self->read_next(); })) return;
+    if (self->defer_while_running([p = self.get()] { p->arm_idle_timer(); p->read_next(); })) return;
     self->arm_idle_timer();
     self->read_next();
   });
@@ -281,7 +284,7 @@ void Connection::arm_idle_timer() {
   timer_.expires_at(deadline);
   timer_.async_wait([self = shared_from_this(), idle](const std::error_code& ec) {
     if (ec || self->closed_) return;
-    if (self->defer_while_running([self] { self->arm_idle_timer(); })) return;
+    if (self->defer_while_running([p = self.get()] { p->arm_idle_timer(); })) return;
     if (std::chrono::steady_clock::now() - self->last_activity_ >= idle && !self->pending_ &&
         !self->blocked_) {  // as in Redis, a blocked client is not idle
       self->stats_.idle_closes.fetch_add(1, std::memory_order_relaxed);
@@ -295,7 +298,7 @@ void Connection::arm_idle_timer() {
 
 void Connection::on_outbox_ready() {
   if (closed_) return;
-  if (defer_while_running([self = shared_from_this()] { self->on_outbox_ready(); })) return;
+  if (defer_while_running([this] { on_outbox_ready(); })) return;
   outbox_->take(out_);
   const std::uint64_t unsent = out_.size() + writing_.size();
   outbox_->set_owner_unsent(unsent);
@@ -321,7 +324,7 @@ void Connection::on_unblocked() {
 
 void Connection::on_outbox_overflow() {
   if (closed_) return;
-  if (defer_while_running([self = shared_from_this()] { self->on_outbox_overflow(); })) return;
+  if (defer_while_running([this] { on_outbox_overflow(); })) return;
   close_slow_consumer(out_.size() + writing_.size() + outbox_->pending_bytes());
 }
 

@@ -74,7 +74,8 @@ class Connection : public std::enable_shared_from_this<Connection>,
   void wait_for_pressure();
   void arm_idle_timer();
   void close();
-  bool defer_while_running(std::function<void()> again);
+  template <class F>
+  bool defer_while_running(F again);
   void close_slow_consumer(std::uint64_t unsent_bytes);
   bool can_read() const;
   std::string_view input() const { return {in_.data() + in_begin_, in_end_ - in_begin_}; }
