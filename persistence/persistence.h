@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "persistence/backpressure.h"
 #include "persistence/change_log.h"
 #include "persistence/clock.h"
 #include "persistence/options.h"
@@ -56,7 +57,7 @@ struct PersistenceStats {
   RecoveryInfo recovery;
 };
 
-class Persistence {
+class Persistence : public Backpressure {
  public:
   // Opens or creates <data_dir>/<db_file_name> (WAL mode) and checks its format
   // version. Throws std::runtime_error naming the problem when the file exists
@@ -90,8 +91,6 @@ class Persistence {
   virtual void wait_durable(std::uint64_t seq, std::function<void(protocol::Status)> done) = 0;
   virtual std::uint64_t last_seq() const = 0;
   virtual std::uint64_t durable_seq() const = 0;
-  // True while the queue is past its high-water mark: sessions stop reading.
-  virtual bool under_pressure() const = 0;
 
   // Starts a snapshot and returns its id and S0 at once; Status::busy if one
   // is running. `done` (may be empty) is called when it completes or fails.

@@ -14,13 +14,13 @@ constexpr auto kPressureRetry = std::chrono::milliseconds(1);
 }  // namespace
 
 Connection::Connection(asio::ip::tcp::socket socket, std::unique_ptr<WireCodec> codec, Executor& executor,
-                       ServerStats& stats, persistence::Persistence* persistence,
+                       ServerStats& stats, const persistence::Backpressure* backpressure,
                        const ConnectionLimits& limits, bool resp)
     : socket_(std::move(socket)),
       codec_(std::move(codec)),
       executor_(executor),
       stats_(stats),
-      persistence_(persistence),
+      backpressure_(backpressure),
       limits_(limits),
       session_(executor.new_session(resp)),
       is_resp_(resp),
@@ -78,7 +78,7 @@ bool Connection::can_read() const {
 
 void Connection::read_next() {
   if (!can_read()) return;
-  if (persistence_ && persistence_->under_pressure()) {
+  if (backpressure_ && backpressure_->under_pressure()) {
     wait_for_pressure();
     return;
   }

@@ -50,7 +50,7 @@ class Connection : public std::enable_shared_from_this<Connection>,
                    public pubsub::Outbox::Sink {
  public:
   Connection(asio::ip::tcp::socket socket, std::unique_ptr<WireCodec> codec, Executor& executor,
-             ServerStats& stats, persistence::Persistence* persistence, const ConnectionLimits& limits,
+             ServerStats& stats, const persistence::Backpressure* backpressure, const ConnectionLimits& limits,
              bool resp);
   ~Connection() override;
 
@@ -88,7 +88,7 @@ class Connection : public std::enable_shared_from_this<Connection>,
   std::unique_ptr<WireCodec> codec_;
   Executor& executor_;
   ServerStats& stats_;
-  persistence::Persistence* persistence_;
+  const persistence::Backpressure* backpressure_;  // null: no journal to wait for
   ConnectionLimits limits_;
   SessionState session_;
   bool is_resp_;  // RESP, not the native protocol (a RESET starts a session of the same kind)
