@@ -25,23 +25,6 @@ constexpr std::size_t kFirstBufferBytes = 64 * 1024;
 constexpr milliseconds kSlowCommit{1000};
 constexpr milliseconds kLogEvery{10000};
 
-// Takes `lk`'s mutex, spinning briefly first. Appends hold it for a copy of
-// their encoded bytes; with two or more io threads appending, a short spin
-// finds it free far more cheaply than sleeping in the kernel and being woken.
-void lock_spinning(std::unique_lock<std::mutex>& lk) {
-  constexpr int kSpins = 100;
-  for (int i = 0; i < kSpins; ++i) {
-    if (lk.try_lock()) return;
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
-  }
-  lk.lock();
-}
-
-}  // namespace
-
-namespace {
 
 // A batch limit of 0 would never let a batch start.
 JournalOptions checked(JournalOptions o) {
@@ -59,12 +42,12 @@ JournalWriter::JournalWriter(JournalBackend& backend, const JournalOptions& opts
 JournalWriter::~JournalWriter() { stop(); }
 
 void JournalWriter::set_last_seq(std::uint64_t last_seq) {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   last_seq_ = std::max(last_seq_, last_seq);
 }
 
 void JournalWriter::start() {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   if (running_ || stopping_ || stopped_) return;
   running_ = true;
   thread_ = std::thread([this] { run(); });
@@ -72,7 +55,7 @@ void JournalWriter::start() {
 
 void JournalWriter::stop() {
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     if (stopped_ || stopping_) return;
     stopping_ = true;
     stop_deadline_ = Steady::now() + milliseconds(opts_.stop_retry_ms);
@@ -85,7 +68,7 @@ void JournalWriter::stop() {
   }
   std::vector<Done> left;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     stopped_ = true;
     left = take_waiters_locked(UINT64_MAX);
   }
@@ -103,7 +86,7 @@ Result<std::uint64_t> JournalWriter::append_forced(std::span<const ChangeRef> ch
 }
 
 protocol::Error JournalWriter::refusal() const {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   if (stopping_ || stopped_) return {Status::shutting_down, "the journal is stopping"};
   if (failing_) {
     return {Status::read_only, "writes refused while the journal cannot write to disk: " + last_error_};
@@ -120,8 +103,7 @@ Result<std::uint64_t> JournalWriter::append_unit(std::span<const ChangeRef> chan
   bool wake = false;
   std::uint64_t seq = 0;
   {
-    std::unique_lock lk(mu_, std::defer_lock);
-    lock_spinning(lk);
+    MutexLock lk(mu_, SpinFirst{});  // appends hold it for a copy of their bytes
     if (stopping_ || stopped_) {
       return Result<std::uint64_t>::failure(Status::shutting_down, "the journal is stopping");
     }
@@ -175,14 +157,14 @@ JournalWriter::Pending& JournalWriter::open_pending_locked(std::uint32_t changes
 }
 
 std::uint64_t JournalWriter::allocate_seq() {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   const std::uint64_t seq = ++last_seq_;
   if (tap_ != nullptr) tap_->on_seq(seq, {}, true);
   return seq;
 }
 
 std::uint64_t JournalWriter::allocate_noted(std::span<const ChangeRef> notice) {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   const std::uint64_t seq = ++last_seq_;
   if (tap_ != nullptr) tap_->on_seq(seq, notice, false);
   return seq;
@@ -193,7 +175,7 @@ void JournalWriter::wait_durable(std::uint64_t seq, Done done) {
   bool now = true;
   bool wake = false;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     if (seq <= durable_seq_locked()) {
       answer = Status::ok;
     } else if (stopped_) {
@@ -214,22 +196,22 @@ void JournalWriter::wait_durable(std::uint64_t seq, Done done) {
 }
 
 std::uint64_t JournalWriter::last_seq() const {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   return last_seq_;
 }
 
 std::uint64_t JournalWriter::durable_seq() const {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   return durable_seq_locked();
 }
 
 std::uint64_t JournalWriter::changes_written() const {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   return changes_written_;
 }
 
 JournalStats JournalWriter::stats() const {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   JournalStats s;
   s.last_seq = last_seq_;
   s.durable_seq = durable_seq_locked();
@@ -288,17 +270,17 @@ bool JournalWriter::batch_ready_locked() const {
 }
 
 bool JournalWriter::take_batch(Pending& out) {
-  std::unique_lock lk(mu_);
+  MutexLock lk(mu_);
   for (;;) {
     if (queue_.empty()) {
       if (stopping_) return false;
-      wake_.wait(lk, [&] { return stopping_ || !queue_.empty(); });
+      wake_.wait(lk.native(), [&]() MNEMO_REQUIRES(mu_) { return stopping_ || !queue_.empty(); });
       continue;
     }
     if (stopping_ || batch_ready_locked()) break;
     const Steady::time_point due = queue_.front().queued_at + milliseconds(opts_.flush_interval_ms);
     if (Steady::now() >= due) break;
-    wake_.wait_until(lk, due, [&] { return stopping_ || batch_ready_locked(); });
+    wake_.wait_until(lk.native(), due, [&]() MNEMO_REQUIRES(mu_) { return stopping_ || batch_ready_locked(); });
   }
   out = std::move(queue_.front());
   queue_.pop_front();
@@ -331,7 +313,7 @@ void JournalWriter::commit(Batch& batch) {
     Result<std::uint64_t> r = backend_.append_row(batch.row);
     if (r.ok()) {
       on_committed(batch, Steady::now() - began);
-      std::lock_guard lk(mu_);
+      MutexLock lk(mu_);
       // Keep the larger buffer: the next batch is likely about as big.
       if (batch.row.payload.capacity() > spare_buffer_.capacity()) spare_buffer_ = std::move(batch.row.payload);
       return;
@@ -350,7 +332,7 @@ void JournalWriter::on_committed(const Batch& batch, Steady::duration took) {
   bool recovered = false;
   std::uint64_t failures = 0;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     inflight_first_ = 0;
     inflight_changes_ = 0;
     total_bytes_.store(total_bytes_.load(std::memory_order_relaxed) - batch.bytes, std::memory_order_relaxed);
@@ -379,7 +361,7 @@ void JournalWriter::on_failed(const Batch& batch, const Error& error) {
   std::vector<Done> failed;
   bool first = false;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     first = !failing_;
     failing_ = true;
     ++commit_failures_;
@@ -399,14 +381,14 @@ void JournalWriter::on_failed(const Batch& batch, const Error& error) {
 }
 
 bool JournalWriter::wait_before_retry(milliseconds backoff) {
-  std::unique_lock lk(mu_);
+  MutexLock lk(mu_);
   Steady::time_point until = Steady::now() + backoff;
   if (stopping_) {
     if (Steady::now() >= stop_deadline_) return false;
     until = std::min(until, stop_deadline_);
   }
   // Wakeups from producers do not shorten the backoff.
-  while (Steady::now() < until) wake_.wait_until(lk, until);
+  while (Steady::now() < until) wake_.wait_until(lk.native(), until);
   return true;
 }
 
@@ -416,7 +398,7 @@ void JournalWriter::give_up(const Batch& batch) {
   std::uint64_t lost_changes = batch.row.n_changes;
   std::string error;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     durable_cap_ = inflight_first_ - 1;
     if (!queue_.empty()) lost_last = queue_.back().seq_last;
     lost_changes += queued_changes_;

@@ -49,6 +49,7 @@
 #include "persistence/clock.h"
 #include "persistence/options.h"
 #include "persistence/stats.h"
+#include "persistence/thread_annotations.h"
 
 namespace mnemo::persistence {
 
@@ -108,46 +109,46 @@ class JournalWriter final : public ChangeLog {
   protocol::Result<std::uint64_t> append_unit(std::span<const ChangeRef> changes, bool forced);
   void run();
   bool take_batch(Pending& out);
-  bool batch_ready_locked() const;
-  Pending& open_pending_locked(std::uint32_t changes, std::uint64_t bytes);
+  bool batch_ready_locked() const MNEMO_REQUIRES(mu_);
+  Pending& open_pending_locked(std::uint32_t changes, std::uint64_t bytes) MNEMO_REQUIRES(mu_);
   Batch finish_batch(Pending& pending) const;
   void commit(Batch& batch);
   void on_committed(const Batch& batch, Steady::duration took);
   void on_failed(const Batch& batch, const protocol::Error& error);
   bool wait_before_retry(std::chrono::milliseconds backoff);
   void give_up(const Batch& batch);
-  std::uint64_t durable_seq_locked() const;
-  std::vector<Done> take_waiters_locked(std::uint64_t upto_seq);
+  std::uint64_t durable_seq_locked() const MNEMO_REQUIRES(mu_);
+  std::vector<Done> take_waiters_locked(std::uint64_t upto_seq) MNEMO_REQUIRES(mu_);
 
   JournalBackend& backend_;
   const JournalOptions opts_;
   const Clock& clock_;
 
   // -- shared, guarded by mu_ --
-  mutable std::mutex mu_;
+  mutable Mutex mu_;
   std::condition_variable wake_;  // the journal thread: work, a flush request or stop
-  std::deque<Pending> queue_;     // appended, not yet taken; only back() takes appends
-  std::string spare_buffer_;      // a committed payload's buffer, reused by the next Pending
-  std::uint64_t queued_changes_ = 0;
+  std::deque<Pending> queue_ MNEMO_GUARDED_BY(mu_);     // appended, not yet taken; only back() takes appends
+  std::string spare_buffer_ MNEMO_GUARDED_BY(mu_);      // a committed payload's buffer, reused by the next Pending
+  std::uint64_t queued_changes_ MNEMO_GUARDED_BY(mu_) = 0;
   // Seqs start at 1 so that 0 can mean "nothing" everywhere.
-  std::uint64_t last_seq_ = 0;
-  std::uint64_t inflight_first_ = 0;  // first seq of the batch being committed; 0 = none
-  std::uint64_t inflight_changes_ = 0;
-  Steady::time_point inflight_queued_at_;
-  std::uint64_t flush_upto_seq_ = 0;  // a durable waiter wants every seq up to here now
-  std::uint64_t durable_cap_ = UINT64_MAX;  // lowered only when stop() gives up
-  std::multimap<std::uint64_t, Done> waiters_;
-  bool running_ = false;
-  bool stopping_ = false;
-  bool stopped_ = false;
-  Steady::time_point stop_deadline_;
-  bool failing_ = false;
-  std::string last_error_;
-  std::int64_t last_error_at_ms_ = 0;
-  std::uint64_t batches_written_ = 0;
-  std::uint64_t changes_written_ = 0;
-  std::uint64_t bytes_written_ = 0;
-  std::uint64_t commit_failures_ = 0;
+  std::uint64_t last_seq_ MNEMO_GUARDED_BY(mu_) = 0;
+  std::uint64_t inflight_first_ MNEMO_GUARDED_BY(mu_) = 0;  // first seq of the batch being committed; 0 = none
+  std::uint64_t inflight_changes_ MNEMO_GUARDED_BY(mu_) = 0;
+  Steady::time_point inflight_queued_at_ MNEMO_GUARDED_BY(mu_);
+  std::uint64_t flush_upto_seq_ MNEMO_GUARDED_BY(mu_) = 0;  // a durable waiter wants every seq up to here now
+  std::uint64_t durable_cap_ MNEMO_GUARDED_BY(mu_) = UINT64_MAX;  // lowered only when stop() gives up
+  std::multimap<std::uint64_t, Done> waiters_ MNEMO_GUARDED_BY(mu_);
+  bool running_ MNEMO_GUARDED_BY(mu_) = false;
+  bool stopping_ MNEMO_GUARDED_BY(mu_) = false;
+  bool stopped_ MNEMO_GUARDED_BY(mu_) = false;
+  Steady::time_point stop_deadline_ MNEMO_GUARDED_BY(mu_);
+  bool failing_ MNEMO_GUARDED_BY(mu_) = false;
+  std::string last_error_ MNEMO_GUARDED_BY(mu_);
+  std::int64_t last_error_at_ms_ MNEMO_GUARDED_BY(mu_) = 0;
+  std::uint64_t batches_written_ MNEMO_GUARDED_BY(mu_) = 0;
+  std::uint64_t changes_written_ MNEMO_GUARDED_BY(mu_) = 0;
+  std::uint64_t bytes_written_ MNEMO_GUARDED_BY(mu_) = 0;
+  std::uint64_t commit_failures_ MNEMO_GUARDED_BY(mu_) = 0;
   // Queued + in-flight bytes; written under mu_, read without it (relaxed: a
   // pressure hint, and a plain store keeps the append path free of a fence).
   std::atomic<std::uint64_t> total_bytes_{0};

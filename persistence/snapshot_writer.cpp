@@ -59,7 +59,7 @@ Outcome SnapshotWriter::load() {
   const std::uint64_t written = probe_.bytes_written ? probe_.bytes_written() : 0;
   Result<std::uint64_t> journal_bytes = journal_.stored_bytes();
   if (!journal_bytes.ok()) return journal_bytes.error();
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   stats_.journal_bytes = *journal_bytes;
   stats_.journal_written_at_measure = written;
   list_ = std::move(*all);
@@ -71,7 +71,7 @@ Outcome SnapshotWriter::load() {
 }
 
 void SnapshotWriter::start(SnapshotSource& source) {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   if (started_ || stopping_) return;
   started_ = true;
   source_ = &source;
@@ -84,7 +84,7 @@ void SnapshotWriter::stop() {
   // abort_ first: whoever sees stopping_ (under mu_) can rely on abort_ being set.
   abort_.store(true);
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     if (stopping_) return;
     stopping_ = true;
   }
@@ -92,7 +92,7 @@ void SnapshotWriter::stop() {
   if (thread_.joinable()) thread_.join();
   std::optional<Request> never_started;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     never_started.swap(pending_);
     stats_.running = false;
     if (never_started) {
@@ -106,7 +106,7 @@ void SnapshotWriter::stop() {
 Result<SnapshotInfo> SnapshotWriter::start_snapshot(Done done) {
   SnapshotInfo info;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     if (stopping_) return Result<SnapshotInfo>::failure(Status::shutting_down, "the server is stopping");
     if (!started_) return Result<SnapshotInfo>::failure(Status::internal, "snapshots are not started");
     if (stats_.running) {
@@ -122,12 +122,12 @@ Result<SnapshotInfo> SnapshotWriter::start_snapshot(Done done) {
 }
 
 std::vector<SnapshotInfo> SnapshotWriter::snapshots() const {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   return list_;
 }
 
 SnapshotStats SnapshotWriter::stats() const {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   SnapshotStats s = stats_;
   if (const std::uint64_t due_after = changes_before_snapshot(opts_, stats_.last.entries)) {
     const std::uint64_t since = probe_.changes_written() - changes_at_last_;
@@ -164,7 +164,7 @@ void SnapshotWriter::run() {
 }
 
 std::optional<SnapshotWriter::Request> SnapshotWriter::next_request() {
-  std::unique_lock lk(mu_);
+  MutexLock lk(mu_);
   const bool has_policy = opts_.every_changes > 0 || opts_.every_seconds > 0;
   for (;;) {
     if (stopping_) return std::nullopt;
@@ -176,9 +176,9 @@ std::optional<SnapshotWriter::Request> SnapshotWriter::next_request() {
       break;
     }
     if (has_policy) {
-      wake_.wait_for(lk, milliseconds(opts_.policy_poll_ms));
+      wake_.wait_for(lk.native(), milliseconds(opts_.policy_poll_ms));
     } else {
-      wake_.wait(lk);
+      wake_.wait(lk.native());
     }
   }
   std::optional<Request> req;
@@ -306,7 +306,7 @@ void SnapshotWriter::compact(const SnapshotInfo& info) {
                  info.id, *rows, info.start_seq, *old);
   }
   if (const std::string p = reclaim_and_measure(info); !p.empty() && problem.empty()) problem = p;
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   if (!problem.empty()) stats_.last_error = problem;
   if (all.ok()) {
     // Keep a snapshot requested meanwhile (not in the table yet) at the front.
@@ -328,7 +328,7 @@ std::string SnapshotWriter::reclaim_and_measure(const SnapshotInfo& info) {
                  *reclaimed,
                  std::chrono::duration_cast<milliseconds>(Steady::now() - began).count());
   }
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   if (reclaimed.ok()) stats_.reclaimed_bytes += *reclaimed;
   if (journal_bytes.ok()) {
     stats_.journal_bytes = *journal_bytes;
@@ -349,7 +349,7 @@ void SnapshotWriter::finish(Request& req, Status status, const std::string& erro
     }
   }
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     set_state_locked(req.info);
     stats_.running = pending_.has_value();
     if (status == Status::ok) {

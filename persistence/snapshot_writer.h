@@ -49,6 +49,7 @@
 #include "persistence/clock.h"
 #include "persistence/options.h"
 #include "persistence/stats.h"
+#include "persistence/thread_annotations.h"
 
 namespace mnemo::persistence {
 
@@ -100,8 +101,8 @@ class SnapshotWriter {
 
   void run();
   std::optional<Request> next_request();
-  bool policy_due_locked();
-  Request make_request_locked(Done done);
+  bool policy_due_locked() MNEMO_REQUIRES(mu_);
+  Request make_request_locked(Done done) MNEMO_REQUIRES(mu_);
   void write(Request& req);
   Outcome write_chunks(protocol::SnapshotInfo& info, Steady::time_point began);
   Outcome wait_journal_durable(std::uint64_t seq);
@@ -110,7 +111,7 @@ class SnapshotWriter {
   SnapshotChunk make_chunk(protocol::SnapshotInfo& info, std::uint32_t chunk_no,
                            const SnapshotBuffer& buf);
   void finish(Request& req, protocol::Status status, const std::string& error);
-  void set_state_locked(const protocol::SnapshotInfo& info);
+  void set_state_locked(const protocol::SnapshotInfo& info) MNEMO_REQUIRES(mu_);
 
   SnapshotStore& store_;
   JournalBackend& journal_;
@@ -122,18 +123,20 @@ class SnapshotWriter {
   std::uint64_t raw_bytes_ = 0;
   std::uint64_t compress_us_ = 0;
 
-  // -- shared, guarded by mu_ --
-  mutable std::mutex mu_;
-  std::condition_variable wake_;
+  // Set by start() before the snapshot thread exists; read-only after.
   SnapshotSource* source_ = nullptr;
-  std::optional<Request> pending_;
-  bool started_ = false;
-  bool stopping_ = false;
-  std::uint64_t next_id_ = 1;
-  std::vector<protocol::SnapshotInfo> list_;  // newest first
-  SnapshotStats stats_;
-  std::uint64_t changes_at_last_ = 0;  // journaled changes when the last snapshot started
-  Steady::time_point last_started_;
+
+  // -- shared, guarded by mu_ --
+  mutable Mutex mu_;
+  std::condition_variable wake_;
+  std::optional<Request> pending_ MNEMO_GUARDED_BY(mu_);
+  bool started_ MNEMO_GUARDED_BY(mu_) = false;
+  bool stopping_ MNEMO_GUARDED_BY(mu_) = false;
+  std::uint64_t next_id_ MNEMO_GUARDED_BY(mu_) = 1;
+  std::vector<protocol::SnapshotInfo> list_ MNEMO_GUARDED_BY(mu_);  // newest first
+  SnapshotStats stats_ MNEMO_GUARDED_BY(mu_);
+  std::uint64_t changes_at_last_ MNEMO_GUARDED_BY(mu_) = 0;  // journaled changes when the last snapshot started
+  Steady::time_point last_started_ MNEMO_GUARDED_BY(mu_);
 
   std::thread thread_;
 };
