@@ -165,6 +165,12 @@ class Store final : public persistence::SnapshotSource, public persistence::Reco
   // FLUSHDB / FLUSHALL: the version of the flush.
   protocol::Result<std::uint64_t> flushdb(DbIndex db);
   protocol::Result<std::uint64_t> flushall();
+  // SWAPDB: databases a and b exchange their keys. One journal unit, as
+  // FLUSHDB is, but it records every key of both (O(keys), under the locks of
+  // both databases): a fuzzy snapshot may have read one database before the
+  // swap and the other after it, and only records that carry each key's new
+  // place and seq replay right over such a snapshot.
+  protocol::Result<std::uint64_t> swapdb(DbIndex a, DbIndex b);
   // KEYS: every live key matching the glob (Redis's stringmatchlen);
   // TOO_LARGE past max reply bytes.
   protocol::Result<std::vector<std::string>> keys(DbIndex db, std::string_view pattern);

@@ -166,6 +166,8 @@ struct Store::Impl {
 
   // FLUSHDB of databases [first_db, end_db) as one unit (store_flush.cpp).
   protocol::Result<std::uint64_t> flush(DbIndex first_db, DbIndex end_db);
+  // SWAPDB: a and b exchange their keys, as one journal unit (store_flush.cpp).
+  protocol::Result<std::uint64_t> swap_databases(DbIndex a, DbIndex b);
   // Typed-operation argument checks: BAD_REQUEST for a db out of range, the key size.
   std::optional<protocol::Error> arg_error(DbIndex db, std::string_view key) const {
     if (!db_ok(db)) [[unlikely]] return protocol::Error{Status::bad_request, "invalid DB index"};

@@ -89,6 +89,19 @@ Shard::Detached Shard::take_all() {
   return Detached(std::move(old), bytes, memory_total_);
 }
 
+void Shard::swap_entries(Shard& other, std::uint64_t version) {
+  table_.swap(other.table_);
+  std::swap(entry_bytes_, other.entry_bytes_);
+  std::swap(table_bytes_, other.table_bytes_);
+  std::swap(ephemeral_keys_, other.ephemeral_keys_);
+  std::swap(keys_with_expiry_, other.keys_with_expiry_);
+  for (Shard* sh : {this, &other}) {
+    ++sh->inserts_;   // lists of the old keys no longer apply (SCAN)
+    ++sh->removals_;  // a WATCH of an absent key sees the change
+    for (const Slot& slot : sh->table_) slot.entry->version = version;
+  }
+}
+
 Shard::Detached Shard::take(const KeyRef& k) {
   auto it = table_.find(k);
   Entry* e = it->entry;

@@ -127,6 +127,9 @@ class Shard {
   }
   // Empties the shard at once: the entries go to the returned Detached.
   Detached take_all();
+  // SWAPDB: exchanges every entry with `other` (both held exclusive), and
+  // gives each entry now here the version `version`. O(1) but for the stamp.
+  void swap_entries(Shard& other, std::uint64_t version);
   // Removes k's entry (which must be there) into a Detached of its own, so
   // that a large collection is freed later, without the shard's lock.
   Detached take(const KeyRef& k);

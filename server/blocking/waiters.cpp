@@ -67,6 +67,19 @@ void Registry::signal(DbIndex db, std::string_view key) {
   serve({{db, std::string(key)}});
 }
 
+void Registry::signal_db(DbIndex db) {
+  if (blocked_.load(std::memory_order_seq_cst) == 0) return;
+  const std::string prefix = slot(db, {});
+  std::vector<std::string> keys;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [s, waiters] : queues_) {
+      if (!waiters.empty() && s.starts_with(prefix)) keys.push_back(s.substr(prefix.size()));
+    }
+  }
+  for (const std::string& k : keys) signal(db, k);
+}
+
 void Registry::flush_deferred() {
   if (tl_deferred.empty() || Store::in_transaction()) return;
   std::vector<ReadyKey> mine;

@@ -127,6 +127,8 @@ class Registry {
   std::shared_ptr<Waiter> block(BlockSpec spec);
   // Any thread, after the write released its store locks: key may be ready.
   void signal(DbIndex db, std::string_view key);
+  // SWAPDB: every key someone waits for in `db` may now hold a value.
+  void signal_db(DbIndex db);
   // Serves what signal() kept during a store transaction on this thread.
   void flush_deferred();
   // CLIENT UNBLOCK: finishes the client's wait with its timeout or error

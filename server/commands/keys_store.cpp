@@ -139,6 +139,34 @@ void cmd_move(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   reply.integer(*r ? 1 : 0);
 }
 
+// SWAPDB index1 index2 (Redis 7.0's swapdbCommand and dbSwapDatabases).
+void cmd_swapdb(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
+  NEED_STORE(store);
+  std::int64_t ids[2] = {0, 0};
+  const char* invalid[2] = {"ERR invalid first DB index", "ERR invalid second DB index"};
+  for (int i = 0; i < 2; ++i) {
+    if (!parse_int64(argv[1 + i], ids[i]) || ids[i] < INT32_MIN || ids[i] > INT32_MAX) return reply.error(invalid[i]);
+  }
+  const auto databases = static_cast<std::int64_t>(ctx.env().databases);
+  for (std::int64_t id : ids) {
+    if (id < 0 || id >= databases) return reply.error("ERR DB index is out of range");
+  }
+  const auto a = static_cast<DbIndex>(ids[0]);
+  const auto b = static_cast<DbIndex>(ids[1]);
+  const auto r = store->swapdb(a, b);
+  if (!r) return reply_store_error(ctx, r.error(), reply);
+  if (a != b) {
+    // A client blocked on a key now present in its database is served, as in Redis.
+    if (ctx.env().blocking != nullptr) {
+      ctx.env().blocking->signal_db(a);
+      ctx.env().blocking->signal_db(b);
+    }
+    // Tracked keys carry no database: drop them all, as a flush does (docs/RESP.md).
+    if (ctx.env().tracking != nullptr) ctx.env().tracking->invalidate_all();
+  }
+  reply.ok();
+}
+
 void cmd_flushdb(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   if (!flush_args_ok(argv, reply)) return;
   NEED_STORE(store);

@@ -25,6 +25,7 @@ void cmd_rename(CommandContext& ctx, ArgList argv, ReplyBuilder& reply);
 void cmd_copy(CommandContext& ctx, ArgList argv, ReplyBuilder& reply);
 void cmd_move(CommandContext& ctx, ArgList argv, ReplyBuilder& reply);
 void cmd_flushdb(CommandContext& ctx, ArgList argv, ReplyBuilder& reply);
+void cmd_swapdb(CommandContext& ctx, ArgList argv, ReplyBuilder& reply);
 void cmd_keys(CommandContext& ctx, ArgList argv, ReplyBuilder& reply);
 void cmd_randomkey(CommandContext& ctx, ArgList argv, ReplyBuilder& reply);
 

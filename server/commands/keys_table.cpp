@@ -146,6 +146,9 @@ void register_key_commands(CommandTable& t) {
    .tips = {"request_policy:all_shards", "response_policy:all_succeeded"},
    .doc = {"Remove all keys from all databases", "1.0.0", "server", "O(N) where N is the total number of keys in all databases"},
    .handler = cmd_flushdb});
+  t.add({.name = "swapdb", .arity = 3, .flags = cmd::kWrite | cmd::kFast, .acl = cmd::kAclKeyspace | cmd::kAclDangerous,
+   .doc = {"Swaps two Redis databases", "4.0.0", "server", "O(N) where N is the count of clients watching or blocking on keys from both databases."},
+   .handler = cmd_swapdb});
 }
 
 }  // namespace mnemo::server

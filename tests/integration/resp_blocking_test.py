@@ -183,6 +183,17 @@ def test_databases_are_apart(srv):
     check_eq(c.get(), (b"k", b"db1"), "the push in db 1 does")
 
 
+def test_swapdb_serves_waiters(srv):
+    w0 = client(srv, 0)
+    c = start(Call(client(srv, 1).blpop, ["k"], 0))
+    wait_blocked(w0, 1)
+    w0.rpush("k", "from-db0")
+    check_eq(blocked(w0), 1, "still waiting: the list is in db 0")
+    w0.swapdb(0, 1)
+    check_eq(c.get(), (b"k", b"from-db0"), "SWAPDB brought the list to the waiter's database")
+    check_eq(w0.exists("k"), 0, "db 0 holds what db 1 held: nothing")
+
+
 def test_wrong_type_keeps_waiting(srv):
     w = client(srv)
     c = start(Call(client(srv).blpop, ["k"], 0))
@@ -336,6 +347,7 @@ TESTS = [
     ("BLMOVE chain serves the next waiter", test_blmove_chain_serves_next),
     ("sorted sets", test_zsets),
     ("databases are apart", test_databases_are_apart),
+    ("SWAPDB serves waiters", test_swapdb_serves_waiters),
     ("wrong type keeps waiting", test_wrong_type_keeps_waiting),
     ("CLIENT UNBLOCK", test_client_unblock),
     ("never blocks in MULTI or a script", test_never_blocks_in_multi_or_script),

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
-"""The writes of ZDIFFSTORE, ZRANGESTORE, LMPOP, ZMPOP, MOVE and BITFIELD survive a SIGKILL.
+"""The writes of ZDIFFSTORE, ZRANGESTORE, LMPOP, ZMPOP, MOVE, SWAPDB and BITFIELD survive a SIGKILL.
 
 They journal through the store's existing changes (a destination written
-whole, popped elements, a delete and a put across databases), so after
+whole, popped elements, a delete and a put across databases, two flushes and
+every key of both databases), so after
 WAITAOF and a SIGKILL the restarted server must hold exactly what the
 server answered before the kill: every key of databases 0 to 2, its type,
 its contents and whether it has an expiry. Once from the journal alone,
@@ -34,6 +35,7 @@ WRITES = [
     ["MOVE", "mz", "1"], ["ZRANGESTORE", "d2", "a", "0", "-1"],
     ["BITFIELD", "bf", "SET", "u8", "0", "65", "INCRBY", "i16", "#1", "300"], ["SET", "bf2", "x", "EX", "100000"],
     ["BITFIELD", "bf2", "SET", "u4", "#3", "15"],
+    ["SWAPDB", "0", "2"], ["SET", "after", "1"], ["SWAPDB", "1", "2"], ["RPUSH", "ml", "c"], ["SWAPDB", "0", "1"],
 ]
 
 
@@ -68,7 +70,7 @@ def survives(srv):
     srv.restart_after_sigkill()
     r = redis.Redis(host="127.0.0.1", port=srv.resp_port, socket_timeout=30, single_connection_client=True)
     check_eq(snapshot_of(r), before, "the keys after the restart")
-    check_eq(len(before), 16, "keys written (the test's own check of its writes)")
+    check_eq(len(before), 17, "keys written (the test's own check of its writes)")
     r.close()
 
 

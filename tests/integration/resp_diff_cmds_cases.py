@@ -1,5 +1,5 @@
 """Cases of resp_differential_test.py for BITFIELD, BITFIELD_RO, LMPOP, ZMPOP, ZUNION, ZINTER, ZDIFF,
-ZDIFFSTORE, ZINTERCARD, ZRANGESTORE, MOVE, LCS, sharded pub/sub (SSUBSCRIBE,
+ZDIFFSTORE, ZINTERCARD, ZRANGESTORE, MOVE, SWAPDB, LCS, sharded pub/sub (SSUBSCRIBE,
 SUNSUBSCRIBE, SPUBLISH, PUBSUB SHARDCHANNELS / SHARDNUMSUB) and RESET: their
 replies, errors and keyspace notifications. CMDS_CASES run over RESP2 and
 RESP3; CMDS_AUTH_CASES against the servers with a password.
@@ -13,7 +13,7 @@ WRONG = "SET str v"
 # Redis 7.0's arity of each command here.
 CMDS_ARITY = {"lmpop": -4, "zmpop": -4, "zunion": -3, "zinter": -3, "zdiff": -3, "zdiffstore": -4,
               "zintercard": -3, "zrangestore": -5, "move": 3, "lcs": -3, "bitfield": -2, "bitfield_ro": -2, "ssubscribe": -2, "spublish": 3,
-              "reset": 1}
+              "reset": 1, "swapdb": 3}
 
 
 def _arity_steps():
@@ -94,6 +94,15 @@ OTHER_CASES = [
         "SELECT 2", "LRANGE l 0 -1", "ZADD z 1 a", "MOVE z 0", "SELECT 0", "ZRANGE z 0 -1 WITHSCORES", "DBSIZE",
         "MULTI", "SET t 1", "MOVE t 3", "GET t", "LCS k2 k2", "BITFIELD b SET u8 0 66", "MOVE b 3", "EXEC",
         "SELECT 3", "MGET t b", "EVAL \"return redis.call('MOVE', KEYS[1], 0)\" 1 t", "SELECT 0", "GET t")),
+    ("SWAPDB", steps(
+        "SET k v", "RPUSH l a b", "SELECT 1", "SET k w", "HSET h f v", "SELECT 0", "SWAPDB 0 1", "GET k",
+        "HGETALL h", "EXISTS l", "SELECT 1", "GET k", "LRANGE l 0 -1", "SWAPDB 1 1", "GET k", "SWAPDB 0 16",
+        "SWAPDB -1 0", "SWAPDB x 0", "SWAPDB 0 x", "SWAPDB x y", "SWAPDB 0 99999999999", "SWAPDB 99999999999 0",
+        "SWAPDB 1.5 0", "SWAPDB 16 x", "swapdb 0 1", "SELECT 0", "DBSIZE", "SET e 1", "EXPIRE e 1000",
+        "SWAPDB 0 2", "SELECT 2", "TTL e", "GET k", "SELECT 0", "DBSIZE", "WATCH k", on(1, "SWAPDB 0 2"),
+        "MULTI", "GET k", "EXEC",
+        "MULTI", "SET t 1", "SWAPDB 0 3", "GET t", "EXEC", "SELECT 3", "GET t", "SELECT 0",
+        "EVAL \"return redis.call('SWAPDB', 0, 3)\" 0", "GET t", members("KEYS *"))),
     ("LCS", steps(
         "MSET a ohmytext b mynewtext", "LCS a b", "LCS a b LEN", "LCS a b IDX", "LCS a b IDX MINMATCHLEN 4",
         "LCS a b IDX WITHMATCHLEN", "LCS a b IDX MINMATCHLEN 4 WITHMATCHLEN", "LCS a b idx minmatchlen -5",
@@ -138,8 +147,8 @@ OTHER_CASES = [
         *["COMMAND INFO " + name for name in (
             "zrangestore", "move", "lcs", "spublish", "ssubscribe", "sunsubscribe", "reset", "lmpop", "zmpop",
             "zunion", "zinter", "zdiff", "zintercard", "zdiffstore", "zunionstore", "zinterstore", "blmpop",
-            "bzmpop", "sintercard", "eval", "evalsha", "eval_ro", "evalsha_ro", "bitfield", "bitfield_ro")],
-        "COMMAND GETKEYS zrangestore d s 0 1", "COMMAND GETKEYS move k 1", "COMMAND GETKEYS lcs a b",
+            "bzmpop", "sintercard", "eval", "evalsha", "eval_ro", "evalsha_ro", "bitfield", "bitfield_ro", "swapdb")],
+        "COMMAND GETKEYS zrangestore d s 0 1", "COMMAND GETKEYS swapdb 0 1", "COMMAND GETKEYS move k 1", "COMMAND GETKEYS lcs a b",
         "COMMAND GETKEYS zunionstore d 2 a b WEIGHTS 1 2", "COMMAND GETKEYS zunion 2 a b WITHSCORES",
         "COMMAND GETKEYS zunion 3 a b", "COMMAND GETKEYS zunion 0 a", "COMMAND GETKEYS zunion x a",
         "COMMAND GETKEYS lmpop 2 a b LEFT", "COMMAND GETKEYS blmpop 0 1 a LEFT", "COMMAND GETKEYS sintercard 1 s",

@@ -3,8 +3,10 @@
 // flush_db and of changes in other databases, snapshot copies' db.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 #include <string>
@@ -222,6 +224,77 @@ TEST_CASE("store flushdb racing writers keeps exactly the writes journaled after
     ++keys_per_version[(*got)->version];
   }
   for (const auto& [version, n] : keys_per_version) CHECK(n % 64 == 0);
+}
+
+}  // namespace mnemo::server::test
+
+namespace mnemo::server::test {
+
+namespace {
+
+std::uint64_t exists(Store& s, DbIndex db, std::string_view key) {
+  const std::vector<std::string_view> keys{key};
+  return *s.exists(db, keys);
+}
+
+}  // namespace
+
+TEST_CASE("store swapdb exchanges two databases as one unit that recovery replays", "[store]") {
+  StoreHarness h;
+  put_value(h.store, 0, "a", "zero");
+  put_value(h.store, 0, "both", "zero");
+  put_value(h.store, 3, "both", "three");
+  const std::vector<std::string_view> hkey{"h"};
+  REQUIRE(h.store.collections(3, hkey, true, [](CollectionTxn& t) -> std::optional<protocol::Error> {
+    t.ops(0, ValueType::hash).hset("f", "v");
+    return {};
+  }).ok());
+  put_value(h.store, 5, "other", "five");
+
+  const auto seq = h.store.swapdb(0, 3);
+  REQUIRE(seq.ok());
+  CHECK(value_of(h.store, 0, "both") == "three");
+  CHECK(value_of(h.store, 3, "both") == "zero");
+  CHECK(value_of(h.store, 3, "a") == "zero");
+  CHECK(exists(h.store, 0, "a") == 0);
+  CHECK(exists(h.store, 0, "h") == 1);
+  CHECK(h.store.dbsize(0) == 2);
+  CHECK(h.store.dbsize(3) == 2);
+  CHECK((*h.store.get(0, "both"))->version == *seq);  // a WATCH of it sees the swap
+  CHECK(value_of(h.store, 5, "other") == "five");
+  // One unit: both flushes first, then every key at its new place.
+  const std::vector<Change> unit = h.log.batches().back();
+  REQUIRE(unit.size() == 6);
+  CHECK(unit[0] == flush_db(*seq, 0));
+  CHECK(unit[1] == flush_db(*seq, 3));
+  for (const Change& c : unit) CHECK(c.seq == *seq);
+
+  SECTION("replayed, in any order, the journal gives the same databases") {
+    std::vector<Change> all;
+    for (const auto& b : h.log.batches()) all.insert(all.end(), b.begin(), b.end());
+    std::reverse(all.begin(), all.end());
+    StoreHarness r;
+    const std::vector<ChangeRef> refs(all.begin(), all.end());
+    r.store.apply_recovered_batch(refs);
+    r.store.finish_recovery(r.clock.now_ms());
+    CHECK(value_of(r.store, 0, "both") == "three");
+    CHECK(value_of(r.store, 3, "both") == "zero");
+    CHECK(value_of(r.store, 3, "a") == "zero");
+    CHECK(exists(r.store, 0, "a") == 0);
+    CHECK(exists(r.store, 0, "h") == 1);
+    CHECK(r.store.dbsize(0) == 2);
+    CHECK(r.store.dbsize(3) == 2);
+    CHECK(value_of(r.store, 5, "other") == "five");
+  }
+  SECTION("the same database twice changes nothing and journals nothing") {
+    const auto batches = h.log.batches().size();
+    REQUIRE(h.store.swapdb(1, 1).ok());
+    CHECK(h.log.batches().size() == batches);
+  }
+  SECTION("an index out of range is refused") {
+    CHECK(!h.store.swapdb(0, 16).ok());
+    CHECK(value_of(h.store, 0, "both") == "three");
+  }
 }
 
 }  // namespace mnemo::server::test
