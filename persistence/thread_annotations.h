@@ -60,6 +60,9 @@ class MNEMO_SCOPED_CAPABILITY MutexLock {
     lk_.lock();
   }
   ~MutexLock() MNEMO_RELEASE() {}
+  // Lets go for a while (to run callbacks without the lock), then takes it again.
+  void unlock() MNEMO_RELEASE() { lk_.unlock(); }
+  void lock() MNEMO_ACQUIRE() { lk_.lock(); }
   MutexLock(const MutexLock&) = delete;
   MutexLock& operator=(const MutexLock&) = delete;
 
