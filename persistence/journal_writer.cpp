@@ -392,8 +392,9 @@ void JournalWriter::on_failed(const Batch& batch, const Error& error) {
   const Steady::time_point now = Steady::now();
   if (first || now - last_failure_log_ > kLogEvery) {
     last_failure_log_ = now;
-    spdlog::error("journal: commit of seqs {}..{} failed ({}); writes refused, retrying: {}",
+    spdlog::error("journal: commit of seqs {}..{} failed ({}); {}, retrying: {}",
                   batch.row.seq_first, batch.row.seq_last, first ? "first failure" : "still failing",
+                  opts_.absorb_outages ? "writes queued up to the high-water mark" : "writes refused",
                   error.message);
   }
   for (Done& d : failed) d(Status::read_only);

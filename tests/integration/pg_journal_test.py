@@ -169,7 +169,7 @@ def stats_ok(r):
 
 
 def test_small_queue_gives_busy_then_read_only(pg, tmp):
-    srv = RespServer(tmp, pg_args(pg, "full", "--durable-timeout-ms", "300",
+    srv = RespServer(tmp, pg_args(pg, "full", "--durable-timeout-ms", "3000",
                                   "--journal-queue-bytes", "64K"))
     try:
         r = client(srv)
