@@ -149,7 +149,9 @@ TEST_CASE("postgres backend snapshots: chunks, completion and retention", "[post
   REQUIRE(a.snapshots.begin_snapshot(snap(5, 50)).ok());  // running
   CHECK(*a.snapshots.delete_snapshots_beyond(2) == 2);
   std::vector<std::uint64_t> ids;
-  for (const auto& s : *a.snapshots.list_snapshots()) ids.push_back(s.id);
+  const auto list = a.snapshots.list_snapshots();
+  REQUIRE(list.ok());
+  for (const auto& s : *list) ids.push_back(s.id);
   CHECK(ids == std::vector<std::uint64_t>{5, 4, 3});
   std::vector<std::uint32_t> chunks;
   REQUIRE(a.snapshots.scan_chunks(4, [&](const SnapshotChunk& c) {
