@@ -128,7 +128,7 @@ TEST_CASE("pub/sub flags: Redis's event letters and the subscriber output limit"
   CHECK_THROWS_AS(load({"--notify-keyspace-events", "KQ"}), ConfigError);
 }
 
-TEST_CASE("--journal chooses PostgreSQL for a node name, SQLite stays the default", "[server][config]") {
+TEST_CASE("the journal flag chooses PostgreSQL for a node name, SQLite stays the default", "[server][config]") {
   CHECK(load({}).persistence.journal_url.empty());
   Config cfg = load({"--journal", "postgresql://u@127.0.0.1:5432/db", "--node-name", "cart-1",
                      "--durable-timeout-ms", "1500"});
