@@ -215,3 +215,23 @@ TEST_CASE("postgres journal writer reconnects after its connection is killed", "
   }).ok());
   CHECK(changes == 100);
 }
+
+TEST_CASE("postgres schema: created once, a newer version is refused", "[postgres]") {
+  if (!have_pg()) return;
+  PgConn c = std::move(*PgConn::connect(pg_url()));
+  const std::string node = fresh_node();
+  auto first = pg_check_or_create_schema(c, node, 1);
+  REQUIRE(first.ok());
+  CHECK(first->node_created);
+  CHECK(first->schema_version == kPgSchemaVersion);
+  auto again = pg_check_or_create_schema(c, node, 2);
+  REQUIRE(again.ok());
+  CHECK(!again->node_created);
+  CHECK(again->server_id == first->server_id);
+  // The tests of this binary run one after another: the change is undone below.
+  REQUIRE(c.exec("bump", "UPDATE mnemo_meta SET value = '99' WHERE key = 'schema_version'").ok());
+  auto newer = pg_check_or_create_schema(c, fresh_node(), 3);
+  REQUIRE(c.exec("restore", "UPDATE mnemo_meta SET value = '1' WHERE key = 'schema_version'").ok());
+  REQUIRE(!newer.ok());
+  CHECK(newer.error().message.find("newer than this build reads") != std::string::npos);
+}
