@@ -1,7 +1,7 @@
 // The storage interfaces behind the journal writer, the snapshot writer and
 // recovery. SqliteBackend (sqlite_backend.h) implements both over one SQLite
-// connection; a backend for a shared database (e.g. PostgreSQL) would
-// implement the same two interfaces. Tests inject failures through fakes.
+// connection; PostgresBackend (postgres_backend.h) over one libpq
+// connection, for state shared by several machines. Tests inject failures through fakes.
 //
 // Threads: an instance is used by one thread at a time (its connection's
 // owner); two threads use two instances.
@@ -107,6 +107,14 @@ class SnapshotStore {
     (void)abort;
     return std::uint64_t{0};
   }
+};
+
+// Both interfaces over one connection, as the persistence facade holds them
+// (one for the journal thread and recovery, one for the snapshot thread).
+class StorageBackend : public JournalBackend, public SnapshotStore {
+ public:
+  // Releases the connection (and with it any lock it holds).
+  virtual void close() = 0;
 };
 
 }  // namespace mnemo::persistence

@@ -88,9 +88,7 @@ Result<std::uint64_t> JournalWriter::append_forced(std::span<const ChangeRef> ch
 protocol::Error JournalWriter::refusal() const {
   MutexLock lk(mu_);
   if (stopping_ || stopped_) return {Status::shutting_down, "the journal is stopping"};
-  if (failing_) {
-    return {Status::read_only, "writes refused while the journal cannot write to disk: " + last_error_};
-  }
+  if (failing_) return failing_refusal_locked(total_bytes_.load(std::memory_order_relaxed), 0);
   return {Status::ok, {}};
 }
 
@@ -107,11 +105,10 @@ Result<std::uint64_t> JournalWriter::append_unit(std::span<const ChangeRef> chan
     if (stopping_ || stopped_) {
       return Result<std::uint64_t>::failure(Status::shutting_down, "the journal is stopping");
     }
-    if (failing_ && !forced) {
-      return Result<std::uint64_t>::failure(
-          Status::read_only, "writes refused while the journal cannot write to disk: " + last_error_);
-    }
     const std::uint64_t total = total_bytes_.load(std::memory_order_relaxed);
+    if (failing_ && !forced) {
+      if (Error e = failing_refusal_locked(total, bytes); e.status != Status::ok) return e;
+    }
     if (!forced && total > 0 && total + bytes > opts_.queue_limit_bytes) {
       return Result<std::uint64_t>::failure(
           Status::busy, "journal queue full (" + std::to_string(total) + " of " +
@@ -180,11 +177,11 @@ void JournalWriter::wait_durable(std::uint64_t seq, Done done) {
       answer = Status::ok;
     } else if (stopped_) {
       answer = Status::shutting_down;
-    } else if (failing_) {
+    } else if (failing_ && !opts_.absorb_outages) {
       answer = Status::read_only;
     } else {
       now = false;
-      waiters_.emplace(seq, std::move(done));
+      waiters_.emplace(seq, Waiter{std::move(done), Steady::now()});
       if (seq > flush_upto_seq_) {
         flush_upto_seq_ = seq;
         wake = true;
@@ -245,7 +242,7 @@ std::uint64_t JournalWriter::durable_seq_locked() const {
 std::vector<JournalWriter::Done> JournalWriter::take_waiters_locked(std::uint64_t upto_seq) {
   std::vector<Done> out;
   auto end = waiters_.upper_bound(upto_seq);
-  for (auto it = waiters_.begin(); it != end; ++it) out.push_back(std::move(it->second));
+  for (auto it = waiters_.begin(); it != end; ++it) out.push_back(std::move(it->second.done));
   waiters_.erase(waiters_.begin(), end);
   return out;
 }
@@ -341,6 +338,7 @@ void JournalWriter::on_committed(const Batch& batch, Steady::duration took) {
     bytes_written_ += batch.row.payload.size();
     recovered = failing_;
     failing_ = false;
+    outage_.store(false, std::memory_order_relaxed);
     failures = commit_failures_;
     ready = take_waiters_locked(durable_seq_locked());
   }
@@ -364,17 +362,21 @@ void JournalWriter::on_failed(const Batch& batch, const Error& error) {
     MutexLock lk(mu_);
     first = !failing_;
     failing_ = true;
+    if (first) failing_since_ = Steady::now();
+    outage_.store(opts_.absorb_outages, std::memory_order_relaxed);
     ++commit_failures_;
     last_error_ = error.message;
     last_error_at_ms_ = clock_.now_ms();
-    // Every waiter is behind this batch: none can be answered OK until it commits.
-    failed = take_waiters_locked(UINT64_MAX);
+    // Every waiter is behind this batch: none can be answered OK until it
+    // commits. An outage may pass: its waiters wait up to durable_timeout_ms.
+    if (!opts_.absorb_outages) failed = take_waiters_locked(UINT64_MAX);
   }
   const Steady::time_point now = Steady::now();
   if (first || now - last_failure_log_ > kLogEvery) {
     last_failure_log_ = now;
-    spdlog::error("journal: commit of seqs {}..{} failed ({}); writes refused, retrying: {}",
+    spdlog::error("journal: commit of seqs {}..{} failed ({}); {}, retrying: {}",
                   batch.row.seq_first, batch.row.seq_last, first ? "first failure" : "still failing",
+                  opts_.absorb_outages ? "writes queued up to the high-water mark" : "writes refused",
                   error.message);
   }
   for (Done& d : failed) d(Status::read_only);
@@ -387,9 +389,18 @@ bool JournalWriter::wait_before_retry(milliseconds backoff) {
     if (Steady::now() >= stop_deadline_) return false;
     until = std::min(until, stop_deadline_);
   }
-  // Wakeups from producers do not shorten the backoff.
-  while (Steady::now() < until) wake_.wait_until(lk.native(), until);
-  return true;
+  // Wakeups from producers do not shorten the backoff; waiters whose
+  // timeout falls inside it are answered on time.
+  for (;;) {
+    std::vector<Done> expired = expire_waiters_locked(Steady::now());
+    if (!expired.empty()) {
+      lk.unlock();
+      for (Done& d : expired) d(Status::read_only);
+      lk.lock();
+    }
+    if (Steady::now() >= until) return true;
+    wake_.wait_until(lk.native(), std::min(until, next_expiry_locked()));
+  }
 }
 
 void JournalWriter::give_up(const Batch& batch) {

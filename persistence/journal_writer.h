@@ -21,6 +21,13 @@
 // reordered, except by stop() after stop_retry_ms of a disk that stays
 // failing (logged with the lost seq range).
 //
+// Outages (absorb_outages, for a shared database): while commits fail,
+// appends are still queued up to queue_high_water_bytes, then answered
+// Status::busy until the outage is durable_timeout_ms old and
+// Status::read_only after that; durable waiters wait and get
+// Status::read_only once they have waited durable_timeout_ms. The retries
+// (with the same backoff) reconnect and drain the queue in order.
+//
 // Threads: append(), allocate_seq(), wait_durable(), the seq and pressure
 // queries and stats() may be called from any thread and never touch the disk;
 // they take mu_ briefly. Everything that uses the backend runs on the journal
@@ -87,7 +94,12 @@ class JournalWriter final : public ChangeLog {
 
   std::uint64_t last_seq() const;
   std::uint64_t durable_seq() const;
-  bool under_pressure() const { return total_bytes_.load(std::memory_order_relaxed) >= opts_.queue_high_water_bytes; }
+  // Not while absorbing an outage: then writes are refused instead, so that
+  // sessions keep reading and reads go on.
+  bool under_pressure() const {
+    return total_bytes_.load(std::memory_order_relaxed) >= opts_.queue_high_water_bytes &&
+           !outage_.load(std::memory_order_relaxed);
+  }
   std::uint64_t changes_written() const;
   JournalStats stats() const;
 
@@ -100,6 +112,10 @@ class JournalWriter final : public ChangeLog {
     std::uint64_t seq_last = 0;
     std::uint64_t bytes = 0;  // queue accounting: the encoded size of its changes
     Steady::time_point queued_at;  // of its first unit
+  };
+  struct Waiter {
+    Done done;
+    Steady::time_point since;
   };
   struct Batch {
     JournalRow row;
@@ -119,6 +135,10 @@ class JournalWriter final : public ChangeLog {
   void give_up(const Batch& batch);
   std::uint64_t durable_seq_locked() const MNEMO_REQUIRES(mu_);
   std::vector<Done> take_waiters_locked(std::uint64_t upto_seq) MNEMO_REQUIRES(mu_);
+  // journal_outage.cpp: the refusals while commits fail.
+  protocol::Error failing_refusal_locked(std::uint64_t queued_bytes, std::uint64_t bytes) const MNEMO_REQUIRES(mu_);
+  std::vector<Done> expire_waiters_locked(Steady::time_point now) MNEMO_REQUIRES(mu_);
+  Steady::time_point next_expiry_locked() const MNEMO_REQUIRES(mu_);
 
   JournalBackend& backend_;
   const JournalOptions opts_;
@@ -137,12 +157,13 @@ class JournalWriter final : public ChangeLog {
   Steady::time_point inflight_queued_at_ MNEMO_GUARDED_BY(mu_);
   std::uint64_t flush_upto_seq_ MNEMO_GUARDED_BY(mu_) = 0;  // a durable waiter wants every seq up to here now
   std::uint64_t durable_cap_ MNEMO_GUARDED_BY(mu_) = UINT64_MAX;  // lowered only when stop() gives up
-  std::multimap<std::uint64_t, Done> waiters_ MNEMO_GUARDED_BY(mu_);
+  std::multimap<std::uint64_t, Waiter> waiters_ MNEMO_GUARDED_BY(mu_);
   bool running_ MNEMO_GUARDED_BY(mu_) = false;
   bool stopping_ MNEMO_GUARDED_BY(mu_) = false;
   bool stopped_ MNEMO_GUARDED_BY(mu_) = false;
   Steady::time_point stop_deadline_ MNEMO_GUARDED_BY(mu_);
   bool failing_ MNEMO_GUARDED_BY(mu_) = false;
+  Steady::time_point failing_since_ MNEMO_GUARDED_BY(mu_);
   std::string last_error_ MNEMO_GUARDED_BY(mu_);
   std::int64_t last_error_at_ms_ MNEMO_GUARDED_BY(mu_) = 0;
   std::uint64_t batches_written_ MNEMO_GUARDED_BY(mu_) = 0;
@@ -152,6 +173,8 @@ class JournalWriter final : public ChangeLog {
   // Queued + in-flight bytes; written under mu_, read without it (relaxed: a
   // pressure hint, and a plain store keeps the append path free of a fence).
   std::atomic<std::uint64_t> total_bytes_{0};
+  // failing_ while absorbing outages (absorb_outages); written under mu_.
+  std::atomic<bool> outage_{false};
 
   // Set before the first append, then read-only; called under mu_.
   ChangeTap* tap_ = nullptr;

@@ -28,6 +28,12 @@ struct JournalOptions {
   std::uint64_t compress_min_bytes = 4096;
   std::uint32_t retry_min_ms = 10;  // a failing commit is retried after this, doubling up to retry_max_ms
   std::uint32_t retry_max_ms = 1000;
+  // A shared database's outage is expected to pass (docs/SCALING.md): while a
+  // commit fails, appends are still queued up to queue_high_water_bytes and
+  // durable waiters wait up to durable_timeout_ms, instead of both being
+  // refused at the first failure as on a failing local disk.
+  bool absorb_outages = false;
+  std::uint32_t durable_timeout_ms = 5000;  // only while absorbing an outage
   std::uint32_t stop_retry_ms = 10000;  // how long stop() retries a failing disk before giving up
                                         // on the queued changes (logged)
 };
@@ -50,6 +56,10 @@ struct SnapshotOptions {
 
 struct Options {
   std::string data_dir = "./data";
+  // A PostgreSQL URL (postgresql://...) puts the journal and snapshots there
+  // instead of SQLite in data_dir (docs/SCALING.md); rows are keyed by node_name.
+  std::string journal_url;
+  std::string node_name = "default";
   std::string db_file_name = "mnemo.db";
   JournalOptions journal;
   SyncMode sync = SyncMode::full;

@@ -12,6 +12,7 @@
 
 #include "persistence/backup.h"
 #include "persistence/journal_writer.h"
+#include "persistence/persistence_parts.h"
 #include "persistence/recovery.h"
 #include "persistence/schema.h"
 #include "persistence/snapshot_writer.h"
@@ -66,16 +67,16 @@ std::uint64_t file_bytes(const std::string& path) {
 
 class PersistenceImpl final : public Persistence {
  public:
-  PersistenceImpl(const Options& opts, const Clock& clock, std::string path,
-                  std::unique_ptr<FileLock> lock, SqliteDb journal_db, SqliteDb snapshot_db)
+  PersistenceImpl(const Options& opts, const Clock& clock, PersistenceParts parts)
       : opts_(opts),
         clock_(clock),
-        path_(std::move(path)),
-        lock_(std::move(lock)),
-        journal_db_(std::move(journal_db)),
-        snapshot_db_(std::move(snapshot_db)),
-        journal_(journal_db_, opts.journal, clock),
-        snapshots_(snapshot_db_, snapshot_db_,
+        keep_(std::move(parts.keep)),
+        path_(std::move(parts.name)),
+        sqlite_path_(std::move(parts.sqlite_path)),
+        journal_db_(std::move(parts.journal)),
+        snapshot_db_(std::move(parts.snapshots)),
+        journal_(*journal_db_, opts.journal, clock),
+        snapshots_(*snapshot_db_, *snapshot_db_,
                    JournalProbe{[this] { return journal_.last_seq(); },
                                 [this] { return journal_.changes_written(); },
                                 [this](std::uint64_t seq, std::function<void(Status)> done) {
@@ -83,7 +84,7 @@ class PersistenceImpl final : public Persistence {
                                 },
                                 [this] { return journal_.stats().bytes_written; }},
                    opts.snapshot, clock),
-        backups_(path_) {}
+        backups_(sqlite_path_) {}
 
   ~PersistenceImpl() override { stop(); }
 
@@ -97,7 +98,7 @@ class PersistenceImpl final : public Persistence {
     if (started_ || stopped_) {
       return Result<RecoveryInfo>::failure(Status::internal, "recover() must run before start()");
     }
-    Result<RecoveryInfo> r = run_recovery(journal_db_, journal_db_, target, opts_.recover_truncated, clock_);
+    Result<RecoveryInfo> r = run_recovery(*journal_db_, *journal_db_, target, opts_.recover_truncated, clock_);
     if (r.ok()) {
       recovery_ = *r;
       journal_.set_last_seq(r->last_seq);
@@ -119,8 +120,8 @@ class PersistenceImpl final : public Persistence {
     snapshots_.stop();  // aborts between chunks: quick
     backups_.stop();    // finishes a copy in progress
     journal_.stop();    // drains and commits everything queued
-    snapshot_db_.close();
-    journal_db_.close();
+    snapshot_db_->close();
+    journal_db_->close();
     spdlog::info("persistence: closed {} (last seq {}, durable seq {})", path_,
                  journal_.last_seq(), journal_.durable_seq());
   }
@@ -141,6 +142,12 @@ class PersistenceImpl final : public Persistence {
   std::vector<SnapshotInfo> snapshots() override { return snapshots_.snapshots(); }
 
   void backup(std::string path, std::function<void(Status, std::string)> done) override {
+    if (sqlite_path_.empty()) {
+      done(Status::bad_request,
+           "BACKUP copies a SQLite file; with a PostgreSQL journal, back up the database "
+           "(pg_dump, or its own replication)");
+      return;
+    }
     backups_.request(std::move(path), std::move(done));
   }
 
@@ -149,10 +156,11 @@ class PersistenceImpl final : public Persistence {
  private:
   const Options opts_;
   const Clock& clock_;
-  const std::string path_;
-  std::unique_ptr<FileLock> lock_;
-  SqliteBackend journal_db_;   // main thread until start(), then the journal thread
-  SqliteBackend snapshot_db_;  // snapshot thread (and load() before it starts)
+  std::shared_ptr<void> keep_;  // the lock file or fence; released last
+  const std::string path_;      // for logs: the file, or the node and server
+  const std::string sqlite_path_;  // empty with PostgreSQL
+  std::unique_ptr<StorageBackend> journal_db_;   // main thread until start(), then the journal thread
+  std::unique_ptr<StorageBackend> snapshot_db_;  // snapshot thread (and load() before it starts)
   JournalWriter journal_;
   SnapshotWriter snapshots_;
   BackupRunner backups_;
@@ -168,8 +176,10 @@ PersistenceStats PersistenceImpl::stats() const {
   PersistenceStats out;
   out.journal = j;
   out.snapshot = s;
-  out.disk.file_bytes = file_bytes(path_);
-  out.disk.wal_bytes = file_bytes(path_ + "-wal");
+  if (!sqlite_path_.empty()) {
+    out.disk.file_bytes = file_bytes(sqlite_path_);
+    out.disk.wal_bytes = file_bytes(sqlite_path_ + "-wal");
+  }
   out.db_file_bytes = out.disk.file_bytes + out.disk.wal_bytes;
   for (const SnapshotInfo& snap : snapshots_.snapshots()) {
     if (snap.state == kSnapshotComplete) out.disk.snapshot_bytes += snap.bytes;
@@ -186,13 +196,21 @@ PersistenceStats PersistenceImpl::stats() const {
 }  // namespace
 
 std::unique_ptr<Persistence> Persistence::open(const Options& opts, const Clock& clock) {
+  if (!opts.journal_url.empty()) {
+    Options shared = opts;
+    shared.journal.absorb_outages = true;  // a shared database's outage is expected to pass
+    auto impl =
+        std::make_unique<PersistenceImpl>(shared, clock, open_postgres_parts(shared, clock));
+    impl->load();
+    return impl;
+  }
   std::error_code ec;
   std::filesystem::create_directories(opts.data_dir, ec);
   if (ec) {
     throw std::runtime_error("cannot create data directory " + opts.data_dir + ": " + ec.message());
   }
   const std::string path = (std::filesystem::path(opts.data_dir) / opts.db_file_name).string();
-  auto lock = std::make_unique<FileLock>(path);
+  auto lock = std::make_shared<FileLock>(path);
   SqliteDb db = or_throw(SqliteDb::open(path, SqliteDb::read_write_create_flags()), "");
   const SchemaInfo schema = or_throw(check_or_create_schema(db, clock), "");
   if (Outcome r = configure_connection(db, opts.sync, kBusyTimeoutMs, opts.max_page_count);
@@ -200,8 +218,13 @@ std::unique_ptr<Persistence> Persistence::open(const Options& opts, const Clock&
     throw std::runtime_error("configuring " + path + ": " + r.error().message);
   }
   SqliteDb snapshot_db = or_throw(open_connection(path, opts, kBusyTimeoutMs), "");
-  auto impl = std::make_unique<PersistenceImpl>(opts, clock, path, std::move(lock), std::move(db),
-                                                std::move(snapshot_db));
+  PersistenceParts parts;
+  parts.keep = std::move(lock);
+  parts.name = path;
+  parts.sqlite_path = path;
+  parts.journal = std::make_unique<SqliteBackend>(std::move(db));
+  parts.snapshots = std::make_unique<SqliteBackend>(std::move(snapshot_db));
+  auto impl = std::make_unique<PersistenceImpl>(opts, clock, std::move(parts));
   impl->load();
   spdlog::info("persistence: {} {} (format {}, server id {})",
                schema.created ? "created" : "opened", path, schema.format_version, schema.server_id);

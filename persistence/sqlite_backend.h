@@ -11,13 +11,13 @@
 
 namespace mnemo::persistence {
 
-class SqliteBackend final : public JournalBackend, public SnapshotStore {
+class SqliteBackend final : public StorageBackend {
  public:
   explicit SqliteBackend(SqliteDb db) : db_(std::move(db)) {}
 
   SqliteDb& db() { return db_; }
   // Finalizes cached statements and closes the connection.
-  void close() {
+  void close() override {
     insert_row_ = Statement();
     db_ = SqliteDb();
   }

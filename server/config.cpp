@@ -68,6 +68,22 @@ std::vector<Flag> flags() {
        [u](Config& c, const std::string& v) { c.threads = static_cast<unsigned>(u("threads", v, 256)); }},
       {"data-dir", "DIR", "directory of the SQLite database (default ./data)",
        [](Config& c, const std::string& v) { c.persistence.data_dir = v; }},
+      {"journal", "URL", "keep the journal and snapshots in PostgreSQL (postgresql://...) instead of SQLite in --data-dir (docs/SCALING.md)",
+       [](Config& c, const std::string& v) {
+         if (v.rfind("postgresql://", 0) != 0 && v.rfind("postgres://", 0) != 0) {
+           throw ConfigError("--journal: expected a postgresql:// URL, got '" + v + "'");
+         }
+         c.persistence.journal_url = v;
+       }},
+      {"node-name", "NAME", "this server's name in a shared --journal database; one server per name (default \"default\")",
+       [](Config& c, const std::string& v) {
+         if (v.empty()) throw ConfigError("--node-name must not be empty");
+         c.persistence.node_name = v;
+       }},
+      {"durable-timeout-ms", "N", "with --journal: how long DURABLE writes and SYNC wait through a database outage before failing (default 5000)",
+       [u](Config& c, const std::string& v) {
+         c.persistence.journal.durable_timeout_ms = static_cast<std::uint32_t>(u("durable-timeout-ms", v, 3600000));
+       }},
       {"no-persistence", "", "keep everything in memory only: nothing is journaled (default off)",
        [](Config& c, const std::string&) { c.persistence_enabled = false; }},
       {"flush-interval-ms", "N", "journal commit interval for write-behind writes (default 10)",

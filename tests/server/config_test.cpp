@@ -127,3 +127,15 @@ TEST_CASE("pub/sub flags: Redis's event letters and the subscriber output limit"
   CHECK(cfg.pubsub_output_limit_bytes == (1u << 20));
   CHECK_THROWS_AS(load({"--notify-keyspace-events", "KQ"}), ConfigError);
 }
+
+TEST_CASE("the journal flag chooses PostgreSQL for a node name, SQLite stays the default", "[server][config]") {
+  CHECK(load({}).persistence.journal_url.empty());
+  Config cfg = load({"--journal", "postgresql://u@127.0.0.1:5432/db", "--node-name", "cart-1",
+                     "--durable-timeout-ms", "1500"});
+  CHECK(validate_error(cfg).empty());
+  CHECK(cfg.persistence.journal_url == "postgresql://u@127.0.0.1:5432/db");
+  CHECK(cfg.persistence.node_name == "cart-1");
+  CHECK(cfg.persistence.journal.durable_timeout_ms == 1500);
+  CHECK_THROWS_AS(load({"--journal", "/var/lib/mnemo"}), ConfigError);
+  CHECK_THROWS_AS(load({"--node-name", ""}), ConfigError);
+}
