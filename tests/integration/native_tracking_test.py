@@ -87,7 +87,7 @@ def test_invalidated_by_writes_expiry_and_flush(srv):
     w.delete(b"k")
     seen.wait(lambda: len(seen.events) > n, "the invalidation of DEL")
     check_eq(cc.get(b"k"), None, "a deleted key is missing")
-    w.set(b"t", b"short", ttl_ms=100)
+    w.set(b"t", b"short", ttl_ms=1000)
     check_eq(cc.get(b"t"), b"short", "a key with a TTL is read")
     n = len(seen.events)
     seen.wait(lambda: ("invalidate", b"t") in seen.keys()[n:], "the invalidation of an expiry")
