@@ -34,7 +34,7 @@ class Resp3ReplyBuilder final : public Resp2ReplyBuilder {
   void boolean(bool value) override { resp3::append_boolean(buffer(), value); }
   void big_number(std::string_view text) override {
     buffer() += '(';
-    buffer().append(text);
+    for (char c : text) buffer() += (c == '\r' || c == '\n') ? ' ' : c;  // one line, as Redis's sdsmapchars
     buffer().append("\r\n", 2);
   }
   void verbatim_as(std::string_view format, std::string_view text) override {
