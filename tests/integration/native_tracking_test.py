@@ -12,7 +12,9 @@ by PID):
 - the tracking table's bound (--tracking-table-max-keys) invalidates early,
   and the cache's own bound holds;
 - a reconnect clears the cache; a client that never sets TRACK gets no frame
-  it did not ask for.
+  it did not ask for;
+- the cache alone: a read crossed by a newer invalidation is not kept, a
+  flush drops reads in flight too, the LRU bound and expiry hold.
 Exits non-zero on any failure.
 """
 
@@ -27,8 +29,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from resp_support import SOURCE_DIR, check, check_eq, run_tests  # noqa: E402
 sys.path.insert(0, os.path.join(SOURCE_DIR, "scripts"))
-from mnemo_cache import CachedClient  # noqa: E402
-from mnemo_client import Client  # noqa: E402
+from mnemo_cache import CachedClient, ReadCache  # noqa: E402
+from mnemo_client import Client, WatchEvent  # noqa: E402
 
 import redis  # noqa: E402
 
@@ -181,6 +183,34 @@ def test_reconnect_clears_and_old_clients_are_untouched(srv):
         x.close()
 
 
+def test_read_cache_rules(_srv):
+    """The cache alone: a read crossed by a newer invalidation is not kept."""
+    c = ReadCache(2)
+
+    def inval(key, version, kind="invalidate"):
+        c.on_invalidation(WatchEvent(0, kind, 0xFFFFFFFF, version, key, b"", 0))
+
+    c.begin_read(b"k")
+    inval(b"k", 10)
+    c.end_read(b"k", (b"old", 9, 0))
+    check_eq(c.lookup(b"k", 0), None, "an answer older than an invalidation seen meanwhile is dropped")
+    c.begin_read(b"k")
+    inval(b"k", 10)
+    c.end_read(b"k", (b"new", 10, 0))
+    check_eq(c.lookup(b"k", 0), (b"new", 10, 0), "an answer as new as the invalidation is kept")
+    c.begin_read(b"j")
+    inval(b"", 11, "flush")
+    c.end_read(b"j", (b"j", 10, 0))
+    check_eq((len(c), c.lookup(b"j", 0)), (0, None), "a flush drops everything, in flight too")
+    c.end_read(b"a", (b"a", 1, 0))
+    c.end_read(b"b", (b"b", 1, 0))
+    c.lookup(b"a", 0)
+    c.end_read(b"c", (b"c", 1, 0))
+    check_eq((len(c), c.lookup(b"b", 0)), (2, None), "bounded: the least recently used goes")
+    c.end_read(b"e", (b"e", 1, 1000))
+    check_eq(c.lookup(b"e", 1000), None, "not served at its expiry")
+
+
 def server_args(name):
     if name == "bounded":
         return ["--tracking-table-max-keys", "8"]
@@ -193,4 +223,5 @@ if __name__ == "__main__":
         ("never stale", test_never_stale_after_an_invalidation),
         ("bounded", test_bounded_table_and_cache),
         ("reconnect and old clients", test_reconnect_clears_and_old_clients_are_untouched),
+        ("read cache rules", test_read_cache_rules),
     ], server_args))
