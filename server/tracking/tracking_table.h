@@ -22,7 +22,8 @@
 // Threads: every method is thread-safe; one mutex guards the table. active()
 // is one atomic load, so writes cost nothing while nobody tracks. Lock order:
 // a store shard lock (the expiry listener invalidates under it), then this
-// table, then an Outbox's own lock; the table calls nothing else.
+// table, then an Outbox's own lock or the version source's (the journal's,
+// which never calls the table while holding it); the table calls nothing else.
 // Lifetime: owned by the Server, outlives every connection; holds outboxes by
 // shared_ptr until disconnect().
 #pragma once
