@@ -4,6 +4,9 @@
 // it checks that
 //   - a strict prefix of a frame is need_more, never another verdict;
 //   - `consumed` is within the input and not 0 for a decoded frame;
+//   - a client-side caching invalidation (id 0, kind invalidate or flush,
+//     any database) is what encode_invalidation / encode_flush_invalidation
+//     write for its key and version;
 //   - every decoded message re-encodes to the very same bytes (the encodings
 //     are canonical; an event's reserved header field, which clients ignore,
 //     re-encodes as 0) and decodes again to the same fields.
@@ -68,6 +71,20 @@ void round_trip_unwatch(std::string_view in) {
   check(again == in.substr(0, r.consumed));
 }
 
+// The tracking frames are EVENT frames with fixed fields: the encoders agree.
+void check_invalidation(const feed::Event& e, const std::string& bytes) {
+  if (e.watch_id != feed::kTrackingId || e.db != feed::kAnyDb || e.expire_at_ms != 0 || !e.value.empty()) return;
+  std::string mine;
+  if (e.kind == feed::EventKind::invalidate) {
+    feed::encode_invalidation(e.key, e.version, mine);
+  } else if (e.kind == feed::EventKind::flush && e.key.empty()) {
+    feed::encode_flush_invalidation(e.version, mine);
+  } else {
+    return;
+  }
+  check(mine == bytes);
+}
+
 void round_trip_event(std::string_view in) {
   feed::Event e;
   const DecodeResult r = feed::decode_event(in, e);
@@ -83,6 +100,7 @@ void round_trip_event(std::string_view in) {
   check(feed::decode_event(again, back).state == DecodeState::ok);
   check(back.kind == e.kind && back.version == e.version && back.key == e.key && back.value == e.value &&
         back.db == e.db && back.expire_at_ms == e.expire_at_ms && back.watch_id == e.watch_id);
+  check_invalidation(e, again);
 }
 
 }  // namespace

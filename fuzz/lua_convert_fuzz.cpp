@@ -3,7 +3,7 @@
 // The input is a little program that builds a Lua value (numbers of any bit
 // pattern, NaN and infinities included; strings; booleans; nil; tables
 // nested, holding themselves, with err/ok fields), which is converted to a
-// RESP2 reply. Besides "no crash, no undefined behaviour", it checks that
+// RESP2 reply, for a script in RESP2 or RESP3 (redis.setresp). Besides "no crash, no undefined behaviour", it checks that
 // the bytes are exactly one well-formed reply, and that feeding that reply
 // back through LuaReplyBuilder pushes exactly one value on the Lua stack.
 #include <cstddef>
@@ -51,7 +51,7 @@ void build(lua_State* L, Input& in, int base) {
   while (!in.empty() && ++steps < 512) {
     const int top = lua_gettop(L);
     if (!lua_checkstack(L, 4)) break;
-    switch (in.byte() % 9) {
+    switch (in.byte() % 10) {
       case 0: {  // a number from 8 raw bytes
         double v = 0;
         const std::string_view b = in.take(8);
@@ -67,13 +67,15 @@ void build(lua_State* L, Input& in, int base) {
       case 2: lua_pushboolean(L, in.byte() & 1); break;
       case 3: lua_pushnil(L); break;
       case 4: lua_newtable(L); break;
-      case 5:  // t[k] = v for the two values on top (k: 1..4, "err" or "ok")
+      case 5:  // t[k] = v for the two values on top (k: 1..4, or a field a reply table may have)
         if (top - base >= 2 && lua_istable(L, -2)) {
-          const std::uint8_t k = in.byte() % 6;
+          static const char* const kFields[] = {"err",        "ok",     "map",    "set",   "double",
+                                                "big_number", "verbatim_string", "format", "string"};
+          const std::uint8_t k = in.byte() % 13;
           if (k < 4) {
             lua_rawseti(L, -2, k + 1);
           } else {
-            lua_setfield(L, -2, k == 4 ? "err" : "ok");
+            lua_setfield(L, -2, kFields[k - 4]);
           }
         }
         break;
@@ -87,6 +89,12 @@ void build(lua_State* L, Input& in, int base) {
         break;
       case 7: if (top > base) lua_pushvalue(L, -1); break;
       case 8: if (top > base) lua_pop(L, 1); break;
+      case 9:  // t[k] = v for the three values on top, any key Lua accepts (a map's or set's entries)
+        if (top - base >= 3 && lua_istable(L, -3) && !lua_isnil(L, -2) &&
+            !(lua_type(L, -2) == LUA_TNUMBER && lua_tonumber(L, -2) != lua_tonumber(L, -2))) {
+          lua_rawset(L, -3);
+        }
+        break;
     }
   }
   if (lua_gettop(L) == base) lua_pushnil(L);
@@ -139,11 +147,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   build(L, in, 0);
   std::string bytes;
   mnemo::protocol::resp::Resp2ReplyBuilder reply(bytes);
-  mnemo::server::script::lua_to_reply(L, -1, reply, 4096);
+  // The script's protocol (redis.setresp): the last byte's top bit.
+  const int resp = size > 0 && (data[size - 1] & 0x80) != 0 ? 3 : 2;
+  mnemo::server::script::lua_to_reply(L, -1, reply, 4096, resp);
   check(!bytes.empty());
   lua_settop(L, 0);
   // The reply parses as exactly one reply, and converts back to exactly one Lua value.
-  mnemo::server::script::LuaReplyBuilder back(L);
+  mnemo::server::script::LuaReplyBuilder back(L, resp);
   std::size_t at = 0;
   check(replay(bytes, at, back, 0));
   check(at == bytes.size());

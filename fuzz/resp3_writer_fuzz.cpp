@@ -49,7 +49,7 @@ struct Reader {
     const char kind = in[pos];
     const std::size_t e = line_end(pos);
     switch (kind) {
-      case '+': case '-': case '_': case '#': case ',': case ':':
+      case '+': case '-': case '_': case '#': case ',': case ':': case '(':
         if (kind == ':') (void)number(pos + 1, e);
         if (kind == '_') check(e == pos + 1);
         if (kind == '#') check(e == pos + 2 && (in[pos + 1] == 't' || in[pos + 1] == 'f'));
@@ -103,7 +103,7 @@ struct Input {
 void build(Input& in, resp::Resp2ReplyBuilder& a, resp::Resp3ReplyBuilder& b, int depth) {
   const std::uint8_t op = in.byte();
   const std::size_t n = depth < 4 ? in.byte() % 4 : 0;
-  switch (op % 12) {
+  switch (op % 14) {
     case 0: a.integer(static_cast<std::int8_t>(op)); b.integer(static_cast<std::int8_t>(op)); return;
     case 1: { auto s = in.bytes(); a.bulk(s); b.bulk(s); return; }
     case 2: a.null(); b.null(); return;
@@ -122,6 +122,8 @@ void build(Input& in, resp::Resp2ReplyBuilder& a, resp::Resp3ReplyBuilder& b, in
         build(in, a, b, depth + 1);
       }
       return;
+    case 11: { auto t = in.bytes(); a.big_number(t); b.big_number(t); return; }
+    case 12: { auto f = in.bytes(), t = in.bytes(); a.verbatim_as(f, t); b.verbatim_as(f, t); return; }
     default: a.push(n); b.push(n); for (std::size_t i = 0; i < n; ++i) build(in, a, b, depth + 1); return;
   }
 }

@@ -44,7 +44,7 @@ bool open_request(std::string_view buf, std::uint8_t want_op, const native::Limi
 
 }  // namespace
 
-bool is_event_kind(std::uint8_t k) { return k >= 1 && k <= 6; }
+bool is_event_kind(std::uint8_t k) { return k >= 1 && k <= 7; }
 
 std::string_view event_kind_name(EventKind k) {
   switch (k) {
@@ -54,6 +54,7 @@ std::string_view event_kind_name(EventKind k) {
     case EventKind::elements: return "elements";
     case EventKind::expired: return "expired";
     case EventKind::progress: return "progress";
+    case EventKind::invalidate: return "invalidate";
   }
   return "unknown";
 }
@@ -147,6 +148,14 @@ void encode_event(const Event& e, std::string& out) {
   byte_io::put_bytes(out, e.key);
   byte_io::put_bytes(out, e.value);
   byte_io::finish_frame(out, start);
+}
+
+void encode_invalidation(std::string_view key, std::uint64_t version, std::string& out) {
+  encode_event(Event{kTrackingId, EventKind::invalidate, kAnyDb, version, 0, key, {}}, out);
+}
+
+void encode_flush_invalidation(std::uint64_t version, std::string& out) {
+  encode_event(Event{kTrackingId, EventKind::flush, kAnyDb, version, 0, {}, {}}, out);
 }
 
 DecodeResult decode_event(std::string_view buf, Event& out) {

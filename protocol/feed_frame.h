@@ -34,7 +34,18 @@ enum class EventKind : std::uint8_t {
   elements = 4,  // a collection (hash, list, set, sorted set, stream) changed; value empty
   expired = 5,   // the server removed the key because its expiry passed (never replayed)
   progress = 6,  // every matching change up to `version` has been sent (key empty)
+  invalidate = 7,  // client-side caching: the tracked key changed (watch_id kTrackingId)
 };
+
+// Client-side caching (docs/PROTOCOL.md 6c) reuses the EVENT frame: id field
+// 0 (no watch has it), db kAnyDb (tracking names keys in every database, as
+// Redis's does), kind invalidate with the key, or flush with an empty key.
+inline constexpr std::uint64_t kTrackingId = 0;
+inline constexpr std::uint32_t kAnyDb = 0xFFFFFFFF;
+// `key` changed; `version` is at least the version of the change.
+void encode_invalidation(std::string_view key, std::uint64_t version, std::string& out);
+// Every tracked key is gone (FLUSHDB, FLUSHALL).
+void encode_flush_invalidation(std::uint64_t version, std::string& out);
 bool is_event_kind(std::uint8_t k);
 std::string_view event_kind_name(EventKind k);  // "set", "del", ...
 

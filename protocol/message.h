@@ -65,7 +65,10 @@ inline constexpr std::uint8_t kNx = 0x04;         // SET: only if the key is abs
 inline constexpr std::uint8_t kXx = 0x08;         // SET: only if the key exists
 inline constexpr std::uint8_t kKeepTtl = 0x10;    // SET: keep the existing expiry
 inline constexpr std::uint8_t kWait = 0x20;       // SNAPSHOT: reply when complete
-inline constexpr std::uint8_t kAll = 0x3F;
+// GET, MGET: the server pushes an invalidation when the key changes (client-side
+// caching; docs/PROTOCOL.md 6c). Servers before it answer BAD_REQUEST.
+inline constexpr std::uint8_t kTrack = 0x40;
+inline constexpr std::uint8_t kAll = 0x7F;
 }  // namespace flags
 
 // TXN: one condition on a key, checked before any write of the transaction.

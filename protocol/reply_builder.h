@@ -46,6 +46,14 @@ class ReplyBuilder {
   virtual void push(std::size_t count) { array(count); }
   // RESP3 '#t' / '#f'; RESP2 :1 / :0.
   virtual void boolean(bool value) { integer(value ? 1 : 0); }
+  // A script's {big_number = text}: RESP3 '(' text; RESP2 a bulk string.
+  virtual void big_number(std::string_view text) { bulk(text); }
+  // A script's {verbatim_string = {format = f, string = s}}: RESP3 tags the
+  // text with `format` (3 letters); RESP2 sends a bulk string.
+  virtual void verbatim_as(std::string_view format, std::string_view text) {
+    (void)format;
+    verbatim(text);
+  }
   virtual int protocol_version() const { return 2; }
 };
 

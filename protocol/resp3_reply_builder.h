@@ -32,6 +32,14 @@ class Resp3ReplyBuilder final : public Resp2ReplyBuilder {
   void pair() override { append_array_header(buffer(), 2); }
   void push(std::size_t count) override { resp3::append_push_header(buffer(), count); }
   void boolean(bool value) override { resp3::append_boolean(buffer(), value); }
+  void big_number(std::string_view text) override {
+    buffer() += '(';
+    for (char c : text) buffer() += (c == '\r' || c == '\n') ? ' ' : c;  // one line, as Redis's sdsmapchars
+    buffer().append("\r\n", 2);
+  }
+  void verbatim_as(std::string_view format, std::string_view text) override {
+    resp3::append_verbatim(buffer(), format, text);
+  }
   int protocol_version() const override { return 3; }
 };
 

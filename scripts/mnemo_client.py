@@ -15,6 +15,7 @@ carrying the status name (e.g. "VERSION_MISMATCH"); a missing key on get()
 returns None. A Client is not thread-safe.
 """
 
+import select
 import socket
 import struct
 import collections
@@ -41,9 +42,11 @@ STATUS_NAMES = [
 ]
 COMPACTED = 16
 
-DURABLE, EPHEMERAL, NX, XX, KEEPTTL, WAIT = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20
+DURABLE, EPHEMERAL, NX, XX, KEEPTTL, WAIT, TRACK = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40
 WATCH_FROM, WATCH_COMMITTED, WATCH_KEYS_ONLY = 0x01, 0x02, 0x04
-EVENT_KINDS = {1: "set", 2: "del", 3: "flush", 4: "elements", 5: "expired", 6: "progress"}
+EVENT_KINDS = {1: "set", 2: "del", 3: "flush", 4: "elements", 5: "expired", 6: "progress",
+               7: "invalidate"}
+TRACKING_ID = 0  # the id field of client-side caching's invalidations (docs/PROTOCOL.md 6c)
 
 # One change-feed event (docs/PROTOCOL.md, "Change feed"). kind is one of
 # EVENT_KINDS' names; key and value are bytes; for "progress" only version counts.
@@ -254,6 +257,10 @@ class Client:
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._buf = bytearray()
         self._events = collections.deque()  # change-feed events read while waiting for a response
+        # Client-side caching: called with each invalidation (a WatchEvent with
+        # watch_id TRACKING_ID) as soon as it is read; see mnemo_cache.py.
+        self.on_invalidation = None
+        self._poller = None
         self._next_id = 1
         self.version = PROTOCOL_VERSION
         self.admin = False
@@ -305,10 +312,42 @@ class Client:
             status, op, _reserved, rid = struct.unpack_from("<BBHQ", body)
             if status != 0 or op != OP_EVENT:
                 break
-            self._events.append(decode_event(body))
+            self._take_event(decode_event(body))
         if rid != req_id:
             raise ConnectionClosed("response id %d does not match request id %d" % (rid, req_id))
         return status, op, _Reader(body[12:])
+
+    def _take_event(self, e):
+        """Queues a watch's event; hands an invalidation to on_invalidation."""
+        if e.watch_id == TRACKING_ID:
+            if self.on_invalidation is not None:
+                self.on_invalidation(e)
+        else:
+            self._events.append(e)
+
+    def poll_events(self):
+        """Reads, without waiting, whatever the server has already sent, and
+        takes its events (invalidations go to on_invalidation). Call it only
+        with no request outstanding: every whole frame then is an event."""
+        if self._poller is None:
+            self._poller = select.poll()
+            self._poller.register(self.sock, select.POLLIN)
+        while self._poller.poll(0):
+            chunk = self.sock.recv(1 << 16)
+            if not chunk:
+                raise ConnectionClosed("the server closed the connection")
+            self._buf += chunk
+            if len(chunk) < (1 << 16):
+                break
+        while len(self._buf) >= 4:
+            (n,) = struct.unpack_from("<I", self._buf)
+            if len(self._buf) < 4 + n:
+                break
+            body = self._read_frame()
+            status, op = body[0], body[1]
+            if status != 0 or op != OP_EVENT:
+                raise ConnectionClosed("a response nobody asked for (status %d, op %d)" % (status, op))
+            self._take_event(decode_event(body))
 
     def _result(self, status, op, r):
         if status == COMPACTED and op == OPS["WATCH"]:
@@ -341,10 +380,12 @@ class Client:
     def ping(self, payload=b""):
         return self.call("PING", _bytes_field(payload))
 
-    def get(self, key, with_meta=False):
-        """Value, or None if missing. with_meta=True: (value, version, expire_at_ms)."""
+    def get(self, key, with_meta=False, track=False):
+        """Value, or None if missing. with_meta=True: (value, version, expire_at_ms).
+        track=True: the server sends an invalidation when the key changes
+        (client-side caching; mnemo_cache.CachedClient uses it)."""
         try:
-            value = self.call("GET", _bytes_field(key))
+            value = self.call("GET", _bytes_field(key), TRACK if track else 0)
         except MnemoError as e:
             if e.status == "NOT_FOUND":
                 return None
@@ -365,9 +406,9 @@ class Client:
         return self.call("INCRBY", _bytes_field(key) + struct.pack("<q", delta),
                          _write_flags(durable, ephemeral))
 
-    def mget(self, keys):
-        """List with (value, version) or None per key."""
-        return self.call("MGET", _key_list(keys))
+    def mget(self, keys, track=False):
+        """List with (value, version) or None per key. track: as get()'s."""
+        return self.call("MGET", _key_list(keys), TRACK if track else 0)
 
     def mset(self, pairs, ttl_ms=0, durable=False, ephemeral=False):
         items = list(pairs.items()) if isinstance(pairs, dict) else list(pairs)
@@ -486,7 +527,7 @@ class Client:
             e = decode_event(body)
             if e.watch_id == watch_id:
                 return e
-            self._events.append(e)
+            self._take_event(e)
 
 
 class Watch:

@@ -98,6 +98,7 @@ Next NativeWireCodec::next(std::string_view in, protocol::Request& req, std::str
     case DecodeState::ok:
       if (req.op == Opcode::command) return start_command(req, r.consumed, req, out);
       if (req.op != Opcode::select) req.db = db_;
+      if (req.has(protocol::flags::kTrack)) track_read(req);  // before the read: see track_read
       return {NextKind::request, r.consumed};
     case DecodeState::bad_frame:
     case DecodeState::fatal:
@@ -191,8 +192,26 @@ void NativeWireCodec::encode(const protocol::Request& req, const protocol::Respo
   }
   if (req.op == Opcode::select && resp.status == Status::ok) db_ = req.db;
   if (req.op == Opcode::auth && resp.status == Status::ok) authenticated_ = true;
+  if (req.has(protocol::flags::kTrack)) track_read(req);
   if (tracking_ != nullptr && tracking_->active() && resp.status == Status::ok) invalidate_written(req, resp);
   protocol::native::encode_response(resp, out);
+}
+
+// Client-side caching (docs/PROTOCOL.md 6c), as the RESP hooks do it: the keys
+// are remembered before the read and again after it, so a write landing
+// between the two still leaves them tracked, and one landing before the read
+// was answered sends an invalidation the client sees before or with the answer.
+void NativeWireCodec::track_read(const protocol::Request& req) {
+  if (tracking_ == nullptr || outbox_ == nullptr) return;
+  const std::uint64_t id = tracking::TrackingTable::kNativeIdBit | reinterpret_cast<std::uintptr_t>(this);
+  if (req.op == Opcode::get) {
+    tracking_->track_native(id, outbox_, {&req.key, 1});
+  } else if (req.op == Opcode::mget) {
+    tracking_->track_native(id, outbox_, req.keys);
+  } else {
+    return;  // TRACK is ignored on other ops, like the other flags
+  }
+  tracked_ = true;
 }
 
 // Tracking clients forget the keys a native write changed (their names only,
@@ -200,14 +219,14 @@ void NativeWireCodec::encode(const protocol::Request& req, const protocol::Respo
 void NativeWireCodec::invalidate_written(const protocol::Request& req, const protocol::Response& resp) {
   switch (req.op) {
     case Opcode::set: case Opcode::del: case Opcode::incrby: case Opcode::expire: case Opcode::persist:
-      return tracking_->invalidate({&req.key, 1}, 0);
+      return tracking_->invalidate({&req.key, 1}, 0, resp.version);
     case Opcode::mset:
-      return tracking_->invalidate(req.keys, 0);
+      return tracking_->invalidate(req.keys, 0, resp.version);
     case Opcode::txn: {
       if (!resp.changed) return;
       std::vector<std::string_view> keys;
       for (const auto& w : req.writes) keys.push_back(w.key);
-      return tracking_->invalidate(keys, 0);
+      return tracking_->invalidate(keys, 0, resp.version);
     }
     default:
       return;

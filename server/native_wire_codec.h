@@ -14,6 +14,10 @@
 // WATCH with FROM blocks the connection (NextKind::blocked) until the hub's
 // replay thread has answered, so answers stay in request order.
 //
+// GET and MGET with the TRACK flag make the connection a client-side caching
+// client of the TrackingTable (server/tracking/): its invalidations arrive as
+// EVENT frames with id 0 through the Outbox (docs/PROTOCOL.md 6c).
+//
 // Threads: one per connection, used only on that connection's io thread.
 #pragma once
 
@@ -69,6 +73,7 @@ class NativeWireCodec final : public WireCodec {
   void write_command_reply(std::uint64_t version, std::string& out);
   void fail_command(protocol::Status status, std::string_view message, std::string& out);
   void invalidate_written(const protocol::Request& req, const protocol::Response& resp);
+  void track_read(const protocol::Request& req);
   Next feed_frame(std::string_view in, std::string& out);
   Next watch(std::string_view in, std::string& out);
   Next unwatch(std::string_view in, std::string& out);
@@ -81,6 +86,7 @@ class NativeWireCodec final : public WireCodec {
   std::uint32_t db_ = 0;
   bool authenticated_ = false;  // a native AUTH succeeded: the inner codec is told
   tracking::TrackingTable* tracking_ = nullptr;
+  bool tracked_ = false;  // a TRACK read made this connection a tracking client
   // -- the change feed --
   feed::FeedHub* feed_ = nullptr;
   bool auth_required_ = false;

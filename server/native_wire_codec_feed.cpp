@@ -1,6 +1,7 @@
 // NativeWireCodec's change-feed frames, WATCH and UNWATCH (native_wire_codec.h).
 #include "protocol/feed_frame.h"
 #include "server/feed/feed_hub.h"
+#include "server/tracking/tracking_table.h"
 #include "server/native_wire_codec.h"
 
 namespace mnemo::server {
@@ -78,6 +79,9 @@ Next NativeWireCodec::unwatch(std::string_view in, std::string& out) {
 
 void NativeWireCodec::closed() {
   if (feed_ != nullptr && watched_) feed_->unwatch_all(reinterpret_cast<std::uintptr_t>(this));
+  if (tracking_ != nullptr && tracked_) {
+    tracking_->disconnect(tracking::TrackingTable::kNativeIdBit | reinterpret_cast<std::uintptr_t>(this));
+  }
 }
 
 }  // namespace mnemo::server

@@ -75,6 +75,10 @@ Server::Server(const Config& cfg)
   executor_ = std::make_unique<Executor>(cfg_, *store_, persistence_.get(), stats_, [this] { request_stop(); });
   executor_->attach_pubsub(&pubsub_);
   executor_->attach_tracking(&tracking_);
+  // Native invalidations carry a version at least as new as their change.
+  tracking_.set_version_source([this] {
+    return persistence_ ? persistence_->last_seq() : store_->last_local_version();
+  });
   executor_->attach_blocking(&blocking_);
 
   open_listener(native_acceptor_, cfg_.port, "native");

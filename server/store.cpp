@@ -108,6 +108,8 @@ std::size_t Store::shard_count() const { return impl_->shards.size(); }
 
 std::uint32_t Store::databases() const { return impl_->databases; }
 
+std::uint64_t Store::last_local_version() const { return impl_->local_seq.load(std::memory_order_relaxed); }
+
 std::uint64_t Store::dbsize(DbIndex db) const {
   if (!impl_->db_ok(db)) return 0;
   const std::size_t first = static_cast<std::size_t>(db) << impl_->shard_bits;

@@ -266,6 +266,8 @@ class Store final : public persistence::SnapshotSource, public persistence::Reco
 
   std::uint64_t size() const;  // keys in every database (may count entries expired but not swept yet)
   StoreStats stats() const;
+  // Without a journal: the last version handed out (with one, the journal's last seq is).
+  std::uint64_t last_local_version() const;
 
   // persistence::SnapshotSource. Shards are numbered across databases:
   // shard i belongs to database i / (shards per database); copies carry their db.

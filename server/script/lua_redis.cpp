@@ -109,7 +109,7 @@ CallOutcome call_command(lua_State* L, bool raise_errors) {
   }
   if (spec->write()) rs->run.wrote.store(true);
   const int top = lua_gettop(L);
-  LuaReplyBuilder reply(L);
+  LuaReplyBuilder reply(L, rs->resp);
   try {
     commands::run_command_now(*rs->ctx, *spec, argv, reply);
   } catch (const std::exception& e) {  // never through Lua's C frames
@@ -139,6 +139,27 @@ int field_reply(lua_State* L, const char* field) {
   lua_pushvalue(L, 1);
   lua_setfield(L, -2, field);
   return 1;
+}
+
+// redis.setresp(2|3), Redis 7.0's luaSetResp: its errors raise, as there.
+int redis_setresp(lua_State* L) {
+  RunState* rs = run_state(L);
+  if (rs == nullptr) {
+    push_error_table(L, "ERR redis.setresp can only be called inside a script invocation");
+    return lua_error(L);
+  }
+  if (lua_gettop(L) != 1) {
+    push_error_table(L, "ERR redis.setresp() requires one argument.");
+    return lua_error(L);
+  }
+  const lua_Number n = lua_tonumber(L, 1);
+  const int resp = n > 1 && n < 4 ? static_cast<int>(n) : 0;  // C's (int) cast, without its overflow
+  if (resp != 2 && resp != 3) {
+    push_error_table(L, "ERR RESP version must be 2 or 3.");
+    return lua_error(L);
+  }
+  rs->resp = resp;
+  return 0;
 }
 
 int redis_error_reply(lua_State* L) { return field_reply(L, "err"); }
@@ -217,7 +238,8 @@ void push_redis_table(lua_State* L) {
   const luaL_Reg fns[] = {{"call", redis_call},         {"pcall", redis_pcall},
                           {"error_reply", redis_error_reply}, {"status_reply", redis_status_reply},
                           {"sha1hex", redis_sha1hex},    {"log", redis_log},
-                          {"replicate_commands", redis_true}, {nullptr, nullptr}};
+                          {"replicate_commands", redis_true}, {"setresp", redis_setresp},
+                          {nullptr, nullptr}};
   for (const luaL_Reg* f = fns; f->name != nullptr; ++f) {
     lua_pushcfunction(L, f->func);
     lua_setfield(L, -2, f->name);

@@ -22,6 +22,7 @@ namespace mnemo::server::script {
 struct RunState {
   CommandContext* ctx = nullptr;
   bool read_only = false;
+  int resp = 2;  // redis.setresp: how redis.call's replies and the script's booleans convert
   ScriptRun run;
 };
 

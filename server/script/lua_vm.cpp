@@ -179,7 +179,7 @@ void LuaVm::run(const Call& call, protocol::ReplyBuilder& reply) {
   lua_pushnil(L_);
   lua_setfield(L_, LUA_REGISTRYINDEX, kRunStateKey);
   if (status == 0) {
-    lua_to_reply(L_, -1, reply);
+    lua_to_reply(L_, -1, reply, kMaxScriptReplies, rs.resp);
   } else if (lua_istable(L_, -1)) {
     lua_getfield(L_, -1, "err");
     lua_getfield(L_, -2, "source");

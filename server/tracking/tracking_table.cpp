@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "protocol/feed_frame.h"
 #include "server/tracking/invalidation.h"
 
 namespace mnemo::server::tracking {
@@ -19,7 +20,25 @@ void TrackingTable::disconnect(std::uint64_t id) {
 
 bool TrackingTable::connected(std::uint64_t id) const {
   std::lock_guard lock(mu_);
-  return clients_.contains(id);
+  auto it = clients_.find(id);
+  return it != clients_.end() && !it->second.native;  // RESP bytes must never reach a native socket
+}
+
+void TrackingTable::track_native(std::uint64_t id, const std::shared_ptr<pubsub::Outbox>& outbox,
+                                 std::span<const std::string_view> keys) {
+  std::lock_guard lock(mu_);
+  Client& c = clients_[id];
+  if (!c.tracking) {
+    c.outbox = outbox;
+    c.native = true;
+    c.tracking = true;
+    tracking_clients_.fetch_add(1, std::memory_order_acq_rel);
+  }
+  for (std::string_view k : keys) {
+    auto& ids = keys_[std::string(k)];
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  }
+  enforce_limit();
 }
 
 void TrackingTable::enable(std::uint64_t id, const Mode& mode) {
@@ -117,14 +136,15 @@ void TrackingTable::collect(std::string_view key, std::uint64_t writer, Batches&
   keys_.erase(it);
 }
 
-void TrackingTable::invalidate(std::span<const std::string_view> keys, std::uint64_t writer) {
+void TrackingTable::invalidate(std::span<const std::string_view> keys, std::uint64_t writer,
+                               std::uint64_t version) {
   if (!active()) return;
   std::lock_guard lock(mu_);
   Batches batches;
   for (std::string_view k : keys) collect(k, writer, batches);
   for (Batch& b : batches) {
     auto c = clients_.find(b.id);
-    if (c != clients_.end()) send(c->second, b.id, &b.keys);
+    if (c != clients_.end()) send(c->second, b.id, &b.keys, version);
   }
 }
 
@@ -136,8 +156,26 @@ void TrackingTable::invalidate_all() {
   }
 }
 
+// EVENT frames, one per key (keys null: a flush). The version never goes
+// back on one connection, so a client may compare it with a read's version.
+void TrackingTable::send_native(Client& c, const std::vector<std::string_view>* keys, std::uint64_t version) {
+  if (c.outbox == nullptr) return;
+  if (version == 0 && latest_version_) version = latest_version_();
+  version = std::max(version, c.last_version);
+  c.last_version = version;
+  std::string frame;
+  if (keys == nullptr) {
+    protocol::feed::encode_flush_invalidation(version, frame);
+  } else {
+    for (std::string_view k : *keys) protocol::feed::encode_invalidation(k, version, frame);
+  }
+  c.outbox->push(frame);
+}
+
 // One frame to `c` (or its REDIRECT target); keys null = a flush.
-void TrackingTable::send(Client& c, std::uint64_t id, const std::vector<std::string_view>* keys) {
+void TrackingTable::send(Client& c, std::uint64_t id, const std::vector<std::string_view>* keys,
+                         std::uint64_t version) {
+  if (c.native) return send_native(c, keys, version);
   Client* to = &c;
   if (c.mode.redirect != 0 && c.mode.redirect != id) {
     auto t = clients_.find(c.mode.redirect);
@@ -151,6 +189,7 @@ void TrackingTable::send(Client& c, std::uint64_t id, const std::vector<std::str
       return;
     }
     to = &t->second;
+    if (to->native) return;  // connected() keeps REDIRECT off native ids; a reused id is skipped
   }
   if (to->outbox == nullptr) return;
   const std::span<const std::string_view> span = keys != nullptr ? std::span<const std::string_view>(*keys)

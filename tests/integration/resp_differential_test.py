@@ -33,6 +33,7 @@ import resp_diff_blocking_cases as blocking_cases  # noqa: E402
 import resp_diff_txn_cases as txn_cases  # noqa: E402
 import resp_diff_cmds_cases as cmds_cases  # noqa: E402
 import resp_diff_hllgeo_cases as hllgeo_cases  # noqa: E402
+import resp_diff_setresp_cases as setresp_cases  # noqa: E402
 
 SKIP_EXIT_CODE = 77
 SEED = 20240611
@@ -469,6 +470,8 @@ def main():
             run_cases(hllgeo_cases.HLLGEO_CASES, rp, mp, report, prefix="resp3 hll/geo: ", resp3=True)
             run_cases(hllgeo_cases.HLLGEO_PUBSUB_CASES, rp, mp, report, prefix="hll/geo pubsub: ")
             run_cases(hllgeo_cases.HLLGEO_TRACKING_CASES, rp, mp, report, prefix="hll/geo tracking: ", resp3=True)
+            run_cases(setresp_cases.SETRESP_CASES, rp, mp, report, prefix="setresp: ")
+            run_cases(setresp_cases.SETRESP_CASES, rp, mp, report, prefix="resp3 setresp: ", resp3=True)
             run_random(rp, mp, report)
             run_redis_py(rp, mp, report)
 

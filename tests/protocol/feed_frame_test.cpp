@@ -116,3 +116,41 @@ TEST_CASE("malformed feed requests are answered, not fatal", "[protocol][feed]")
     CHECK(feed::decode_watch(unhex("0b000000 20 00 0000 0700000000000000"), w).state == DecodeState::fatal);
   }
 }
+
+// Client-side caching (docs/PROTOCOL.md 6c): a GET with the TRACK flag, and the
+// invalidations that follow, in the document's bytes.
+TEST_CASE("tracking requests and invalidations have their golden bytes", "[protocol][feed][tracking]") {
+  const std::string get = unhex("16000000 10 40 0000 0900000000000000 06000000 757365723a31");
+  mnemo::protocol::Request req;
+  const auto r = mnemo::protocol::native::decode_request(get, req);
+  REQUIRE(r.state == DecodeState::ok);
+  CHECK(req.op == mnemo::protocol::Opcode::get);
+  CHECK(req.has(mnemo::protocol::flags::kTrack));
+  CHECK(req.key == "user:1");
+
+  std::string out;
+  feed::encode_invalidation("user:1", 42, out);
+  CHECK(hex(out) == hex(unhex("2f000000 00 22 0000 0000000000000000 07 ffffffff 2a00000000000000 "
+                              "0000000000000000 06000000 757365723a31 00000000")));
+  feed::Event back;
+  REQUIRE(feed::decode_event(out, back).state == DecodeState::ok);
+  CHECK(back.watch_id == feed::kTrackingId);
+  CHECK(back.kind == feed::EventKind::invalidate);
+  CHECK(back.db == feed::kAnyDb);
+  CHECK(back.version == 42);
+  CHECK(back.key == "user:1");
+
+  out.clear();
+  feed::encode_flush_invalidation(43, out);
+  CHECK(hex(out) == hex(unhex("29000000 00 22 0000 0000000000000000 03 ffffffff 2b00000000000000 "
+                              "0000000000000000 00000000 00000000")));
+  CHECK(feed::event_kind_name(feed::EventKind::invalidate) == "invalidate");
+}
+
+TEST_CASE("the flag bit 0x80 is still refused; TRACK is ignored on other ops", "[protocol][tracking]") {
+  mnemo::protocol::Request req;
+  CHECK(mnemo::protocol::native::decode_request(unhex("0c000000 1b 80 0000 0100000000000000"), req).state ==
+        DecodeState::bad_frame);
+  CHECK(mnemo::protocol::native::decode_request(unhex("0c000000 1b 40 0000 0100000000000000"), req).state ==
+        DecodeState::ok);
+}

@@ -229,7 +229,7 @@ TEST_CASE("malformed request payloads are bad frames that consume the frame", "[
     expect_bad(unhex("0c000000 7f 00 0000 1600000000000000"), Status::unknown_command, 22, 0x7f);
   }
   SECTION("unknown flag bits") {
-    expect_bad(unhex("0c000000 1b 40 0000 0100000000000000"), Status::bad_request, 1, 0x1b);
+    expect_bad(unhex("0c000000 1b 80 0000 0100000000000000"), Status::bad_request, 1, 0x1b);
   }
   SECTION("reserved field not zero") {
     expect_bad(unhex("0c000000 1b 00 0100 0100000000000000"), Status::bad_request, 1, 0x1b);

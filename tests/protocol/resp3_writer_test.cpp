@@ -66,3 +66,15 @@ TEST_CASE("the RESP2 and RESP3 builders spell the same reply for their version",
   CHECK(b2.protocol_version() == 2);
   CHECK(b3.protocol_version() == 3);
 }
+
+TEST_CASE("a script's big number and verbatim text, in either version", "[protocol][resp3]") {
+  std::string two, three;
+  resp::Resp2ReplyBuilder a(two);
+  resp::Resp3ReplyBuilder b(three);
+  a.big_number("1234\r\n5");
+  b.big_number("1234\r\n5");
+  a.verbatim_as("mkd", "x");
+  b.verbatim_as("mkd", "x");
+  CHECK(two == "$7\r\n1234\r\n5\r\n$1\r\nx\r\n");
+  CHECK(three == "(1234  5\r\n=5\r\nmkd:x\r\n");
+}
