@@ -151,11 +151,13 @@ void UringLoop::submit() {
   }
 }
 
-// Edge-triggered: each completion the kernel posts signals the eventfd again,
-// so the counter needs no read.
+// Reading the eventfd's counter is what waits: Asio first tries the read
+// (one system call, usually EAGAIN) and otherwise waits for the epoll edge.
+// A bare wait would re-register the descriptor with epoll each time, and an
+// unread counter would make that report it ready again at once.
 void UringLoop::arm() {
   if (stopped_) return;
-  event_.async_wait(asio::posix::stream_descriptor::wait_read, [this](const std::error_code& ec) {
+  event_.async_read_some(asio::buffer(&counter_, sizeof counter_), [this](const std::error_code& ec, std::size_t) {
     if (ec || stopped_) return;
     drain();
   });

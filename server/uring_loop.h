@@ -10,8 +10,8 @@
 // elsewhere, one posted to the end of the loop's queue.
 //
 // How completions reach the loop: the ring signals an eventfd that sits on
-// the Asio loop as a stream_descriptor; its handler drains the completion
-// queue. Each completion is consumed before its handler runs, so drain() may
+// the Asio loop as a stream_descriptor; reading it resets it, and the read's
+// handler drains the completion queue. Each completion is consumed before its handler runs, so drain() may
 // nest (a busy script polls the loop from inside a handler: busy_loop.h), and
 // the wait is re-armed before the first handler runs, so a completion posted
 // meanwhile raises a fresh edge that the nested poll sees.
@@ -26,6 +26,7 @@
 #include <asio.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -74,6 +75,7 @@ class UringLoop {
   asio::io_context& loop_;
   std::unique_ptr<io_uring> ring_;
   asio::posix::stream_descriptor event_;  // the ring's eventfd on the Asio loop
+  std::uint64_t counter_ = 0;             // the eventfd's count, read to reset it
   Op* in_flight_ = nullptr;               // head of the list
   bool submit_posted_ = false;
   bool stopped_ = false;  // stop() or the destructor ran
