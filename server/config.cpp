@@ -68,7 +68,7 @@ std::vector<Flag> flags() {
        [u](Config& c, const std::string& v) { c.threads = static_cast<unsigned>(u("threads", v, 256)); }},
       {"io-backend", "auto|epoll|io_uring",
        "how connections reach the kernel: io_uring batches each loop turn's receives and sends into one "
-       "system call; auto (default) uses it when the kernel allows, else epoll (env MNEMO_IO_BACKEND sets the default)",
+       "system call; auto uses it when the kernel allows, else epoll; default epoll (env MNEMO_IO_BACKEND sets the default)",
        [](Config& c, const std::string& v) { c.io_backend = v; }},
       {"data-dir", "DIR", "directory of the SQLite database (default ./data)",
        [](Config& c, const std::string& v) { c.persistence.data_dir = v; }},
