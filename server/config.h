@@ -29,8 +29,8 @@ struct Config {
   unsigned threads = 0;                      // io threads; 0 = hardware concurrency
   // auto | epoll | io_uring as asked; once the Server has started, the one
   // that runs ("epoll" or "io_uring"), for the log, STATS and INFO. epoll by
-  // default until io_uring serves other clients during a busy script too
-  // (docs/BENCHMARKS.md section 19).
+  // default: at depth 1 io_uring cost more CPU per request (docs/BENCHMARKS.md
+  // section 19).
   std::string io_backend = "epoll";
   std::string auth_token;                    // empty = no auth
   std::string admin_token;                   // empty = admin operations refused

@@ -165,11 +165,26 @@ void UringLoop::arm() {
 
 void UringLoop::drain() {
   arm();
+  drain_queue();
+}
+
+// A handler may run a script past its time limit and serve the loop from
+// inside it (busy_loop.h): the completions after its own then raise no new
+// eventfd edge, so a posted drain_queue() is what lets that nested poll reach
+// them. When the handler returns normally the posted one finds nothing.
+void UringLoop::drain_queue() {
   io_uring_cqe* cqe = nullptr;
   while (io_uring_peek_cqe(ring_.get(), &cqe) == 0) {
     auto* op = reinterpret_cast<Op*>(io_uring_cqe_get_data(cqe));
     const int result = cqe->res;
     io_uring_cqe_seen(ring_.get(), cqe);  // before the handler: it may drain again (busy script)
+    if (io_uring_cq_ready(ring_.get()) > 0 && !drain_posted_) {
+      drain_posted_ = true;
+      asio::post(loop_, [this] {
+        drain_posted_ = false;
+        if (!stopped_) drain_queue();
+      });
+    }
     if (op) complete(*op, result);
   }
   submit();

@@ -69,6 +69,7 @@ class UringLoop {
   void queued();
   void arm();
   void drain();
+  void drain_queue();
   void submit();
   void complete(Op& op, int result);
 
@@ -78,6 +79,7 @@ class UringLoop {
   std::uint64_t counter_ = 0;             // the eventfd's count, read to reset it
   Op* in_flight_ = nullptr;               // head of the list
   bool submit_posted_ = false;
+  bool drain_posted_ = false;
   bool stopped_ = false;  // stop() or the destructor ran
 };
 
