@@ -66,6 +66,10 @@ std::vector<Flag> flags() {
        [](Config& c, const std::string& v) { c.port_file = v; }},
       {"threads", "N", "io threads, one event loop each; connections are spread over them (default: number of cores)",
        [u](Config& c, const std::string& v) { c.threads = static_cast<unsigned>(u("threads", v, 256)); }},
+      {"io-backend", "auto|epoll|io_uring",
+       "how connections reach the kernel: io_uring batches each loop turn's receives and sends into one "
+       "system call; auto uses it when the kernel allows, else epoll; default epoll (env MNEMO_IO_BACKEND sets the default)",
+       [](Config& c, const std::string& v) { c.io_backend = v; }},
       {"data-dir", "DIR", "directory of the SQLite database (default ./data)",
        [](Config& c, const std::string& v) { c.persistence.data_dir = v; }},
       {"journal", "URL", "keep the journal and snapshots in PostgreSQL (postgresql://...) instead of SQLite in --data-dir (docs/SCALING.md)",
@@ -228,6 +232,8 @@ Config load_config(int argc, char** argv) {
   const auto all = flags();
   if (const char* t = std::getenv("MNEMO_AUTH_TOKEN")) cfg.auth_token = t;
   if (const char* t = std::getenv("MNEMO_ADMIN_TOKEN")) cfg.admin_token = t;
+  // The default of --io-backend, so a test suite can run on either backend.
+  if (const char* t = std::getenv("MNEMO_IO_BACKEND"); t && *t) cfg.io_backend = t;
   // Pair up "--name value" / "--name=value" first so --config can be applied before the rest.
   std::vector<std::pair<std::string, std::string>> given;
   for (int i = 1; i < argc; ++i) {
@@ -268,6 +274,8 @@ void validate(const Config& cfg) {
   if (cfg.store.max_value_bytes > cfg.native_limits.max_frame_bytes)
     throw ConfigError("--max-value-bytes cannot exceed --max-frame-bytes");
   if (cfg.max_connections == 0) throw ConfigError("--max-connections must be at least 1");
+  if (cfg.io_backend != "auto" && cfg.io_backend != "epoll" && cfg.io_backend != "io_uring")
+    throw ConfigError("--io-backend must be auto, epoll or io_uring (not '" + cfg.io_backend + "')");
 }
 
 std::string security_warning(const Config& cfg) {

@@ -27,6 +27,11 @@ struct Config {
   int metrics_port = -1;                     // -1 = off, 0 = ephemeral
   std::string port_file;                     // if set: bound ports are written here once listening
   unsigned threads = 0;                      // io threads; 0 = hardware concurrency
+  // auto | epoll | io_uring as asked; once the Server has started, the one
+  // that runs ("epoll" or "io_uring"), for the log, STATS and INFO. epoll by
+  // default: at depth 1 io_uring cost more CPU per request (docs/BENCHMARKS.md
+  // section 19).
+  std::string io_backend = "epoll";
   std::string auth_token;                    // empty = no auth
   std::string admin_token;                   // empty = admin operations refused
   bool insecure_open = false;                // allow a non-loopback bind without auth

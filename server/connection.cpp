@@ -15,7 +15,7 @@ constexpr auto kPressureRetry = std::chrono::milliseconds(1);
 
 Connection::Connection(asio::ip::tcp::socket socket, std::unique_ptr<WireCodec> codec, Executor& executor,
                        ServerStats& stats, const persistence::Backpressure* backpressure,
-                       const ConnectionLimits& limits, bool resp)
+                       const ConnectionLimits& limits, bool resp, UringLoop* ring)
     : socket_(std::move(socket)),
       codec_(std::move(codec)),
       executor_(executor),
@@ -24,14 +24,18 @@ Connection::Connection(asio::ip::tcp::socket socket, std::unique_ptr<WireCodec> 
       limits_(limits),
       session_(executor.new_session(resp)),
       is_resp_(resp),
-      timer_(socket_.get_executor()) {
+      timer_(socket_.get_executor()),
+      ring_(ring) {
   // Native connections get one too: the change feed (WATCH) pushes into it.
   outbox_ = std::make_shared<pubsub::Outbox>(socket_.get_executor(), limits_.pubsub_output_limit_bytes);
   stats_.connections_current.fetch_add(1, std::memory_order_relaxed);
   stats_.connections_total.fetch_add(1, std::memory_order_relaxed);
 }
 
-Connection::~Connection() { stats_.connections_current.fetch_sub(1, std::memory_order_relaxed); }
+Connection::~Connection() {
+  close_socket();
+  stats_.connections_current.fetch_sub(1, std::memory_order_relaxed);
+}
 
 void Connection::start() {
   std::error_code ec;
@@ -43,6 +47,7 @@ void Connection::start() {
     codec_->attach_outbox(outbox_);
   }
   asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+    self->adopt_descriptor();
     self->arm_idle_timer();
     self->read_next();
   });
@@ -63,10 +68,9 @@ void Connection::stop() {
   asio::post(socket_.get_executor(), [self = shared_from_this()] {
     if (self->defer_while_running([p = self.get()] { p->stop(); })) return;
     self->close_after_flush_ = true;
-    std::error_code ec;
     self->timer_.cancel();
     if (!self->writing_now_ && self->out_.empty()) self->close();
-    else self->socket_.shutdown(asio::ip::tcp::socket::shutdown_receive, ec);
+    else self->shutdown_socket(asio::ip::tcp::socket::shutdown_receive);
   });
 }
 
@@ -84,10 +88,7 @@ void Connection::read_next() {
   }
   make_room();
   reading_ = true;
-  socket_.async_read_some(asio::buffer(in_.data() + in_end_, in_.size() - in_end_),
-                          [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
-                            self->on_read(ec, n);
-                          });
+  start_read();
 }
 
 // Keeps unparsed bytes at the front and at least one read chunk of space after them.
@@ -244,8 +245,7 @@ void Connection::flush() {
   writing_.swap(out_);
   out_.clear();
   writing_now_ = true;
-  asio::async_write(socket_, asio::buffer(writing_),
-                    [self = shared_from_this()](const std::error_code& ec, std::size_t) { self->on_written(ec); });
+  start_write();
 }
 
 void Connection::on_written(const std::error_code& ec) {
@@ -347,10 +347,9 @@ void Connection::close() {
   if (closed_) return;
   closed_ = true;
   codec_->closed();
-  std::error_code ec;
   timer_.cancel();
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-  socket_.close(ec);
+  shutdown_socket(asio::ip::tcp::socket::shutdown_both);
+  close_socket();
 }
 
 }  // namespace mnemo::server

@@ -23,6 +23,10 @@
 // (native WATCH); they join the replies in out_. A connection whose unsent output passes pubsub_output_limit_bytes
 // while it receives pushed messages is closed (a slow subscriber must not
 // slow the publisher nor grow without bound), logged and counted.
+// Backends: with a UringLoop (--io-backend io_uring) the socket's receives and
+// sends go through that loop's ring (connection_uring.cpp) and the connection
+// owns the bare descriptor; without one, through Asio's epoll reactor. Both
+// call on_read() and on_written(), so everything above them is shared.
 #pragma once
 
 #include <asio.hpp>
@@ -33,6 +37,7 @@
 
 #include "server/executor.h"
 #include "server/pubsub/outbox.h"
+#include "server/uring_loop.h"
 #include "server/wire_codec.h"
 
 namespace mnemo::server {
@@ -51,7 +56,7 @@ class Connection : public std::enable_shared_from_this<Connection>,
  public:
   Connection(asio::ip::tcp::socket socket, std::unique_ptr<WireCodec> codec, Executor& executor,
              ServerStats& stats, const persistence::Backpressure* backpressure, const ConnectionLimits& limits,
-             bool resp);
+             bool resp, UringLoop* ring = nullptr);
   ~Connection() override;
 
   void start();  // once, on the accepting thread
@@ -82,6 +87,14 @@ class Connection : public std::enable_shared_from_this<Connection>,
   void drop_input(std::size_t n);
   void prefetch_ahead(std::size_t offset);
   void make_room();
+  // The transport: Asio's reactor, or the ring (connection_uring.cpp).
+  void start_read();
+  void start_write();
+  void shutdown_socket(asio::socket_base::shutdown_type how);
+  void close_socket();
+  void adopt_descriptor();
+  static void on_ring_read(UringLoop::Op& op, int result, std::shared_ptr<void> keep);
+  static void on_ring_written(UringLoop::Op& op, int result, std::shared_ptr<void> keep);
 
   // -- the connection's loop thread only (after start()) --
   asio::ip::tcp::socket socket_;
@@ -110,6 +123,12 @@ class Connection : public std::enable_shared_from_this<Connection>,
   asio::steady_timer timer_;    // backpressure retry and idle timeout
   std::shared_ptr<pubsub::Outbox> outbox_;  // others push into it from any thread
   std::chrono::steady_clock::time_point last_activity_;
+  // -- io_uring backend only (ring_ set) --
+  UringLoop* ring_;             // this loop's ring, or nullptr for epoll
+  int fd_ = -1;                 // the socket, taken out of socket_ once on the loop
+  UringLoop::Op read_op_;
+  UringLoop::Op write_op_;
+  std::size_t written_ = 0;     // bytes of writing_ the kernel has taken
 };
 
 }  // namespace mnemo::server

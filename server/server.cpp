@@ -35,6 +35,7 @@ Server::Server(const Config& cfg)
       stop_grace_(main_loop()),
       stop_poll_(main_loop()) {
   stats_.started_at_ms = clock_.now_ms();
+  choose_io_backend();
   conn_limits_.max_output_bytes = cfg_.max_output_bytes;
   conn_limits_.max_input_bytes = std::max<std::size_t>(cfg_.native_limits.max_frame_bytes,
                                                        cfg_.resp_max_bulk_bytes) + 64 * 1024;
@@ -91,6 +92,31 @@ Server::Server(const Config& cfg)
     metrics_ = std::make_unique<MetricsListener>(main_loop(), cfg_.bind_address, static_cast<std::uint16_t>(cfg_.metrics_port),
                                                  [this] { return executor_->prometheus_text(); });
   }
+}
+
+// auto and io_uring both fall back to epoll when a ring cannot be made (an old
+// kernel, a seccomp policy, kernel.io_uring_disabled): the server still serves.
+void Server::choose_io_backend() {
+  const std::string asked = cfg_.io_backend;
+  if (asked != "epoll") {
+    std::string error;
+    for (auto& loop : loops_) {
+      auto ring = UringLoop::create(*loop, error);
+      if (!ring) break;
+      rings_.push_back(std::move(ring));
+    }
+    if (rings_.size() == loops_.size()) {
+      cfg_.io_backend = "io_uring";
+      spdlog::info("io backend: io_uring (one ring per io thread)");
+      return;
+    }
+    rings_.clear();
+    if (asked == "io_uring") spdlog::warn("io backend: io_uring is unavailable ({}); using epoll", error);
+    else spdlog::info("io backend: epoll (io_uring unavailable: {})", error);
+  } else {
+    spdlog::info("io backend: epoll");
+  }
+  cfg_.io_backend = "epoll";
 }
 
 Server::~Server() {
@@ -213,7 +239,11 @@ void Server::poll_stop() {
 }
 
 // Every connection is gone: each loop returns once it has run what is queued on it.
-void Server::end_stop() { keep_running_.clear(); }
+// A ring's wait for completions is work too: it ends here, on the ring's loop.
+void Server::end_stop() {
+  keep_running_.clear();
+  for (std::size_t i = 0; i < rings_.size(); ++i) asio::post(*loops_[i], [ring = rings_[i].get()] { ring->stop(); });
+}
 
 // Abandons whatever is still queued on the loops; it is destroyed with them.
 void Server::stop_loops() {
@@ -230,21 +260,22 @@ void Server::stop_connections() {
 
 void Server::accept_next(asio::ip::tcp::acceptor& acceptor, Protocol proto) {
   // The new socket belongs to the next loop in turn; the handler runs on loop 0.
-  asio::io_context& loop = *loops_[next_loop_];
+  const std::size_t index = next_loop_;
+  asio::io_context& loop = *loops_[index];
   next_loop_ = (next_loop_ + 1) % loops_.size();
-  acceptor.async_accept(loop, [this, &acceptor, proto](const std::error_code& ec, asio::ip::tcp::socket socket) {
+  acceptor.async_accept(loop, [this, &acceptor, proto, index](const std::error_code& ec, asio::ip::tcp::socket socket) {
     if (ec) {
       if (ec == asio::error::operation_aborted || stopping_) return;
       spdlog::warn("accept failed: {}", ec.message());  // e.g. out of file descriptors
     } else {
-      on_accept(std::move(socket), proto);
+      on_accept(std::move(socket), proto, index);
     }
     if (!stopping_) accept_next(acceptor, proto);
   });
 }
 
 // On loop 0; the connection then lives on its socket's loop.
-void Server::on_accept(asio::ip::tcp::socket socket, Protocol proto) {
+void Server::on_accept(asio::ip::tcp::socket socket, Protocol proto, std::size_t loop_index) {
   if (stopping_) {  // accepted just before the listener closed
     std::error_code ec;
     socket.close(ec);
@@ -255,8 +286,9 @@ void Server::on_accept(asio::ip::tcp::socket socket, Protocol proto) {
     reject(socket, proto);
     return;
   }
+  UringLoop* ring = rings_.empty() ? nullptr : rings_[loop_index].get();
   auto conn = std::make_shared<Connection>(std::move(socket), make_codec(proto), *executor_, stats_,
-                                           persistence_.get(), conn_limits_, proto == Protocol::resp);
+                                           persistence_.get(), conn_limits_, proto == Protocol::resp, ring);
   {
     std::lock_guard lock(conns_mu_);
     // Forget closed connections now and then so the list stays as long as the live set.

@@ -36,6 +36,7 @@
 #include "server/server_stats.h"
 #include "server/store.h"
 #include "server/tracking/tracking_table.h"
+#include "server/uring_loop.h"
 
 namespace mnemo::server {
 
@@ -57,7 +58,7 @@ class Server {
   enum class Protocol { native, resp };
   void open_listener(std::optional<asio::ip::tcp::acceptor>& acceptor, int port, const char* what);
   void accept_next(asio::ip::tcp::acceptor& acceptor, Protocol proto);
-  void on_accept(asio::ip::tcp::socket socket, Protocol proto);
+  void on_accept(asio::ip::tcp::socket socket, Protocol proto, std::size_t loop_index);
   std::unique_ptr<WireCodec> make_codec(Protocol proto);
   std::unique_ptr<RespCodec> make_resp_codec();
   std::atomic<std::uint64_t> next_client_id_{0};  // CLIENT ID, HELLO's id, tracking redirects  // also runs a native connection's COMMAND frames
@@ -71,6 +72,7 @@ class Server {
   void end_stop();
   void stop_loops();
   void serve_loop(std::size_t index);
+  void choose_io_backend();
   asio::io_context& main_loop() { return *loops_.front(); }
 
   // -- set at construction, then read-only --
@@ -91,6 +93,9 @@ class Server {
   // -- the loops: set at construction, one per io thread --
   using WorkGuard = asio::executor_work_guard<asio::io_context::executor_type>;
   std::vector<std::unique_ptr<asio::io_context>> loops_;
+  // One ring per loop with --io-backend io_uring, none with epoll. After the
+  // loops: destroyed first, while their loops still exist.
+  std::vector<std::unique_ptr<UringLoop>> rings_;
 
   // -- loop 0 only --
   std::vector<WorkGuard> keep_running_;  // lets a loop with no connection wait for one; dropped at stop

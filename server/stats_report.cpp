@@ -71,6 +71,7 @@ static std::vector<Figure> collect(const Config& cfg, const Store& store, persis
   add("server", "uptime_seconds", num((now - st.started_at_ms) / 1000), "seconds since start");
   add("server", "tcp_port", num(std::uint64_t{cfg.port}), "native protocol port");
   add("server", "io_threads", num(std::uint64_t{cfg.threads}), "io threads");
+  add_text("server", "io_backend", cfg.io_backend, "how connections reach the kernel: epoll or io_uring");
 
   const auto s = store.stats();
   add("store", "keys", num(s.keys), "keys in memory (including ephemeral)");
@@ -256,7 +257,8 @@ std::string Executor::info_text(std::string_view section) const {
   auto kv = [](const std::string& k, const std::string& v) { return k + ":" + v + "\r\n"; };
   sec("Server", kv("redis_version", "7.0.0") + kv("mnemo_version", MNEMO_VERSION) + kv("redis_mode", "standalone") +
                     kv("os", "Linux") + kv("arch_bits", "64") + kv("tcp_port", num(static_cast<std::uint64_t>(cfg_.resp_port))) +
-                    kv("uptime_in_seconds", num(uptime)) + kv("uptime_in_days", num(uptime / 86400)));
+                    kv("uptime_in_seconds", num(uptime)) + kv("uptime_in_days", num(uptime / 86400)) +
+                    kv("io_backend", cfg_.io_backend));
   const tracking::TrackingTable::Totals tracked = tracking_ ? tracking_->totals() : tracking::TrackingTable::Totals{};
   sec("Clients", kv("connected_clients", num(stats_.connections_current.load())) + kv("blocked_clients", num(blocking_ ? blocking_->blocked_clients() : 0)) +
                      kv("tracking_clients", num(tracked.clients)) +

@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.join(SOURCE_DIR, "scripts"))
 
 from mnemo_client import Client, ConnectionClosed, MnemoError  # noqa: E402
 sys.path.insert(0, HERE)
-from resp_support import ChildServer  # noqa: E402
+from resp_support import ChildServer, server_env  # noqa: E402
 
 AUTH_TOKEN = "data-token"
 ADMIN_TOKEN = "admin-token"
@@ -64,7 +64,7 @@ class Server(ChildServer):
         self.log_path = os.path.join(tmp, "server-%d.log" % run)
         if os.path.exists(self.port_file):
             os.unlink(self.port_file)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MNEMO_")}
+        env = server_env()
         args = [os.path.join(bin_dir, "mnemo-server"), "--bind", "127.0.0.1", "--port", "0",
                 "--port-file", self.port_file, "--data-dir", os.path.join(tmp, "data"),
                 "--resp-port", "0", "--auth-token", AUTH_TOKEN, "--admin-token", ADMIN_TOKEN]

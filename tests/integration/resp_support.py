@@ -24,6 +24,19 @@ START_TIMEOUT_S = 60
 STOP_TIMEOUT_S = 60
 
 
+# The only MNEMO_* variables a test's server inherits: the suite runs once per
+# io backend (scripts/test), and the fallback test simulates a kernel without
+# io_uring. Others (MNEMO_AUTH_TOKEN...) would change what a test sees.
+PASSED_TO_SERVER = ("MNEMO_IO_BACKEND", "MNEMO_TEST_NO_IO_URING")
+
+
+def server_env(extra=None):
+    """The environment for a mnemo-server child: this one without MNEMO_* but PASSED_TO_SERVER."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MNEMO_") or k in PASSED_TO_SERVER}
+    env.update(extra or {})
+    return env
+
+
 def check(cond, what):
     if not cond:
         raise AssertionError(what)
@@ -66,9 +79,10 @@ class ChildServer:
 class RespServer(ChildServer):
     """One mnemo-server child process with a RESP port, stopped by its PID."""
 
-    def __init__(self, tmp, extra_args=()):
+    def __init__(self, tmp, extra_args=(), extra_env=None):
         self.tmp = tmp
         self.extra_args = list(extra_args)
+        self.extra_env = extra_env
         self.run = 0
         self._start()
 
@@ -83,7 +97,7 @@ class RespServer(ChildServer):
         self.log_path = os.path.join(self.tmp, "server-%d.log" % self.run)
         if os.path.exists(self.port_file):
             os.unlink(self.port_file)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MNEMO_")}
+        env = server_env(self.extra_env)
         args = [os.path.join(BIN_DIR, "mnemo-server"), "--bind", "127.0.0.1", "--port", "0",
                 "--resp-port", "0", "--port-file", self.port_file,
                 "--data-dir", os.path.join(self.tmp, "data")] + self.extra_args
