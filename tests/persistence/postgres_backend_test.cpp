@@ -1,6 +1,6 @@
 // PostgresBackend against a real PostgreSQL: the contract of sqlite_backend_test.cpp
 // plus what only a shared database has (node keys, fencing, reconnection).
-// Tagged [postgres]: run by the CTest entry "persistence: postgres backend",
+// Tagged [.postgres] (hidden: a plain run has no server): run by the CTest entry "persistence: postgres backend",
 // which starts a throwaway server with scripts/pg and sets MNEMO_PG_URL.
 #include "persistence/postgres_backend.h"
 
@@ -84,7 +84,7 @@ bool have_pg() {
 
 }  // namespace
 
-TEST_CASE("postgres backend appends and scans rows in seq order, per node", "[postgres]") {
+TEST_CASE("postgres backend appends and scans rows in seq order, per node", "[.postgres]") {
   if (!have_pg()) return;
   Node a, b;
   JournalRow r = row(1, 2);
@@ -110,7 +110,7 @@ TEST_CASE("postgres backend appends and scans rows in seq order, per node", "[po
   CHECK(*a.journal.stored_bytes() > 0);
 }
 
-TEST_CASE("postgres backend compaction and set-aside touch only their node", "[postgres]") {
+TEST_CASE("postgres backend compaction and set-aside touch only their node", "[.postgres]") {
   if (!have_pg()) return;
   Node a, b;
   for (auto [f, l] : {std::pair{1, 2}, {3, 5}, {6, 8}, {9, 9}}) {
@@ -128,7 +128,7 @@ TEST_CASE("postgres backend compaction and set-aside touch only their node", "[p
   CHECK(*b.journal.max_set_aside_seq() == 0);
 }
 
-TEST_CASE("postgres backend snapshots: chunks, completion and retention", "[postgres]") {
+TEST_CASE("postgres backend snapshots: chunks, completion and retention", "[.postgres]") {
   if (!have_pg()) return;
   Node a;
   auto complete = [&](std::uint64_t id) {
@@ -165,7 +165,7 @@ TEST_CASE("postgres backend snapshots: chunks, completion and retention", "[post
   CHECK((*a.snapshots.list_snapshots())[0].state == kSnapshotFailed);
 }
 
-TEST_CASE("postgres backend fences a node: one journal connection at a time", "[postgres]") {
+TEST_CASE("postgres backend fences a node: one journal connection at a time", "[.postgres]") {
   if (!have_pg()) return;
   Node a;
   PgFence other_fence;
@@ -187,7 +187,7 @@ TEST_CASE("postgres backend fences a node: one journal connection at a time", "[
   CHECK(!a.journal.append_row(row(1, 1)).ok());
 }
 
-TEST_CASE("postgres journal writer reconnects after its connection is killed", "[postgres]") {
+TEST_CASE("postgres journal writer reconnects after its connection is killed", "[.postgres]") {
   if (!have_pg()) return;
   Node a;
   JournalOptions o;
@@ -216,7 +216,7 @@ TEST_CASE("postgres journal writer reconnects after its connection is killed", "
   CHECK(changes == 100);
 }
 
-TEST_CASE("postgres schema: created once, a newer version is refused", "[postgres]") {
+TEST_CASE("postgres schema: created once, a newer version is refused", "[.postgres]") {
   if (!have_pg()) return;
   PgConn c = std::move(*PgConn::connect(pg_url()));
   const std::string node = fresh_node();
