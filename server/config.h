@@ -30,7 +30,7 @@ struct Config {
   // auto | epoll | io_uring as asked; once the Server has started, the one
   // that runs ("epoll" or "io_uring"), for the log, STATS and INFO. epoll by
   // default: at depth 1 io_uring cost more CPU per request (docs/BENCHMARKS.md
-  // section 19).
+  // section 21).
   std::string io_backend = "epoll";
   std::string auth_token;                    // empty = no auth
   std::string admin_token;                   // empty = admin operations refused
