@@ -97,27 +97,31 @@ void UringLoop::stop() {
   event_.cancel(ec);
 }
 
-void UringLoop::recv(Op& op, int fd, char* buf, std::size_t len) {
-  io_uring_sqe* sqe = next_sqe();
-  io_uring_prep_recv(sqe, fd, buf, len, 0);
+namespace {
+
+// Ties a prepared entry to op and puts op at the head of the in-flight list.
+void track(io_uring_sqe* sqe, UringLoop::Op& op, UringLoop::Op*& in_flight) {
   io_uring_sqe_set_data(sqe, &op);
   op.in_flight = true;
   op.prev = nullptr;
-  op.next = in_flight_;
-  if (in_flight_) in_flight_->prev = &op;
-  in_flight_ = &op;
+  op.next = in_flight;
+  if (in_flight) in_flight->prev = &op;
+  in_flight = &op;
+}
+
+}  // namespace
+
+void UringLoop::recv(Op& op, int fd, char* buf, std::size_t len) {
+  io_uring_sqe* sqe = next_sqe();
+  io_uring_prep_recv(sqe, fd, buf, len, 0);
+  track(sqe, op, in_flight_);
   queued();
 }
 
 void UringLoop::send(Op& op, int fd, const char* buf, std::size_t len) {
   io_uring_sqe* sqe = next_sqe();
   io_uring_prep_send(sqe, fd, buf, len, MSG_NOSIGNAL);
-  io_uring_sqe_set_data(sqe, &op);
-  op.in_flight = true;
-  op.prev = nullptr;
-  op.next = in_flight_;
-  if (in_flight_) in_flight_->prev = &op;
-  in_flight_ = &op;
+  track(sqe, op, in_flight_);
   queued();
 }
 
