@@ -1,7 +1,7 @@
 // Reads committed journal rows back for the change feed (server/feed/): a
 // watcher that resumes from a version gets the changes after it from here
-// before it joins the live stream. Its own SQLite connection (WAL mode lets
-// it read beside the journal thread's writes).
+// before it joins the live stream. Its own connection (read_backend.h), to
+// SQLite's file or to the PostgreSQL node.
 //
 // Threads: one thread at a time (the feed's replay thread).
 #pragma once
@@ -12,15 +12,17 @@
 
 #include "persistence/change.h"
 #include "persistence/outcome.h"
-#include "persistence/sqlite_backend.h"
+#include "persistence/options.h"
+#include "persistence/read_backend.h"
 #include "protocol/result.h"
 
 namespace mnemo::persistence {
 
 class JournalReader {
  public:
-  // Opens the database file at `path` (which must exist).
-  static protocol::Result<JournalReader> open(const std::string& path);
+  // Opens what `opts` names: the database file in its data dir (which must
+  // exist), or its PostgreSQL node.
+  static protocol::Result<JournalReader> open(const Options& opts);
 
   // The smallest `after` for which read() still returns every journaled
   // change: compaction (after a snapshot) deletes rows wholly before the
@@ -35,8 +37,8 @@ class JournalReader {
   Outcome read(std::uint64_t after, std::uint64_t upto, const std::function<bool(const Change&)>& visit);
 
  private:
-  explicit JournalReader(SqliteBackend backend) : backend_(std::move(backend)) {}
-  SqliteBackend backend_;
+  explicit JournalReader(ReadBackend backend) : backend_(std::move(backend)) {}
+  ReadBackend backend_;
 };
 
 }  // namespace mnemo::persistence

@@ -11,7 +11,7 @@ using protocol::Status;
 
 namespace {
 
-constexpr int kDeleteStep = 256;  // chunks deleted per transaction
+constexpr int kChunkDeleteStep = 256;  // chunks deleted per transaction
 constexpr int kScanPageChunks = 16;  // chunks fetched per query while loading
 
 }  // namespace
@@ -79,14 +79,14 @@ Outcome PostgresBackend::delete_chunks(std::uint64_t id) {
           "delete snapshot chunks",
           "DELETE FROM mnemo_snapshot_chunks WHERE node = $1 AND snapshot_id = $2 AND chunk_no IN "
           "(SELECT chunk_no FROM mnemo_snapshot_chunks WHERE node = $1 AND snapshot_id = $2 "
-          "LIMIT " + std::to_string(kDeleteStep) + ")",
+          "LIMIT " + std::to_string(kChunkDeleteStep) + ")",
           {PgParam::of(node_), PgParam::of(id)});
       if (!d.ok()) return d.error();
       n = d->affected();
       return success();
     });
     if (!r.ok()) return r;
-    if (n < static_cast<std::uint64_t>(kDeleteStep)) return success();
+    if (n < static_cast<std::uint64_t>(kChunkDeleteStep)) return success();
   }
 }
 

@@ -21,10 +21,10 @@ using protocol::Error;
 using protocol::Result;
 using protocol::Status;
 
-namespace {
-
 // An input stream buffer over bytes we do not own (no copy), which also says
-// how many bytes are left so lengths can be checked before allocating.
+// how many bytes are left so lengths can be checked before allocating. Not in
+// the anonymous namespace: ChangeBatchIn and EntryChunkIn below hold one and
+// must be outside it for CEREAL_CLASS_VERSION.
 class ViewBuf : public std::streambuf {
  public:
   explicit ViewBuf(std::string_view bytes) {
@@ -52,6 +52,8 @@ class ViewBuf : public std::streambuf {
     return v;
   }
 };
+
+namespace {
 
 struct DecodeError : std::runtime_error {
   using std::runtime_error::runtime_error;

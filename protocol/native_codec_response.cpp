@@ -190,7 +190,7 @@ bool read_ok_payload(Reader& in, Response& resp, const Limits& limits) {
   return false;
 }
 
-constexpr const char* kUnknownOpcode = "unknown opcode";
+constexpr const char* kUnknownResponseOpcode = "unknown opcode";
 
 // Decodes one complete frame body into `out`; returns a static message naming
 // the problem, or nullptr. r.id and r.op are set once the header is read.
@@ -212,7 +212,7 @@ const char* decode_body(std::string_view body, Response& out, const Limits& limi
     // An error may answer an opcode this client does not know (UNKNOWN_COMMAND).
     if (!read_string(in, out.message)) return "truncated error message";
   } else {
-    if (!is_known_opcode(op)) return kUnknownOpcode;
+    if (!is_known_opcode(op)) return kUnknownResponseOpcode;
     if (!read_ok_payload(in, out, limits)) return "payload shorter than its fields or count over the limit";
   }
   return in.at_end() ? nullptr : "trailing bytes after the payload";
@@ -236,7 +236,7 @@ DecodeResult decode_response(std::string_view buf, Response& out, const Limits& 
   std::string_view body;
   if (!detail::split_frame(buf, limits, r, body)) return r;
   if (const char* problem = decode_body(body, out, limits, r)) {
-    detail::reject(r, problem == kUnknownOpcode ? Status::unknown_command : Status::bad_request, problem);
+    detail::reject(r, problem == kUnknownResponseOpcode ? Status::unknown_command : Status::bad_request, problem);
   } else {
     r.state = DecodeState::ok;
   }

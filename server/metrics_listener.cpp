@@ -7,8 +7,10 @@ namespace mnemo::server {
 
 namespace {
 constexpr std::size_t kMaxRequestBytes = 8192;
-class MetricsExchange;
 }  // namespace
+
+// Outside the anonymous namespace: State, which is not in it, holds pointers to it.
+class MetricsExchange;
 
 // -- shared by the listener and its exchanges; guarded by mu --
 struct MetricsListener::State {
@@ -17,8 +19,6 @@ struct MetricsListener::State {
   std::vector<std::weak_ptr<MetricsExchange>> open;
   bool closed = false;
 };
-
-namespace {
 
 // One HTTP exchange; keeps itself alive through its handlers, which run on its
 // socket's strand. stop() may be called from any thread.
@@ -70,8 +70,6 @@ class MetricsExchange : public std::enable_shared_from_this<MetricsExchange> {
   std::string request_;
   std::string response_;
 };
-
-}  // namespace
 
 MetricsListener::MetricsListener(asio::io_context& io, const std::string& bind, std::uint16_t port,
                                  std::function<std::string()> render)

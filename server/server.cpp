@@ -52,7 +52,7 @@ Server::Server(const Config& cfg)
     persistence_ = persistence::Persistence::open(cfg_.persistence, clock_);
     log = &persistence_->change_log();
     feed::FeedOptions feed_opts;
-    feed_opts.db_path = (std::filesystem::path(cfg_.persistence.data_dir) / cfg_.persistence.db_file_name).string();
+    feed_opts.storage = cfg_.persistence;
     feed_opts.progress_interval = std::chrono::milliseconds(std::max<std::uint32_t>(cfg_.feed_progress_ms, 1));
     feed_ = std::make_unique<feed::FeedHub>(*persistence_, stats_, feed_opts);
     log->set_tap(feed_.get());  // before any append: the feed sees every seq

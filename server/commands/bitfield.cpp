@@ -23,7 +23,6 @@ namespace {
 
 constexpr std::string_view kBadType =
     "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.";
-constexpr std::string_view kBadOffset = "ERR bit offset is not an integer or out of range";
 constexpr std::uint64_t kMaxBytes = 512ull << 20;  // Redis's proto-max-bulk-len
 
 enum class Op : std::uint8_t { get, set, incrby };

@@ -17,7 +17,6 @@ using protocol::ReplyBuilder;
 
 namespace {
 
-constexpr std::string_view kBadOffset = "ERR bit offset is not an integer or out of range";
 constexpr std::string_view kBadBit = "ERR bit is not an integer or out of range";
 
 // SETBIT/GETBIT's offset: a non-negative integer below 2^32 (Redis's 512 MB strings).

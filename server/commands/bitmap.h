@@ -7,6 +7,9 @@
 
 namespace mnemo::server::commands {
 
+// SETBIT's, GETBIT's and BITFIELD's error for an offset that is no integer or past 2^32 bits.
+inline constexpr std::string_view kBadOffset = "ERR bit offset is not an integer or out of range";
+
 void cmd_setbit(CommandContext& ctx, ArgList argv, protocol::ReplyBuilder& reply);
 void cmd_bitfield(CommandContext& ctx, ArgList argv, protocol::ReplyBuilder& reply);     // bitfield.cpp
 void cmd_bitfield_ro(CommandContext& ctx, ArgList argv, protocol::ReplyBuilder& reply);  // bitfield.cpp

@@ -50,6 +50,11 @@ inline bool replied_failure(const CommandContext& ctx, const protocol::Response&
   return true;
 }
 
+// Replies the response's integer, or its error.
+inline void reply_integer(CommandContext& ctx, const protocol::Response& resp, protocol::ReplyBuilder& reply) {
+  if (!replied_failure(ctx, resp, reply)) reply.integer(resp.integer);
+}
+
 // For a handler that runs the store's typed operations: a codec driven without
 // a store (some unit tests) answers an error instead.
 #define NEED_STORE(s)                 \

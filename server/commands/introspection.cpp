@@ -150,6 +150,22 @@ const CommandSpec* lookup(ArgList argv, std::size_t i) {
   return s;
 }
 
+// COMMAND LIST's filter over one command and then its subcommands ("config|get"),
+// as Redis walks them: a container that does not match can still list them.
+void list_matching(const CommandSpec& s, std::string_view pattern, std::string_view category,
+                   std::vector<std::string_view>& names) {
+  bool in = false;
+  if (!category.empty()) {
+    for (std::size_t i = 0; i < std::size(kAclNames); ++i) {
+      in |= ((s.acl >> i) & 1u) && iequals(category, kAclNames[i].substr(1));
+    }
+  } else {
+    in = glob_match(pattern, s.name, true);
+  }
+  if (in) names.push_back(s.name);
+  for (const CommandSpec& sub : s.subcommands) list_matching(sub, pattern, category, names);
+}
+
 }  // namespace
 
 void cmd_command(CommandContext&, ArgList, ReplyBuilder& reply) {
@@ -174,17 +190,7 @@ void cmd_command_list(CommandContext&, ArgList argv, ReplyBuilder& reply) {
     else return reply.error(kSyntax);
   }
   std::vector<std::string_view> names;
-  for (const CommandSpec* s : builtin_commands().all()) {
-    if (!category.empty()) {
-      bool in = false;
-      for (std::size_t i = 0; i < std::size(kAclNames); ++i) {
-        in |= ((s->acl >> i) & 1u) && iequals(category, kAclNames[i].substr(1));
-      }
-      if (in) names.push_back(s->name);
-    } else if (glob_match(pattern, s->name, true)) {
-      names.push_back(s->name);
-    }
-  }
+  for (const CommandSpec* s : builtin_commands().all()) list_matching(*s, pattern, category, names);
   reply.array(names.size());
   for (std::string_view n : names) reply.bulk(n);
 }

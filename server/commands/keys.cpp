@@ -28,10 +28,6 @@ void reply_found(CommandContext& ctx, const Response& resp, ReplyBuilder& reply)
   else reply_status_error(ctx, resp, reply);
 }
 
-void reply_integer(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
-  if (!replied_failure(ctx, resp, reply)) reply.integer(resp.integer);
-}
-
 void reply_type(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
   if (!replied_failure(ctx, resp, reply)) reply.simple(resp.integer > 0 ? "string" : "none");
 }

@@ -13,16 +13,6 @@ namespace {
 
 constexpr std::string_view kNoPubSub = "ERR pub/sub is not available on this connection";
 
-// [kind, name, count]: the confirmation Redis sends for each (un)subscription.
-// RESP3 sends it as a push, like the messages.
-void confirm(ReplyBuilder& reply, std::string_view kind, const std::string_view* name, std::size_t count) {
-  reply.push(3);
-  reply.bulk(kind);
-  if (name != nullptr) reply.bulk(*name);
-  else reply.null();
-  reply.integer(static_cast<std::int64_t>(count));
-}
-
 bool can_subscribe(CommandContext& ctx) {
   return ctx.env().pubsub != nullptr && ctx.session().subscriber.outbox != nullptr;
 }
@@ -76,6 +66,14 @@ void unsubscribe(CommandContext& ctx, ArgList argv, ReplyBuilder& reply, bool pa
 }
 
 }  // namespace
+
+void confirm(ReplyBuilder& reply, std::string_view kind, const std::string_view* name, std::size_t count) {
+  reply.push(3);
+  reply.bulk(kind);
+  if (name != nullptr) reply.bulk(*name);
+  else reply.null();
+  reply.integer(static_cast<std::int64_t>(count));
+}
 
 void cmd_subscribe(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) { subscribe(ctx, argv, reply, false); }
 void cmd_psubscribe(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) { subscribe(ctx, argv, reply, true); }

@@ -26,6 +26,10 @@ MNEMO_HANDLER(cmd_pubsub_shardchannels);
 MNEMO_HANDLER(cmd_pubsub_shardnumsub);
 #undef MNEMO_HANDLER
 
+// [kind, name, count]: the confirmation Redis sends for each (un)subscription
+// (`name` null when there is none). RESP3 sends it as a push, like the messages.
+void confirm(protocol::ReplyBuilder& reply, std::string_view kind, const std::string_view* name, std::size_t count);
+
 // A RESP2 connection with a subscription runs only these (Redis's processCommand).
 bool allowed_when_subscribed(const CommandSpec& spec);
 // Redis's refusal of any other command in that mode.

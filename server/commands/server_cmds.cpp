@@ -18,10 +18,6 @@ namespace {
 constexpr std::string_view kInfoSections[] = {"server", "clients", "memory", "persistence",
                                               "stats", "replication", "keyspace"};
 
-void reply_integer(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
-  if (!replied_failure(ctx, resp, reply)) reply.integer(resp.integer);
-}
-
 void reply_save(CommandContext& ctx, const Response& resp, ReplyBuilder& reply) {
   if (replied_failure(ctx, resp, reply)) return;
   if (ctx.command().name == "save") reply.ok();

@@ -12,14 +12,6 @@ using protocol::ReplyBuilder;
 
 namespace {
 
-void confirm(ReplyBuilder& reply, std::string_view kind, const std::string_view* name, std::size_t count) {
-  reply.push(3);
-  reply.bulk(kind);
-  if (name != nullptr) reply.bulk(*name);
-  else reply.null();
-  reply.integer(static_cast<std::int64_t>(count));
-}
-
 void sunsubscribe_one(CommandContext& ctx, std::string_view name, ReplyBuilder& reply) {
   pubsub::Subscriber& s = ctx.session().subscriber;
   if (auto it = s.shard_channels.find(std::string(name)); it != s.shard_channels.end()) {

@@ -31,7 +31,7 @@ constexpr std::string_view kGroupHelp[] = {
     "    Prints this help.",
 };
 
-std::string sub_syntax(std::string_view sub) {
+std::string xgroup_syntax(std::string_view sub) {
   return cat({"ERR unknown subcommand or wrong number of arguments for '", sub, "'. Try XGROUP HELP."});
 }
 
@@ -59,7 +59,7 @@ bool parse_group_opts(ArgList argv, GroupArgs& g, ReplyBuilder& reply) {
       }
       i += 2;
     } else {
-      reply.error(sub_syntax(argv[1]));
+      reply.error(xgroup_syntax(argv[1]));
       return false;
     }
   }
@@ -129,7 +129,7 @@ void cmd_xgroup(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
     for (std::string_view line : kGroupHelp) reply.simple(line);
     return;
   }
-  if (argv.size() < 4) return reply.error(sub_syntax(argv[1]));
+  if (argv.size() < 4) return reply.error(xgroup_syntax(argv[1]));
   GroupArgs g;
   if (!parse_group_opts(argv, g, reply)) return;
   std::int64_t out = 0;
@@ -148,7 +148,7 @@ void cmd_xgroup(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
             return coded_err(cat({"NOGROUP No such consumer group '", argv[3], "' for key name '", argv[2], "'"}));
           }
         }
-        if (!arity_ok(argv)) return err(sub_syntax(argv[1]));
+        if (!arity_ok(argv)) return err(xgroup_syntax(argv[1]));
         return xgroup_apply(t, argv, g, out, event);
       })) return;
   if (out == -1) reply.ok();

@@ -153,7 +153,7 @@ void info_consumers(const StreamGroup& g, std::int64_t now, ReplyBuilder& reply)
   }
 }
 
-std::string sub_syntax(std::string_view sub) {
+std::string xinfo_syntax(std::string_view sub) {
   return cat({"ERR unknown subcommand or wrong number of arguments for '", sub, "'. Try XINFO HELP."});
 }
 
@@ -177,7 +177,7 @@ void cmd_xinfo(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
       if (argv.size() > 3) {
         const std::size_t optc = argv.size() - 3;
         if ((optc != 1 && optc != 3) || !iequals(argv[3], "full") || (optc == 3 && !iequals(argv[4], "count"))) {
-          return err(sub_syntax(sub));
+          return err(xinfo_syntax(sub));
         }
         if (optc == 3 && !parse_int64(argv[5], count)) return err(kNotInteger);
         if (count < 0) count = 10;

@@ -16,8 +16,6 @@ namespace mnemo::server::commands {
 
 namespace {
 
-constexpr ValueType kZSet = ValueType::zset;
-
 const ZSet* zset_of(CollectionTxn& t, std::size_t i) { return t.get(i) ? &t.get(i)->zset() : nullptr; }
 
 struct ZAddFlags {

@@ -12,6 +12,9 @@
 
 namespace mnemo::server::commands {
 
+// The type every sorted-set command checks its key against.
+inline constexpr ValueType kZSet = ValueType::zset;
+
 struct ScoreRange {
   double min = 0, max = 0;
   bool minex = false, maxex = false;

@@ -13,8 +13,6 @@ namespace mnemo::server::commands {
 
 namespace {
 
-constexpr ValueType kZSet = ValueType::zset;
-
 const ZSet* zset_of(CollectionTxn& t) { return t.get(0) ? &t.get(0)->zset() : nullptr; }
 
 std::optional<double> score_of(const ZSet* z, std::string_view m) {

@@ -46,6 +46,7 @@
 #include <vector>
 
 #include "persistence/change_log.h"
+#include "persistence/options.h"
 #include "persistence/persistence.h"
 #include "protocol/feed_frame.h"
 #include "protocol/result.h"
@@ -59,7 +60,7 @@ class JournalReader;
 namespace mnemo::server::feed {
 
 struct FeedOptions {
-  std::string db_path;  // the SQLite file the replay reads
+  persistence::Options storage;  // where the replay reads the journal (SQLite or PostgreSQL)
   std::chrono::milliseconds progress_interval{1000};
 };
 

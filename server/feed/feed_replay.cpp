@@ -73,7 +73,7 @@ void FeedHub::replay(const ReplayJob& job) {
                                   : "the journal stopped"),
                   false);
   }
-  auto reader = persistence::JournalReader::open(opts_.db_path);
+  auto reader = persistence::JournalReader::open(opts_.storage);
   protocol::Result<std::uint64_t> oldest =
       reader.ok() ? reader->oldest_after() : protocol::Result<std::uint64_t>(reader.error());
   if (!oldest.ok()) {

@@ -60,7 +60,7 @@ void pipeline_all(const ClientPtr& c, std::vector<protocol::Request>& reqs) {
 
 }  // namespace
 
-TEST_CASE("recovery is exact after SIGKILL during and right after a snapshot", "[integration][snapshot]") {
+TEST_CASE("recovery is exact after SIGKILL during and right after a snapshot", "[integration][snapshot][crash]") {
   TempDir dir;
   const std::string data = dir.file("data");
   std::map<std::string, std::string> model;

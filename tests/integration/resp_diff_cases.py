@@ -363,7 +363,8 @@ CONNECTION_CASES = [
             "psubscribe", "punsubscribe", "publish")],
         "COMMAND INFO GET Set nosuch mget", members("COMMAND LIST FILTERBY PATTERN *expire*"),
         members("COMMAND LIST FILTERBY PATTERN *ttl"),
-        members("COMMAND LIST FILTERBY PATTERN *expiretime"))),
+        members("COMMAND LIST FILTERBY PATTERN *expiretime"), members("COMMAND LIST FILTERBY PATTERN config*"),
+        members("COMMAND LIST FILTERBY PATTERN script|*"), members("COMMAND LIST FILTERBY PATTERN x*"))),
     ("INFO", steps(
         info("INFO"), info("INFO server"), info("INFO SERVER"), info("INFO server clients"),
         info("INFO keyspace"), info("INFO clients server keyspace"), info("INFO all"), info("INFO default"),

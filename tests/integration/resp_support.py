@@ -7,6 +7,7 @@ RespConn reads raw replies byte for byte (differential tests). Standard
 library only; the tests themselves add redis-py or redis-cli.
 """
 
+import hashlib
 import os
 import shutil
 import signal
@@ -76,6 +77,16 @@ class ChildServer:
             return ""
 
 
+def journal_args(tmp):
+    """SQLite in the data dir, or with MNEMO_TEST_JOURNAL_URL set (tests/support/with_pg
+    --journal) the journal on that PostgreSQL, as a node named after this test's dir."""
+    url = os.environ.get("MNEMO_TEST_JOURNAL_URL", "")
+    if not url:
+        return []
+    node = "test-" + hashlib.sha1(tmp.encode()).hexdigest()[:16]
+    return ["--journal", url, "--node-name", node]
+
+
 class RespServer(ChildServer):
     """One mnemo-server child process with a RESP port, stopped by its PID."""
 
@@ -100,7 +111,7 @@ class RespServer(ChildServer):
         env = server_env(self.extra_env)
         args = [os.path.join(BIN_DIR, "mnemo-server"), "--bind", "127.0.0.1", "--port", "0",
                 "--resp-port", "0", "--port-file", self.port_file,
-                "--data-dir", os.path.join(self.tmp, "data")] + self.extra_args
+                "--data-dir", os.path.join(self.tmp, "data")] + journal_args(self.tmp) + self.extra_args
         with open(self.log_path, "wb") as log:
             self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
                                          stdin=subprocess.DEVNULL, env=env)

@@ -76,7 +76,7 @@ TEST_CASE("a clean stop loses nothing acknowledged", "[integration]") {
   CHECK(call(c, make(Opcode::dbsize)).integer == 2000);
 }
 
-TEST_CASE("durable writes and SYNC survive SIGKILL", "[integration]") {
+TEST_CASE("durable writes and SYNC survive SIGKILL", "[integration][crash]") {
   TempDir dir;
   std::string data = dir.file("data");
   std::uint64_t durable_version = 0;
@@ -103,7 +103,7 @@ TEST_CASE("durable writes and SYNC survive SIGKILL", "[integration]") {
   CHECK(call(c, make(Opcode::set, "after", "1")).version > durable_version + 100);
 }
 
-TEST_CASE("ephemeral writes are gone after a restart and never resurrect an old value", "[integration]") {
+TEST_CASE("ephemeral writes are gone after a restart and never resurrect an old value", "[integration][crash]") {
   TempDir dir;
   std::string data = dir.file("data");
   {
@@ -122,7 +122,7 @@ TEST_CASE("ephemeral writes are gone after a restart and never resurrect an old 
   CHECK(call(c, make(Opcode::get, "cache")).status == Status::not_found);
 }
 
-TEST_CASE("expired keys do not come back after a restart", "[integration]") {
+TEST_CASE("expired keys do not come back after a restart", "[integration][crash]") {
   TempDir dir;
   std::string data = dir.file("data");
   {

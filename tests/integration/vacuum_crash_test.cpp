@@ -65,7 +65,7 @@ void verify(const ClientPtr& c, const Model& synced, const Model& unsynced) {
 }  // namespace
 
 TEST_CASE("crashes while snapshots, compaction and vacuum run lose no synced write",
-          "[integration][faults][vacuum]") {
+          "[integration][faults][vacuum][crash]") {
   TempDir dir;
   const std::string data = dir.file("data");
   Model synced;    // state after the last successful SYNC
@@ -130,5 +130,7 @@ TEST_CASE("crashes while snapshots, compaction and vacuum run lose no synced wri
   ServerProcess server(ServerOptions(data, false, kArgs));
   auto c = connect_to(server);
   verify(c, synced, unsynced);
-  CHECK(rounds_with_vacuum >= 1);
+  // Only SQLite gives pages back; on PostgreSQL (its own VACUUM) the rounds
+  // check snapshots and compaction alone.
+  if (mnemo::test::test_journal_url().empty()) CHECK(rounds_with_vacuum >= 1);
 }

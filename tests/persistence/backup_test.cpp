@@ -39,7 +39,7 @@ mnemo::protocol::Result<std::pair<FakeState, RecoveryInfo>> recover_copy(const s
 
 }  // namespace
 
-TEST_CASE("backup writes a sound copy with the same content", "[persistence]") {
+TEST_CASE("backup writes a sound copy with the same content", "[persistence][sqlite]") {
   TempDir dir;
   const Options opts = mnemo::test::test_options(dir.file("data"));
   const std::string dest = dir.file("copy.db");
@@ -64,7 +64,7 @@ TEST_CASE("backup writes a sound copy with the same content", "[persistence]") {
   CHECK(recovered->first == expected);
 }
 
-TEST_CASE("backup refuses to overwrite an existing file", "[persistence]") {
+TEST_CASE("backup refuses to overwrite an existing file", "[persistence][sqlite]") {
   TempDir dir;
   Running r(mnemo::test::test_options(dir.file("data")));
   const std::string dest = dir.file("taken");
@@ -82,7 +82,7 @@ TEST_CASE("backup refuses to overwrite an existing file", "[persistence]") {
   CHECK_THAT(msg2, Catch::Contains("cannot create"));
 }
 
-TEST_CASE("backup taken during writes holds a prefix of them", "[persistence]") {
+TEST_CASE("backup taken during writes holds a prefix of them", "[persistence][sqlite]") {
   TempDir dir;
   const std::string dest = dir.file("copy.db");
   {
@@ -102,7 +102,7 @@ TEST_CASE("backup taken during writes holds a prefix of them", "[persistence]") 
   for (std::size_t i = 0; i < state.size(); ++i) CHECK(state.count("k" + std::to_string(i)) == 1);
 }
 
-TEST_CASE("copy_database removes nothing it did not create", "[persistence]") {
+TEST_CASE("copy_database removes nothing it did not create", "[persistence][sqlite]") {
   TempDir dir;
   const std::string dest = dir.file("copy.db");
   auto r = copy_database(dir.file("missing.db"), dest);

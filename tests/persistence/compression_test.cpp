@@ -110,7 +110,7 @@ TEST_CASE("a flipped bit in a compressed body is caught by the CRC, and a forged
 }
 
 TEST_CASE("recovery names the snapshot chunk whose compressed bytes were damaged",
-          "[persistence][compression]") {
+          "[persistence][compression][sqlite]") {
   TempDir dir;
   Options opts = mnemo::test::test_options(dir.path());
   opts.snapshot.chunk_entries = 500;
@@ -132,7 +132,7 @@ TEST_CASE("recovery names the snapshot chunk whose compressed bytes were damaged
 }
 
 TEST_CASE("a damaged compressed journal row is named, and --recover-truncated sets it aside",
-          "[persistence][compression]") {
+          "[persistence][compression][sqlite]") {
   TempDir dir;
   Options opts = mnemo::test::test_options(dir.path());
   opts.journal.compress_min_bytes = 256;

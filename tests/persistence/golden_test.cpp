@@ -94,7 +94,7 @@ std::pair<FakeState, RecoveryInfo> recover_golden(const TempDir& dir, const std:
 }  // namespace
 
 TEST_CASE("golden writer: the current format's journal and snapshot databases",
-          "[.golden-writer]") {
+          "[.golden-writer][sqlite]") {
   const std::string v = "v" + std::to_string(kRecordVersion);
   write_golden(v + "-journal.db", [](Running& r) { write_journal_part(r); });
   write_golden(v + "-snapshot.db", [](Running& r) {
@@ -154,22 +154,22 @@ void check_snapshot_golden(const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("a journal written with record version 1 recovers exactly", "[persistence][golden]") {
+TEST_CASE("a journal written with record version 1 recovers exactly", "[persistence][golden][sqlite]") {
   check_journal_golden("v1-journal.db");
 }
 
 TEST_CASE("a snapshot and journal tail written with record version 1 recover exactly",
-          "[persistence][golden]") {
+          "[persistence][golden][sqlite]") {
   check_snapshot_golden("v1-snapshot.db");
 }
 
 // Written by the last build before collections (record version 2: varints,
 // databases, flush_db, zstd-compressed bodies).
-TEST_CASE("a journal written with record version 2 recovers exactly", "[persistence][golden]") {
+TEST_CASE("a journal written with record version 2 recovers exactly", "[persistence][golden][sqlite]") {
   check_journal_golden("v2-journal.db");
 }
 
 TEST_CASE("a snapshot and journal tail written with record version 2 recover exactly",
-          "[persistence][golden]") {
+          "[persistence][golden][sqlite]") {
   check_snapshot_golden("v2-snapshot.db");
 }

@@ -72,10 +72,11 @@ TEST_CASE("the change tap sees every seq in order, notices marked as not journal
 
 TEST_CASE("the journal reader returns committed changes in a seq range", "[persistence][feed]") {
   TempDir dir;
-  Running r(mnemo::test::test_options(dir.path()));
+  const auto opts = mnemo::test::test_options(dir.path());
+  Running r(opts);
   for (int i = 1; i <= 5; ++i) REQUIRE(r.store.set("k" + std::to_string(i), "v").ok());
   REQUIRE(r.sync() == Status::ok);
-  auto reader = JournalReader::open(dir.file("mnemo.db"));
+  auto reader = JournalReader::open(opts);
   REQUIRE(reader.ok());
   CHECK(*reader->oldest_after() == 0);
   using V = std::vector<std::pair<std::uint64_t, std::string>>;
@@ -86,7 +87,8 @@ TEST_CASE("the journal reader returns committed changes in a seq range", "[persi
 
 TEST_CASE("after a snapshot compacts the journal, the oldest servable version moves up", "[persistence][feed]") {
   TempDir dir;
-  Running r(mnemo::test::test_options(dir.path()));
+  const auto opts = mnemo::test::test_options(dir.path());
+  Running r(opts);
   for (int i = 1; i <= 5; ++i) REQUIRE(r.store.set("k" + std::to_string(i), "v").ok());
   REQUIRE(r.sync() == Status::ok);
   REQUIRE(r.store.set("k6", "v").ok());  // a row of its own, at the snapshot's start
@@ -94,7 +96,7 @@ TEST_CASE("after a snapshot compacts the journal, the oldest servable version mo
   REQUIRE(snapshot_now(r) == Status::ok);
   REQUIRE(r.store.set("k7", "v").ok());
   REQUIRE(r.sync() == Status::ok);
-  auto reader = JournalReader::open(dir.file("mnemo.db"));
+  auto reader = JournalReader::open(opts);
   REQUIRE(reader.ok());
   const std::uint64_t oldest = *reader->oldest_after();
   CHECK(oldest == 5);  // the snapshot started at 6: the rows wholly before it are gone

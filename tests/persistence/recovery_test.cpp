@@ -40,13 +40,11 @@ std::vector<FakeState> write_three_rows(const Options& opts) {
 }
 
 // Reads every journal change of a database, row by row.
-std::vector<std::vector<Change>> read_batches(const std::string& path) {
-  auto db = SqliteDb::open(path, SqliteDb::read_write_flags());
-  REQUIRE(db.ok());
-  SqliteBackend backend(std::move(*db));
+std::vector<std::vector<Change>> read_batches(const Options& opts) {
+  ReadBackend backend = mnemo::test::stored(opts);
   std::vector<std::vector<Change>> batches;
   REQUIRE(backend
-              .scan_rows(0,
+              ->scan_rows(0,
                          [&](const JournalRow& row) {
                            auto changes = decode_changes(row.payload, row.crc32);
                            REQUIRE(changes.ok());
@@ -111,7 +109,7 @@ TEST_CASE("journal replay is idempotent and insensitive to order within a batch"
     }
     original = r.store.state();
   }
-  const auto batches = read_batches(dir.file(opts.db_file_name));
+  const auto batches = read_batches(opts);
   REQUIRE(batches.size() >= 4);
   auto replay = [&](FakeStore& target, bool shuffle, int times) {
     std::mt19937 rng(11);
@@ -130,7 +128,7 @@ TEST_CASE("journal replay is idempotent and insensitive to order within a batch"
   CHECK(replay(shuffled, true, 2) == original);
 }
 
-TEST_CASE("recovery stops at a corrupted journal row with an error naming it", "[persistence]") {
+TEST_CASE("recovery stops at a corrupted journal row with an error naming it", "[persistence][sqlite]") {
   TempDir dir;
   const Options opts = mnemo::test::test_options(dir.path());
   write_three_rows(opts);
@@ -157,7 +155,7 @@ TEST_CASE("recovery stops at a corrupted journal row with an error naming it", "
   CHECK(raw.query_int("SELECT count(*) FROM journal") == 3);  // nothing was changed
 }
 
-TEST_CASE("recovery reports a truncated payload", "[persistence]") {
+TEST_CASE("recovery reports a truncated payload", "[persistence][sqlite]") {
   TempDir dir;
   const Options opts = mnemo::test::test_options(dir.path());
   write_three_rows(opts);
@@ -176,7 +174,7 @@ TEST_CASE("recovery reports a truncated payload", "[persistence]") {
 }
 
 TEST_CASE("recover_truncated recovers up to the last good row and sets the rest aside",
-          "[persistence]") {
+          "[persistence][sqlite]") {
   TempDir dir;
   Options opts = mnemo::test::test_options(dir.path());
   const auto states = write_three_rows(opts);
@@ -254,18 +252,16 @@ TEST_CASE("the journal's change count skips the rows a snapshot covers", "[persi
   TempDir dir;
   const Options opts = mnemo::test::test_options(dir.path());
   write_three_rows(opts);  // rows {a, b}, {c}, {d}
-  auto db = SqliteDb::open(dir.file(opts.db_file_name), SqliteDb::read_write_flags());
-  REQUIRE(db.ok());
-  SqliteBackend backend(std::move(*db));
+  ReadBackend backend = mnemo::test::stored(opts);
   std::vector<std::uint64_t> lasts;
-  REQUIRE(backend.scan_rows(0, [&](const JournalRow& row) {
+  REQUIRE(backend->scan_rows(0, [&](const JournalRow& row) {
     lasts.push_back(row.seq_last);
     return true;
   }).ok());
   REQUIRE(lasts.size() == 3);
-  CHECK(*backend.count_changes_after(0) == 4);
-  CHECK(*backend.count_changes_after(lasts[0]) == 2);
-  CHECK(*backend.count_changes_after(lasts[2]) == 0);
+  CHECK(*backend->count_changes_after(0) == 4);
+  CHECK(*backend->count_changes_after(lasts[0]) == 2);
+  CHECK(*backend->count_changes_after(lasts[2]) == 0);
 }
 
 TEST_CASE("journal replay from decoded views is idempotent", "[persistence]") {
@@ -287,14 +283,12 @@ TEST_CASE("journal replay from decoded views is idempotent", "[persistence]") {
     REQUIRE(r.sync() == Status::ok);
     original = r.store.state();
   }
-  auto db = SqliteDb::open(dir.file(opts.db_file_name), SqliteDb::read_write_flags());
-  REQUIRE(db.ok());
-  SqliteBackend backend(std::move(*db));
+  ReadBackend backend = mnemo::test::stored(opts);
   std::vector<std::string> payloads;
   std::vector<std::string> storage;  // the views below point into these
   std::vector<std::vector<ChangeRef>> batches;
   std::vector<std::uint32_t> crcs;
-  REQUIRE(backend.scan_rows(0, [&](const JournalRow& row) {
+  REQUIRE(backend->scan_rows(0, [&](const JournalRow& row) {
     payloads.push_back(row.payload);
     crcs.push_back(row.crc32);
     return true;

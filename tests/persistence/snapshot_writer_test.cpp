@@ -1,7 +1,9 @@
 #include "persistence/snapshot_writer.h"
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <numeric>
 #include <thread>
 
 #include "persistence/record_codec.h"
@@ -87,9 +89,8 @@ TEST_CASE("a fuzzy snapshot taken while writes go on recovers the exact state", 
   // The snapshot really is fuzzy: it holds versions newer than its S0.
   std::uint64_t newer = 0;
   {
-    auto db = SqliteDb::open(dir.file(opts.db_file_name), SqliteDb::read_write_flags());
-    SqliteBackend backend(std::move(*db));
-    REQUIRE(backend.scan_chunks(snap.id, [&](const SnapshotChunk& c) {
+    ReadBackend backend = mnemo::test::stored(opts);
+    REQUIRE(backend->scan_chunks(snap.id, [&](const SnapshotChunk& c) {
       const auto entries = decode_entries(c.payload, c.crc32);
       REQUIRE(entries.ok());
       for (const auto& e : *entries) newer += e.version > snap.start_seq;
@@ -120,9 +121,9 @@ TEST_CASE("compaction deletes only the journal rows a snapshot covers", "[persis
     s0 = info.start_seq;
     CHECK(s0 == 10);
     {
-      RawDb raw(dir.file(opts.db_file_name));
-      CHECK(raw.query_int("SELECT count(*) FROM journal WHERE seq_last < " + std::to_string(s0)) == 0);
-      CHECK(raw.query_int("SELECT count(*) FROM journal") == 1);  // the row of seq 10 = S0 stays
+      const auto rows = mnemo::test::stored_rows(opts);
+      REQUIRE(rows.size() == 1);  // the row of seq 10 = S0 stays, every row before it is gone
+      CHECK(rows[0].second == s0);
     }
     write_keys(r, 3, "late");
     expected = r.store.state();
@@ -154,13 +155,18 @@ TEST_CASE("snapshot retention keeps the newest N complete snapshots", "[persiste
     CHECK(r.p->stats().snapshot.last.id == 4);
     expected = r.store.state();
   }
-  RawDb raw(dir.file(opts.db_file_name));
-  CHECK(raw.query_int("SELECT count(*) FROM snapshots") == 2);
-  CHECK(raw.query_int("SELECT count(*) FROM snapshot_chunks WHERE snapshot_id NOT IN (3, 4)") == 0);
+  {
+    ReadBackend b = mnemo::test::stored(opts);
+    const auto kept = b->list_snapshots();
+    REQUIRE(kept.ok());
+    CHECK(kept->size() == 2);
+  }
+  for (std::uint64_t gone : {1, 2}) CHECK(mnemo::test::stored_chunks(opts, gone).empty());
   // 40 entries in chunks of 4 to 7 (a shard's copy is never split to fill a chunk).
-  CHECK(raw.query_int("SELECT sum(n_entries) FROM snapshot_chunks WHERE snapshot_id = 4") == 40);
-  CHECK(raw.query_int("SELECT max(n_entries) FROM snapshot_chunks WHERE snapshot_id = 4") <= 7);
-  CHECK(raw.query_int("SELECT count(*) FROM snapshot_chunks WHERE snapshot_id = 4") >= 6);
+  const std::vector<std::uint32_t> chunks = mnemo::test::stored_chunks(opts, 4);
+  CHECK(std::accumulate(chunks.begin(), chunks.end(), 0u) == 40);
+  CHECK(*std::max_element(chunks.begin(), chunks.end()) <= 7);
+  CHECK(chunks.size() >= 6);
   auto recovered = recover_state(opts);
   REQUIRE(recovered.ok());
   CHECK(recovered->first == expected);
@@ -224,9 +230,14 @@ TEST_CASE("stop aborts a running snapshot cleanly", "[persistence]") {
     CHECK(r.p->stats().snapshot.failures == 1);
     r.store.after_copy = nullptr;
   }
-  RawDb raw(dir.file(opts.db_file_name));
-  CHECK(raw.query_int("SELECT state FROM snapshots") == kSnapshotFailed);
-  CHECK(raw.query_int("SELECT count(*) FROM snapshot_chunks") == 0);
+  {
+    ReadBackend b = mnemo::test::stored(opts);
+    const auto list = b->list_snapshots();
+    REQUIRE(list.ok());
+    REQUIRE(list->size() == 1);
+    CHECK(list->at(0).state == kSnapshotFailed);
+  }
+  CHECK(mnemo::test::stored_chunks(opts, 1).empty());
   auto recovered = recover_state(opts);
   REQUIRE(recovered.ok());
   CHECK(recovered->second.snapshot_id == 0);
@@ -309,7 +320,7 @@ TEST_CASE("a snapshot of an empty store completes and recovers", "[persistence]"
   CHECK(recovered->first.empty());
 }
 
-TEST_CASE("a snapshot interrupted by a crash is marked failed at the next open", "[persistence]") {
+TEST_CASE("a snapshot interrupted by a crash is marked failed at the next open", "[persistence][sqlite]") {
   TempDir dir;
   const Options opts = mnemo::test::test_options(dir.path());
   { Running r(opts); }
@@ -330,7 +341,7 @@ TEST_CASE("a snapshot interrupted by a crash is marked failed at the next open",
   CHECK(raw.query_int("SELECT count(*) FROM snapshot_chunks WHERE snapshot_id = 5") == 0);
 }
 
-TEST_CASE("recovery refuses a corrupt snapshot with an error naming it", "[persistence]") {
+TEST_CASE("recovery refuses a corrupt snapshot with an error naming it", "[persistence][sqlite]") {
   TempDir dir;
   Options opts = mnemo::test::test_options(dir.path());
   opts.snapshot.chunk_entries = 4;

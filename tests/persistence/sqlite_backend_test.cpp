@@ -47,7 +47,7 @@ SnapshotInfo snap(std::uint64_t id, std::uint64_t s0) {
 
 }  // namespace
 
-TEST_CASE("sqlite backend appends and scans journal rows in seq order", "[persistence]") {
+TEST_CASE("sqlite backend appends and scans journal rows in seq order", "[persistence][sqlite]") {
   TempDir dir;
   SqliteBackend b = open_backend(dir.file("b.db"));
   JournalRow r = row(1, 2);
@@ -70,7 +70,7 @@ TEST_CASE("sqlite backend appends and scans journal rows in seq order", "[persis
   CHECK(ranges(b, 2) == std::vector<std::pair<std::uint64_t, std::uint64_t>>{{3, 5}});
 }
 
-TEST_CASE("sqlite backend compaction deletes only rows wholly before the seq", "[persistence]") {
+TEST_CASE("sqlite backend compaction deletes only rows wholly before the seq", "[persistence][sqlite]") {
   TempDir dir;
   SqliteBackend b = open_backend(dir.file("b.db"));
   for (auto [f, l] : {std::pair{1, 2}, {3, 5}, {6, 8}, {9, 9}}) REQUIRE(b.append_row(row(f, l)).ok());
@@ -82,7 +82,7 @@ TEST_CASE("sqlite backend compaction deletes only rows wholly before the seq", "
   CHECK(*b.delete_rows_before(9) == 1);
 }
 
-TEST_CASE("sqlite backend compaction works in steps over many rows", "[persistence]") {
+TEST_CASE("sqlite backend compaction works in steps over many rows", "[persistence][sqlite]") {
   TempDir dir;
   SqliteBackend b = open_backend(dir.file("b.db"));
   for (std::uint64_t s = 1; s <= 1000; ++s) REQUIRE(b.append_row(row(s, s)).ok());
@@ -92,7 +92,7 @@ TEST_CASE("sqlite backend compaction works in steps over many rows", "[persisten
   CHECK(ranges(b).size() == 100);
 }
 
-TEST_CASE("sqlite backend sets rows aside", "[persistence]") {
+TEST_CASE("sqlite backend sets rows aside", "[persistence][sqlite]") {
   TempDir dir;
   SqliteBackend b = open_backend(dir.file("b.db"));
   for (auto [f, l] : {std::pair{1, 2}, {3, 5}, {6, 8}}) REQUIRE(b.append_row(row(f, l)).ok());
@@ -104,7 +104,7 @@ TEST_CASE("sqlite backend sets rows aside", "[persistence]") {
   CHECK(*b.max_set_aside_seq() == 8);
 }
 
-TEST_CASE("sqlite backend retention keeps complete snapshots and recent failures", "[persistence]") {
+TEST_CASE("sqlite backend retention keeps complete snapshots and recent failures", "[persistence][sqlite]") {
   TempDir dir;
   SqliteBackend b = open_backend(dir.file("b.db"));
   auto complete = [&](std::uint64_t id) {
@@ -134,7 +134,7 @@ TEST_CASE("sqlite backend retention keeps complete snapshots and recent failures
   CHECK((*b.list_snapshots())[0].state == kSnapshotFailed);
 }
 
-TEST_CASE("sqlite backend gives freed pages back and keeps its busy timeout", "[persistence][vacuum]") {
+TEST_CASE("sqlite backend gives freed pages back and keeps its busy timeout", "[persistence][vacuum][sqlite]") {
   TempDir dir;
   const std::string path = dir.file("b.db");
   SqliteBackend b = open_backend(path);  // busy timeout 1000 ms, moved into the backend

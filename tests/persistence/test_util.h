@@ -18,6 +18,7 @@
 #include "persistence/backend.h"
 #include "persistence/options.h"
 #include "persistence/record_codec.h"
+#include "tests/support/server_process.h"
 
 namespace mnemo::test {
 
@@ -32,9 +33,13 @@ inline bool eventually(const std::function<bool()>& cond,
   return true;
 }
 
+// On SQLite in `dir`, or on PostgreSQL under MNEMO_TEST_JOURNAL_URL (server_process.h).
+// Tests of what only SQLite has (its file, its locks, VACUUM) are tagged [sqlite].
 inline persistence::Options test_options(const std::string& dir) {
   persistence::Options o;
   o.data_dir = dir;
+  o.journal_url = test_journal_url();
+  if (!o.journal_url.empty()) o.node_name = test_node_name(dir);
   o.journal.flush_interval_ms = 5;
   o.sync = persistence::SyncMode::normal;  // fsync on every commit would only slow tests down
   o.journal.stop_retry_ms = 2000;
@@ -184,9 +189,42 @@ class RawDb {
 }  // namespace mnemo::test
 
 #include "persistence/persistence.h"
+#include "persistence/read_backend.h"
 #include "tests/persistence/fake_store.h"
 
 namespace mnemo::test {
+
+// What `opts`'s server stored, read through the backend's own interface: the
+// same check on SQLite and on PostgreSQL.
+inline persistence::ReadBackend stored(const persistence::Options& opts) {
+  auto b = persistence::ReadBackend::open(opts);
+  if (!b.ok()) throw std::runtime_error("cannot read the stored journal: " + b.error().message);
+  return std::move(*b);
+}
+
+// The journal's rows (seq_first, seq_last), in seq order.
+inline std::vector<std::pair<std::uint64_t, std::uint64_t>> stored_rows(const persistence::Options& opts) {
+  persistence::ReadBackend b = stored(opts);
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> rows;
+  const persistence::Outcome r = b->scan_rows(0, [&](const persistence::JournalRow& row) {
+    rows.emplace_back(row.seq_first, row.seq_last);
+    return true;
+  });
+  if (!r.ok()) throw std::runtime_error(r.error().message);
+  return rows;
+}
+
+// Snapshot `id`'s chunks' entry counts, in chunk order.
+inline std::vector<std::uint32_t> stored_chunks(const persistence::Options& opts, std::uint64_t id) {
+  persistence::ReadBackend b = stored(opts);
+  std::vector<std::uint32_t> chunks;
+  const persistence::Outcome r = b->scan_chunks(id, [&](const persistence::SnapshotChunk& c) {
+    chunks.push_back(c.n_entries);
+    return true;
+  });
+  if (!r.ok()) throw std::runtime_error(r.error().message);
+  return chunks;
+}
 
 // An open, recovered and started Persistence with a FakeStore writing through it.
 struct Running {

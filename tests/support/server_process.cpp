@@ -7,7 +7,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <functional>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -42,9 +45,21 @@ int decode_status(int status) {
 
 std::string bin_path(const std::string& name) { return std::string(MNEMO_BIN_DIR) + "/" + name; }
 
+std::string test_journal_url() {
+  const char* url = std::getenv("MNEMO_TEST_JOURNAL_URL");
+  return url != nullptr ? url : "";
+}
+
+std::string test_node_name(const std::string& data_dir) {
+  return "test-" + std::to_string(std::hash<std::string>{}(data_dir));
+}
+
 ServerProcess::ServerProcess(ServerOptions opts) : opts_(std::move(opts)) {
   port_file_ = opts_.data_dir + "/.ports";
   log_file_ = opts_.data_dir + ".log";
+  // The port file lives in the data dir, which a server whose journal is on
+  // PostgreSQL never creates.
+  std::filesystem::create_directories(opts_.data_dir);
   ::unlink(port_file_.c_str());
   std::vector<std::string> args = {bin_path("mnemo-server"), "--bind", "127.0.0.1", "--port", "0",
                                    "--data-dir", opts_.data_dir, "--port-file", port_file_,
@@ -52,6 +67,9 @@ ServerProcess::ServerProcess(ServerOptions opts) : opts_(std::move(opts)) {
   if (opts_.resp) {
     args.push_back("--resp-port");
     args.push_back("0");
+  }
+  if (const std::string url = test_journal_url(); !url.empty()) {
+    args.insert(args.end(), {"--journal", url, "--node-name", test_node_name(opts_.data_dir)});
   }
   for (const auto& a : opts_.args) args.push_back(a);
 

@@ -15,6 +15,12 @@ namespace mnemo::test {
 
 std::string bin_path(const std::string& name);  // build/bin/<name>
 
+// The suites run on SQLite, or with MNEMO_TEST_JOURNAL_URL set (tests/support/with_pg
+// --journal sets it) on PostgreSQL: each data dir is then a node of its own there,
+// named after the dir, so a test that reopens its dir gets its node back.
+std::string test_journal_url();                       // "" for SQLite
+std::string test_node_name(const std::string& data_dir);
+
 struct ServerOptions {
   ServerOptions(std::string dir, bool with_resp = false, std::vector<std::string> extra = {})
       : data_dir(std::move(dir)), resp(with_resp), args(std::move(extra)) {}
