@@ -30,7 +30,7 @@ TEST_CASE("a unit encodes its commands as RESP arrays with random keys", "[tools
   }
 }
 
-TEST_CASE("units are split by ;; and empty commands are refused", "[tools]") {
+TEST_CASE("units are split by a double-semicolon word and empty commands are refused", "[tools]") {
   std::vector<RespUnit> units;
   REQUIRE_FALSE(parse_units({"PING", ";;", "SET", "a", "b", ";", "GET", "a"}, units));
   REQUIRE(units.size() == 2);
