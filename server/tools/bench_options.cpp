@@ -9,14 +9,6 @@
 namespace mnemo::tools {
 namespace {
 
-template <typename T>
-bool parse_unsigned(const std::string& s, T& out, std::uint64_t min, std::uint64_t max) {
-  std::uint64_t v = 0;
-  if (!parse_u64(s, v) || v < min || v > max) return false;
-  out = static_cast<T>(v);
-  return true;
-}
-
 bool parse_ratio(const std::string& s, BenchOptions& o) {
   const auto colon = s.find(':');
   if (colon == std::string::npos) return false;

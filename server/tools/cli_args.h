@@ -33,6 +33,14 @@ std::optional<std::string> parse_cli(const std::vector<std::string>& argv, CliAr
 
 // Strict decimal parsers (whole string, no sign for the unsigned one).
 bool parse_u64(std::string_view s, std::uint64_t& out);
+// An option's unsigned value within [min, max], stored as T.
+template <typename T>
+bool parse_unsigned(std::string_view s, T& out, std::uint64_t min, std::uint64_t max) {
+  std::uint64_t v = 0;
+  if (!parse_u64(s, v) || v < min || v > max) return false;
+  out = static_cast<T>(v);
+  return true;
+}
 bool parse_i64(std::string_view s, std::int64_t& out);
 
 }  // namespace mnemo::tools

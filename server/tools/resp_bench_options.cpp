@@ -8,14 +8,6 @@
 namespace mnemo::tools {
 namespace {
 
-template <typename T>
-bool parse_unsigned(const std::string& s, T& out, std::uint64_t min, std::uint64_t max) {
-  std::uint64_t v = 0;
-  if (!parse_u64(s, v) || v < min || v > max) return false;
-  out = static_cast<T>(v);
-  return true;
-}
-
 bool parse_double(const std::string& s, double& out, double min, double max) {
   char* end = nullptr;
   out = std::strtod(s.c_str(), &end);
