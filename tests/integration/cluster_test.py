@@ -4,6 +4,7 @@ one PostgreSQL journal behind nutcracker (ketama, "{}" hash tags).
 
 - redis-py through the proxy: strings, hashes, counters, MSET/MGET across
   nodes; keys spread over every node; keys with one hash tag share a node;
+- redis-benchmark through the proxy: its tests complete with no error reply;
 - what twemproxy does not forward (MULTI, SUBSCRIBE) is refused, not run;
 - node replacement: every write through the proxy, made durable with WAITAOF
   on each node (twemproxy does not forward WAITAOF), survives SIGKILL of a
@@ -61,6 +62,24 @@ def test_proxy_routes(proxy, d):
     proxy.hset("{u1}:h", mapping={"f": "v"})
     check_eq(proxy.hgetall("{u1}:h"), {b"f": b"v"}, "a hash")
     check_eq(proxy.incrby("{u1}:n", 5), 5, "a counter")
+
+
+def test_redis_benchmark(port, d):
+    """redis-benchmark's own load through the proxy: every test completes, no
+    error reply (-e prints them), and the random keys land on every node."""
+    before = sum(node(d, i).dbsize() for i in range(1, N + 1))
+    tests = "set,get,incr,lpush,rpop,hset,sadd,zadd"
+    out = subprocess.run(["redis-benchmark", "-h", "127.0.0.1", "-p", str(port), "-t", tests,
+                          "-n", "4000", "-c", "8", "-P", "4", "-r", "100000", "-e", "--csv"],
+                         capture_output=True, text=True, timeout=300)
+    check_eq(out.returncode, 0, "redis-benchmark's exit code\n%s%s" % (out.stdout, out.stderr))
+    check("ERR" not in out.stdout and "Error" not in out.stdout, "no error reply:\n%s" % out.stdout)
+    rows = [line.split(",")[0].strip('"') for line in out.stdout.splitlines()[1:] if line]
+    for t in ("SET", "GET", "INCR", "LPUSH", "RPOP", "HSET", "SADD", "ZADD"):
+        check(t in rows, "redis-benchmark ran %s through the proxy: %s" % (t, rows))
+    counts = [node(d, i).dbsize() for i in range(1, N + 1)]
+    check(sum(counts) > before, "the load wrote keys: %s" % counts)
+    check(min(counts) > 0, "its keys spread over every node: %s" % counts)
 
 
 def test_unsupported_refused(port):
@@ -124,6 +143,7 @@ def main():
         port = int(out.split("proxy 127.0.0.1:")[1].split()[0])
         proxy = redis.Redis(host="127.0.0.1", port=port, socket_timeout=30)
         for name, fn in (("proxy_routes", lambda: test_proxy_routes(proxy, d)),
+                         ("redis_benchmark", lambda: test_redis_benchmark(port, d)),
                          ("unsupported_refused", lambda: test_unsupported_refused(port)),
                          ("replace_node", lambda: test_replace_node(proxy, d))):
             try:
