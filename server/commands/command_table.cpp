@@ -182,6 +182,7 @@ const CommandTable& builtin_commands() {
     register_stream_commands(t);
     register_hyperloglog_commands(t);
     register_geo_commands(t);
+    register_sort_commands(t);
     register_pubsub_commands(t);
     register_transaction_commands(t);
     register_script_commands(t);
