@@ -50,7 +50,7 @@ struct Range {
 Range legacy_range(const std::vector<KeySpec>& all) {
   std::vector<KeySpec> keys;  // Redis leaves keynum specs out of the legacy range
   for (const KeySpec& k : all) {
-    if (!k.keynum()) keys.push_back(k);
+    if (!k.keynum() && !k.unknown) keys.push_back(k);  // nor "unknown" ones (SORT)
   }
   if (keys.empty()) return {};
   if (keys.size() == 1) {

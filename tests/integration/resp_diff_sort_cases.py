@@ -71,8 +71,8 @@ SORT_CASES = [
         "SORT l STORE dst", recv(1, 2), "SORT l", "SORT_RO l", "SORT nosuch STORE dst", recv(1, 2),
         "SORT nosuch STORE dst", "PUBLISH __keyspace@0__:done .", recv(1), NOTIFY_OFF)),
     ("SORT in MULTI and scripts", steps(
-        *WEIGHTS, "SADD ss b a c", "MULTI", "SORT l BY w_* GET w_*", "SORT l STORE dst", "SORT_RO l BY h_*->f",
-        "SORT ss BY nosort", "EXEC", "LRANGE dst 0 -1",
+        *WEIGHTS, "SADD ss b a c", "SADD si 3 1 2", "MULTI", "SORT l BY w_* GET w_*", "SORT l STORE dst",
+        "SORT_RO l BY h_*->f", "SORT si BY nosort", "EXEC", "LRANGE dst 0 -1",
         ["EVAL", "return redis.call('sort', KEYS[1], 'by', 'nosort')", "1", "ss"],
         ["EVAL", "return redis.call('sort', KEYS[1], 'by', 'w_*', 'get', '#', 'get', 'h_*->f')", "1", "l"],
         ["EVAL", "return redis.call('sort', KEYS[1], 'store', KEYS[2])", "2", "l", "dst2"], "LRANGE dst2 0 -1",
