@@ -362,6 +362,13 @@ void sort_generic(CommandContext& ctx, ArgList argv, ReplyBuilder& reply, bool r
   if (!a.store) return reply_rows(rows, reply);
   if (!rows.empty()) ctx.notify(pubsub::notify::kList, "sortstore", *a.store);
   else if (dst_existed) ctx.notify(pubsub::notify::kGeneric, "del", *a.store);
+  tracking::TrackingTable* tracking = ctx.env().tracking;
+  if ((!rows.empty() || dst_existed) && tracking != nullptr && tracking->active()) {
+    // STORE's key is not among the table's key positions, which is how the
+    // command path invalidates what a write changed.
+    const std::string_view changed[] = {*a.store};
+    tracking->invalidate(changed, ctx.env().client_id);
+  }
   reply.integer(static_cast<std::int64_t>(rows.size()));
 }
 

@@ -15,6 +15,14 @@ from resp_diff_pubsub_cases import NOTIFY_OFF, on, recv
 
 WEIGHTS = ["RPUSH l 1 2 3", "MSET w_1 30 w_2 10 w_3 20", "HSET h_1 f 3", "HSET h_2 f 1", "HSET h_3 f 2"]
 
+# Run over RESP3 only (tracking pushes on the same connection).
+SORT_TRACKING_CASES = [
+    ("invalidation by SORT STORE", steps(
+        "RPUSH l 2 1", on(1, "CLIENT TRACKING ON"), on(1, "LRANGE dst 0 -1"), "SORT l STORE dst", recv(1),
+        on(1, "LRANGE dst 0 -1"), "SORT nosuch STORE dst", recv(1), on(1, "LRANGE dst 0 -1"),
+        "SORT nosuch STORE dst", on(1, "SORT_RO l"), "RPUSH l 3", recv(1), on(1, "PING"))),
+]
+
 SORT_CASES = [
     ("SORT numeric and ALPHA", steps(
         "RPUSH l 3 1 2 10 -5 1.5", "SORT l", "SORT l DESC", "SORT l ALPHA", "SORT l ALPHA DESC",

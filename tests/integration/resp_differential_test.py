@@ -475,6 +475,7 @@ def main():
             run_cases(setresp_cases.SETRESP_CASES, rp, mp, report, prefix="resp3 setresp: ", resp3=True)
             run_cases(sort_cases.SORT_CASES, rp, mp, report, prefix="sort: ")
             run_cases(sort_cases.SORT_CASES, rp, mp, report, prefix="resp3 sort: ", resp3=True)
+            run_cases(sort_cases.SORT_TRACKING_CASES, rp, mp, report, prefix="sort tracking: ", resp3=True)
             run_random(rp, mp, report)
             run_redis_py(rp, mp, report)
 
