@@ -11,6 +11,7 @@ Exits non-zero on any failure.
 
 import os
 import sys
+import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -157,6 +158,40 @@ def test_sort_by_and_get(srv):
     check_eq(r.lrange("by_age", 0, -1), ["bob", "cy", "ann"], "SORT STORE's list after a crash")
 
 
+def test_sort_get_is_atomic(srv):
+    """SORT's GET patterns read keys it cannot declare; mnemo runs it as one
+    transaction, so a concurrent MSET of all of them shows whole or not at all."""
+    r = client(srv)
+    ids = [str(i) for i in range(16)]  # 16 keys: spread over many shards
+    r.rpush("ids", *ids)
+    r.mset({f"w:{i}": 0 for i in ids})
+    stop = threading.Event()
+    errors = []
+
+    def writer():
+        w = client(srv)
+        n = 0
+        while not stop.is_set() and n < 100000:
+            n += 1
+            w.mset({f"w:{i}": n for i in ids})
+
+    # Several writers, so that some run on another io thread than the reader.
+    threads = [threading.Thread(target=writer) for _ in range(4)]
+    for t in threads:
+        t.start()
+    try:
+        for _ in range(1000):
+            rows = r.sort("ids", by="nosort", get="w:*")
+            if len(set(rows)) != 1:
+                errors.append(rows)
+                break
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    check_eq(errors, [], "every SORT ... GET saw one MSET whole")
+
+
 TESTS = [
     ("a session hash", test_session_hash),
     ("a job queue list", test_job_queue_list),
@@ -165,6 +200,7 @@ TESTS = [
     ("WRONGTYPE across types", test_wrong_type),
     ("every type survives a restart", test_every_type_survives_a_restart),
     ("SORT BY, GET and STORE", test_sort_by_and_get),
+    ("SORT GET reads its pattern keys atomically", test_sort_get_is_atomic),
 ]
 
 if __name__ == "__main__":
