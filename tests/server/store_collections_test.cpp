@@ -195,7 +195,7 @@ TEST_CASE("DEL of a large collection gives its memory back through the reclaimer
   CHECK(static_cast<std::int64_t>(h.store.stats().memory_bytes) - before < 1024);
 }
 
-TEST_CASE("a one-key DEL request and a lazy expiry of a large collection free it too", "[store][collections]") {
+TEST_CASE("a one-key DEL request and expiry of a large collection free it too", "[store][collections]") {
   StoreHarness h;
   const std::int64_t before = static_cast<std::int64_t>(h.store.stats().memory_bytes);
   const Keys keys{"big"};
@@ -219,6 +219,12 @@ TEST_CASE("a one-key DEL request and a lazy expiry of a large collection free it
               CHECK(!t.type(0));
               return {};
             }).ok());
+  }
+  SECTION("the background expiry sweep") {
+    fill();
+    REQUIRE(*h.store.expire_at(0, "big", h.clock.now_ms() + 10));
+    h.clock.advance(20);
+    CHECK(h.store.sweep_expired(1000) == 1);
   }
   CHECK(*h.store.exists(0, keys) == 0);
   h.store.wait_reclaimed();
