@@ -320,6 +320,21 @@ void reply_rows(const Rows& rows, ReplyBuilder& reply) {
   }
 }
 
+// STORE's events, invalidation and reply (Redis's: the count stored).
+void reply_stored(CommandContext& ctx, std::string_view dst, std::size_t stored, bool dst_existed,
+                  ReplyBuilder& reply) {
+  if (stored > 0) ctx.notify(pubsub::notify::kList, "sortstore", dst);
+  else if (dst_existed) ctx.notify(pubsub::notify::kGeneric, "del", dst);
+  tracking::TrackingTable* tracking = ctx.env().tracking;
+  if ((stored > 0 || dst_existed) && tracking != nullptr && tracking->active()) {
+    // STORE's key is not among the table's key positions, which is how the
+    // command path invalidates what a write changed.
+    const std::string_view changed[] = {dst};
+    tracking->invalidate(changed, ctx.env().client_id);
+  }
+  reply.integer(static_cast<std::int64_t>(stored));
+}
+
 void sort_generic(CommandContext& ctx, ArgList argv, ReplyBuilder& reply, bool readonly) {
   SortArgs a;
   if (!parse_args(argv, readonly, a, reply)) return;
@@ -360,16 +375,7 @@ void sort_generic(CommandContext& ctx, ArgList argv, ReplyBuilder& reply, bool r
   }
   if (failed) return reply_collection_error(ctx, *failed, reply);
   if (!a.store) return reply_rows(rows, reply);
-  if (!rows.empty()) ctx.notify(pubsub::notify::kList, "sortstore", *a.store);
-  else if (dst_existed) ctx.notify(pubsub::notify::kGeneric, "del", *a.store);
-  tracking::TrackingTable* tracking = ctx.env().tracking;
-  if ((!rows.empty() || dst_existed) && tracking != nullptr && tracking->active()) {
-    // STORE's key is not among the table's key positions, which is how the
-    // command path invalidates what a write changed.
-    const std::string_view changed[] = {*a.store};
-    tracking->invalidate(changed, ctx.env().client_id);
-  }
-  reply.integer(static_cast<std::int64_t>(rows.size()));
+  reply_stored(ctx, *a.store, rows.size(), dst_existed, reply);
 }
 
 }  // namespace
