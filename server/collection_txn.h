@@ -29,6 +29,9 @@ class CollectionTxn {
   std::optional<ValueType> type(std::size_t i) const;
   // Key i's collection; null when it is absent or holds a string.
   const Collection* get(std::size_t i) const;
+  // Key i's string value; nullopt when it is absent or holds a collection
+  // (SORT's BY and GET patterns read strings as well as collections).
+  std::optional<std::string_view> string_value(std::size_t i) const;
   // True when key i holds a value of another type than t (Redis's WRONGTYPE).
   bool wrong_type(std::size_t i, ValueType t) const {
     const auto ty = type(i);

@@ -40,13 +40,15 @@ std::size_t Store::sweep_expired(std::size_t max_keys) {
     std::unique_lock lock(sh.mutex(), std::try_to_lock);
     if (!lock.owns_lock()) continue;
     examined += sh.size();
-    if (!impl.expired_listener) {
-      removed += sh.erase_expired(impl.clock.now_ms(), max_keys - removed);
-      continue;
-    }
+    // A large collection is freed by the reclaimer, not here: this is an io
+    // thread, and the shard's lock is held.
+    std::vector<Shard::Detached> large;
     const DbIndex db = impl.db_of_shard((start + visited - 1) % n);
     const std::function<void(std::string_view)> tell = [&](std::string_view key) { impl.expired_listener(db, key); };
-    removed += sh.erase_expired(impl.clock.now_ms(), max_keys - removed, &tell);
+    removed += sh.erase_expired(impl.clock.now_ms(), max_keys - removed, impl.expired_listener ? &tell : nullptr,
+                                &large, Reclaimer::kInlineEntries);
+    lock.unlock();
+    for (Shard::Detached& d : large) impl.reclaimer->add(std::move(d));
   }
   impl.sweep_cursor.store((start + visited) % n, std::memory_order_relaxed);
   impl.expired_by_sweep.fetch_add(removed, std::memory_order_relaxed);

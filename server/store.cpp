@@ -215,8 +215,8 @@ Entry* Store::Impl::find_live(Shard& sh, const KeyRef& k, std::int64_t now_ms) {
   Entry* e = sh.find(k);
   if (e == nullptr || !e->expired_at(now_ms)) return e;
   // Recovery drops expired entries by itself, so removing one journals nothing.
-  if (expired_listener) expired_listener(sh.db(), e->key());  // before erase() frees the entry
-  sh.erase(k);
+  if (expired_listener) expired_listener(sh.db(), e->key());  // before drop() frees the entry
+  drop(sh, k);  // a large collection is freed by the reclaimer
   expired_lazily.fetch_add(1, std::memory_order_relaxed);
   return nullptr;
 }

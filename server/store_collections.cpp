@@ -30,6 +30,12 @@ const Collection* CollectionTxn::get(std::size_t i) const {
   return e == nullptr || e->is_string() ? nullptr : e->collection();
 }
 
+std::optional<std::string_view> CollectionTxn::string_value(std::size_t i) const {
+  const Entry* e = items_[slot_[i]].cur;
+  if (e == nullptr || !e->is_string()) return std::nullopt;
+  return e->value();
+}
+
 OpWriter& CollectionTxn::ops(std::size_t i, ValueType t) {
   assert(write_);
   Item& it = items_[slot_[i]];

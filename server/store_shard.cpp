@@ -106,6 +106,10 @@ Shard::Detached Shard::take(const KeyRef& k) {
   auto it = table_.find(k);
   Entry* e = it->entry;
   table_.erase(it);
+  return detach(e);
+}
+
+Shard::Detached Shard::detach(Entry* e) {
   // count_in(-1) without the shared total: the Detached gives the bytes back when it frees them.
   if (e->ephemeral) --ephemeral_keys_;
   if (e->has_expiry()) --keys_with_expiry_;
@@ -151,7 +155,8 @@ void Shard::set_expiry(Entry& e, std::int64_t expire_at_ms) {
 }
 
 std::size_t Shard::erase_expired(std::int64_t now_ms, std::size_t max_keys,
-                                 const std::function<void(std::string_view)>* on_erased) {
+                                 const std::function<void(std::string_view)>* on_erased,
+                                 std::vector<Detached>* large, std::size_t large_elements) {
   if (keys_with_expiry_ == 0 || max_keys == 0) return 0;
   std::size_t removed = 0;
   // Erasing through an iterator neither rehashes nor invalidates the others.
@@ -160,8 +165,12 @@ std::size_t Shard::erase_expired(std::int64_t now_ms, std::size_t max_keys,
     if (e->expired_at(now_ms)) {
       table_.erase(it++);
       if (on_erased != nullptr) (*on_erased)(e->key());
-      count_in(*e, -1);
-      free_entry(e);
+      if (large != nullptr && !e->is_string() && collection_size(*e) >= large_elements) {
+        large->push_back(detach(e));
+      } else {
+        count_in(*e, -1);
+        free_entry(e);
+      }
       ++removed;
     } else {
       ++it;

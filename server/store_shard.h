@@ -146,8 +146,12 @@ class Shard {
   void set_expiry(Entry& e, std::int64_t expire_at_ms);
   // Removes entries expired at now_ms, at most max_keys of them.
   // `on_erased` (may be null) sees each removed key just before it is freed.
+  // With `large`, an entry whose collection has at least `large_elements`
+  // elements is moved there instead of freed, so that the caller frees it
+  // off the lock and off the io thread (the reclaimer).
   std::size_t erase_expired(std::int64_t now_ms, std::size_t max_keys,
-                            const std::function<void(std::string_view)>* on_erased = nullptr);
+                            const std::function<void(std::string_view)>* on_erased = nullptr,
+                            std::vector<Detached>* large = nullptr, std::size_t large_elements = 0);
   void set_tombstone(std::string_view key, std::uint64_t seq);
   void erase_tombstone(std::string_view key);
   void clear_tombstones();
@@ -157,6 +161,8 @@ class Shard {
   std::int64_t growth_bytes(std::size_t new_keys) const;
 
  private:
+  // take()'s accounting for e, already out of the table: into a Detached of its own.
+  Detached detach(Entry* e);
   // put's one probe: inserts e, or replaces the entry there when
   // replace(current) says so; frees whichever entry loses. Returns whether e was stored.
   template <typename Replace>

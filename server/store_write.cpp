@@ -182,7 +182,7 @@ void Store::Impl::del(const Request& req, Response& resp) {
   }
   auto seq = commit(changes);
   if (!seq) return resp.fail(seq.error().status, seq.error().message);
-  sh.erase(k);
+  drop(sh, k);  // a large collection is freed by the reclaimer, not under the lock on this io thread
   resp.version = *seq;
 }
 

@@ -76,6 +76,10 @@ bool parse_random_count(std::string_view s, std::int64_t& out, ReplyBuilder& rep
 // count < 0, -count of them, repeats allowed; none for 0 or n 0.
 std::vector<std::size_t> random_picks(std::size_t n, std::int64_t count);
 
+// A set's members in Redis 7.0's reply order (SMEMBERS, SORT BY nosort):
+// sorted by value when Redis would keep the set as an intset, else as given.
+std::vector<std::string_view> redis_order(std::vector<std::string_view> members);
+
 // A score as Redis formats one inside a reply it builds itself (%.17g, inf, -inf).
 std::string format_score(double d);
 

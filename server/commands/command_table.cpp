@@ -50,7 +50,7 @@ struct Range {
 Range legacy_range(const std::vector<KeySpec>& all) {
   std::vector<KeySpec> keys;  // Redis leaves keynum specs out of the legacy range
   for (const KeySpec& k : all) {
-    if (!k.keynum()) keys.push_back(k);
+    if (!k.keynum() && !k.unknown) keys.push_back(k);  // nor "unknown" ones (SORT)
   }
   if (keys.empty()) return {};
   if (keys.size() == 1) {
@@ -182,6 +182,7 @@ const CommandTable& builtin_commands() {
     register_stream_commands(t);
     register_hyperloglog_commands(t);
     register_geo_commands(t);
+    register_sort_commands(t);
     register_pubsub_commands(t);
     register_transaction_commands(t);
     register_script_commands(t);

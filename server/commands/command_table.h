@@ -112,6 +112,9 @@ struct KeySpec {
   // searched from argv[begin]; key_positions() leaves such a spec out (the
   // command is movablekeys), COMMAND INFO shows it as Redis does.
   std::string_view keyword;
+  // Redis's "unknown" begin_search and find_keys (SORT's BY/GET and STORE
+  // keys): COMMAND INFO shows the spec, key_positions() leaves it out.
+  bool unknown = false;
 };
 
 // COMMAND DOCS' fields (arguments are not described).
@@ -198,8 +201,15 @@ void register_blocking_commands(CommandTable& table);     // blocking_table.cpp
 void register_stream_commands(CommandTable& table);  // stream_table.cpp
 void register_hyperloglog_commands(CommandTable& table);  // hyperloglog_table.cpp
 void register_geo_commands(CommandTable& table);          // geo_table.cpp
+void register_sort_commands(CommandTable& table);         // sort_table.cpp
 
 // Builders for terse registration lines.
+// A spec whose keys the command finds itself (Redis's "unknown" spec).
+inline KeySpec unknown_keys(std::uint32_t flags, std::string_view notes) {
+  KeySpec k{flags, 0, 0, 1, 0, notes, -1, {}};
+  k.unknown = true;
+  return k;
+}
 inline KeySpec key(std::uint32_t flags, int begin = 1, int last = 0, int step = 1, std::string_view notes = {}) {
   return KeySpec{flags, begin, last, step, 0, notes, -1, {}};
 }

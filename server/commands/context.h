@@ -101,6 +101,9 @@ struct Session {
     bool caching = false;  // CLIENT CACHING YES/NO for the next command
   } tracking;
   std::shared_ptr<script::LuaVm> lua;  // made by the first EVAL (script.cpp)
+  // A Lua script of this connection is running (its redis.call commands):
+  // SORT then sorts a set even BY nosort, as Redis does for scripts.
+  bool in_script = false;
   // The wait of a blocked command (blocking.cpp), until its reply is delivered.
   std::shared_ptr<blocking::Waiter> waiter;
 };

@@ -87,6 +87,9 @@ MNEMO_HANDLER(cmd_xpending);
 MNEMO_HANDLER(cmd_xclaim);
 MNEMO_HANDLER(cmd_xautoclaim);
 MNEMO_HANDLER(cmd_xinfo);   // every XINFO subcommand
+// SORT (sort.cpp)
+MNEMO_HANDLER(cmd_sort);
+MNEMO_HANDLER(cmd_sort_ro);
 #undef MNEMO_HANDLER
 
 }  // namespace mnemo::server::commands

@@ -1,6 +1,7 @@
 // COMMAND, COMMAND COUNT/LIST/INFO/DOCS/GETKEYS: answered from the command
 // table in Redis 7's layout, so redis-cli hints and clients' key extraction work.
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "server/commands/helpers.h"
@@ -42,6 +43,21 @@ void flag_set(ReplyBuilder& reply, std::uint32_t bits, const Names& names) {
   }
 }
 
+// An "unknown" spec's begin_search and find_keys (after "begin_search").
+void unknown_search(ReplyBuilder& reply) {
+  reply.map(2);
+  reply.bulk("type");
+  reply.bulk("unknown");
+  reply.bulk("spec");
+  reply.map(0);
+  reply.bulk("find_keys");
+  reply.map(2);
+  reply.bulk("type");
+  reply.bulk("unknown");
+  reply.bulk("spec");
+  reply.map(0);
+}
+
 void key_specs(ReplyBuilder& reply, const CommandSpec& s) {
   reply.set(s.keys.size());
   for (const KeySpec& k : s.keys) {
@@ -53,6 +69,10 @@ void key_specs(ReplyBuilder& reply, const CommandSpec& s) {
     reply.bulk("flags");
     flag_set(reply, k.flags, kKeyFlagNames);
     reply.bulk("begin_search");
+    if (k.unknown) {
+      unknown_search(reply);
+      continue;
+    }
     reply.map(2);
     reply.bulk("type");
     reply.bulk(k.keyword.empty() ? "index" : "keyword");
@@ -218,6 +238,22 @@ void cmd_command_docs(CommandContext&, ArgList argv, ReplyBuilder& reply) {
   }
 }
 
+namespace {
+
+// SORT's STORE key, found as Redis's sortGetKeys finds it: options are
+// skipped by their known argument counts, and the last STORE wins.
+void sort_store_key(ArgList args, std::vector<std::size_t>& keys) {
+  std::optional<std::size_t> store;
+  for (std::size_t i = 2; i < args.size(); ++i) {
+    if (iequals(args[i], "limit")) i += 2;
+    else if (iequals(args[i], "get") || iequals(args[i], "by")) i += 1;
+    else if (iequals(args[i], "store") && i + 1 < args.size()) store = i + 1;
+  }
+  if (store) keys.push_back(*store);
+}
+
+}  // namespace
+
 // COMMAND GETKEYS command arg ...: the keys by the command's key specs.
 void cmd_command_getkeys(CommandContext&, ArgList argv, ReplyBuilder& reply) {
   const CommandSpec* s = lookup(argv, 2);
@@ -230,7 +266,8 @@ void cmd_command_getkeys(CommandContext&, ArgList argv, ReplyBuilder& reply) {
   if ((s->arity > 0 && s->arity != argc) || argc < -s->arity) {
     return reply.error("ERR Invalid number of arguments specified for command");
   }
-  const std::vector<std::size_t> keys = s->key_positions(args);
+  std::vector<std::size_t> keys = s->key_positions(args);
+  if (s->name == "sort") sort_store_key(args, keys);
   if (keys.empty() && (s->flags & cmd::kNoMandatoryKeys)) return reply.array(0);  // EVAL ... 0
   if (keys.empty()) return reply.error("ERR Invalid arguments specified for command");
   reply.array(keys.size());

@@ -17,26 +17,6 @@ constexpr ValueType kSet = ValueType::set;
 const Set* set_of(CollectionTxn& t, std::size_t i) { return t.get(i) ? &t.get(i)->set() : nullptr; }
 bool has(const Set* s, std::string_view m) { return s != nullptr && s->contains(av(m)); }
 
-// Members in Redis 7.0's reply order. Redis keeps a set of at most 512
-// members that are all integers (set-max-intset-entries) as an intset,
-// sorted by value, and answers SMEMBERS, SSCAN and the results of SINTER,
-// SUNION and SDIFF in that order; any other set is a hash table whose order
-// is unspecified. Applications print these replies, so mnemo sorts where
-// Redis's order is defined.
-std::vector<std::string_view> redis_order(std::vector<std::string_view> members) {
-  if (members.size() > 512) return members;
-  std::vector<std::pair<std::int64_t, std::string_view>> ints;
-  ints.reserve(members.size());
-  for (std::string_view m : members) {
-    std::int64_t v = 0;
-    if (!parse_i64_strict(m, v)) return members;
-    ints.emplace_back(v, m);
-  }
-  std::sort(ints.begin(), ints.end());
-  for (std::size_t i = 0; i < ints.size(); ++i) members[i] = ints[i].second;
-  return members;
-}
-
 std::vector<std::string_view> members_of(const Set* s) {
   std::vector<std::string_view> out;
   if (s == nullptr) return out;

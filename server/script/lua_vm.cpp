@@ -173,7 +173,11 @@ void LuaVm::run(const Call& call, protocol::ReplyBuilder& reply) {
   lua_setfield(L_, LUA_REGISTRYINDEX, kRunStateKey);
   ScriptWatchdog::instance().begin(rs.run);
   install_hook(L_);
+  bool* in_script = call.ctx != nullptr ? &call.ctx->session().in_script : nullptr;
+  const bool was_in_script = in_script != nullptr && *in_script;
+  if (in_script != nullptr) *in_script = true;
   const int status = lua_pcall(L_, 0, 1, 1);
+  if (in_script != nullptr) *in_script = was_in_script;
   lua_sethook(L_, nullptr, 0, 0);
   ScriptWatchdog::instance().end(rs.run);
   lua_pushnil(L_);

@@ -34,6 +34,7 @@ import resp_diff_txn_cases as txn_cases  # noqa: E402
 import resp_diff_cmds_cases as cmds_cases  # noqa: E402
 import resp_diff_hllgeo_cases as hllgeo_cases  # noqa: E402
 import resp_diff_setresp_cases as setresp_cases  # noqa: E402
+import resp_diff_sort_cases as sort_cases  # noqa: E402
 
 SKIP_EXIT_CODE = 77
 SEED = 20240611
@@ -472,6 +473,9 @@ def main():
             run_cases(hllgeo_cases.HLLGEO_TRACKING_CASES, rp, mp, report, prefix="hll/geo tracking: ", resp3=True)
             run_cases(setresp_cases.SETRESP_CASES, rp, mp, report, prefix="setresp: ")
             run_cases(setresp_cases.SETRESP_CASES, rp, mp, report, prefix="resp3 setresp: ", resp3=True)
+            run_cases(sort_cases.SORT_CASES, rp, mp, report, prefix="sort: ")
+            run_cases(sort_cases.SORT_CASES, rp, mp, report, prefix="resp3 sort: ", resp3=True)
+            run_cases(sort_cases.SORT_TRACKING_CASES, rp, mp, report, prefix="sort tracking: ", resp3=True)
             run_random(rp, mp, report)
             run_redis_py(rp, mp, report)
 

@@ -11,6 +11,7 @@ Exits non-zero on any failure.
 
 import os
 import sys
+import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -128,6 +129,69 @@ def test_every_type_survives_a_restart(srv):
     check_eq(r.zrange("z", 0, -1, withscores=True), [("q", -1.0), ("p", 1.5)], "sorted set after restart")
 
 
+def test_sort_by_and_get(srv):
+    """SORT as an application uses it: ids in a list, objects in hashes,
+    ordered by a field, rendered by GET, and a STORE that survives a crash."""
+    r = client(srv)
+    r.rpush("users", 3, 1, 2)
+    for uid, (name, age) in {1: ("ann", 41), 2: ("bob", 23), 3: ("cy", 35)}.items():
+        r.hset(f"user:{uid}", mapping={"name": name, "age": age})
+        r.set(f"score:{uid}", uid * 10)
+    check_eq(r.sort("users"), ["1", "2", "3"], "SORT numeric")
+    check_eq(r.sort("users", desc=True, start=0, num=2), ["3", "2"], "SORT DESC LIMIT")
+    check_eq(r.sort("users", by="user:*->age", get="user:*->name"), ["bob", "cy", "ann"], "SORT BY hash field GET")
+    check_eq(r.sort("users", by="user:*->name", alpha=True, get=["#", "score:*"]),
+             ["1", "10", "2", "20", "3", "30"], "SORT BY ALPHA, several GETs")
+    check_eq(r.sort("users", by="nosort"), ["3", "1", "2"], "SORT BY nosort keeps the list's order")
+    check_eq(r.sort_ro("users", by="score:*", desc=True), ["3", "2", "1"], "SORT_RO BY")
+    check_eq(r.sort("users", by="user:*->age", get="user:*->name", store="by_age"), 3, "SORT STORE count")
+    r.rpush("bad", "x")
+    try:
+        r.sort("bad")
+    except exceptions.ResponseError as e:
+        check_eq(str(e), "One or more scores can't be converted into double", "SORT of a non-number")
+    else:
+        raise AssertionError("expected an error")
+    r.execute_command("WAITAOF", 1, 0, 0)
+    srv.restart_after_sigkill()
+    r = client(srv)
+    check_eq(r.lrange("by_age", 0, -1), ["bob", "cy", "ann"], "SORT STORE's list after a crash")
+
+
+def test_sort_get_is_atomic(srv):
+    """SORT's GET patterns read keys it cannot declare; mnemo runs it as one
+    transaction, so a concurrent MSET of all of them shows whole or not at all."""
+    r = client(srv)
+    ids = [str(i) for i in range(16)]  # 16 keys: spread over many shards
+    r.rpush("ids", *ids)
+    r.mset({f"w:{i}": 0 for i in ids})
+    stop = threading.Event()
+    errors = []
+
+    def writer():
+        w = client(srv)
+        n = 0
+        while not stop.is_set() and n < 100000:
+            n += 1
+            w.mset({f"w:{i}": n for i in ids})
+
+    # Several writers, so that some run on another io thread than the reader.
+    threads = [threading.Thread(target=writer) for _ in range(4)]
+    for t in threads:
+        t.start()
+    try:
+        for _ in range(1000):
+            rows = r.sort("ids", by="nosort", get="w:*")
+            if len(set(rows)) != 1:
+                errors.append(rows)
+                break
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    check_eq(errors, [], "every SORT ... GET saw one MSET whole")
+
+
 TESTS = [
     ("a session hash", test_session_hash),
     ("a job queue list", test_job_queue_list),
@@ -135,6 +199,8 @@ TESTS = [
     ("a leaderboard sorted set", test_leaderboard_zset),
     ("WRONGTYPE across types", test_wrong_type),
     ("every type survives a restart", test_every_type_survives_a_restart),
+    ("SORT BY, GET and STORE", test_sort_by_and_get),
+    ("SORT GET reads its pattern keys atomically", test_sort_get_is_atomic),
 ]
 
 if __name__ == "__main__":

@@ -195,6 +195,42 @@ TEST_CASE("DEL of a large collection gives its memory back through the reclaimer
   CHECK(static_cast<std::int64_t>(h.store.stats().memory_bytes) - before < 1024);
 }
 
+TEST_CASE("a one-key DEL request and expiry of a large collection free it too", "[store][collections]") {
+  StoreHarness h;
+  const std::int64_t before = static_cast<std::int64_t>(h.store.stats().memory_bytes);
+  const Keys keys{"big"};
+  auto fill = [&] {
+    REQUIRE(h.store.collections(0, keys, true, [&](CollectionTxn& t) -> Fault {
+              for (int i = 0; i < 20000; ++i) t.ops(0, ValueType::zset).zadd("member-" + std::to_string(i), i);
+              return {};
+            }).ok());
+    CHECK(static_cast<std::int64_t>(h.store.stats().memory_bytes) - before > 20000 * 40);
+  };
+  SECTION("DEL key (the single-key request both protocols send)") {
+    fill();
+    CHECK(h.del("big").status == protocol::Status::ok);
+  }
+  SECTION("the expired key read again") {
+    fill();
+    REQUIRE(*h.store.expire_at(0, "big", h.clock.now_ms() + 10));
+    h.clock.advance(20);
+    // A write looks the key up and removes it as expired (find_live).
+    REQUIRE(h.store.collections(0, keys, true, [](CollectionTxn& t) -> Fault {
+              CHECK(!t.type(0));
+              return {};
+            }).ok());
+  }
+  SECTION("the background expiry sweep") {
+    fill();
+    REQUIRE(*h.store.expire_at(0, "big", h.clock.now_ms() + 10));
+    h.clock.advance(20);
+    CHECK(h.store.sweep_expired(1000) == 1);
+  }
+  CHECK(*h.store.exists(0, keys) == 0);
+  h.store.wait_reclaimed();
+  CHECK(static_cast<std::int64_t>(h.store.stats().memory_bytes) - before < 1024);
+}
+
 TEST_CASE("collection operation lists apply as recorded", "[store][collections]") {
   Collection l(ValueType::list);
   OpWriter w(ValueType::list);
