@@ -10,10 +10,6 @@ namespace mnemo::server::commands {
 
 namespace {
 
-protocol::Error no_group(ArgList argv) {
-  return coded_err(cat({"NOGROUP No such key '", argv[1], "' or consumer group '", argv[2], "'"}));
-}
-
 // What a claim answers: the ids (JUSTID) or the entries.
 struct Claimed {
   std::vector<std::pair<StreamId, std::string>> entries;

@@ -32,6 +32,11 @@ inline protocol::Error coded_err(std::string_view text) {
   return {protocol::Status::bad_request, std::move(message)};
 }
 
+// XPENDING's, XCLAIM's and XAUTOCLAIM's error when argv[1] has no group argv[2].
+inline protocol::Error no_group(ArgList argv) {
+  return coded_err(cat({"NOGROUP No such key '", argv[1], "' or consumer group '", argv[2], "'"}));
+}
+
 // Runs fn under the store's locks like run() (collection_cmd.h), replying a
 // coded_err without the ERR prefix.
 std::optional<std::uint64_t> srun(CommandContext& ctx, ReplyBuilder& reply, ArgList keys, bool write,

@@ -7,10 +7,6 @@ namespace mnemo::server::commands {
 
 namespace {
 
-protocol::Error no_group(ArgList argv) {
-  return coded_err(cat({"NOGROUP No such key '", argv[1], "' or consumer group '", argv[2], "'"}));
-}
-
 void pending_summary(const StreamGroup& g, ReplyBuilder& reply) {
   reply.array(4);
   reply.integer(static_cast<std::int64_t>(g.pel.size()));
