@@ -21,6 +21,7 @@
 #include "server/tools/bench_options.h"
 #include "server/tools/bench_watchers.h"
 #include "server/tools/client.h"
+#include "server/tools/epoll_io.h"
 #include "server/tools/latency_histogram.h"
 
 namespace {
@@ -31,6 +32,8 @@ using mnemo::protocol::Response;
 using mnemo::protocol::Status;
 using mnemo::tools::BenchOptions;
 using mnemo::tools::LatencyHistogram;
+using mnemo::tools::send_pending;
+using mnemo::tools::want_writable;
 namespace native = mnemo::protocol::native;
 using Clock = std::chrono::steady_clock;
 
@@ -163,31 +166,8 @@ void Worker::kill(Conn& c, const std::string& why) {
 }
 
 void Worker::flush(Conn& c) {
-  while (c.out_pos < c.out.size()) {
-    const ssize_t n = ::send(c.fd, c.out.data() + c.out_pos, c.out.size() - c.out_pos, MSG_NOSIGNAL);
-    if (n > 0) {
-      c.out_pos += static_cast<std::size_t>(n);
-    } else if (n < 0 && errno == EINTR) {
-      continue;
-    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      break;
-    } else {
-      return kill(c, "send failed");
-    }
-  }
-  if (c.out_pos == c.out.size()) {
-    c.out.clear();
-    c.out_pos = 0;
-  }
-  // Change the interest set only when it changes: a syscall per flush would
-  // cost the client as much as the send itself.
-  const bool want_out = !c.out.empty();
-  if (want_out == c.want_out) return;
-  c.want_out = want_out;
-  epoll_event ev{};
-  ev.events = EPOLLIN | (want_out ? static_cast<unsigned>(EPOLLOUT) : 0u);
-  ev.data.ptr = &c;
-  ::epoll_ctl(ep_, EPOLL_CTL_MOD, c.fd, &ev);
+  if (!send_pending(c.fd, c.out, c.out_pos)) return kill(c, "send failed");
+  want_writable(ep_, c.fd, &c, c.want_out, !c.out.empty());
 }
 
 void Worker::on_readable(Conn& c) {
