@@ -195,7 +195,7 @@ class Follower {
       }
       if (entries->empty()) {
         if (after_ == ">" || a_.group.empty()) return true;
-        after_ = ">";  // the consumer's history is done: new entries now
+        after_.assign(1, '>');  // the consumer's history is done: new entries now
         continue;
       }
       for (const StreamEntry& e : *entries) {
@@ -275,10 +275,17 @@ std::optional<std::vector<StreamEntry>> parse_read_reply(std::string_view value)
 
 std::string format_entry(std::string_view key, const StreamEntry& e, bool json) {
   if (json) {
-    std::string line = "{\"key\":" + json_string(key) + ",\"id\":" + json_string(e.id) + ",\"fields\":";
+    std::string line = "{\"key\":";
+    line += json_string(key);
+    line += ",\"id\":";
+    line += json_string(e.id);
+    line += ",\"fields\":";
     if (e.deleted) return line + "null}\n";
     line += '[';
-    for (std::size_t i = 0; i < e.fields.size(); ++i) line += (i ? "," : "") + json_string(e.fields[i]);
+    for (std::size_t i = 0; i < e.fields.size(); ++i) {
+      if (i > 0) line += ',';
+      line += json_string(e.fields[i]);
+    }
     return line + "]}\n";
   }
   std::string line = e.id;
@@ -313,20 +320,17 @@ int run_follow(Client& reads, Client& feed_client, const FollowArgs& args) {
   std::cerr << "following " << args.key << " after " << f.after();
   if (!args.group.empty()) std::cerr << " as " << args.group << "/" << args.consumer;
   std::cerr << std::endl;
-  if (!f.drain()) return kExitError;
-  for (;;) {
-    if (!feed.read_more()) break;
+  bool ok = f.drain();
+  while (ok && feed.read_more()) {
     bool changed = false;
     while (feed.next_frame(frame)) {
       pf::Event e;
       if (pf::decode_event(frame, e).state != protocol::native::DecodeState::ok) continue;
       changed |= e.key == args.key || e.kind == pf::EventKind::flush;
     }
-    if (changed && !f.drain()) {
-      if (!f.closed()) return kExitError;
-      break;
-    }
+    ok = !changed || f.drain();
   }
+  if (!ok && !f.closed()) return kExitError;
   if (g_stop == 0) std::cerr << "mnemo: the server closed the connection\n";
   return 0;
 }

@@ -133,7 +133,7 @@ def test_cli_ends_when_the_server_goes(srv):
     try:
         check_eq(srv.terminate(), 0, "the server's exit code")
         code, rest, err = f.stop()  # the child has already ended: no signal is sent
-        check_eq((code, rest), (0, ""), "the follower's end")
+        check_eq((code, rest), (0, ""), "the follower's end (stderr %r)" % err)
         check("closed" in err, "said why it ended: %r" % err)
     finally:
         f.kill()
