@@ -192,7 +192,23 @@ void StreamEntries::erase_below(StreamId id) {
     account(nodes_.begin()->second, false);
     nodes_.erase(nodes_.begin());
   }
-  if (!nodes_.empty() && nodes_.begin()->first < id) rewrite(nodes_.begin(), id, nullptr);
+  if (nodes_.empty() || nodes_.begin()->first >= id) return;
+  // The first node keeps its bytes, its entries below id marked deleted as
+  // XDEL marks them: a trim on every XADD (MAXLEN) costs one node walk.
+  auto first = nodes_.begin();
+  std::vector<stream_node::Slot> slots;
+  stream_node::index(first->second.bytes, first->first, slots);
+  for (const auto& s : slots) {
+    if (s.id >= id) break;
+    if (s.deleted) continue;
+    stream_node::mark_deleted(first->second.bytes, s.offset);
+    --first->second.live;
+    --size_;
+  }
+  if (first->second.live == 0) {
+    account(first->second, false);
+    nodes_.erase(first);
+  }
 }
 
 // Replaces node `it` by nodes holding its live entries from drop_below on,
