@@ -21,6 +21,8 @@ import struct
 import collections
 import sys
 
+import mnemo_streams
+
 PROTOCOL_VERSION = 1
 HELLO_MAGIC = 0x4F4D4E4D
 
@@ -253,6 +255,8 @@ def encode_request(op, req_id, payload=b"", flags=0):
 class Client:
     def __init__(self, host="127.0.0.1", port=7070, auth_token=None, admin_token=None,
                  timeout=10.0, hello=True, client_name="mnemo_client.py", db=0):
+        self._params = dict(host=host, port=port, auth_token=auth_token, admin_token=admin_token,
+                            timeout=timeout, hello=hello, client_name=client_name, db=db)
         self.sock = socket.create_connection((host, port), timeout=timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._buf = bytearray()
@@ -273,6 +277,10 @@ class Client:
             self.select(db)
 
     # -- plumbing -------------------------------------------------------------
+
+    def another(self):
+        """A new connection with this one's server, tokens and database."""
+        return Client(**self._params)
 
     def close(self):
         if self.sock is not None:
@@ -491,6 +499,30 @@ class Client:
 
     def shutdown(self):
         return self.call("SHUTDOWN")
+
+    # -- streams (mnemo_streams.py documents each) ---------------------------
+
+    def xadd(self, key, fields, **kw):
+        return mnemo_streams.xadd(self, key, fields, **kw)
+
+    def xrange(self, key, start="-", end="+", count=None, reverse=False):
+        return mnemo_streams.xrange(self, key, start, end, count, reverse)
+
+    def xread(self, streams, count=None, block_ms=None):
+        return mnemo_streams.xread(self, streams, count, block_ms)
+
+    def xgroup_create(self, key, group, id="$", mkstream=False):
+        return mnemo_streams.xgroup_create(self, key, group, id, mkstream)
+
+    def xreadgroup(self, group, consumer, streams, count=None, block_ms=None, noack=False):
+        return mnemo_streams.xreadgroup(self, group, consumer, streams, count, block_ms, noack)
+
+    def xack(self, key, group, *ids):
+        return mnemo_streams.xack(self, key, group, *ids)
+
+    def follow(self, key, start="$", **kw):
+        """An iterator of every new entry of the stream (mnemo_streams.Follow)."""
+        return mnemo_streams.follow(self, key, start, **kw)
 
     # -- change feed ----------------------------------------------------------
 

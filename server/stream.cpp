@@ -10,12 +10,6 @@ namespace mnemo::server {
 
 namespace {
 
-// Rough heap cost of an entry: its btree slot (id + pointer, nodes mostly
-// full when ids only grow), plus the malloc chunk of its packed bytes.
-std::size_t entry_cost(const PackedFields& packed) {
-  const std::size_t n = 4 + packed.size() + 8;
-  return 28 + (n < 32 ? 32 : ((n + 15) & ~std::size_t{15}));
-}
 constexpr std::size_t kPendingCost = 112;  // a group PEL node, its name, the consumer's set slot
 constexpr std::size_t kGroupCost = 256;
 
@@ -31,32 +25,27 @@ void put_id(OpWriter& w, StreamId id) {
   w.num(id.seq);
 }
 
-void erase_entry(Stream& s, absl::btree_map<StreamId, PackedFields>::iterator it, std::size_t& bytes) {
-  bytes -= entry_cost(it->second);
-  s.entries.erase(it);
-}
-
 bool apply_entry_op(Stream& s, std::uint8_t code, OpReader& r, std::size_t& bytes) {
   const StreamId id = read_id(r);
+  const std::size_t before = s.entries.heap_bytes();
   if (code == 20) {
     const std::string_view packed = r.str();
-    if (r.failed()) return false;
-    auto [it, fresh] = s.entries.try_emplace(id, packed);
-    if (!fresh) return false;
-    bytes += entry_cost(it->second);
+    if (r.failed() || !s.entries.insert(id, packed)) return false;
+    bytes = bytes + s.entries.heap_bytes() - before;
     if (id > s.last_id) s.last_id = id;
     ++s.entries_added;
     return true;
   }
   if (r.failed()) return false;
   if (code == 21) {
-    auto it = s.entries.find(id);
-    if (it != s.entries.end()) erase_entry(s, it, bytes);
+    s.entries.erase(id);
+    bytes = bytes + s.entries.heap_bytes() - before;
     if (id > s.max_deleted) s.max_deleted = id;
     return true;
   }
   if (code == 22) {
-    while (!s.entries.empty() && s.entries.begin()->first < id) erase_entry(s, s.entries.begin(), bytes);
+    s.entries.erase_below(id);
+    bytes = bytes + s.entries.heap_bytes() - before;
     return true;
   }
   s.last_id = id;

@@ -26,9 +26,6 @@
 // Threads: none of its own; it belongs to its Collection.
 #pragma once
 
-#include <compare>
-#include <cstring>
-#include <memory>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -38,20 +35,13 @@
 
 #include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
+#include "server/stream_entries.h"
+#include "server/stream_id.h"
 
 namespace mnemo::server {
 
 class OpReader;
 class OpWriter;
-
-struct StreamId {
-  std::uint64_t ms = 0;
-  std::uint64_t seq = 0;
-  auto operator<=>(const StreamId&) const = default;
-  bool zero() const { return ms == 0 && seq == 0; }
-  std::string str() const { return std::to_string(ms) + "-" + std::to_string(seq); }
-  static constexpr StreamId max() { return {UINT64_MAX, UINT64_MAX}; }
-};
 
 struct StreamNack {
   std::string consumer;
@@ -71,43 +61,16 @@ struct StreamGroup {
   std::map<std::string, StreamConsumer, std::less<>> consumers;  // ordered, as XINFO lists them
 };
 
-// An entry's packed fields and values (pack_fields) in one allocation,
-// [u32 length][bytes]: 8 bytes in the tree's slot where a std::string takes 32.
-class PackedFields {
- public:
-  explicit PackedFields(std::string_view s) : p_(new char[4 + s.size()]) {
-    const auto n = static_cast<std::uint32_t>(s.size());
-    std::memcpy(p_.get(), &n, 4);
-    if (!s.empty()) std::memcpy(p_.get() + 4, s.data(), s.size());
-  }
-  PackedFields(const PackedFields& o) : PackedFields(o.view()) {}
-  PackedFields& operator=(const PackedFields& o) {
-    if (this != &o) *this = PackedFields(o.view());
-    return *this;
-  }
-  PackedFields(PackedFields&&) noexcept = default;
-  PackedFields& operator=(PackedFields&&) noexcept = default;
-  std::string_view view() const {
-    std::uint32_t n = 0;
-    std::memcpy(&n, p_.get(), 4);
-    return {p_.get() + 4, n};
-  }
-  operator std::string_view() const { return view(); }  // NOLINT: read as the bytes it holds
-  std::size_t size() const { return view().size(); }
-
- private:
-  std::unique_ptr<char[]> p_;  // null only once moved from
-};
-
 struct Stream {
-  // The entries, id -> fields and values packed (pack_fields' encoding).
-  absl::btree_map<StreamId, PackedFields> entries;
+  // The entries, id -> fields and values packed (pack_fields' encoding),
+  // kept in nodes of many entries each (stream_entries.h).
+  StreamEntries entries;
   StreamId last_id;
   StreamId max_deleted;
   std::uint64_t entries_added = 0;
   std::map<std::string, StreamGroup, std::less<>> groups;
 
-  StreamId first_id() const { return entries.empty() ? StreamId{} : entries.begin()->first; }
+  StreamId first_id() const { return entries.front_id(); }
   const StreamGroup* group(std::string_view name) const {
     auto it = groups.find(name);
     return it == groups.end() ? nullptr : &it->second;

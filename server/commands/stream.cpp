@@ -126,7 +126,7 @@ void cmd_xsetid(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
         const Stream* s = stream_of(t);
         if (s == nullptr) return err("ERR no such key");
         if (!s->entries.empty()) {
-          if (id < s->entries.rbegin()->first) {
+          if (id < s->entries.back_id()) {
             return err("ERR The ID specified in XSETID is smaller than the target stream top item");
           }
           if (added != -1 && s->entries.size() > static_cast<std::uint64_t>(added)) {
@@ -175,7 +175,7 @@ void cmd_xrange(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
     }
     const auto found = stream_range(*s, start, end, count < 0 ? 0 : static_cast<std::size_t>(count), rev);
     reply.array(found.size());
-    for (const auto& [id, packed] : found) reply_entry(reply, id, *packed);
+    for (const auto& [id, packed] : found) reply_entry(reply, id, packed);
     return {};
   });
 }

@@ -106,22 +106,23 @@ void reply_entry(ReplyBuilder& reply, StreamId id, std::string_view packed) {
   for (std::string_view s : fv) reply.bulk(s);
 }
 
-std::vector<std::pair<StreamId, const PackedFields*>> stream_range(const Stream& s, StreamId start, StreamId end,
-                                                                  std::size_t count, bool reverse) {
-  std::vector<std::pair<StreamId, const PackedFields*>> out;
+std::vector<std::pair<StreamId, std::string>> stream_range(const Stream& s, StreamId start, StreamId end,
+                                                          std::size_t count, bool reverse) {
+  std::vector<std::pair<StreamId, std::string>> out;
   if (start > end) return out;
   if (!reverse) {
     for (auto it = s.entries.lower_bound(start); it != s.entries.end() && it->first <= end; ++it) {
-      out.emplace_back(it->first, &it->second);
+      out.emplace_back(it->first, it->second);
       if (count != 0 && out.size() == count) break;
     }
     return out;
   }
   auto it = s.entries.upper_bound(end);
-  while (it != s.entries.begin()) {
+  const auto first = s.entries.begin();
+  while (it != first) {
     --it;
     if (it->first < start) break;
-    out.emplace_back(it->first, &it->second);
+    out.emplace_back(it->first, it->second);
     if (count != 0 && out.size() == count) break;
   }
   return out;

@@ -55,8 +55,8 @@ const Stream* stream_of(const CollectionTxn& t, std::size_t i = 0);
 // One entry as Redis replies it: [id, [field, value, ...]].
 void reply_entry(ReplyBuilder& reply, StreamId id, std::string_view packed);
 // Entries of [start, end] (reverse: from end down), at most count (0: all).
-std::vector<std::pair<StreamId, const PackedFields*>> stream_range(const Stream& s, StreamId start, StreamId end,
-                                                                  std::size_t count, bool reverse);
+std::vector<std::pair<StreamId, std::string>> stream_range(const Stream& s, StreamId start, StreamId end,
+                                                          std::size_t count, bool reverse);
 
 // Trimming of XADD and XTRIM: MAXLEN/MINID [=|~] threshold [LIMIT n].
 struct TrimArgs {

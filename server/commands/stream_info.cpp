@@ -109,13 +109,16 @@ void info_stream(const Stream& s, bool full, std::int64_t count, ReplyBuilder& r
     else reply_entry(reply, s.entries.begin()->first, s.entries.begin()->second);
     reply.bulk("last-entry");
     if (s.entries.empty()) reply.null();
-    else reply_entry(reply, s.entries.rbegin()->first, s.entries.rbegin()->second);
+    else {
+      const auto last = std::prev(s.entries.end());
+      reply_entry(reply, last->first, last->second);
+    }
     return;
   }
   reply.bulk("entries");
   const auto found = stream_range(s, StreamId{}, StreamId::max(), static_cast<std::size_t>(count), false);
   reply.array(found.size());
-  for (const auto& [id, packed] : found) reply_entry(reply, id, *packed);
+  for (const auto& [id, packed] : found) reply_entry(reply, id, packed);
   reply.bulk("groups");
   reply.array(s.groups.size());
   for (const auto& [name, g] : s.groups) full_group(s, name, g, static_cast<std::size_t>(count), reply);

@@ -162,7 +162,7 @@ Fault read_streams(CollectionTxn& t, ArgList argv, const ReadArgs& a, std::vecto
     }
     from[i] = gt;
     if (s == nullptr) continue;
-    const StreamId top = s->entries.empty() ? StreamId{} : s->entries.rbegin()->first;
+    const StreamId top = s->entries.back_id();
     if (a.group) {
       const bool history = gt != StreamId::max();
       if (!history && (s->entries.empty() || top <= s->group(a.group_name)->last_id)) continue;
@@ -176,7 +176,7 @@ Fault read_streams(CollectionTxn& t, ArgList argv, const ReadArgs& a, std::vecto
     else ++start.seq;
     out.push_back({key, {}});
     for (const auto& [id, packed] : stream_range(*s, start, StreamId::max(), static_cast<std::size_t>(a.count), false)) {
-      out.back().entries.emplace_back(id, *packed);
+      out.back().entries.emplace_back(id, packed);
     }
   }
   return {};
@@ -229,7 +229,7 @@ blocking::Attempt attempt_read(const BlockedRead& b, std::string_view key) {
   auto r = b.store->collections(b.db, k, b.args.group, [&](CollectionTxn& t) -> Fault {
     const Stream* s = stream_of(t);
     if (s == nullptr || t.wrong_type(0, kStream) || s->entries.empty()) return {};
-    const StreamId top = s->entries.rbegin()->first;
+    const StreamId top = s->entries.back_id();
     if (b.args.group) {
       const StreamGroup* g = s->group(b.group_name);
       if (g == nullptr) {
@@ -245,7 +245,7 @@ blocking::Attempt attempt_read(const BlockedRead& b, std::string_view key) {
     served.push_back({b.keys[i], {}});
     for (const auto& [id, packed] : stream_range(*s, b.from[i], StreamId::max(), 0, false)) {
       if (id <= b.from[i]) continue;
-      served.back().entries.emplace_back(id, *packed);
+      served.back().entries.emplace_back(id, packed);
       if (served.back().entries.size() == static_cast<std::size_t>(one.count)) break;
     }
     return {};

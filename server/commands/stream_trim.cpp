@@ -97,8 +97,10 @@ std::optional<StreamId> trim_point(const Stream* s, const TrimArgs& a, std::opti
   removed = 0;
   if (a.kind == TrimArgs::none) return std::nullopt;
   const std::int64_t have = (s ? static_cast<std::int64_t>(s->entries.size()) : 0) + (added ? 1 : 0);
-  auto it = s ? s->entries.begin() : absl::btree_map<StreamId, PackedFields>::const_iterator{};
-  const auto end = s ? s->entries.end() : it;
+  static const StreamEntries kNone;
+  const StreamEntries& entries = s ? s->entries : kNone;
+  auto it = entries.begin();
+  const auto end = entries.end();
   // Walks the entries in order (the added one last) while they are to go.
   std::optional<StreamId> keep;
   bool added_seen = !added;

@@ -8,10 +8,11 @@ namespace mnemo::tools {
 namespace {
 
 // Command options that take a value; every other --name is a plain flag.
-const std::set<std::string, std::less<>> kValueOptions = {"--ttl-ms", "--if-version", "--count", "--from"};
+const std::set<std::string, std::less<>> kValueOptions = {"--ttl-ms", "--if-version", "--count", "--from",
+                                                          "--group", "--consumer"};
 const std::set<std::string, std::less<>> kFlagOptions = {"--durable", "--ephemeral", "--nx", "--xx",
                                                          "--keepttl", "--wait", "--json", "--committed",
-                                                         "--keys-only"};
+                                                         "--keys-only", "--follow", "--ack", "--noack"};
 
 std::optional<std::string> take_value(const std::vector<std::string>& argv, std::size_t& i,
                                       std::string& out) {

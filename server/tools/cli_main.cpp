@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "server/tools/cli_args.h"
+#include "server/tools/cli_stream.h"
 #include "server/tools/cli_txn.h"
 #include "server/tools/cli_value.h"
 #include "server/tools/cli_watch.h"
@@ -67,6 +68,16 @@ Commands:
                                     per change ("VERSION KIND KEY [VALUE]"), from
                                     now, or resuming after version V; --committed
                                     only shows changes the journal has committed
+  xadd KEY ID|* FIELD VALUE...      append an entry (any stream command runs
+                                    by name, as XRANGE KEY - +)
+  xread --follow KEY [ID|$] [--group G --consumer C [--ack] [--noack]]
+        [--count N] [--json]        print each entry of the stream as it is
+                                    added ("ID FIELD VALUE ..." or JSON lines),
+                                    after ID or from now ($, the default); with
+                                    a group, XREADGROUP as consumer C (its
+                                    pending history after ID first, if given),
+                                    --ack acknowledges each entry printed;
+                                    ends with SIGINT or when the server closes
   snapshot [--wait]                 start a snapshot (admin)
   snapshots                         list snapshots (admin)
   stats [--json]                    server statistics (admin)
@@ -286,11 +297,9 @@ mnemo::tools::WatchArgs watch_args(const CliArgs& a) {
   return w;
 }
 
-int connect_and_run(const CliArgs& a) {
-  Request req;
-  const bool watch = a.command == "watch";
-  if (!watch && !build(a, req)) throw UsageError{"unknown command: " + a.command};
-  Client c;
+// Connects, authenticates and selects the database; 0, or the exit code
+// after printing the error.
+int open_client(const CliArgs& a, Client& c) {
   if (auto r = c.connect(a.host, a.port, a.timeout_ms); !r) {
     std::cerr << "error: " << r.error().message << "\n";
     return kExitError;
@@ -311,10 +320,54 @@ int connect_and_run(const CliArgs& a) {
     select.db = a.db;
     if (!run(c, select, resp, code)) return code;
   }
+  return 0;
+}
+
+mnemo::tools::FollowArgs follow_args(const CliArgs& a) {
+  if (!a.has("--follow")) throw UsageError{"xread needs --follow (or use: mnemo call XREAD ...)"};
+  need_words(a, 1, 2);
+  mnemo::tools::FollowArgs f;
+  f.key = a.words[0];
+  if (a.words.size() == 2) f.start = a.words[1];
+  if (a.has("--group") != a.has("--consumer")) throw UsageError{"--group and --consumer go together"};
+  if (a.has("--group")) {
+    f.group = a.options.at("--group");
+    f.consumer = a.options.at("--consumer");
+  } else if (a.has("--ack") || a.has("--noack")) {
+    throw UsageError{"--ack and --noack need --group"};
+  }
+  f.ack = a.has("--ack");
+  f.noack = a.has("--noack");
+  f.json = a.has("--json");
+  if (a.has("--count")) {
+    const std::uint64_t n = u64_option(a, "--count");
+    if (n == 0 || n > UINT32_MAX) throw UsageError{"bad --count"};
+    f.count = static_cast<std::uint32_t>(n);
+  }
+  return f;
+}
+
+int follow(const CliArgs& a) {
+  const auto f = follow_args(a);
+  Client reads, feed;
+  if (int code = open_client(a, reads); code != 0) return code;
+  if (int code = open_client(a, feed); code != 0) return code;
+  return mnemo::tools::run_follow(reads, feed, f);
+}
+
+int connect_and_run(const CliArgs& a) {
+  if (a.command == "xread" && a.has("--follow")) return follow(a);
+  Request req;
+  const bool watch = a.command == "watch";
+  if (!watch && !build(a, req)) throw UsageError{"unknown command: " + a.command};
+  Client c;
+  if (int code = open_client(a, c); code != 0) return code;
   if (watch) {
     const auto w = watch_args(a);
     return mnemo::tools::run_watch(c.release(), w);
   }
+  Response resp;
+  int code = 0;
   if (req.op == Opcode::scan) return cmd_scan(c, req);
   if (!run(c, req, resp, code)) return code;
   print_result(a, req, resp);

@@ -20,6 +20,10 @@ struct WatchArgs {
   bool json = false;
 };
 
+// `s` as a JSON string: quotes and backslashes escaped, bytes outside
+// printable ASCII as \u00XX.
+std::string json_string(std::string_view s);
+
 // One event as a line (with its '\n'): "VERSION KIND KEY [VALUE] [expire_at_ms=MS]"
 // for people (progress: "VERSION progress"), or one JSON object per line with
 // watch, kind, db, version, key, value and expire_at_ms (bytes as JSON strings,
