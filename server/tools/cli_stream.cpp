@@ -22,7 +22,7 @@ using protocol::byte_io::Reader;
 namespace {
 
 constexpr int kExitError = 2;
-constexpr int kMaxDepth = 8;
+constexpr int kMaxReplyDepth = 8;
 
 // A reply value as a tree; views point into the reply.
 struct Val {
@@ -32,7 +32,7 @@ struct Val {
 };
 
 bool decode(Reader& in, Val& v, int depth) {
-  if (!in.get(v.tag) || depth > kMaxDepth) return false;
+  if (!in.get(v.tag) || depth > kMaxReplyDepth) return false;
   std::int64_t n = 0;
   std::uint32_t count = 0;
   switch (v.tag) {
