@@ -186,10 +186,13 @@ def test_slow_watcher_is_disconnected(srv):
         c.set(b"s:%d" % (i % 50), value)  # every write succeeds: the watcher never holds it up
     wait_until(lambda: c.stats()["feed"]["limit_closes"] >= 1, 30, "the slow watcher to be counted")
     check_eq(c.stats()["feed"]["limit_closes"], 1, "watchers closed past the limit")
+    # What the server had sent before closing: through a 4 KB window that takes
+    # minutes of delayed ACKs, so open the window first.
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
     s.settimeout(30)
     try:
         while s.recv(1 << 16):
-            pass  # what the server had sent before closing
+            pass
     except ConnectionResetError:
         pass
     s.close()
