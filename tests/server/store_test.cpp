@@ -144,8 +144,10 @@ TEST_CASE("store refuses writes past max memory but keeps reads and deletes work
   CHECK(h.mset({"m1", "m2"}, {big, big}).status == Status::out_of_memory);
   CHECK(h.set("key0", std::string(value.size(), 'y')).status == Status::ok);  // adds nothing
   CHECK(h.set("key1", "short").status == Status::ok);                         // frees memory
-  REQUIRE(h.del("key2").status == Status::ok);
-  REQUIRE(h.del("key3").status == Status::ok);
+  // Deletes free far more than a new key costs, table growth included: where
+  // the key lands, and so whether its shard's table must grow, changes with
+  // the per-process hash seed.
+  for (int i = 2; i < 62; ++i) REQUIRE(h.del("key" + std::to_string(i)).status == Status::ok);
   CHECK(h.set("new", value).status == Status::ok);
   CHECK(h.store.stats().oom_rejects == 2);
 }
