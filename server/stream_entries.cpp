@@ -130,20 +130,42 @@ StreamEntries::Nodes::iterator StreamEntries::node_for(StreamId id) {
   return std::prev(it);
 }
 
+// t_stream.c's streamAppendItem: a node takes an entry while it holds fewer
+// than 100 (deleted ones count) and its listpack plus the entry's raw fields
+// and values stays under 4096 bytes.
+bool StreamEntries::takes(const StreamNode& n, std::size_t raw) {
+  return n.count < stream_node::kRedisEntries && n.lp_bytes + raw < stream_node::kRedisBytes;
+}
+
+void StreamEntries::add_lp(StreamNode& n, std::size_t lp) {
+  const std::size_t sum = n.lp_bytes + lp;
+  n.lp_bytes = static_cast<std::uint32_t>(std::min<std::size_t>(sum, UINT32_MAX));
+}
+
+bool StreamEntries::opens_node(std::string_view packed) const {
+  return nodes_.empty() || !takes(std::prev(nodes_.end())->second, stream_node::raw_size(packed));
+}
+
 bool StreamEntries::append(StreamId id, std::string_view packed) {
-  StreamNode* n = nodes_.empty() ? nullptr : &std::prev(nodes_.end())->second;
-  if (n == nullptr || n->count >= stream_node::kMaxEntries || n->bytes.size() >= stream_node::kMaxBytes) {
+  auto last = nodes_.empty() ? nodes_.end() : std::prev(nodes_.end());
+  StreamNode* n = last == nodes_.end() ? nullptr : &last->second;
+  std::size_t lp = 0;
+  if (n == nullptr || !takes(*n, stream_node::raw_size(packed))) {
     std::string bytes;
-    if (!stream_node::start(bytes, packed) || !stream_node::append(bytes, id, id, packed)) return false;
+    if (!stream_node::start(bytes, packed) || !stream_node::append_sized(bytes, id, id, id, packed, lp)) {
+      return false;
+    }
     if (n != nullptr) seal(*n);
     n = &nodes_.try_emplace(nodes_.end(), id)->second;
     n->bytes = std::move(bytes);
+    lp += stream_node::lp_start_size(packed);
   } else {
     account(*n, false);
-    const bool ok = stream_node::append(n->bytes, n->last, id, packed);
+    const bool ok = stream_node::append_sized(n->bytes, last->first, n->last, id, packed, lp);
     account(*n, true);
     if (!ok) return false;
   }
+  add_lp(*n, lp);
   if (n->count == 0) account(*n, true);
   n->last = id;
   ++n->count;
@@ -231,22 +253,34 @@ void StreamEntries::rewrite(Nodes::iterator it, StreamId drop_below,
   size_ -= it->second.live;
   account(it->second, false);
   nodes_.erase(it);
-  for (std::size_t i = 0; i < keep.size(); i += stream_node::kMaxEntries) {
-    const std::size_t end = std::min(keep.size(), i + stream_node::kMaxEntries);
+  std::size_t i = 0;
+  while (i < keep.size()) {
+    const StreamId key = keep[i].first;
     StreamNode n;
     stream_node::start(n.bytes, keep[i].second);
-    StreamId prev = keep[i].first;
-    for (std::size_t j = i; j < end; ++j) {
-      stream_node::append(n.bytes, prev, keep[j].first, keep[j].second);
-      prev = keep[j].first;
+    add_lp(n, stream_node::lp_start_size(keep[i].second));
+    n.last = key;
+    for (; i < keep.size() && (n.count == 0 || takes(n, stream_node::raw_size(keep[i].second))); ++i) {
+      std::size_t lp = 0;
+      stream_node::append_sized(n.bytes, key, n.last, keep[i].first, keep[i].second, lp);
+      add_lp(n, lp);
+      n.last = keep[i].first;
+      ++n.count;
     }
-    n.last = prev;
-    n.count = n.live = static_cast<std::uint32_t>(end - i);
+    n.live = n.count;
     size_ += n.live;
-    if (!(was_last && end == keep.size())) n.bytes.shrink_to_fit();
+    if (!(was_last && i == keep.size())) n.bytes.shrink_to_fit();
     account(n, true);
-    nodes_.try_emplace(keep[i].first, std::move(n));
+    nodes_.try_emplace(key, std::move(n));
   }
+}
+
+std::vector<StreamNodeSpan> StreamEntries::spans(std::size_t max) const {
+  std::vector<StreamNodeSpan> out;
+  for (auto it = nodes_.begin(); it != nodes_.end() && out.size() < max; ++it) {
+    out.push_back({it->first, it->second.last, it->second.live});
+  }
+  return out;
 }
 
 }  // namespace mnemo::server

@@ -1,8 +1,8 @@
 // A stream's entries, packed: an ordered map from each node's first id to a
-// node of up to stream_node::kMaxEntries entries in one buffer
-// (stream_node.h: ids delta-coded, the first entry's field names shared by
-// later entries with the same ones, XDEL as a flag). About 15 bytes per
-// small entry where a map slot per entry took 60.
+// node of up to 100 entries in one buffer (stream_node.h: ids delta-coded,
+// the first entry's field names shared by later entries with the same ones,
+// XDEL as a flag), ending where Redis's node for the same entries would end.
+// About 16 bytes per small entry where a map slot per entry took 60.
 //
 // It reads like the ordered map it replaced: iterators go over the live
 // entries in id order, both ways, and yield (id, fields in pack_fields'
@@ -32,6 +32,14 @@ struct StreamNode {
   StreamId last;              // its newest entry, deleted or not
   std::uint32_t count = 0;    // entries, deleted ones included
   std::uint32_t live = 0;     // entries not deleted
+  std::uint32_t lp_bytes = 0; // Redis's listpack bytes for the same entries (saturates)
+};
+
+// A node as trimming sees it (Redis's XTRIM `~` removes whole nodes).
+struct StreamNodeSpan {
+  StreamId key;   // its first entry, deleted or not
+  StreamId last;  // its last entry, deleted or not
+  std::uint32_t live = 0;
 };
 
 class StreamEntries {
@@ -92,11 +100,18 @@ class StreamEntries {
   // Deletes every entry below id.
   void erase_below(StreamId id);
 
+  // The nodes from the first, at most `max` of them.
+  std::vector<StreamNodeSpan> spans(std::size_t max) const;
+  // Whether an entry with these fields, appended now, would start a node.
+  bool opens_node(std::string_view packed) const;
+
  private:
   Nodes::iterator node_for(StreamId id);  // the node that holds or would hold id
   bool append(StreamId id, std::string_view packed);
   void rewrite(Nodes::iterator it, StreamId drop_below, const std::pair<StreamId, std::string_view>* add);
   void seal(StreamNode& n);
+  static bool takes(const StreamNode& n, std::size_t raw);
+  static void add_lp(StreamNode& n, std::size_t lp);
   void account(const StreamNode& n, bool add);
 
   Nodes nodes_;

@@ -124,7 +124,103 @@ bool read_id(In& in, StreamId& prev, std::uint64_t& flags) {
   return true;
 }
 
+// ---- Redis's listpack sizes (listpack.c) ----
+
+// lpStringToInt64: a decimal without sign tricks or leading zeros, in range.
+bool lp_integer(std::string_view s, std::int64_t& v) {
+  if (s.empty() || s.size() >= 21) return false;
+  if (s == "0") {
+    v = 0;
+    return true;
+  }
+  const bool negative = s[0] == '-';
+  std::size_t i = negative ? 1 : 0;
+  if (i == s.size() || s[i] < '1' || s[i] > '9') return false;
+  std::uint64_t u = 0;
+  for (; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    const auto d = static_cast<std::uint64_t>(s[i] - '0');
+    if (u > (UINT64_MAX - d) / 10) return false;
+    u = u * 10 + d;
+  }
+  if (negative) {
+    if (u > static_cast<std::uint64_t>(INT64_MAX) + 1) return false;
+    v = static_cast<std::int64_t>(0 - u);
+  } else {
+    if (u > static_cast<std::uint64_t>(INT64_MAX)) return false;
+    v = static_cast<std::int64_t>(u);
+  }
+  return true;
+}
+
+// An element's bytes: its encoding and data, then its back length.
+std::size_t lp_element(std::uint64_t len) {
+  if (len <= 127) return len + 1;
+  if (len < 16383) return len + 2;
+  if (len < 2097151) return len + 3;
+  if (len < 268435455) return len + 4;
+  return len + 5;
+}
+
+std::size_t lp_int(std::int64_t v) {
+  if (v >= 0 && v <= 127) return lp_element(1);
+  if (v >= -4096 && v <= 4095) return lp_element(2);
+  if (v >= -32768 && v <= 32767) return lp_element(3);
+  if (v >= -8388608 && v <= 8388607) return lp_element(4);
+  if (v >= INT32_MIN && v <= INT32_MAX) return lp_element(5);
+  return lp_element(9);
+}
+
+std::size_t lp_str(std::string_view s) {
+  std::int64_t v = 0;
+  if (lp_integer(s, v)) return lp_int(v);
+  if (s.size() < 64) return lp_element(1 + s.size());
+  if (s.size() < 4096) return lp_element(2 + s.size());
+  return lp_element(5 + s.size());
+}
+
 }  // namespace
+
+std::size_t raw_size(std::string_view packed) {
+  In in(packed);
+  const std::uint64_t strings = 2 * in.count();
+  std::size_t n = 0;
+  for (std::uint64_t i = 0; i < strings && in.ok(); ++i) n += in.str().size();
+  return in.ok() && in.at_end() ? n : 0;
+}
+
+std::size_t lp_start_size(std::string_view packed) {
+  std::vector<std::string_view> fv;
+  if (!read_pairs(packed, fv)) return 0;
+  // Header (total bytes, element count) and end byte; count 1, deleted 0,
+  // the field count, the names and the master's zero terminator.
+  std::size_t n = 6 + 1 + lp_int(1) + lp_int(0) + lp_int(static_cast<std::int64_t>(fv.size() / 2)) + lp_int(0);
+  for (std::size_t i = 0; i < fv.size(); i += 2) n += lp_str(fv[i]);
+  return n;
+}
+
+namespace {
+
+std::size_t entry_lp(const std::vector<std::string_view>& fv, bool same, StreamId key, StreamId id) {
+  const auto pairs = static_cast<std::int64_t>(fv.size() / 2);
+  // flags, ms and seq differences to the node's key (as Redis stores them:
+  // 64-bit differences read as signed), the values (and without the master's
+  // names, the count and the names), then the element count of the entry.
+  std::size_t n = lp_int(same ? 2 : 0) + lp_int(static_cast<std::int64_t>(id.ms - key.ms)) +
+                  lp_int(static_cast<std::int64_t>(id.seq - key.seq));
+  if (!same) n += lp_int(pairs);
+  for (std::size_t i = same ? 1 : 0; i < fv.size(); i += same ? 2 : 1) n += lp_str(fv[i]);
+  return n + lp_int(same ? pairs + 3 : 2 * pairs + 4);
+}
+
+}  // namespace
+
+std::size_t lp_entry_size(std::string_view node, StreamId key, StreamId id, std::string_view packed) {
+  std::vector<std::string_view> fv, master;
+  In in(node);
+  if (!read_pairs(packed, fv) || !read_master(in, master)) return 0;
+  return entry_lp(fv, same_names(master, fv), key, id);
+}
 
 bool start(std::string& node, std::string_view packed) {
   std::vector<std::string_view> fv;
@@ -136,10 +232,17 @@ bool start(std::string& node, std::string_view packed) {
 }
 
 bool append(std::string& node, StreamId prev, StreamId id, std::string_view packed, bool deleted) {
+  std::size_t unused = 0;
+  return append_sized(node, prev, prev, id, packed, unused, deleted);
+}
+
+bool append_sized(std::string& node, StreamId key, StreamId prev, StreamId id, std::string_view packed,
+                  std::size_t& lp, bool deleted) {
   std::vector<std::string_view> fv, master;
   In in(node);
   if (!read_pairs(packed, fv) || !read_master(in, master)) return false;
   const bool same = same_names(master, fv);
+  lp = entry_lp(fv, same, key, id);
   const std::uint64_t delta = id.ms - prev.ms;
   std::uint64_t flags = (deleted ? kDeleted : 0) | (same ? kSame : 0);
   if (delta > kMaxDelta) flags |= kWideDelta;

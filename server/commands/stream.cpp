@@ -57,8 +57,9 @@ void cmd_xadd(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
         added = next_id(s, a, t.now_ms());
         if (!added) return err("ERR The ID specified in XADD is equal or smaller than the target stream top item");
         OpWriter& w = t.ops(0, kStream);
-        stream_ops::xadd(w, *added, pack_fields({argv.begin() + fields, argv.end()}));
-        if (auto cut = trim_point(s, a.trim, added, trimmed)) stream_ops::xtrim(w, *cut);
+        const std::string packed = pack_fields({argv.begin() + fields, argv.end()});
+        stream_ops::xadd(w, *added, packed);
+        if (auto cut = trim_point(s, a.trim, added, trimmed, packed)) stream_ops::xtrim(w, *cut);
         return {};
       })) return;
   if (!added) return reply.null();

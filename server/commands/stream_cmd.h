@@ -67,11 +67,12 @@ struct TrimArgs {
   std::int64_t limit = 0;  // 0: none
 };
 // The first id a trim keeps (the xtrim operation), nullopt when nothing goes.
-// Approximate trimming removes whole entries up to LIMIT (default 10000) and
-// otherwise trims exactly (Redis trims whole 100-entry nodes only).
-// `added` is the id XADD appends before trimming (it may be trimmed too).
+// `=` trims exactly; `~` removes whole nodes only, up to LIMIT entries
+// (default 10000), as Redis does, with the same node boundaries
+// (stream_entries.h). `added` is the id XADD appends before trimming (it may
+// be trimmed too) and added_fields its fields (pack_fields' encoding).
 std::optional<StreamId> trim_point(const Stream* s, const TrimArgs& a, std::optional<StreamId> added,
-                                   std::int64_t& removed);
+                                   std::int64_t& removed, std::string_view added_fields = {});
 // Parses the trim options at argv[i] (XTRIM: all of them; XADD: up to the
 // id, whose position goes to id_pos). Replies the error and returns false.
 struct AddArgs {

@@ -1,7 +1,7 @@
 // XINFO STREAM [FULL [COUNT n]], GROUPS, CONSUMERS and HELP (Redis 7.0's
-// xinfoCommand). radix-tree-keys and radix-tree-nodes describe Redis's
-// layout, which mnemo has not: they are what Redis would show for full
-// 100-entry nodes (docs/RESP.md).
+// xinfoCommand). radix-tree-keys counts the nodes, which end where Redis's
+// end (stream_entries.h); radix-tree-nodes, the inner nodes of Redis's radix
+// tree, which mnemo has not, is an estimate (docs/RESP.md).
 #include "server/commands/families.h"
 #include "server/commands/stream_cmd.h"
 
@@ -34,7 +34,7 @@ void reply_entries_read(const StreamGroup& g, ReplyBuilder& reply) {
 
 void stream_head(const Stream& s, ReplyBuilder& reply) {
   const auto len = static_cast<std::int64_t>(s.entries.size());
-  const std::int64_t keys = (len + 99) / 100;
+  const auto keys = static_cast<std::int64_t>(s.entries.node_count());
   reply.bulk("length");
   reply.integer(len);
   reply.bulk("radix-tree-keys");

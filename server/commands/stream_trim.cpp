@@ -92,10 +92,64 @@ bool parse_trim_args(ArgList argv, bool xadd, AddArgs& out, ReplyBuilder& reply)
   return true;
 }
 
+namespace {
+
+// Just above id: the cut that removes everything up to it.
+StreamId above(StreamId id) {
+  if (id.seq == UINT64_MAX) return StreamId{id.ms + 1, 0};
+  return StreamId{id.ms, id.seq + 1};
+}
+
+// `~`: t_stream.c's streamTrim with approx set. Whole nodes go from the first
+// while they may (MAXLEN: the rest still holds maxlen entries; MINID: the
+// node's last id is below minid) and LIMIT allows; the first node that may
+// not stops it. The cut is the next node's first id.
+std::optional<StreamId> approx_point(const Stream* s, const TrimArgs& a, std::optional<StreamId> added,
+                                     std::string_view added_fields, std::int64_t& removed) {
+  std::int64_t length = (s ? static_cast<std::int64_t>(s->entries.size()) : 0) + (added ? 1 : 0);
+  // Nodes enough to find where it stops: each removed node takes at least one
+  // live entry, so no more than LIMIT, or than MAXLEN lets go, are removed.
+  std::size_t max = SIZE_MAX;
+  if (a.limit != 0) max = static_cast<std::size_t>(a.limit) + 1;
+  if (a.kind == TrimArgs::by_maxlen) {
+    if (length <= a.maxlen) return std::nullopt;
+    max = std::min(max, static_cast<std::size_t>(length - a.maxlen) + 1);
+  }
+  std::vector<StreamNodeSpan> nodes;
+  if (s != nullptr) nodes = s->entries.spans(max);
+  const bool all_listed = s == nullptr || nodes.size() == s->entries.node_count();
+  if (added && all_listed) {
+    // XADD appended the entry first: into the last node, or a node of its own.
+    if (s == nullptr || s->entries.opens_node(added_fields)) {
+      nodes.push_back({*added, *added, 1});
+    } else {
+      nodes.back().last = *added;
+      ++nodes.back().live;
+    }
+  }
+  std::size_t gone = 0;
+  for (; gone < nodes.size(); ++gone) {
+    const StreamNodeSpan& n = nodes[gone];
+    if (a.kind == TrimArgs::by_maxlen && length <= a.maxlen) break;
+    if (a.limit != 0 && removed + n.live > a.limit) break;
+    const bool whole = a.kind == TrimArgs::by_maxlen ? length - n.live >= a.maxlen : n.last < a.minid;
+    if (!whole) break;
+    length -= n.live;
+    removed += n.live;
+  }
+  if (removed == 0) return std::nullopt;
+  if (gone < nodes.size()) return nodes[gone].key;
+  // Every node listed went; one not listed (past max) starts where the list ended.
+  return above(nodes[gone - 1].last);
+}
+
+}  // namespace
+
 std::optional<StreamId> trim_point(const Stream* s, const TrimArgs& a, std::optional<StreamId> added,
-                                   std::int64_t& removed) {
+                                   std::int64_t& removed, std::string_view added_fields) {
   removed = 0;
   if (a.kind == TrimArgs::none) return std::nullopt;
+  if (a.approx) return approx_point(s, a, added, added_fields, removed);
   const std::int64_t have = (s ? static_cast<std::int64_t>(s->entries.size()) : 0) + (added ? 1 : 0);
   static const StreamEntries kNone;
   const StreamEntries& entries = s ? s->entries : kNone;
@@ -120,9 +174,7 @@ std::optional<StreamId> trim_point(const Stream* s, const TrimArgs& a, std::opti
   if (removed == 0) return std::nullopt;
   if (keep) return keep;
   // Everything goes: cut just above the last id.
-  const StreamId last = added ? *added : std::prev(end)->first;
-  if (last.seq == UINT64_MAX) return StreamId{last.ms + 1, 0};
-  return StreamId{last.ms, last.seq + 1};
+  return above(added ? *added : std::prev(end)->first);
 }
 
 }  // namespace mnemo::server::commands

@@ -124,7 +124,41 @@ GROUP_CASES = [
         "XGROUP SETID s g 1-3", "XINFO GROUPS s", "XTRIM s MAXLEN 0", "XINFO GROUPS s", "XINFO STREAM s")),
 ]
 
+def _node_steps():
+    """XADD and XTRIM with `~` remove whole nodes only, so what they keep
+    shows where Redis's nodes end: after 100 entries, or once the node's
+    listpack and the next entry's fields and values reach 4096 bytes (values
+    that read as integers are stored as integers, field names shared with the
+    node's first entry are left out)."""
+    out = ["XADD s 1-%d f %d" % (i, i) for i in range(1, 251)]
+    out += ["XADD s MAXLEN ~ 120 1-251 f x", "XLEN s", "XRANGE s - + COUNT 1", "XTRIM s MAXLEN ~ 100",
+            "XTRIM s MAXLEN ~ 0 LIMIT 40", "XTRIM s MAXLEN ~ 0", "XLEN s", "EXISTS s"]
+    values = ["v", "-12345", "007", "18446744073709551616", "-9223372036854775808", "9223372036854775807",
+              "4096", "-4097", "0", "-0", "127", "128", "32768", "8388608", "2147483648"]
+    for i in range(1, 301):
+        v = values[i % len(values)] + ("y" * (i % 90) if i % 4 == 0 else "")
+        if i % 7 == 0:
+            out.append("XADD b 1-%d other %s name %s" % (i, v, v))
+        else:
+            out.append("XADD b 1-%d name %s n %d" % (i, v, i * 37))
+    out += ["XTRIM b MAXLEN ~ 250", "XLEN b", "XRANGE b - + COUNT 1", "XTRIM b MINID ~ 1-150", "XLEN b",
+            "XRANGE b - + COUNT 1", "XDEL b 1-290 1-291 1-292", "XTRIM b MAXLEN ~ 10", "XLEN b",
+            "XRANGE b - + COUNT 1"]
+    ms = 1
+    for i in range(1, 161):
+        ms += [1, 0, 200, 70000, 9000000, 5000000000][i % 6]
+        out.append("XADD m %d-%d k %s" % (ms, (i * 7919) % 300, "z" * (i % 100)))
+    out += ["XTRIM m MAXLEN ~ 30", "XLEN m", "XRANGE m - + COUNT 1"]
+    for i in range(1, 301):
+        out.append("XADD e MAXLEN ~ 50 1-%d job %d" % (i, i))
+    out += ["XLEN e", "XRANGE e - + COUNT 1", "XADD e MAXLEN ~ 0 2-0 job x", "XLEN e", "EXISTS e"]
+    out += ["XADD big 1-1 a %s" % ("w" * 5000), "XADD big 1-2 a b", "XADD big 1-3 a b",
+            "XTRIM big MAXLEN ~ 1", "XLEN big", "XRANGE big - + COUNT 1"]
+    return steps(*out)
+
+
 KEY_CASES = [
+    ("XADD and XTRIM ~ end where Redis's nodes end", _node_steps()),
     ("streams and the key commands", steps(
         "XADD s 1-1 a 1", "XGROUP CREATE s g 0", "TYPE s", "EXPIRE s 100", "RENAME s t", "EXISTS s",
         "XRANGE t - +", "XINFO GROUPS t", "COPY t c", "XADD c 2-0 b 2", "XLEN t", "XLEN c", "XINFO GROUPS c",

@@ -42,7 +42,10 @@ def test_event_log(srv):
     for i in range(2, 12):
         r.xadd("capped", {"x": str(i)}, id="%d-0" % i, maxlen=5, approximate=False)
     check_eq(r.xlen("capped"), 5, "MAXLEN keeps 5")
-    check_eq(r.xtrim("capped", minid="10-0"), 3, "XTRIM MINID")
+    # redis-py trims with `~` unless told otherwise: Redis then removes whole
+    # nodes only, and these 5 entries share one.
+    check_eq(r.xtrim("capped", minid="10-0"), 0, "XTRIM MINID ~ keeps the node")
+    check_eq(r.xtrim("capped", minid="10-0", approximate=False), 3, "XTRIM MINID")
     check_eq(r.xdel("capped", "10-0", "99-0"), 1, "XDEL")
     with_raises(lambda: r.xadd("capped", {"x": "1"}, id="5-0"), "equal or smaller", "XADD below the top id")
     r.set("plain", "v")

@@ -112,7 +112,7 @@ TEST_CASE("stream entries: many nodes read like the map they replace") {
   StreamEntries e;
   Model m = fill(e, 1000);
   same(e, m);
-  REQUIRE(e.node_count() == (1000 + sn::kMaxEntries - 1) / sn::kMaxEntries);
+  REQUIRE(e.node_count() == 10);  // 100 small entries a node, as Redis's stream-node-max-entries
   REQUIRE_FALSE(e.insert({5, 5 % 3}, entry(9)));  // present
   REQUIRE_FALSE(e.insert({2000, 0}, "\x07"));     // malformed
   // Ranges crossing nodes, both ways, from every kind of bound.
@@ -189,6 +189,35 @@ TEST_CASE("stream entries: a small entry costs far less than a map slot") {
   StreamEntries e;
   fill(e, 10000);
   REQUIRE(e.heap_bytes() / 10000 < 22);
+}
+
+TEST_CASE("stream node: Redis's listpack sizes decide where a node ends") {
+  // A new node: 6 header bytes, the end byte, count 1, deleted 0, 1 field,
+  // "name" (1 + 4 + 1 back length) and the zero terminator.
+  REQUIRE(sn::lp_start_size(packed({"name", "v"})) == 7 + 2 + 2 + 2 + 6 + 2);
+  std::string node;
+  REQUIRE(sn::start(node, packed({"name", "v"})));
+  // Same field names: flags, ms and seq differences, "v", the count.
+  REQUIRE(sn::lp_entry_size(node, {5, 0}, {5, 0}, packed({"name", "v"})) == 2 + 2 + 2 + 3 + 2);
+  // Integers as integers: 127 in one byte, 128 in two, -4097 in three, a
+  // leading zero or a minus zero as strings; other names than the master's
+  // add the count and the names; ms 70000 later in five, seq 0 - 3 in three.
+  REQUIRE(sn::lp_entry_size(node, {5, 3}, {70005, 0}, packed({"name", "127"})) == 2 + 5 + 3 + 2 + 2);
+  REQUIRE(sn::lp_entry_size(node, {5, 0}, {5, 1}, packed({"name", "128"})) == 2 + 2 + 2 + 3 + 2);
+  REQUIRE(sn::lp_entry_size(node, {5, 0}, {5, 1}, packed({"name", "-4097"})) == 2 + 2 + 2 + 4 + 2);
+  REQUIRE(sn::lp_entry_size(node, {5, 0}, {5, 1}, packed({"name", "007"})) == 2 + 2 + 2 + 5 + 2);
+  REQUIRE(sn::lp_entry_size(node, {5, 0}, {5, 1}, packed({"name", "-0"})) == 2 + 2 + 2 + 4 + 2);
+  REQUIRE(sn::lp_entry_size(node, {5, 0}, {5, 1}, packed({"x", "1", "y", "2"})) == 2 + 2 + 2 + 2 + (3 + 2 + 3 + 2) + 2);
+  REQUIRE(sn::lp_entry_size(node, {5, 0}, {5, 1}, packed({"name", std::string(100, 'v')})) ==
+          2 + 2 + 2 + (2 + 100 + 1) + 2);
+  REQUIRE(sn::raw_size(packed({"name", "127", "x", ""})) == 8);
+
+  // Entries of 200 bytes: a node ends once its listpack nears 4096 bytes.
+  StreamEntries e;
+  for (std::uint64_t i = 1; i <= 100; ++i) REQUIRE(e.insert({1, i}, packed({"name", std::string(200, 'v')})));
+  REQUIRE(e.node_count() > 1);
+  for (const auto& span : e.spans(100)) REQUIRE(span.live < 20);
+  REQUIRE(e.opens_node(packed({"name", std::string(5000, 'v')})));
 }
 
 }  // namespace mnemo::server::test
