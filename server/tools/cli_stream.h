@@ -3,11 +3,12 @@
 // each entry once, as it arrives. `mnemo xread KEY [ID] --block MS ...`: one
 // blocking read (docs/PROTOCOL.md, "Blocking commands").
 //
-// The native protocol has no blocking stream read (COMMAND frames refuse
-// XREAD BLOCK), so following is built from two native connections: a change
-// feed WATCH of the key (docs/PROTOCOL.md, "Change feed") says when the stream
-// changed, and non-blocking XREAD / XREADGROUP COMMAND frames on the other
-// read what is new after the last id printed. Nothing is missed: the watch is
+// Following is built from two native connections rather than XREAD BLOCK
+// frames (which --block uses): a change feed WATCH of the key
+// (docs/PROTOCOL.md, "Change feed") says when the stream changed, and
+// non-blocking XREAD / XREADGROUP COMMAND frames on the other read what is
+// new after the last id printed. So SIGINT ends it between two reads, with
+// no request left waiting on the server. Nothing is missed: the watch is
 // open before the starting point is read, and each feed event of the key is
 // followed by reads until one comes back empty. The server holds no thread or
 // blocked client for it.
