@@ -20,11 +20,11 @@ import os
 import socket
 import struct
 import sys
-import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from resp_support import SOURCE_DIR, check, check_eq, run_tests, wait_until  # noqa: E402
+from resp_support import SOURCE_DIR, check, check_eq, run_tests  # noqa: E402
+from resp_blocking_test import Call, blocked, start, wait_blocked  # noqa: E402
 sys.path.insert(0, os.path.join(SOURCE_DIR, "scripts"))
 from mnemo_client import OPS, Client, MnemoError, _key_list, encode_request  # noqa: E402
 
@@ -79,36 +79,6 @@ def resp(srv):
     return redis.Redis(host="127.0.0.1", port=srv.resp_port, socket_timeout=TIMEOUT_S)
 
 
-def blocked(r):
-    return r.info("clients")["blocked_clients"]
-
-
-def wait_blocked(r, n):
-    wait_until(lambda: blocked(r) == n, TIMEOUT_S, "%d blocked client(s)" % n)
-
-
-class Call(threading.Thread):
-    """Runs one blocking call in a thread; get() joins it and returns its result."""
-
-    def __init__(self, fn, *args):
-        super().__init__(daemon=True)
-        self.fn, self.args, self.result, self.error = fn, args, None, None
-        self.start()
-
-    def run(self):
-        try:
-            self.result = self.fn(*self.args)
-        except Exception as e:  # handed to the test's thread by get()
-            self.error = e
-
-    def get(self):
-        self.join(TIMEOUT_S)
-        check(not self.is_alive(), "the blocking call returned")
-        if self.error is not None:
-            raise self.error
-        return self.result
-
-
 def test_golden_bytes(srv):
     r, c = resp(srv), Raw(srv)
     try:
@@ -131,16 +101,16 @@ def test_both_ports_wake_each_other(srv):
     r, w = resp(srv), Client("127.0.0.1", srv.port, timeout=TIMEOUT_S)
     reader = Client("127.0.0.1", srv.port, timeout=TIMEOUT_S)
     try:
-        call = Call(reader.xread, {"s": "$"}, None, 0)
+        call = start(Call(reader.xread, {"s": "$"}, None, 0))
         wait_blocked(r, 1)
         eid = r.xadd("s", {"from": "resp"})
         check_eq(call.get(), {b"s": [(eid, {b"from": b"resp"})]}, "native XREAD BLOCK woken by a RESP XADD")
         r2 = resp(srv)
-        call = Call(r2.xread, {"s": "$"}, None, 0)
+        call = start(Call(r2.xread, {"s": "$"}, None, 0))
         wait_blocked(r, 1)
         eid = w.xadd("s", {"from": "native"})
         check_eq(call.get(), [[b"s", [(eid, {b"from": b"native"})]]], "RESP XREAD BLOCK woken by a native XADD")
-        call = Call(r2.blpop, ["l"], 0)
+        call = start(Call(r2.blpop, ["l"], 0))
         wait_blocked(r, 1)
         w.command("RPUSH", "l", "x")
         check_eq(call.get(), (b"l", b"x"), "RESP BLPOP woken by a native RPUSH")
@@ -155,13 +125,13 @@ def test_native_blpop_fifo(srv):
     try:
         calls = []
         for i, c in enumerate(clients):
-            calls.append(Call(c.command, "BLPOP", "q", "0"))
+            calls.append(start(Call(c.command, "BLPOP", "q", "0")))
             wait_blocked(r, i + 1)
         for i, call in enumerate(calls):
             r.rpush("q", "e%d" % i)
             check_eq(call.get(), [b"q", b"e%d" % i], "waiter %d gets push %d" % (i, i))
         cid = clients[1].command("CLIENT", "ID")
-        call = Call(clients[1].command, "BLPOP", "q", "0")
+        call = start(Call(clients[1].command, "BLPOP", "q", "0"))
         wait_blocked(r, 1)
         check_eq(r.client_unblock(cid), True, "CLIENT UNBLOCK of a native frame's client id")
         check_eq(call.get(), None, "CLIENT UNBLOCK answers as a timeout")
@@ -176,7 +146,7 @@ def test_group_read_blocks_until_an_entry(srv):
     r, c = resp(srv), Client("127.0.0.1", srv.port, timeout=TIMEOUT_S)
     try:
         c.xgroup_create("jobs", "workers", id="$", mkstream=True)
-        call = Call(c.xreadgroup, "workers", "w1", {"jobs": ">"}, 10, 0)
+        call = start(Call(c.xreadgroup, "workers", "w1", {"jobs": ">"}, 10, 0))
         wait_blocked(r, 1)
         eid = r.xadd("jobs", {"n": "1"})
         check_eq(call.get(), {b"jobs": [(eid, {b"n": b"1"})]}, "XREADGROUP BLOCK delivers to the consumer")
