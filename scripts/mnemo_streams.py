@@ -11,18 +11,15 @@ which exposes these as Client methods:
     for e in c.follow("events"):                          # every new entry, as it comes
         ...
 
-Blocking reads: the native protocol's COMMAND frame refuses XREAD BLOCK (it
-answers one request with one response), so a blocking read here is a
-non-blocking XREAD / XREADGROUP, then, while it finds nothing, a change-feed
-WATCH of the keys on a second connection (Client.another()) and another read
-after each change of one of them. The watch is opened before the read that
-follows it, so an entry added in between is never missed. Every function
-takes the client as its first argument; a Client is not thread-safe.
+Blocking reads (block_ms) are XREAD / XREADGROUP COMMAND frames with BLOCK:
+the server answers the frame when an entry comes or the time is up
+(docs/PROTOCOL.md, "Blocking commands"); the socket waits that long too.
+follow() is a loop of such reads on the client's own connection. Every
+function takes the client as its first argument; a Client is not
+thread-safe.
 """
 
 import collections
-import socket
-import time
 
 # One stream entry: id (bytes) and fields, a dict of bytes to bytes (a field
 # name repeated in one entry keeps its last value, as redis-py's dict does);
@@ -111,81 +108,52 @@ def _top_id(c, key):
     return newest[0].id if newest else b"0-0"
 
 
-def _read_args(streams, count, group=None, noack=False):
+def _read_args(streams, count, group=None, noack=False, block_ms=None):
     args = ["XREADGROUP", b"GROUP", _b(group[0]), _b(group[1])] if group else ["XREAD"]
     if count is not None:
         args += [b"COUNT", _b(count)]
+    if block_ms is not None:
+        args += [b"BLOCK", _b(block_ms)]
     if noack:
         args.append(b"NOACK")
     keys = [_b(k) for k in streams]
     return args + [b"STREAMS"] + keys + [_b(streams[k]) for k in streams]
 
 
-def _common_prefix(keys):
-    prefix = keys[0]
-    for k in keys[1:]:
-        while not k.startswith(prefix):
-            prefix = prefix[:-1]
-    return prefix
-
-
-def _blocking(c, read, keys, block_ms):
-    """read() until it finds something, waiting on the change feed between
-    tries; {} once block_ms (0: forever) passes."""
-    found = read()
-    if found or block_ms is None:
-        return found
-    deadline = None if block_ms == 0 else time.monotonic() + block_ms / 1000.0
-    feed = c.another()
+def _read(c, args, block_ms):
+    """One read; a blocking one keeps the socket waiting as long as the server
+    may (block_ms 0: for ever), then puts its timeout back."""
+    if block_ms is None:
+        return _streams(c.command(*args))
+    old = c.sock.gettimeout()
+    c.sock.settimeout(None if block_ms == 0 or old is None else old + block_ms / 1000.0)
     try:
-        watch = feed.watch(_common_prefix(keys), keys_only=True)
-        while True:
-            found = read()
-            if found:
-                return found
-            if not _wait_change(feed, watch, set(keys), deadline):
-                return {}
+        return _streams(c.command(*args))
     finally:
-        feed.close()
-
-
-def _wait_change(feed, watch, keys, deadline):
-    """Waits for a change of one of keys; False once the deadline passes."""
-    while True:
-        remaining = None if deadline is None else deadline - time.monotonic()
-        if remaining is not None and remaining <= 0:
-            return False
-        feed.sock.settimeout(remaining)
-        try:
-            e = next(watch)
-        except socket.timeout:
-            return False
-        if e.key in keys or e.kind == "flush":
-            return True
+        c.sock.settimeout(old)
 
 
 def xread(c, streams, count=None, block_ms=None):
     """XREAD: streams maps each key to the id to read after ("$": only what
-    is added from now, resolved before waiting). Returns {key: [Entry]}, {}
-    when nothing came; block_ms waits for entries (0: forever)."""
-    streams = {_b(k): (_top_id(c, k) if _b(v) == b"$" else _b(v)) for k, v in streams.items()}
-    return _blocking(c, lambda: _streams(c.command(*_read_args(streams, count))), list(streams), block_ms)
+    is added from now). Returns {key: [Entry]}, {} when nothing came;
+    block_ms waits for entries (0: for ever)."""
+    streams = {_b(k): _b(v) for k, v in streams.items()}
+    return _read(c, _read_args(streams, count, block_ms=block_ms), block_ms)
 
 
 def xreadgroup(c, group, consumer, streams, count=None, block_ms=None, noack=False):
     """XREADGROUP GROUP group consumer: ">" for entries never delivered, or an
     id to re-read the consumer's pending history after it (never blocks)."""
     streams = {_b(k): _b(v) for k, v in streams.items()}
-    read = lambda: _streams(c.command(*_read_args(streams, count, (group, consumer), noack)))  # noqa: E731
     if any(v != b">" for v in streams.values()):
         block_ms = None  # history reads answer at once, as Redis's do
-    return _blocking(c, read, list(streams), block_ms)
+    return _read(c, _read_args(streams, count, (group, consumer), noack, block_ms), block_ms)
 
 
 class Follow:
     """The iterator follow() returns: each entry of the stream once, in id
-    order, waiting for new ones as long as it is iterated. close() ends it
-    (it closes the second connection it opened)."""
+    order, waiting for new ones (on the client's connection) as long as it is
+    iterated."""
 
     def __init__(self, c, key, start="$", group=None, consumer=None, ack=False, noack=False, count=100):
         if (group is None) != (consumer is None):
@@ -193,9 +161,6 @@ class Follow:
         self.c, self.key, self.count = c, _b(key), count
         self.group, self.consumer, self.ack, self.noack = group, consumer, ack, noack
         self._ready = collections.deque()
-        self._feed = c.another()
-        self._feed.sock.settimeout(None)
-        self._watch = self._feed.watch(self.key, keys_only=True)
         if group is not None:
             self.after = b">" if _b(start) == b"$" else _b(start)
         else:
@@ -206,29 +171,29 @@ class Follow:
 
     def __next__(self):
         while not self._ready:
-            if not self._read_once():
-                _wait_change(self._feed, self._watch, {self.key}, None)
+            self._read_once()
         return self._ready.popleft()
 
     def _read_once(self):
-        """One read; False when it found nothing new to go on with."""
+        """One read: the consumer's history answers at once, the rest waits
+        for an entry (XREAD / XREADGROUP BLOCK 0)."""
         streams = {self.key: self.after}
         group = (self.group, self.consumer) if self.group is not None else None
-        got = _streams(self.c.command(*_read_args(streams, self.count, group, self.noack))).get(self.key, [])
+        block_ms = 0 if group is None or self.after == b">" else None
+        args = _read_args(streams, self.count, group, self.noack, block_ms)
+        got = _read(self.c, args, block_ms).get(self.key, [])
         if not got:
             if group is not None and self.after != b">":
                 self.after = b">"  # the consumer's history is done: new entries now
-                return True
-            return False
+            return
         if self.after != b">":
             self.after = got[-1].id
         if self.ack and group is not None:
             xack(self.c, self.key, self.group, *[e.id for e in got])
         self._ready.extend(got)
-        return True
 
     def close(self):
-        self._feed.close()
+        """Nothing to release: the reads run on the client's connection."""
 
     def __enter__(self):
         return self

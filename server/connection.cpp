@@ -40,6 +40,7 @@ Connection::~Connection() {
 void Connection::start() {
   std::error_code ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  if (!ring_) socket_.non_blocking(true, ec);  // on_readable()'s receive never waits
   in_.resize(kReadChunk);
   last_activity_ = std::chrono::steady_clock::now();
   if (outbox_) {

@@ -93,6 +93,7 @@ class Connection : public std::enable_shared_from_this<Connection>,
   void shutdown_socket(asio::socket_base::shutdown_type how);
   void close_socket();
   void adopt_descriptor();
+  void on_readable(const std::error_code& ec);
   static void on_ring_read(UringLoop::Op& op, int result, std::shared_ptr<void> keep);
   static void on_ring_written(UringLoop::Op& op, int result, std::shared_ptr<void> keep);
 
@@ -116,6 +117,7 @@ class Connection : public std::enable_shared_from_this<Connection>,
   bool pending_ = false;
   bool blocked_ = false;        // a blocking command waits for its reply (NextKind::blocked)
   bool reading_ = false;
+  bool read_drained_ = false;   // epoll: the last read left the socket empty (connection_uring.cpp)
   bool writing_now_ = false;
   bool close_after_flush_ = false;
   bool closed_ = false;

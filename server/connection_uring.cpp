@@ -31,9 +31,20 @@ void Connection::start_read() {
   char* buf = in_.data() + in_end_;
   const std::size_t len = in_.size() - in_end_;
   if (!ring_) {
-    socket_.async_read_some(asio::buffer(buf, len), [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
-      self->on_read(ec, n);
-    });
+    if (read_drained_) {
+      // The last read took everything there was: the client most likely waits
+      // for this reply before sending more (depth 1), so a receive now would
+      // only answer EAGAIN, one wasted system call per request. Wait for
+      // readiness first, as Redis's event loop does.
+      socket_.async_wait(asio::socket_base::wait_read,
+                         [self = shared_from_this()](const std::error_code& ec) { self->on_readable(ec); });
+      return;
+    }
+    socket_.async_read_some(asio::buffer(buf, len),
+                            [self = shared_from_this(), len](const std::error_code& ec, std::size_t n) {
+                              self->read_drained_ = n < len;
+                              self->on_read(ec, n);
+                            });
     return;
   }
   if (fd_ < 0) {  // release() failed: behave as a connection that went away
@@ -43,6 +54,21 @@ void Connection::start_read() {
   read_op_.done = &Connection::on_ring_read;
   read_op_.keep = shared_from_this();
   ring_->recv(read_op_, fd_, buf, len);
+}
+
+// Epoll, after a drained read: the socket is readable (or failed).
+void Connection::on_readable(const std::error_code& ec) {
+  if (ec) return on_read(ec, 0);
+  const std::size_t len = in_.size() - in_end_;
+  std::error_code e;
+  const std::size_t n = socket_.read_some(asio::buffer(in_.data() + in_end_, len), e);
+  if (e == asio::error::would_block || e == asio::error::try_again) {  // a spurious wake-up
+    socket_.async_wait(asio::socket_base::wait_read,
+                       [self = shared_from_this()](const std::error_code& ec2) { self->on_readable(ec2); });
+    return;
+  }
+  read_drained_ = n < len;
+  on_read(e, n);
 }
 
 void Connection::on_ring_read(UringLoop::Op& op, int result, std::shared_ptr<void> keep) {

@@ -17,9 +17,6 @@ using protocol::Status;
 
 namespace {
 
-// Commands a COMMAND frame refuses: they change or outlive the connection
-// (the native protocol has its own HELLO, AUTH and SELECT), or answer later
-// than their request (pub/sub messages, blocked pops), which a frame cannot.
 // XREAD/XREADGROUP: whether a BLOCK option comes before STREAMS.
 bool waits(const std::vector<std::string_view>& args) {
   for (std::size_t i = 1; i < args.size() && !iequals(args[i], "streams"); ++i) {
@@ -28,6 +25,10 @@ bool waits(const std::vector<std::string_view>& args) {
   return false;
 }
 
+// Commands a COMMAND frame refuses: they change or outlive the connection
+// (the native protocol has its own HELLO, AUTH and SELECT), or push
+// messages after their answer (pub/sub), which a frame cannot. A blocking
+// command is answered once, when it is served or times out.
 std::string_view refusal(const std::vector<std::string_view>& args) {
   const std::string_view name = args[0];
   std::string lower(name.substr(0, 32));
@@ -40,9 +41,7 @@ std::string_view refusal(const std::vector<std::string_view>& args) {
   if (spec != nullptr && (spec->flags & cmd::kPubSub) != 0 && lower != "publish" && lower != "pubsub") {
     return "pub/sub commands need a RESP connection (--resp-port)";
   }
-  if (spec != nullptr && (spec->flags & cmd::kBlocking) != 0 && !(lower.starts_with("xread") && !waits(args))) {
-    return "blocking commands need a RESP connection (--resp-port); XREAD and XREADGROUP without BLOCK are fine";
-  }
+  if (lower == "waitaof") return "use the native SYNC frame";
   if (lower == "client" && args.size() > 1 &&
       (iequals(args[1], "tracking") || iequals(args[1], "caching") || iequals(args[1], "reply"))) {
     return "client-side caching pushes invalidations, which need a RESP connection (--resp-port)";
@@ -62,6 +61,13 @@ void append_resp_command(const std::vector<std::string_view>& args, std::string&
     out.append(a);
     out += "\r\n";
   }
+}
+
+// Whether the command may wait for another client's write (BLPOP, XREAD BLOCK ...).
+bool may_block(const std::vector<std::string_view>& args) {
+  const CommandSpec* spec = builtin_commands().find(args[0]);
+  if (spec == nullptr || (spec->flags & cmd::kBlocking) == 0) return false;
+  return !(args[0].size() >= 5 && iequals(args[0].substr(0, 5), "xread")) || waits(args);
 }
 
 bool writes(std::string_view name) {
@@ -125,10 +131,22 @@ Next NativeWireCodec::start_command(const protocol::Request& frame, std::size_t 
                                           std::string(why), out);
     return {NextKind::replied, consumed};
   }
-  if (!commands_) commands_ = make_commands_();
+  durable_ = frame.has(protocol::flags::kDurable) && writes(frame.keys[0]);
+  if (durable_ && may_block(frame.keys)) {
+    fail_command(Status::bad_request, "DURABLE cannot wait for a blocking command; send SYNC after its answer", out);
+    return {NextKind::replied, consumed};
+  }
+  if (!commands_) {
+    commands_ = make_commands_();
+    commands_->native_blocking(outbox_, [](std::uint64_t id, std::string_view resp2) {
+      std::string answer;
+      append_command_answer(id, resp2, 0, answer);
+      return answer;
+    });
+  }
   if (authenticated_) commands_->authenticate();
   commands_->select_db(db_);
-  durable_ = frame.has(protocol::flags::kDurable) && writes(frame.keys[0]);
+  commands_->native_frame_id(frame_id_);
   append_resp_command(frame.keys, command_in_);  // frame's views die with the input: copy first
   reply_.clear();
   const Next inner = commands_->next(command_in_, req, reply_);
@@ -136,6 +154,7 @@ Next NativeWireCodec::start_command(const protocol::Request& frame, std::size_t 
     phase_ = Phase::running;
     return {NextKind::request, consumed};
   }
+  if (inner.kind == NextKind::blocked) return block_command(consumed);
   return finish_command(consumed, req, out);
 }
 
@@ -144,6 +163,7 @@ Next NativeWireCodec::finish_command(std::size_t consumed, protocol::Request& re
   if (phase_ == Phase::running) {
     const Next step = commands_->next({}, req, reply_);
     if (step.kind == NextKind::request) return {NextKind::request, consumed};
+    if (step.kind == NextKind::blocked) return block_command(consumed);
   }
   if (durable_ && !reply_.starts_with('-')) {
     phase_ = Phase::syncing;
@@ -157,19 +177,39 @@ Next NativeWireCodec::finish_command(std::size_t consumed, protocol::Request& re
   return {NextKind::replied, consumed};
 }
 
+// The command waits for another client's write (server/blocking/): its
+// answer arrives through the outbox, already framed; the connection runs
+// nothing more until then (Connection::on_unblocked, then unblocked()).
+Next NativeWireCodec::block_command(std::size_t consumed) {
+  phase_ = Phase::blocked;
+  return {NextKind::blocked, consumed};
+}
+
+void NativeWireCodec::unblocked() {
+  if (phase_ != Phase::blocked) return;  // a WATCH with FROM: nothing of the codec's waited
+  phase_ = Phase::idle;
+  commands_->unblocked();
+}
+
 void NativeWireCodec::write_command_reply(std::uint64_t version, std::string& out) {
-  error_.clear();
-  error_.op = Opcode::command;
-  error_.id = frame_id_;
-  if (reply_.starts_with('-')) {
-    const std::string_view text = std::string_view(reply_).substr(1, reply_.size() - 3);
-    error_.fail(protocol::native::status_for_error(text), text);
-  } else if (!protocol::native::resp2_to_value(reply_, error_.value)) {
-    error_.fail(Status::internal, "the command's reply could not be encoded");
+  append_command_answer(frame_id_, reply_, version, out);
+}
+
+// Pure: runs on the thread of whoever serves a blocked command too.
+void NativeWireCodec::append_command_answer(std::uint64_t id, std::string_view resp2, std::uint64_t version,
+                                            std::string& out) {
+  protocol::Response answer;
+  answer.op = Opcode::command;
+  answer.id = id;
+  if (resp2.starts_with('-')) {
+    const std::string_view text = resp2.substr(1, resp2.size() - 3);
+    answer.fail(protocol::native::status_for_error(text), text);
+  } else if (!protocol::native::resp2_to_value(resp2, answer.value)) {
+    answer.fail(Status::internal, "the command's reply could not be encoded");
   } else {
-    error_.version = version;
+    answer.version = version;
   }
-  protocol::native::encode_response(error_, out);
+  protocol::native::encode_response(answer, out);
 }
 
 void NativeWireCodec::fail_command(Status status, std::string_view message, std::string& out) {

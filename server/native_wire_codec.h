@@ -8,6 +8,11 @@
 // the frame's typed value (protocol/native_value.h). With DURABLE, a write's
 // reply waits for a SYNC, whose durable version the frame carries.
 //
+// A blocking command (BLPOP, XREAD BLOCK ...) blocks the connection as on
+// RESP (NextKind::blocked): its answer frame is built from the RESP2 reply
+// on whichever thread serves it and arrives through the connection's Outbox;
+// frames pipelined behind it wait until it is answered.
+//
 // The change feed's WATCH (0x20) and UNWATCH (0x21) frames are answered here
 // with the FeedHub (server/feed/), not by the Executor: a watch belongs to
 // the connection, and its events arrive through the connection's Outbox. A
@@ -56,7 +61,7 @@ class NativeWireCodec final : public WireCodec {
   void input_too_large(std::string& out) override;
   Peeked peek(std::string_view in) const override;
   void attach_outbox(std::shared_ptr<pubsub::Outbox> outbox) override { outbox_ = std::move(outbox); }
-  void unblocked() override {}
+  void unblocked() override;
   void closed() override;
   bool watching() const override { return watched_; }
 
@@ -66,7 +71,11 @@ class NativeWireCodec final : public WireCodec {
     idle,
     running,  // the inner codec submitted a request; more steps may follow
     syncing,  // DURABLE: the reply is ready, a SYNC runs before it is sent
+    blocked,  // a blocking command waits; its answer comes through the outbox
   };
+  static void append_command_answer(std::uint64_t id, std::string_view resp2, std::uint64_t version,
+                                    std::string& out);
+  Next block_command(std::size_t consumed);
   Next start_command(const protocol::Request& frame, std::size_t consumed, protocol::Request& req,
                      std::string& out);
   Next finish_command(std::size_t consumed, protocol::Request& req, std::string& out);

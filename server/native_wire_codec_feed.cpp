@@ -78,6 +78,7 @@ Next NativeWireCodec::unwatch(std::string_view in, std::string& out) {
 }
 
 void NativeWireCodec::closed() {
+  if (commands_) commands_->closed();  // a blocked command stops waiting
   if (feed_ != nullptr && watched_) feed_->unwatch_all(reinterpret_cast<std::uintptr_t>(this));
   if (tracking_ != nullptr && tracked_) {
     tracking_->disconnect(tracking::TrackingTable::kNativeIdBit | reinterpret_cast<std::uintptr_t>(this));

@@ -23,6 +23,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -76,6 +77,14 @@ class RespCodec final : public WireCodec {
   // SELECT chose.
   void authenticate() { session_.authenticated = true; }
   void select_db(std::uint32_t db) { session_.db = db; }
+  // A blocking command of a COMMAND frame blocks with its reply framed for
+  // the native connection's outbox (Session::native); frame_id: the frame running now.
+  void native_blocking(std::shared_ptr<pubsub::Outbox> outbox,
+                       std::function<std::string(std::uint64_t, std::string_view)> frame) {
+    session_.native.outbox = std::move(outbox);
+    session_.native.frame = std::move(frame);
+  }
+  void native_frame_id(std::uint64_t id) { session_.native.frame_id = id; }
 
   // The lower-case names of the commands this codec understands (COMMAND LIST).
   static std::vector<std::string_view> command_names();

@@ -140,7 +140,10 @@ bool Registry::remove_locked(Waiter& w) {
   return true;
 }
 
-void Registry::deliver(Waiter& w, std::string reply) { w.spec_.outbox->deliver_unblocked(reply); }
+void Registry::deliver(Waiter& w, std::string reply) {
+  if (w.spec_.frame) reply = w.spec_.frame(reply);
+  w.spec_.outbox->deliver_unblocked(reply);
+}
 
 void Registry::on_timeout(const std::shared_ptr<Waiter>& w) {
   std::lock_guard lock(mu_);

@@ -1,5 +1,6 @@
 // Clients blocked on keys (Redis's blocked.c): BLPOP, BRPOP, BLMOVE,
-// BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP today; XREAD BLOCK later. A blocked
+// BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP, XREAD and XREADGROUP with BLOCK, from
+// a RESP connection or a native COMMAND frame (BlockSpec::frame). A blocked
 // client holds no thread: it is a Waiter in this registry, and its
 // connection simply stops running its later commands until the Waiter is
 // finished (served, timed out, unblocked by CLIENT UNBLOCK) or cancelled
@@ -95,6 +96,9 @@ struct BlockSpec {
   AttemptFn attempt;
   std::string timeout_reply;  // on timeout and CLIENT UNBLOCK id TIMEOUT
   std::string error_reply;    // on CLIENT UNBLOCK id ERROR
+  // When set (a native COMMAND frame), every reply above is passed through it
+  // before delivery, on whichever thread delivers it.
+  std::function<std::string(std::string_view reply)> frame;
 };
 
 class Registry;

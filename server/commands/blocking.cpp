@@ -94,14 +94,14 @@ blocking::Attempt serve(const CommandEnv& env, std::uint32_t db, bool resp3, con
 void pop_or_block(CommandContext& ctx, ArgList keys, std::int64_t timeout_ms, PopOp op, ReplyBuilder& reply) {
   if (try_now(ctx, keys, op, reply)) return;
   CommandEnv& env = ctx.env();
-  const auto& outbox = ctx.session().subscriber.outbox;
-  if (env.blocking == nullptr || outbox == nullptr || Store::in_transaction()) return reply_not_blocking(op, reply);
   blocking::BlockSpec spec;
+  if (env.blocking == nullptr || !block_target(ctx, spec) || Store::in_transaction()) {
+    return reply_not_blocking(op, reply);
+  }
   spec.db = ctx.session().db;
   for (std::string_view k : keys) spec.keys.emplace_back(k);
   spec.timeout_ms = timeout_ms;
   spec.client_id = env.client_id;
-  spec.outbox = outbox;
   const bool resp3 = ctx.session().resp == 3;
   if (resp3) {
     protocol::resp::Resp3ReplyBuilder(spec.timeout_reply).null_array();
@@ -168,6 +168,17 @@ void cmd_mpop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply, bool zset,
 }
 
 }  // namespace
+
+bool block_target(CommandContext& ctx, blocking::BlockSpec& spec) {
+  Session& s = ctx.session();
+  if (s.native.outbox != nullptr) {
+    spec.outbox = s.native.outbox;
+    spec.frame = [frame = s.native.frame, id = s.native.frame_id](std::string_view r) { return frame(id, r); };
+    return true;
+  }
+  spec.outbox = s.subscriber.outbox;
+  return spec.outbox != nullptr;
+}
 
 // BLPOP, BRPOP key [key ...] timeout.
 void cmd_blpop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {

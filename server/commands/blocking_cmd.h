@@ -30,6 +30,11 @@ enum class PopOutcome : std::uint8_t {
   wrong_type,  // the key holds another type: nothing written
 };
 
+// Where a blocked command's later reply goes: the RESP connection's outbox as
+// is, or for a native COMMAND frame its connection's outbox, the reply framed
+// (Session::native). False when the connection cannot receive it (no outbox).
+bool block_target(CommandContext& ctx, blocking::BlockSpec& spec);
+
 // One pop from `key` of the session's database, replying to `reply`.
 PopOutcome pop_from(CommandContext& ctx, std::string_view key, const PopOp& op, ReplyBuilder& reply);
 

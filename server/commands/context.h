@@ -106,6 +106,14 @@ struct Session {
   bool in_script = false;
   // The wait of a blocked command (blocking.cpp), until its reply is delivered.
   std::shared_ptr<blocking::Waiter> waiter;
+  // A native connection's COMMAND frames (native_wire_codec.h): a blocked
+  // command's later reply goes to this outbox, turned by `frame` into the
+  // answer frame of request `frame_id` (any thread may run `frame`).
+  struct NativeBlocking {
+    std::shared_ptr<pubsub::Outbox> outbox;
+    std::function<std::string(std::uint64_t frame_id, std::string_view resp2)> frame;
+    std::uint64_t frame_id = 0;
+  } native;
 };
 
 // Buffers of a command that runs in several steps (see the header comment).

@@ -8,6 +8,7 @@
 // fixed to the last id at that moment).
 #include "protocol/resp3_reply_builder.h"
 #include "protocol/resp_reply_builder.h"
+#include "server/commands/blocking_cmd.h"
 #include "server/commands/families.h"
 #include "server/commands/stream_cmd.h"
 
@@ -266,8 +267,8 @@ blocking::Attempt attempt_read(const BlockedRead& b, std::string_view key) {
 // Parks the client until a key is ready or the timeout; false when it cannot block.
 bool block_read(CommandContext& ctx, ArgList argv, const ReadArgs& a, std::vector<StreamId> from) {
   blocking::Registry* reg = ctx.env().blocking;
-  const auto& outbox = ctx.session().subscriber.outbox;
-  if (reg == nullptr || outbox == nullptr || Store::in_transaction()) return false;
+  blocking::BlockSpec spec;
+  if (reg == nullptr || !block_target(ctx, spec) || Store::in_transaction()) return false;
   auto b = std::make_shared<BlockedRead>();
   b->store = ctx.env().store;
   b->db = ctx.session().db;
@@ -279,12 +280,10 @@ bool block_read(CommandContext& ctx, ArgList argv, const ReadArgs& a, std::vecto
   for (std::size_t i = 0; i < a.n; ++i) b->keys.emplace_back(argv[a.streams + i]);
   b->from = std::move(from);
   b->resp3 = ctx.session().resp == 3;
-  blocking::BlockSpec spec;
   spec.db = b->db;
   spec.keys = b->keys;
   spec.timeout_ms = a.block;
   spec.client_id = ctx.env().client_id;
-  spec.outbox = outbox;
   spec.attempt = [b](std::string_view key) { return attempt_read(*b, key); };
   spec.timeout_reply = b->resp3 ? std::string("_\r\n") : std::string(protocol::resp::kNullArrayReply);
   spec.error_reply = "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n";

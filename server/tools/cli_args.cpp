@@ -9,7 +9,7 @@ namespace {
 
 // Command options that take a value; every other --name is a plain flag.
 const std::set<std::string, std::less<>> kValueOptions = {"--ttl-ms", "--if-version", "--count", "--from",
-                                                          "--group", "--consumer"};
+                                                          "--group", "--consumer", "--block"};
 const std::set<std::string, std::less<>> kFlagOptions = {"--durable", "--ephemeral", "--nx", "--xx",
                                                          "--keepttl", "--wait", "--json", "--committed",
                                                          "--keys-only", "--follow", "--ack", "--noack"};

@@ -77,7 +77,10 @@ Commands:
                                     a group, XREADGROUP as consumer C (its
                                     pending history after ID first, if given),
                                     --ack acknowledges each entry printed;
-                                    ends with SIGINT or when the server closes
+                                    ends with SIGINT or when the server closes;
+  xread KEY [ID|$] --block MS [--group G --consumer C [--noack]] [--count N]
+        [--json]                    one blocking read (MS 0: wait for ever):
+                                    prints what came, exits 1 if nothing did
   snapshot [--wait]                 start a snapshot (admin)
   snapshots                         list snapshots (admin)
   stats [--json]                    server statistics (admin)
@@ -324,7 +327,10 @@ int open_client(const CliArgs& a, Client& c) {
 }
 
 mnemo::tools::FollowArgs follow_args(const CliArgs& a) {
-  if (!a.has("--follow")) throw UsageError{"xread needs --follow (or use: mnemo call XREAD ...)"};
+  if (a.has("--follow") == a.has("--block")) {
+    throw UsageError{"xread needs --follow or --block MS (or use: mnemo call XREAD ...)"};
+  }
+  if (a.has("--block") && a.has("--ack")) throw UsageError{"--ack goes with --follow"};
   need_words(a, 1, 2);
   mnemo::tools::FollowArgs f;
   f.key = a.words[0];
@@ -355,8 +361,17 @@ int follow(const CliArgs& a) {
   return mnemo::tools::run_follow(reads, feed, f);
 }
 
+int read_once(const CliArgs& a) {
+  const auto f = follow_args(a);
+  const std::uint64_t block_ms = u64_option(a, "--block");
+  Client c;
+  if (int code = open_client(a, c); code != 0) return code;
+  return mnemo::tools::run_read_once(c, f, block_ms);
+}
+
 int connect_and_run(const CliArgs& a) {
   if (a.command == "xread" && a.has("--follow")) return follow(a);
+  if (a.command == "xread" && a.has("--block")) return read_once(a);
   Request req;
   const bool watch = a.command == "watch";
   if (!watch && !build(a, req)) throw UsageError{"unknown command: " + a.command};

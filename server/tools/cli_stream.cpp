@@ -156,6 +156,25 @@ std::optional<std::string> command(Client& c, const std::vector<std::string>& wo
   return resp.value;
 }
 
+// XREAD / XREADGROUP of args.key after `after`, with BLOCK when block_ms >= 0.
+std::vector<std::string> stream_read_words(const FollowArgs& a, const std::string& after, std::int64_t block_ms) {
+  std::vector<std::string> w{"XREAD"};
+  if (!a.group.empty()) w = {"XREADGROUP", "GROUP", a.group, a.consumer};
+  w.insert(w.end(), {"COUNT", std::to_string(a.count)});
+  if (block_ms >= 0) w.insert(w.end(), {"BLOCK", std::to_string(block_ms)});
+  if (a.noack) w.emplace_back("NOACK");
+  w.insert(w.end(), {"STREAMS", a.key, after});
+  return w;
+}
+
+void print_entries(std::string_view key, const std::vector<StreamEntry>& entries, bool json) {
+  for (const StreamEntry& e : entries) {
+    const std::string line = format_entry(key, e, json);
+    std::fwrite(line.data(), 1, line.size(), stdout);
+  }
+  std::fflush(stdout);
+}
+
 class Follower {
  public:
   Follower(Client& c, const FollowArgs& a) : c_(c), a_(a) {}
@@ -198,11 +217,7 @@ class Follower {
         after_.assign(1, '>');  // the consumer's history is done: new entries now
         continue;
       }
-      for (const StreamEntry& e : *entries) {
-        const std::string line = format_entry(a_.key, e, a_.json);
-        std::fwrite(line.data(), 1, line.size(), stdout);
-      }
-      std::fflush(stdout);
+      print_entries(a_.key, *entries, a_.json);
       if (after_ != ">") after_ = entries->back().id;
       if (a_.ack && !ack(*entries)) return false;
     }
@@ -220,14 +235,7 @@ class Follower {
     return out;
   }
 
-  std::vector<std::string> read_words() const {
-    const std::string n = std::to_string(a_.count);
-    if (a_.group.empty()) return {"XREAD", "COUNT", n, "STREAMS", a_.key, after_};
-    std::vector<std::string> w{"XREADGROUP", "GROUP", a_.group, a_.consumer, "COUNT", n};
-    if (a_.noack) w.emplace_back("NOACK");
-    w.insert(w.end(), {"STREAMS", a_.key, after_});
-    return w;
-  }
+  std::vector<std::string> read_words() const { return stream_read_words(a_, after_, -1); }
 
   bool ack(const std::vector<StreamEntry>& entries) {
     std::vector<std::string> w{"XACK", a_.key, a_.group};
@@ -295,6 +303,19 @@ std::string format_entry(std::string_view key, const StreamEntry& e, bool json) 
     line += f;
   }
   return line + "\n";
+}
+
+int run_read_once(Client& c, const FollowArgs& args, std::uint64_t block_ms) {
+  const std::string after = args.start == "$" && !args.group.empty() ? ">" : args.start;
+  const auto v = command(c, stream_read_words(args, after, static_cast<std::int64_t>(block_ms)));
+  if (!v) return kExitError;
+  const auto entries = parse_read_reply(*v);
+  if (!entries) {
+    std::cerr << "error: a read reply this client cannot read\n";
+    return kExitError;
+  }
+  print_entries(args.key, *entries, args.json);
+  return entries->empty() ? 1 : 0;
 }
 
 int run_follow(Client& reads, Client& feed_client, const FollowArgs& args) {

@@ -1,12 +1,14 @@
 // `mnemo xread --follow KEY [ID] [--group G --consumer C [--ack] [--noack]]
 // [--count N] [--json]`: follows a stream over the native protocol and prints
-// each entry once, as it arrives.
+// each entry once, as it arrives. `mnemo xread KEY [ID] --block MS ...`: one
+// blocking read (docs/PROTOCOL.md, "Blocking commands").
 //
-// The native protocol has no blocking stream read (COMMAND frames refuse
-// XREAD BLOCK), so following is built from two native connections: a change
-// feed WATCH of the key (docs/PROTOCOL.md, "Change feed") says when the stream
-// changed, and non-blocking XREAD / XREADGROUP COMMAND frames on the other
-// read what is new after the last id printed. Nothing is missed: the watch is
+// Following is built from two native connections rather than XREAD BLOCK
+// frames (which --block uses): a change feed WATCH of the key
+// (docs/PROTOCOL.md, "Change feed") says when the stream changed, and
+// non-blocking XREAD / XREADGROUP COMMAND frames on the other read what is
+// new after the last id printed. So SIGINT ends it between two reads, with
+// no request left waiting on the server. Nothing is missed: the watch is
 // open before the starting point is read, and each feed event of the key is
 // followed by reads until one comes back empty. The server holds no thread or
 // blocked client for it.
@@ -60,5 +62,11 @@ std::string format_entry(std::string_view key, const StreamEntry& e, bool json);
 // `reads` is a connected client in the right database; `feed` another one,
 // used only for the WATCH.
 int run_follow(Client& reads, Client& feed, const FollowArgs& args);
+
+// `mnemo xread KEY [ID|$] --block MS ...`: one XREAD (XREADGROUP with a
+// group) BLOCK MS COMMAND frame (0: wait for ever); prints its entries as
+// run_follow does. Exit 0 when entries came, 1 when the time passed without
+// any, 2 on an error (printed).
+int run_read_once(Client& c, const FollowArgs& args, std::uint64_t block_ms);
 
 }  // namespace mnemo::tools

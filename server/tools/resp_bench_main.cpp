@@ -5,6 +5,8 @@
 // RespReplyScanner (no reply is built), and sends every unit it queued in
 // that turn with one send, so its own cost per request stays well below a
 // server's. Prints throughput and latency per unit, then one JSON line.
+// With --xack it parses each reply instead of only counting it, and
+// acknowledges the ids each XREADGROUP delivered (consume_acking).
 #include <fcntl.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -24,12 +26,14 @@
 #include "server/tools/epoll_io.h"
 #include "server/tools/resp_bench_options.h"
 #include "server/tools/resp_reply_scanner.h"
+#include "server/tools/resp_stream_ids.h"
 
 namespace {
 
 using mnemo::tools::RespBenchOptions;
 using mnemo::tools::RespBenchTotals;
 using mnemo::tools::send_pending;
+using mnemo::tools::StreamIds;
 using mnemo::tools::want_writable;
 using Clock = std::chrono::steady_clock;
 
@@ -46,8 +50,9 @@ struct Shared {
 
 struct InFlight {
   std::int64_t sent_ns;
-  unsigned type;  // index into opts.units
+  unsigned type;  // index into opts.units, or kAck
 };
+constexpr unsigned kAck = ~0u;  // --xack: an XACK, part of the read before it
 
 // One connection; touched only by the thread that owns it.
 struct Conn {
@@ -61,6 +66,7 @@ struct Conn {
   std::size_t head = 0;
   std::size_t count = 0;
   std::uint64_t head_replies = 0;  // replies already received for the oldest unit
+  std::string acked_in;            // --xack: received bytes not yet parsed into replies
 };
 
 class Worker {
@@ -69,7 +75,8 @@ class Worker {
     conns_.resize(fds.size());
     for (std::size_t i = 0; i < fds.size(); ++i) {
       conns_[i].fd = fds[i];
-      conns_[i].ring.resize(shared.opts.depth);
+      // --xack: besides `depth` reads, at most one XACK before each of them.
+      conns_[i].ring.resize(shared.opts.xack ? 2 * shared.opts.depth : shared.opts.depth);
     }
     in_.resize(kReadBytes);
     result_.per_unit.resize(shared.opts.units.size());
@@ -93,8 +100,11 @@ class Worker {
   void issue(Conn& c, std::int64_t now);
   void on_readable(Conn& c);
   bool consume(Conn& c, std::uint64_t replies, std::int64_t now);
+  bool consume_acking(Conn& c, std::string_view bytes, std::int64_t now);
+  void complete_head(Conn& c, std::int64_t now);
   void flush(Conn& c);
   void kill(Conn& c, const std::string& why);
+  void note_error(std::string_view reply);
   bool has_in_flight() const;
 
   Shared& shared_;
@@ -143,15 +153,57 @@ bool Worker::consume(Conn& c, std::uint64_t replies, std::int64_t now) {
     replies -= take;
     c.head_replies += take;
     if (take < need) break;
-    auto& totals = result_.per_unit[f.type];
-    totals.latency.record(static_cast<std::uint64_t>(now - f.sent_ns));
-    ++totals.units;
-    c.head = (c.head + 1) % c.ring.size();
-    --c.count;
+    complete_head(c, now);
     c.head_replies = 0;
     issue(c, now);
   }
   return true;
+}
+
+void Worker::complete_head(Conn& c, std::int64_t now) {
+  const InFlight& f = c.ring[c.head];
+  auto& totals = result_.per_unit[f.type];
+  totals.latency.record(static_cast<std::uint64_t>(now - f.sent_ns));
+  ++totals.units;
+  c.head = (c.head + 1) % c.ring.size();
+  --c.count;
+}
+
+// --xack: each complete reply answers the oldest request in flight. A read's
+// ids are acknowledged at once (the XACK goes out with this turn's send),
+// then the next read is issued; an XACK's reply only leaves the ring. A read
+// that found nothing sends no XACK. False on a malformed or unasked reply.
+bool Worker::consume_acking(Conn& c, std::string_view bytes, std::int64_t now) {
+  c.acked_in.append(bytes);
+  std::size_t at = 0;
+  for (;;) {
+    StreamIds got;
+    const std::size_t n = mnemo::tools::parse_stream_reply(std::string_view(c.acked_in).substr(at), got);
+    if (n == mnemo::tools::kReplyMalformed || (n != mnemo::tools::kReplyIncomplete && c.count == 0)) return false;
+    if (n == mnemo::tools::kReplyIncomplete) break;
+    if (c.acked_in[at] == '-') note_error(std::string_view(c.acked_in).substr(at, n));
+    at += n;
+    if (c.ring[c.head].type == kAck) {
+      c.head = (c.head + 1) % c.ring.size();
+      --c.count;
+      ++result_.acks;
+      continue;
+    }
+    complete_head(c, now);
+    if (!got.ids.empty()) {
+      mnemo::tools::append_xack(got.key, shared_.opts.xack_group, got.ids, c.out);
+      c.ring[(c.head + c.count++) % c.ring.size()] = {now, kAck};
+    }
+    issue(c, now);
+  }
+  c.acked_in.erase(0, at);
+  return true;
+}
+
+void Worker::note_error(std::string_view reply) {
+  ++result_.errors;
+  if (result_.first_error.empty()) result_.first_error = std::string(reply.substr(1, reply.size() - 3));
+  if (!shared_.opts.allow_errors) shared_.stop.store(true);
 }
 
 void Worker::on_readable(Conn& c) {
@@ -161,6 +213,11 @@ void Worker::on_readable(Conn& c) {
     if (n < 0) {
       if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) kill(c, "recv failed");
       break;
+    }
+    if (shared_.opts.xack) {
+      if (!consume_acking(c, {in_.data(), static_cast<std::size_t>(n)}, now_ns())) return kill(c, "unexpected reply");
+      if (static_cast<std::size_t>(n) < in_.size()) break;
+      continue;
     }
     const auto counts = c.scanner.feed({in_.data(), static_cast<std::size_t>(n)});
     if (c.scanner.failed()) return kill(c, "malformed RESP reply");
@@ -239,6 +296,7 @@ RespBenchTotals merge(const std::vector<std::unique_ptr<Worker>>& workers, std::
     }
     t.errors += r.errors;
     t.pushes += r.pushes;
+    t.acks += r.acks;
     t.dead_connections += r.dead_connections;
     if (t.first_error.empty()) t.first_error = r.first_error;
   }

@@ -1,6 +1,8 @@
 #include "server/tools/resp_bench_options.h"
 
+#include <cctype>
 #include <cstdio>
+#include <string_view>
 #include <cstdlib>
 
 #include "server/tools/cli_args.h"
@@ -12,6 +14,15 @@ bool parse_double(const std::string& s, double& out, double min, double max) {
   char* end = nullptr;
   out = std::strtod(s.c_str(), &end);
   return !s.empty() && end == s.c_str() + s.size() && out >= min && out <= max;
+}
+
+// Case-insensitive: `word` is `lower` in any case.
+bool is_word(const std::string& word, std::string_view lower) {
+  if (word.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(word[i])) != lower[i]) return false;
+  }
+  return true;
 }
 
 // Applies one option that takes a value; returns false if the value is bad.
@@ -47,6 +58,9 @@ __rand_int__, replaced per occurrence by a random 12-digit number below -r.
                            units are the first, the rest the second; each is
                            reported apart
   --allow-errors           count error replies instead of failing on them
+  --xack                   the unit is one XREADGROUP GROUP g c ...: the ids of
+                           each reply are acknowledged (XACK, same turn); a
+                           unit is then a read and its XACK
 Example: mnemo-bench-resp -p 6379 -P 16 -- MULTI \; SET a:__rand_int__ v \; EXEC
 Output ends with one JSON line (units_per_s, p50_us, p99_us, p999_us, per-unit figures).
 Exit status: 0, 1 on error replies (unless allowed) or broken connections, 2 on bad options.
@@ -65,6 +79,8 @@ std::optional<std::string> parse_resp_bench_options(const std::vector<std::strin
       o.help = true;
     } else if (a == "--allow-errors") {
       o.allow_errors = true;
+    } else if (a == "--xack") {
+      o.xack = true;
     } else if (i + 1 < argv.size() && apply(a, argv[i + 1], o)) {
       ++i;
     } else {
@@ -77,6 +93,14 @@ std::optional<std::string> parse_resp_bench_options(const std::vector<std::strin
   if (o.units.size() > 2) return std::string("at most two units (one \";;\")");
   if ((o.units.size() == 2) != (o.mix >= 0)) return std::string("--mix goes with exactly two units");
   if (o.threads > o.connections) o.threads = o.connections;
+  if (o.xack) {
+    const auto& cmds = o.units[0].command_list();
+    if (o.units.size() != 1 || cmds.size() != 1 || cmds[0].size() < 4 || !is_word(cmds[0][0], "xreadgroup") ||
+        !is_word(cmds[0][1], "group")) {
+      return std::string("--xack goes with one unit, one XREADGROUP GROUP g c ... command");
+    }
+    o.xack_group = cmds[0][2];
+  }
   return std::nullopt;
 }
 

@@ -23,6 +23,10 @@ struct RespBenchOptions {
   std::uint64_t requests = 0;       // units in total over all connections; 0 = run for seconds
   double mix = -1;                  // with two units: the fraction of units of the first
   bool allow_errors = false;        // error replies are counted, not fatal
+  // --xack: the unit is an XREADGROUP; each reply's ids are acknowledged
+  // (XACK key group id...) in the same turn, as a consumer does.
+  bool xack = false;
+  std::string xack_group;           // the unit's GROUP name
   std::vector<RespUnit> units;      // one, or two with --mix
   bool help = false;
 };
@@ -41,6 +45,7 @@ struct RespBenchTotals {
   std::vector<UnitTotals> per_unit;  // indexed like RespBenchOptions::units
   std::uint64_t errors = 0;          // error replies
   std::uint64_t pushes = 0;          // RESP3 pushes (not replies)
+  std::uint64_t acks = 0;            // --xack: XACKs answered
   std::uint64_t dead_connections = 0;
   std::string first_error;
 };

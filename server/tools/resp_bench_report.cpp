@@ -68,6 +68,7 @@ int print_resp_report(const RespBenchOptions& o, const RespBenchTotals& t, doubl
     all.units += t.per_unit[i].units;
     commands += t.per_unit[i].units * o.units[i].commands();
   }
+  commands += t.acks;
   print_human(o, t, all, elapsed_s);
   std::string json = "{\"tool\":\"mnemo-bench-resp\",\"port\":" + std::to_string(o.port) +
                      ",\"connections\":" + std::to_string(o.connections) + ",\"depth\":" + std::to_string(o.depth) +
@@ -76,7 +77,8 @@ int print_resp_report(const RespBenchOptions& o, const RespBenchTotals& t, doubl
                      ",\"units_per_s\":" + std::to_string(static_cast<double>(all.units) / elapsed_s) +
                      ",\"commands_per_s\":" + std::to_string(static_cast<double>(commands) / elapsed_s) + "," +
                      json_latency(all.latency) + ",\"errors\":" + std::to_string(t.errors) +
-                     ",\"dead_connections\":" + std::to_string(t.dead_connections) + ",\"per_unit\":[";
+                     ",\"dead_connections\":" + std::to_string(t.dead_connections) +
+                     ",\"acks\":" + std::to_string(t.acks) + ",\"per_unit\":[";
   for (std::size_t i = 0; i < t.per_unit.size(); ++i) {
     const auto& u = t.per_unit[i];
     json += (i ? ",{" : "{") + std::string("\"name\":") + json_string(o.units[i].name()) +

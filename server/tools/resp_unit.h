@@ -31,6 +31,7 @@ class RespUnit {
   }
 
   std::size_t commands() const { return commands_.size(); }
+  const std::vector<Command>& command_list() const { return commands_; }
   std::size_t encoded_bytes() const { return encoded_.size(); }
   // "MULTI SET SET SET EXEC": the command names, for reports.
   std::string name() const;

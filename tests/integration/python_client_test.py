@@ -272,8 +272,9 @@ def test_command(srv):
         expect_error("UNKNOWN_COMMAND", c.command, "NOSUCH")
         expect_error("BAD_REQUEST", c.command, "HSET", "cmd:h")
         expect_error("BAD_REQUEST", c.command, "SUBSCRIBE", "chan")
-        expect_error("BAD_REQUEST", c.command, "BLPOP", "cmd:l", 0)
-        expect_error("BAD_REQUEST", c.command, "XREAD", "BLOCK", 0, "STREAMS", "cmd:s", "$")
+        check(c.command("BLPOP", "cmd:l", 0) == [b"cmd:l", b"a"], "BLPOP of a list with elements answers at once")
+        expect_error("BAD_REQUEST", c.command, "BLPOP", "cmd:l", 0, durable=True)  # blocking: no DURABLE
+        check(c.command("XREAD", "BLOCK", 1, "STREAMS", "cmd:s", "$") is None, "XREAD BLOCK times out: nil")
         check(c.command("XADD", "cmd:s", "1-1", "f", "v") == b"1-1", "XADD through COMMAND")
         check(c.command("XREAD", "COUNT", 5, "STREAMS", "cmd:s", 0) == [[b"cmd:s", [[b"1-1", [b"f", b"v"]]]]],
               "XREAD without BLOCK through COMMAND")

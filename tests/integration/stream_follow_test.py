@@ -8,8 +8,11 @@ child process, and the Python client's stream helpers (mnemo_streams.py).
 - from an id with --json and a small --count (several reads per change);
 - as a consumer of a group with --ack: every entry printed is acknowledged;
 - it ends with code 0 when the server goes away;
+- `mnemo xread KEY --block MS`: one blocking read, woken by an XADD over
+  RESP; exit 1 when nothing came in time;
 - Python: xadd / xrange / xread (blocking in one thread, woken by an XADD
-  from another connection), xreadgroup + xack, and the follow iterator.
+  from another connection), xreadgroup + xack, and the follow iterator
+  (blocking XREAD / XREADGROUP frames).
 
 Every process is stopped by its PID; the tests wait on lines the child
 prints, never on time. Standard library and python3-redis.
@@ -24,7 +27,7 @@ import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from resp_support import BIN_DIR, SOURCE_DIR, check, check_eq, run_tests  # noqa: E402
+from resp_support import BIN_DIR, SOURCE_DIR, check, check_eq, run_tests, wait_until  # noqa: E402
 sys.path.insert(0, os.path.join(SOURCE_DIR, "scripts"))
 from mnemo_client import Client  # noqa: E402
 
@@ -139,6 +142,23 @@ def test_cli_ends_when_the_server_goes(srv):
         f.kill()
 
 
+def test_cli_block(srv):
+    r = redis.Redis(host="127.0.0.1", port=srv.resp_port, socket_timeout=30)
+    argv = [os.path.join(BIN_DIR, "mnemo"), "-p", str(srv.port), "xread", "b", "--block"]
+    p = subprocess.Popen(argv + ["0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: r.info("clients")["blocked_clients"] == 1, STOP_TIMEOUT_S, "the CLI blocked")
+        eid = r.xadd("b", {"f": "v"}).decode()
+        out, err = p.communicate(timeout=STOP_TIMEOUT_S)
+        check_eq((p.returncode, out.decode(), err.decode()), (0, "%s f v\n" % eid, ""), "one blocking read")
+    finally:
+        if p.poll() is None:
+            os.kill(p.pid, signal.SIGKILL)
+            p.wait()
+    done = subprocess.run(argv + ["10"], capture_output=True, timeout=STOP_TIMEOUT_S)
+    check_eq((done.returncode, done.stdout), (1, b""), "nothing within 10 ms: exit 1, nothing printed")
+
+
 def test_python_helpers(srv):
     c, other = native(srv), native(srv)
     try:
@@ -190,6 +210,7 @@ if __name__ == "__main__":
         ("cli from an id, json", test_cli_follows_from_id_as_json),
         ("cli group consumer", test_cli_group_consumer_acks),
         ("cli server goes", test_cli_ends_when_the_server_goes),
+        ("cli block", test_cli_block),
         ("python helpers", test_python_helpers),
         ("python groups and follow", test_python_groups_and_follow),
     ]))
