@@ -1,0 +1,144 @@
+// BullMQ (npm "bullmq" with ioredis, pinned in package.json) against mnemo's
+// RESP port, unchanged: its Lua scripts (cmsgpack, many commands per script),
+// its marker and blocking commands, and its events stream (QueueEvents reads
+// it with XREAD BLOCK). A Queue adds plain, delayed, retried and prioritized
+// jobs; a Worker runs them (return values, progress, one that always fails);
+// QueueEvents sees 'completed' and 'failed'; job counts and return values.
+//
+// Starts $MNEMO_BIN_DIR/mnemo-server on a temporary directory and stops it by
+// PID. Exits 77 (a CTest skip) when node_modules is missing: scripts/setup
+// installs it (npm ci in tests/node).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+
+const here = dirname(fileURLToPath(import.meta.url));
+if (!existsSync(join(here, 'node_modules', 'bullmq')) || !existsSync(join(here, 'node_modules', 'ioredis'))) {
+  console.log('bullmq or ioredis is not installed (run scripts/setup): skipping');
+  process.exit(77);
+}
+const require = createRequire(import.meta.url);
+const { Queue, Worker, QueueEvents } = require('bullmq');
+
+const WAIT_MS = 20000;  // a bound on how long anything may take, not a measurement
+const binDir = process.env.MNEMO_BIN_DIR ?? join(here, '..', '..', 'build', 'bin');
+let server, tmp, port;
+
+function waitFor(what, cond) {
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + WAIT_MS;
+    const poll = () => {
+      const v = cond();
+      if (v) return resolve(v);
+      if (Date.now() > deadline) return reject(new Error(`timed out waiting for ${what}`));
+      setTimeout(poll, 10);  // polling a file, with a deadline
+    };
+    poll();
+  });
+}
+
+// Settles with `promise`, or fails naming `what` after WAIT_MS.
+function within(what, promise) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), WAIT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+before(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'mnemo-bullmq-'));
+  const portFile = join(tmp, 'ports');
+  server = spawn(join(binDir, 'mnemo-server'), ['--bind', '127.0.0.1', '--port', '0', '--resp-port', '0',
+    '--port-file', portFile, '--data-dir', join(tmp, 'data')], { stdio: 'ignore' });
+  const text = await waitFor('the port file', () => {
+    try {
+      const t = readFileSync(portFile, 'utf8');
+      return t.endsWith('\n') && t.includes('resp ') ? t : null;
+    } catch { return null; }
+  });
+  port = Number(/resp (\d+)/.exec(text)[1]);
+});
+
+after(() => {
+  if (server) process.kill(server.pid, 'SIGKILL');
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+// Resolves when QueueEvents has reported `event` for every id in `ids`.
+function eventsFor(queueEvents, event, ids) {
+  const pending = new Set(ids);
+  const seen = new Map();
+  return new Promise((resolve) => {
+    queueEvents.on(event, (args) => {
+      if (!pending.has(args.jobId)) return;
+      pending.delete(args.jobId);
+      seen.set(args.jobId, args);
+      if (pending.size === 0) resolve(seen);
+    });
+  });
+}
+
+test('a queue, a worker and queue events run jobs end to end', async () => {
+  const connection = { host: '127.0.0.1', port, maxRetriesPerRequest: null };
+  const name = 'jobs';
+  const queue = new Queue(name, { connection });
+  const queueEvents = new QueueEvents(name, { connection });
+  const progress = [];
+  let flakyRuns = 0;
+  const worker = new Worker(name, async (job) => {
+    switch (job.name) {
+      case 'double':
+        await job.updateProgress(50);
+        progress.push(job.id);
+        return job.data.n * 2;
+      case 'flaky':
+        flakyRuns += 1;
+        if (job.attemptsMade === 0) throw new Error('first attempt fails');
+        return 'recovered';
+      case 'broken':
+        throw new Error('always fails');
+      default:
+        return `ran ${job.name}`;
+    }
+  }, { connection, concurrency: 1 });
+  try {
+    await within('QueueEvents to connect', queueEvents.waitUntilReady());
+    await within('the worker to connect', worker.waitUntilReady());
+
+    const plain = await queue.add('double', { n: 21 });
+    const delayed = await queue.add('later', {}, { delay: 200 });
+    const flaky = await queue.add('flaky', {}, { attempts: 3, backoff: { type: 'fixed', delay: 50 } });
+    const urgent = await queue.add('urgent', {}, { priority: 1 });
+    const broken = await queue.add('broken', {}, { attempts: 1 });
+    const okIds = [plain.id, delayed.id, flaky.id, urgent.id];
+    const completed = eventsFor(queueEvents, 'completed', okIds);
+    const failed = eventsFor(queueEvents, 'failed', [broken.id]);
+
+    const done = await within('completed events for every good job', completed);
+    const fails = await within("the broken job's failed event", failed);
+    assert.equal(done.get(plain.id).returnvalue, 42);
+    assert.equal(done.get(flaky.id).returnvalue, 'recovered');
+    assert.equal(fails.get(broken.id).failedReason, 'always fails');
+    assert.equal(flakyRuns, 2);
+    assert.deepEqual(progress, [plain.id]);
+
+    const job = await queue.getJob(plain.id);
+    assert.equal(job.returnvalue, 42);
+    assert.equal(job.progress, 50);
+    const counts = await queue.getJobCounts('completed', 'failed', 'waiting', 'delayed', 'active');
+    assert.deepEqual(counts, { completed: 4, failed: 1, waiting: 0, delayed: 0, active: 0 });
+    const failedJob = await queue.getJob(broken.id);
+    assert.equal(failedJob.failedReason, 'always fails');
+    assert.equal(failedJob.attemptsMade, 1);
+  } finally {
+    await within('the worker to close', worker.close());
+    await within('QueueEvents to close', queueEvents.close());
+    await within('the queue to close', queue.close());
+  }
+});
