@@ -33,25 +33,30 @@ before(async () => {
 
 after(() => stopMnemo(mnemo));
 
-// Resolves when QueueEvents has reported `event` for every id in `ids`.
-function eventsFor(queueEvents, event, ids) {
-  const pending = new Set(ids);
+// Records QueueEvents' `event` reports by job id from the start (a job may
+// finish before the test knows its id); all(ids) resolves once each has one.
+function recordEvents(queueEvents, event) {
   const seen = new Map();
-  return new Promise((resolve) => {
-    queueEvents.on(event, (args) => {
-      if (!pending.has(args.jobId)) return;
-      pending.delete(args.jobId);
-      seen.set(args.jobId, args);
-      if (pending.size === 0) resolve(seen);
-    });
+  const waiters = [];
+  queueEvents.on(event, (args) => {
+    seen.set(args.jobId, args);
+    for (const w of waiters) w();
   });
+  return {
+    all: (ids) => new Promise((resolve) => {
+      const check = () => { if (ids.every((id) => seen.has(id))) resolve(seen); };
+      waiters.push(check);
+      check();
+    }),
+  };
 }
 
 test('a queue, a worker and queue events run jobs end to end', async () => {
   const connection = { host: '127.0.0.1', port, maxRetriesPerRequest: null };
   const name = 'jobs';
   const queue = new Queue(name, { connection });
-  const queueEvents = new QueueEvents(name, { connection });
+  // From the stream's start, so no event can slip in before the first XREAD BLOCK.
+  const queueEvents = new QueueEvents(name, { connection, lastEventId: '0-0' });
   const progress = [];
   let flakyRuns = 0;
   const worker = new Worker(name, async (job) => {
@@ -71,6 +76,8 @@ test('a queue, a worker and queue events run jobs end to end', async () => {
     }
   }, { connection, concurrency: 1 });
   try {
+    const completedEvents = recordEvents(queueEvents, 'completed');
+    const failedEvents = recordEvents(queueEvents, 'failed');
     await within('QueueEvents to connect', queueEvents.waitUntilReady());
     await within('the worker to connect', worker.waitUntilReady());
 
@@ -80,11 +87,8 @@ test('a queue, a worker and queue events run jobs end to end', async () => {
     const urgent = await queue.add('urgent', {}, { priority: 1 });
     const broken = await queue.add('broken', {}, { attempts: 1 });
     const okIds = [plain.id, delayed.id, flaky.id, urgent.id];
-    const completed = eventsFor(queueEvents, 'completed', okIds);
-    const failed = eventsFor(queueEvents, 'failed', [broken.id]);
-
-    const done = await within('completed events for every good job', completed);
-    const fails = await within("the broken job's failed event", failed);
+    const done = await within('completed events for every good job', completedEvents.all(okIds));
+    const fails = await within("the broken job's failed event", failedEvents.all([broken.id]));
     assert.equal(done.get(plain.id).returnvalue, 42);
     assert.equal(done.get(flaky.id).returnvalue, 'recovered');
     assert.equal(fails.get(broken.id).failedReason, 'always fails');
