@@ -58,8 +58,10 @@ test('a queue, a worker and queue events run jobs end to end', async () => {
   // From the stream's start, so no event can slip in before the first XREAD BLOCK.
   const queueEvents = new QueueEvents(name, { connection, lastEventId: '0-0' });
   const progress = [];
+  const order = [];  // job names in the order the worker started them
   let flakyRuns = 0;
   const worker = new Worker(name, async (job) => {
+    order.push(job.name);
     switch (job.name) {
       case 'double':
         await job.updateProgress(50);
@@ -74,7 +76,7 @@ test('a queue, a worker and queue events run jobs end to end', async () => {
       default:
         return `ran ${job.name}`;
     }
-  }, { connection, concurrency: 1 });
+  }, { connection, concurrency: 1, autorun: false });  // started once every job is queued
   try {
     const completedEvents = recordEvents(queueEvents, 'completed');
     const failedEvents = recordEvents(queueEvents, 'failed');
@@ -84,9 +86,11 @@ test('a queue, a worker and queue events run jobs end to end', async () => {
     const plain = await queue.add('double', { n: 21 });
     const delayed = await queue.add('later', {}, { delay: 200 });
     const flaky = await queue.add('flaky', {}, { attempts: 3, backoff: { type: 'fixed', delay: 50 } });
+    const low = await queue.add('low', {}, { priority: 5 });
     const urgent = await queue.add('urgent', {}, { priority: 1 });
     const broken = await queue.add('broken', {}, { attempts: 1 });
-    const okIds = [plain.id, delayed.id, flaky.id, urgent.id];
+    const okIds = [plain.id, delayed.id, flaky.id, low.id, urgent.id];
+    worker.run().catch(() => {});  // resolves when the worker closes
     const done = await within('completed events for every good job', completedEvents.all(okIds));
     const fails = await within("the broken job's failed event", failedEvents.all([broken.id]));
     assert.equal(done.get(plain.id).returnvalue, 42);
@@ -94,12 +98,13 @@ test('a queue, a worker and queue events run jobs end to end', async () => {
     assert.equal(fails.get(broken.id).failedReason, 'always fails');
     assert.equal(flakyRuns, 2);
     assert.deepEqual(progress, [plain.id]);
+    assert.ok(order.indexOf('urgent') < order.indexOf('low'), `priority 1 runs before 5: ${order}`);
 
     const job = await queue.getJob(plain.id);
     assert.equal(job.returnvalue, 42);
     assert.equal(job.progress, 50);
     const counts = await queue.getJobCounts('completed', 'failed', 'waiting', 'delayed', 'active');
-    assert.deepEqual(counts, { completed: 4, failed: 1, waiting: 0, delayed: 0, active: 0 });
+    assert.deepEqual(counts, { completed: 5, failed: 1, waiting: 0, delayed: 0, active: 0 });
     const failedJob = await queue.getJob(broken.id);
     assert.equal(failedJob.failedReason, 'always fails');
     assert.equal(failedJob.attemptsMade, 1);
