@@ -37,7 +37,7 @@ constexpr unsigned kCheckBits = 8;
 constexpr std::uint64_t kPrefixEnd = std::uint64_t{1} << (64 - kCheckBits);  // one past the last prefix
 // Entries examined before a page returns early at a shard boundary (possibly
 // with fewer keys than asked, as Redis may), so a sparse MATCH cannot stall an io thread.
-constexpr std::size_t kScanWorkBudget = 1u << 16;
+constexpr std::size_t kKeyspaceScanWorkBudget = 1u << 16;
 
 std::uint64_t check_of(std::uint64_t prefix) {
   std::uint64_t z = prefix + 0x9e3779b97f4a7c15ULL;  // splitmix64's finaliser
@@ -145,7 +145,7 @@ std::uint64_t page_from_cache(const Shard& sh, const ScanCache::Keys& c, std::ui
   const auto first = std::lower_bound(c.prefixes.begin(), c.prefixes.end(), from) - c.prefixes.begin();
   for (auto i = static_cast<std::size_t>(first); i < c.prefixes.size(); ++i) {
     const bool tie = i > static_cast<std::size_t>(first) && c.prefixes[i] == c.prefixes[i - 1];
-    if (!tie && (st.full() || st.examined >= kScanWorkBudget)) return c.prefixes[i];
+    if (!tie && (st.full() || st.examined >= kKeyspaceScanWorkBudget)) return c.prefixes[i];
     ++st.examined;
     const std::string_view key = c.key(i);
     if (!filter(key)) continue;
@@ -229,7 +229,7 @@ Result<ScanPage> Store::scan(DbIndex db, std::uint64_t cursor, std::string_view 
   const unsigned bits = impl.shard_bits;
   const unsigned shift = 64 - kCheckBits - bits;  // prefix >> shift = shard within the db
   std::uint64_t from = *start;  // first prefix not yet covered
-  while (from < kPrefixEnd && !st.full() && st.examined < kScanWorkBudget) {
+  while (from < kPrefixEnd && !st.full() && st.examined < kKeyspaceScanWorkBudget) {
     const std::size_t s = bits == 0 ? 0 : static_cast<std::size_t>(from >> shift);
     const std::uint64_t shard_end = bits == 0 ? kPrefixEnd : (std::uint64_t{s} + 1) << shift;
     const std::size_t index = (static_cast<std::size_t>(db) << bits) + s;

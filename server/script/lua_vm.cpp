@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "server/commands/context.h"
+#include "server/script/lua_cmsgpack.h"
 #include "server/script/lua_convert.h"
 #include "server/script/lua_redis.h"
 
@@ -91,7 +92,8 @@ void LuaVm::open_libraries() {
     lua_pushcfunction(L_, open);
     lua_call(L_, 0, 0);  // each registers its own global table
   }
-  const std::pair<const char*, lua_CFunction> modules[] = {{"cjson", luaopen_cjson}, {"bit", luaopen_bit}};
+  const std::pair<const char*, lua_CFunction> modules[] = {
+      {"cjson", luaopen_cjson}, {"bit", luaopen_bit}, {"cmsgpack", open_cmsgpack}};
   for (const auto& [name, open] : modules) {
     lua_pushcfunction(L_, open);
     lua_call(L_, 0, 1);  // the module table; Debian's cjson sets no global itself
@@ -110,7 +112,7 @@ void LuaVm::open_libraries() {
 // Replaces the globals by a read-only proxy, and every library table by one.
 void LuaVm::seal_globals() {
   lua_pushvalue(L_, LUA_GLOBALSINDEX);  // the real globals
-  for (const char* lib : {"string", "math", "table", "cjson", "bit", "redis"}) {
+  for (const char* lib : {"string", "math", "table", "cjson", "bit", "cmsgpack", "redis"}) {
     lua_getfield(L_, -1, lib);
     push_readonly_proxy(L_, -1, false);
     lua_setfield(L_, -3, lib);

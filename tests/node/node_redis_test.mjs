@@ -6,14 +6,13 @@
 // Starts $MNEMO_BIN_DIR/mnemo-server on a temporary directory and stops it by
 // PID. Exits 77 (a CTest skip) when node_modules is missing: scripts/setup
 // installs it (npm ci in tests/node).
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { startMnemo, stopMnemo } from './mnemo_server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 if (!existsSync(join(here, 'node_modules', 'redis'))) {
@@ -23,41 +22,14 @@ if (!existsSync(join(here, 'node_modules', 'redis'))) {
 const require = createRequire(import.meta.url);
 const { createClient, BasicClientSideCache } = require('redis');
 
-const WAIT_MS = 10000;  // a bound on how long anything may take, not a measurement
-const binDir = process.env.MNEMO_BIN_DIR ?? join(here, '..', '..', 'build', 'bin');
-let server, tmp, port;
-
-function waitFor(what, cond) {
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + WAIT_MS;
-    const poll = () => {
-      const v = cond();
-      if (v) return resolve(v);
-      if (Date.now() > deadline) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(poll, 10);  // polling a file or a flag, with a deadline
-    };
-    poll();
-  });
-}
+let mnemo, port;
 
 before(async () => {
-  tmp = mkdtempSync(join(tmpdir(), 'mnemo-node-'));
-  const portFile = join(tmp, 'ports');
-  server = spawn(join(binDir, 'mnemo-server'), ['--bind', '127.0.0.1', '--port', '0', '--resp-port', '0',
-    '--port-file', portFile, '--data-dir', join(tmp, 'data')], { stdio: 'ignore' });
-  const text = await waitFor('the port file', () => {
-    try {
-      const t = readFileSync(portFile, 'utf8');
-      return t.endsWith('\n') && t.includes('resp ') ? t : null;
-    } catch { return null; }
-  });
-  port = Number(/resp (\d+)/.exec(text)[1]);
+  mnemo = await startMnemo('mnemo-node-');
+  port = mnemo.port;
 });
 
-after(() => {
-  if (server) process.kill(server.pid, 'SIGKILL');
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+after(() => stopMnemo(mnemo));
 
 async function connect(options = {}) {
   const c = createClient({ socket: { host: '127.0.0.1', port, reconnectStrategy: false }, ...options });

@@ -4,27 +4,12 @@
 
 #include <string>
 
-#include "tests/server/resp_codec_test_support.h"
-#include "tests/server/store_test_support.h"
+#include "tests/server/resp_codec_store_support.h"
 
 using namespace mnemo::server;
 using namespace mnemo::server::resp_test;
 
-namespace {
-
-struct ScriptDriver {
-  test::StoreHarness h{test::few_shards()};
-  CodecDriver d{options()};
-  RespCodecOptions options() {
-    RespCodecOptions o;
-    o.store = &h.store;
-    o.databases = 16;
-    return o;
-  }
-  std::string run(std::initializer_list<std::string_view> words) { return d.local(command(words)); }
-};
-
-}  // namespace
+using ScriptDriver = LocalStoreDriver;
 
 TEST_CASE("resp EVAL writes are one journal unit, declared or not", "[server][resp][script]") {
   ScriptDriver s;

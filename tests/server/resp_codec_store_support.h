@@ -52,4 +52,18 @@ class StoreCodecDriver {
   }
 };
 
+// A CodecDriver over a real store with 16 databases, for commands the codec
+// runs locally (MULTI/EXEC, EVAL): run() gives the reply to one command.
+struct LocalStoreDriver {
+  test::StoreHarness h{test::few_shards()};
+  CodecDriver d{options()};
+  RespCodecOptions options() {
+    RespCodecOptions o;
+    o.store = &h.store;
+    o.databases = 16;
+    return o;
+  }
+  std::string run(std::initializer_list<std::string_view> words) { return d.local(command(words)); }
+};
+
 }  // namespace mnemo::server::resp_test
