@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import redis  # noqa: E402
 
-from resp_support import RespServer, check_eq  # noqa: E402
+from resp_support import RespServer, check_eq, run_on_copy  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GOLDEN = os.path.join(HERE, "..", "persistence", "golden", "v3-streams.db")
@@ -113,22 +113,16 @@ def check(r):
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="mnemo-golden-")
-    srv = None
-    try:
-        if "--write" in sys.argv:
+    if "--write" in sys.argv:
+        tmp = tempfile.mkdtemp(prefix="mnemo-golden-")
+        try:
             write(tmp)
-            return 0
-        os.makedirs(os.path.join(tmp, "data"))
-        shutil.copy(GOLDEN, os.path.join(tmp, "data", "mnemo.db"))
-        srv = RespServer(tmp)
-        check(redis.Redis(port=srv.resp_port))
-        print("golden record version 3 database with streams recovered")
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
         return 0
-    finally:
-        if srv is not None:
-            srv.kill()
-        shutil.rmtree(tmp, ignore_errors=True)
+    run_on_copy(GOLDEN, lambda srv: check(redis.Redis(port=srv.resp_port)))
+    print("golden record version 3 database with streams recovered")
+    return 0
 
 
 if __name__ == "__main__":
