@@ -92,9 +92,12 @@ def test_slices_survive_kill(srv):
     check_eq(dict(r.zrange("z", 0, -1, withscores=True)), model["z"], "z")
     check_eq(r.smembers("r"), model["r"], "r (deleted and re-created)")
     db = sqlite3.connect(os.path.join(srv.tmp, "data", "mnemo.db"))
-    entries = db.execute("SELECT entries FROM snapshots WHERE state = 1 ORDER BY id DESC LIMIT 1").fetchone()
-    check(entries is not None and entries[0] > 4 + 3 * 4, "the snapshot holds slices: %r entries" % (entries,))
-    print("writes during the copy: %d rounds, snapshot entries %d" % (rounds[0], entries[0]))
+    row = db.execute("SELECT id, entries FROM snapshots WHERE state = 1 ORDER BY id DESC LIMIT 1").fetchone()
+    check(row is not None and row[1] > 4 + 3 * 4, "the snapshot holds slices: %r" % (row,))
+    chunks = db.execute("SELECT count(*) FROM snapshot_chunks WHERE snapshot_id = ?", (row[0],)).fetchone()[0]
+    # Each slice but the last of a key ends its chunk: with 4 keys, at least entries - 3 chunks.
+    check(chunks >= row[1] - 3, "a chunk per slice: %d chunks for %d entries" % (chunks, row[1]))
+    print("writes during the copy: %d rounds; snapshot entries %d in %d chunks" % (rounds[0], row[1], chunks))
 
 
 if __name__ == "__main__":
