@@ -23,8 +23,13 @@
 //   slicing, so a collection written all the time still gets copied.
 // Lists are never sliced (their operations are positional: lpush, lpop n,
 // lset i... replayed over a state that already has them would push twice).
-// Streams are not sliced either: their operations include appends checked
-// against the last id and consumer-group state, not proven idempotent here.
+// Streams are not sliced either, because their replay is not idempotent:
+// an `xadd` of an id the stream already holds fails (StreamEntries::insert
+// refuses it, so recovery would stop at a "malformed elements change"), and
+// each applied xadd also counts in entries-added (XINFO), which a replay
+// over a copy that already holds the entry would count twice. Slicing them
+// needs xadd made a no-op for a held id (and entries-added carried by the
+// slices) plus the same proof for every group and PEL operation.
 //
 // Threads: no synchronisation; the caller holds the collection's shard lock
 // (shared) for each call, and one walk is used by one thread at a time.
