@@ -96,7 +96,9 @@ class RecoveryTarget {
   virtual ~RecoveryTarget() = default;
   // Applies `c` only if c.seq is newer than what the key holds, counting a
   // deletion seen earlier in this recovery (a tombstone) as held; so replay is
-  // idempotent and order-insensitive within a batch. The views are read during
+  // idempotent and order-insensitive within a batch. Except a snapshot's
+  // continuation slice (ChangeKind::slice): it adds its elements to the value
+  // the key holds, whatever its version, and leaves the version as it is. The views are read during
   // the call only (the target copies what it keeps).
   virtual void apply_recovered(const ChangeRef& c) = 0;
   // Applies a decoded batch with the same result as apply_recovered on each
