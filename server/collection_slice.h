@@ -19,7 +19,7 @@
 //   caller proves the collection unchanged (same entry, same version); after
 //   any write, which may have rehashed the table and moved every element,
 //   the walk starts again from the beginning (still as continuation slices).
-//   After kMaxRestarts restarts the rest is copied in one slice, as before
+//   At restart kMaxRestarts + 1 the rest is copied in one slice, as before
 //   slicing, so a collection written all the time still gets copied.
 // Lists are never sliced (their operations are positional: lpush, lpop n,
 // lset i... replayed over a state that already has them would push twice).
