@@ -20,6 +20,10 @@ enum class ChangeKind : std::uint8_t {
   elements = 4,  // element operations on a collection (value: the server's operation
                  // list, server/collection.h), then expire_at_ms is its expiry; a key
                  // left empty is gone. Needs record version 3.
+  slice = 5,     // in memory only, never in a journal record: a snapshot's continuation
+                 // slice (record version 4), element operations that add to the value
+                 // the key's first slice loaded earlier in the same snapshot, whatever
+                 // its version now; the key keeps that first slice's version.
 };
 
 // Keys live in numbered databases (SELECT in Redis); 0 is the default and the
@@ -65,6 +69,9 @@ struct SnapshotEntry {
   std::int64_t expire_at_ms = 0;
   std::uint32_t db = kDefaultDb;
   std::uint8_t type = 0;  // 0: value is a string; else a collection, value its operation list
+  // A continuation slice of a big collection (record version 4): the value's
+  // operations add to what this key's earlier entries in the snapshot built.
+  bool continued = false;
 
   friend bool operator==(const SnapshotEntry&, const SnapshotEntry&) = default;
 };
@@ -86,9 +93,16 @@ class SnapshotBuffer {
   bool empty() const { return size_ == 0; }
   const SnapshotEntry& back() const { return slots_[size_ - 1]; }
   void reserve(std::size_t n) { slots_.reserve(n); }
+  // Set by the store when the last entry is a slice of a collection it has
+  // not finished copying: the caller ends the chunk there (so that what a
+  // chunk holds stays bounded) and calls again, resuming after its key.
+  void mark_cut() { cut_ = true; }
+  bool cut() const { return cut_; }
   void clear() {
+    cut_ = false;
     for (std::size_t i = 0; i < size_; ++i) {
       slots_[i].type = 0;
+      slots_[i].continued = false;
       if (slots_[i].key.capacity() > kKeptBytes) std::string().swap(slots_[i].key);
       if (slots_[i].value.capacity() > kKeptBytes) std::string().swap(slots_[i].value);
     }
@@ -99,6 +113,7 @@ class SnapshotBuffer {
   static constexpr std::size_t kKeptBytes = 4096;
   std::vector<SnapshotEntry> slots_;
   std::size_t size_ = 0;
+  bool cut_ = false;
 };
 
 }  // namespace mnemo::persistence

@@ -78,9 +78,13 @@ class SnapshotSource {
   // entries of `shard` whose keys sort after `*after` (all of them when `after`
   // is null): when it appends `max_entries`, they are the smallest such keys,
   // in key order, so a caller resumes after the last one; fewer than
-  // `max_entries` are all that was left in the shard, in any order. Holds the
-  // shard's lock only while copying them. Returns false when nothing was left
-  // to copy in that shard.
+  // `max_entries` are all that was left in the shard, in any order, unless
+  // `out.cut()` says the copy stopped inside a big collection: then its last
+  // entry is a slice of it (entries before it in key order) and the caller
+  // resumes after its key, where the next call goes on with the next slice
+  // (continuation slices: SnapshotEntry::continued). Holds the shard's lock
+  // only while copying them. Returns false when nothing was left to copy in
+  // that shard.
   virtual bool copy_chunk(std::size_t shard, const std::string* after, std::size_t max_entries,
                           SnapshotBuffer& out) = 0;
 };
@@ -92,7 +96,9 @@ class RecoveryTarget {
   virtual ~RecoveryTarget() = default;
   // Applies `c` only if c.seq is newer than what the key holds, counting a
   // deletion seen earlier in this recovery (a tombstone) as held; so replay is
-  // idempotent and order-insensitive within a batch. The views are read during
+  // idempotent and order-insensitive within a batch. Except a snapshot's
+  // continuation slice (ChangeKind::slice): it adds its elements to the value
+  // the key holds, whatever its version, and leaves the version as it is. The views are read during
   // the call only (the target copies what it keeps).
   virtual void apply_recovered(const ChangeRef& c) = 0;
   // Applies a decoded batch with the same result as apply_recovered on each

@@ -202,7 +202,7 @@ Outcome decode_views(std::string_view payload, std::uint32_t crc32, std::vector<
   Outcome r = success();
   if (version == 1) {
     r = decode_v1<RecordIn>(payload, out, storage);
-  } else if (version == 2 || version == 3) {
+  } else if (version >= 2 && version <= kRecordVersion) {
     r = decode_v2(payload, out, storage, version);
   } else {
     r = Error{Status::internal, "record version " + std::to_string(version) +
@@ -245,8 +245,12 @@ std::string encode_entries(std::span<const SnapshotEntry> entries) {
   out.reserve(size);
   out.resize(v2::kHeaderBytes);
   bool has_collections = false;
-  for (const SnapshotEntry& e : entries) has_collections = has_collections || e.type != 0;
-  const std::uint32_t version = has_collections ? 3 : 2;
+  bool has_slices = false;
+  for (const SnapshotEntry& e : entries) {
+    has_collections = has_collections || e.type != 0;
+    has_slices = has_slices || e.continued;
+  }
+  const std::uint32_t version = has_slices ? 4 : has_collections ? 3 : 2;
   v2::write_header(out.data(), Codec::none, static_cast<std::uint32_t>(entries.size()), version);
   for (const SnapshotEntry& e : entries) v2::append_entry(out, e, version);
   return out;
@@ -287,7 +291,7 @@ Result<std::vector<SnapshotEntry>> decode_entries(std::string_view payload, std:
   out.reserve(views.size());
   for (const SnapshotEntryRef& e : views) {
     out.push_back(SnapshotEntry{std::string(e.key), std::string(e.value), e.version,
-                                e.expire_at_ms, e.db, e.type});
+                                e.expire_at_ms, e.db, e.type, e.continued});
   }
   return out;
 }

@@ -6,8 +6,8 @@
 // the bytes left, so a corrupt or truncated payload is an error value, never
 // a crash or a huge allocation.
 //
-// This build writes record versions 2 and 3 and reads versions 1 to 3. Both start
-// with the same five bytes: u8 0x01 (cereal's little-endian flag), u32 LE
+// This build writes record versions 2 to 4 and reads versions 1 to 4. All
+// start with the same five bytes: u8 0x01 (cereal's little-endian flag), u32 LE
 // record version.
 //
 // Record version 1 (cereal's portable binary archive, fixed-width integers;
@@ -23,6 +23,17 @@
 // and each snapshot entry starts with a u8 type (0 string, else a
 // collection whose value is its operation list). A batch or chunk without
 // collections is still written as version 2, byte for byte as before.
+//
+// Record version 4 is version 3 with continuation slices, in snapshot chunks
+// only: a snapshot entry whose type byte has its high bit (0x80) set holds
+// element operations (no leading clear) that add to the value built by the
+// earlier entries of the same key in the same snapshot, and recovery applies
+// them whatever that value's version, which stays that of the key's first
+// entry (server/collection_slice.h: a big hash, set or sorted set is copied
+// in slices). Only types 2, 3 and 4 (set, sorted set, hash) may be
+// continued. A chunk without a continuation slice is still written as
+// version 3 (or 2), byte for byte as before; journal batches are never
+// version 4.
 //
 // Record version 2 (varint = LEB128, zz = zigzag varint):
 //   header: u8 1, u32 LE version (=2), u8 codec (0 none, 1 zstd, 2 lz4),
@@ -66,8 +77,8 @@
 
 namespace mnemo::persistence {
 
-// The record version this build writes (it reads 1 and 2).
-inline constexpr std::uint32_t kRecordVersion = 3;
+// The newest record version this build writes (it reads 1 to 4).
+inline constexpr std::uint32_t kRecordVersion = 4;
 
 // A snapshot entry whose key and value are views into a decoded payload.
 struct SnapshotEntryRef {
@@ -77,6 +88,7 @@ struct SnapshotEntryRef {
   std::int64_t expire_at_ms = 0;
   std::uint32_t db = kDefaultDb;
   std::uint8_t type = 0;  // as SnapshotEntry::type
+  bool continued = false;  // as SnapshotEntry::continued
 };
 
 std::uint32_t payload_crc32(std::string_view payload);

@@ -16,6 +16,8 @@ namespace {
 // The fewest bytes one item can take: every field at least one byte.
 constexpr std::size_t kMinChangeBytes = 6;  // seq, kind, db, key len, value len, expiry
 constexpr std::size_t kMinEntryBytes = 5;   // db, key len, value len, version, expiry
+// Version 4: the type byte's bit marking a continuation slice.
+constexpr std::uint8_t kContinuedBit = 0x80;
 
 struct Header {
   Codec codec = Codec::none;
@@ -98,7 +100,7 @@ void append_change_unit(std::string& out, const ChangeRef& c) {
 }
 
 void append_entry(std::string& out, const SnapshotEntry& e, std::uint32_t version) {
-  if (version >= 3) out.push_back(static_cast<char>(e.type));
+  if (version >= 3) out.push_back(static_cast<char>(e.type | (e.continued ? kContinuedBit : 0)));
   put_varint(out, e.db);
   put_varint(out, e.key.size());
   out.append(e.key);
@@ -146,8 +148,14 @@ Outcome decode_entries(std::string_view payload, std::vector<SnapshotEntryRef>& 
   for (SnapshotEntryRef& e : out) {
     if (version >= 3) {
       e.type = r.byte("type");
+      e.continued = version >= 4 && (e.type & kContinuedBit) != 0;
+      if (e.continued) e.type = static_cast<std::uint8_t>(e.type & ~kContinuedBit);
       // 5 is Redis's module type, which mnemo has not; 6 a stream.
       if (!r.failed() && (e.type > 6 || e.type == 5)) return Error{Status::internal, "unknown value type " + std::to_string(e.type)};
+      // Only sets, sorted sets and hashes are sliced (their operations are absolute).
+      if (e.continued && (e.type < 2 || e.type > 4)) {
+        return Error{Status::internal, "continuation slice of value type " + std::to_string(e.type)};
+      }
     }
     e.db = read_db(r);
     e.key = r.bytes("key");

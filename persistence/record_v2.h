@@ -24,14 +24,16 @@ namespace v2 {
 // first five bytes), u32 version, u8 codec, u32 count.
 inline constexpr std::size_t kHeaderBytes = 1 + 4 + 1 + 4;
 
-// version: 2, or 3 for a record holding collections (record_codec.h).
+// version: 2, 3 for a record holding collections, 4 for a snapshot chunk
+// holding continuation slices (record_codec.h).
 void write_header(char* at, Codec codec, std::uint32_t count, std::uint32_t version = 2);
 
 // A change without its seq (the encoder stamps seqs later), and its size.
 std::size_t change_unit_size(const ChangeRef& c);
 void append_change_unit(std::string& out, const ChangeRef& c);
 
-// version 3 entries start with their type byte.
+// version 3 entries start with their type byte (version 4: its high bit
+// marks a continuation slice).
 void append_entry(std::string& out, const SnapshotEntry& e, std::uint32_t version = 2);
 
 // Makes `storage` hold its bytes on the heap whatever its size (a short
@@ -41,7 +43,7 @@ void keep_on_heap(std::string& storage);
 
 // `payload` holds a version-2 record whose CRC was checked. The views point
 // into `storage` (its contents replaced by the body, decompressed if need be).
-// version: the record's (2 or 3).
+// version: the record's (2 to 4).
 Outcome decode_changes(std::string_view payload, std::vector<ChangeRef>& out, std::string& storage,
                        std::uint32_t version);
 Outcome decode_entries(std::string_view payload, std::vector<SnapshotEntryRef>& out,

@@ -108,8 +108,12 @@ Outcome load_snapshot(SnapshotStore& store, const SnapshotInfo& snap, RecoveryTa
       d.changes.clear();
       d.max_version = 0;
       for (const SnapshotEntryRef& e : d.entries) {
-        // A collection's value is the operation list that builds it from nothing.
-        const ChangeKind kind = e.type == 0 ? ChangeKind::put : ChangeKind::elements;
+        // A collection's value is the operation list that builds it from
+        // nothing, or for a continuation slice (record version 4) what adds
+        // the next elements to it.
+        const ChangeKind kind = e.type == 0    ? ChangeKind::put
+                                : e.continued ? ChangeKind::slice
+                                              : ChangeKind::elements;
         d.changes.emplace_back(e.version, kind, e.key, e.value, e.expire_at_ms, e.db);
         d.max_version = std::max(d.max_version, e.version);
       }

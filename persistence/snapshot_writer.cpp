@@ -241,10 +241,13 @@ Outcome SnapshotWriter::write_chunks(SnapshotInfo& info, Steady::time_point bega
       const bool more = source.copy_chunk(shard, after ? &*after : nullptr, want, buf);
       const std::size_t got = buf.size() - before;
       if (got > 0) after = buf.back().key;
-      if (buf.size() >= opts_.chunk_entries) {
+      // A chunk ends after a slice of a big collection the store has not
+      // finished copying, so that a chunk holds at most one such slice.
+      const bool cut = buf.cut();
+      if (buf.size() >= opts_.chunk_entries || cut) {
         if (Outcome r = store_.add_chunk(make_chunk()); !r.ok()) return r;
       }
-      if (!more || got < want) break;
+      if (!more || (got < want && !cut)) break;
     }
   }
   std::optional<SnapshotChunk> last;

@@ -175,7 +175,7 @@ std::string Collection::encode() const {
       for (const auto& e : list()) w.rpush(e);
       break;
   }
-  return w.bytes();
+  return std::move(w).take();
 }
 
 void OpWriter::zadd(std::string_view m, double score) {

@@ -95,6 +95,8 @@ class OpWriter {
   ValueType type() const { return static_cast<ValueType>(out_[0]); }
   bool empty() const { return out_.size() == 1; }
   const std::string& bytes() const { return out_; }
+  // The operation list, moved out (the writer is spent).
+  std::string take() && { return std::move(out_); }
   std::size_t count() const { return count_; }
   // Whether an operation may add memory (--max-memory is checked then).
   bool grows() const { return grows_; }

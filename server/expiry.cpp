@@ -61,6 +61,7 @@ namespace {
 
 // apply_recovered's rules for one change, with sh (k's shard) held exclusively.
 void apply_locked(Shard& sh, const KeyRef& k, const persistence::ChangeRef& c) {
+  if (c.kind == persistence::ChangeKind::slice) return apply_recovered_slice(sh, k, c);  // no version check
   if (c.kind == persistence::ChangeKind::put && !sh.has_tombstones()) {
     // The common case: no deletion seen in this shard yet, so the version
     // check is the table's alone and a put costs one probe.

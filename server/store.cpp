@@ -101,6 +101,7 @@ StoreStats Store::stats() const {
   s.expired_lazily = impl_->expired_lazily.load();
   s.expired_by_sweep = impl_->expired_by_sweep.load();
   s.oom_rejects = impl_->oom_rejects.load();
+  s.reclaimer_handoffs = impl_->reclaimer->handoffs();
   return s;
 }
 

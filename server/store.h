@@ -57,6 +57,7 @@ struct StoreStats {
   std::uint64_t oom_rejects = 0;
   std::uint64_t keyspace_hits = 0;      // reads that found their key (GET, MGET, ... as Redis counts)
   std::uint64_t keyspace_misses = 0;
+  std::uint64_t reclaimer_handoffs = 0;  // values handed to the reclaimer thread to free (store_reclaimer.h)
 };
 
 class Store final : public persistence::SnapshotSource, public persistence::RecoveryTarget {

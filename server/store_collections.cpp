@@ -111,11 +111,13 @@ std::string_view collection_encoding(const Collection& c) {
   }
 }
 
-void Store::Impl::drop(Shard& sh, const KeyRef& k) {
+void Store::Impl::drop(Shard& sh, const KeyRef& k) { drop_entry(sh, k, *reclaimer); }
+
+void drop_entry(Shard& sh, const KeyRef& k, Reclaimer& reclaimer) {
   const Entry* e = sh.find(k);
   if (e == nullptr) return;
   if (!e->is_string() && collection_size(*e) >= Reclaimer::kInlineEntries) {
-    reclaimer->add(sh.take(k));
+    reclaimer.add(sh.take(k));
   } else {
     sh.erase(k);
   }
@@ -126,25 +128,33 @@ void Store::Impl::drop(Shard& sh, const KeyRef& k) {
 namespace {
 
 // Applies an item's journaled operations at version seq; sh held exclusively.
-void apply_item(CollectionTxn::Item& it, std::uint64_t seq) {
+// A value they drop whole (a removed key, a `clear`, another type replacing
+// it) goes through drop_entry: a large collection is freed by the reclaimer,
+// not on this io thread under the shard's lock.
+void apply_item(CollectionTxn::Item& it, std::uint64_t seq, Reclaimer& reclaimer) {
   Shard& sh = *it.shard;
   if (it.remove) {
-    if (it.cur != nullptr) sh.erase(it.ref);
+    if (it.cur != nullptr) drop_entry(sh, it.ref, reclaimer);
     return;
   }
   const std::string& ops = it.ops->bytes();
   Entry* e = it.cur;
-  const bool fresh = e == nullptr || e->value_type() != it.ops->type();
-  if (fresh) {
+  std::int64_t expiry = 0;  // of a fresh value: the old one's when the journal kept it
+  const bool clears = ops.size() > 1 && ops[1] == 0;  // starts with clear: nothing old stays
+  const bool large = e != nullptr && !e->is_string() && collection_size(*e) >= Reclaimer::kInlineEntries;
+  if (e != nullptr && ((clears && large) || e->value_type() != it.ops->type())) {
+    if (!it.replace && e->value_type() == it.ops->type()) expiry = e->expire_at_ms;
+    drop_entry(sh, it.ref, reclaimer);
+    e = nullptr;
+  }
+  if (e == nullptr) {
     auto c = std::make_unique<Collection>(it.ops->type());
     c->apply(ops);
-    if (c->vanishes()) {
-      if (e != nullptr) sh.erase(it.ref);
-      return;
-    }
+    if (c->vanishes()) return;
     e = make_collection_entry(it.ref.key, c.release(), seq, 0);
     if (e == nullptr) throw std::bad_alloc();  // journaled already: nothing sane is left to do
     sh.put(it.ref, e);
+    if (expiry != 0) sh.set_expiry(*e, expiry);
   } else {
     const auto before = static_cast<std::int64_t>(e->collection()->bytes());
     e->collection()->apply(ops);
@@ -223,7 +233,7 @@ Result<std::uint64_t> Store::Impl::commit_collections(DbIndex db, std::vector<Co
   auto seq = commit(changes);
   if (!seq) return seq;
   for (CollectionTxn::Item& it : items) {
-    if (it.remove || it.ops) apply_item(it, *seq);
+    if (it.remove || it.ops) apply_item(it, *seq, *reclaimer);
   }
   return seq;
 }

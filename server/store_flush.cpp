@@ -30,6 +30,7 @@ void Reclaimer::add(Shard::Detached table) {
   {
     std::lock_guard lock(mu_);
     queue_.push_back(std::move(table));
+    handoffs_.fetch_add(1, std::memory_order_relaxed);
     if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
   }
   cv_.notify_all();

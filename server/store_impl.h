@@ -30,6 +30,7 @@
 #include "protocol/message.h"
 #include "protocol/result.h"
 #include "server/clock.h"
+#include "server/collection_slice.h"
 #include "server/entry.h"
 #include "server/store.h"
 #include "server/store_reclaimer.h"
@@ -106,6 +107,22 @@ struct Store::Impl {
   // -- guarded by its own mutex: tables emptied by FLUSHDB, freed by a background thread --
   std::unique_ptr<Reclaimer> reclaimer = std::make_unique<Reclaimer>();
   ScanCache scan_cache;
+  // -- the snapshot thread's (copy_chunk's caller, one at a time) --
+  // Where the copy of a big collection stands between copy_chunk calls
+  // (store_slice.cpp). entry, coll and version are compared, never followed,
+  // until the key is looked up again under its shard's lock.
+  struct SnapshotWalk {
+    bool active = false;
+    std::size_t shard = 0;
+    std::string key;
+    ValueType type = ValueType::string;
+    const Entry* entry = nullptr;
+    const Collection* coll = nullptr;
+    std::uint64_t version = 0;
+    CollectionSlicer slicer;
+  };
+  SnapshotWalk snapshot_walk;
+  static constexpr CollectionSlicer::Limits kSnapshotSlice{};
 
   std::size_t shards_per_db() const { return std::size_t{1} << shard_bits; }
   // Index of k's shard in `shards`: its database's block, then the hash's top bits.
@@ -197,6 +214,13 @@ struct Store::Impl {
   // Removes k's entry from sh (held exclusively): a large collection goes to
   // the reclaimer, to be freed off this thread; anything else is freed here.
   void drop(Shard& sh, const KeyRef& k);
+  // copy_chunk's pieces (store_slice.cpp), the shard held shared. Appends e's
+  // snapshot entry to `out`: the whole value, or a big collection's first
+  // slice, then false (the walk goes on in snapshot_walk).
+  bool copy_snapshot_entry(const Entry& e, std::size_t shard, persistence::SnapshotBuffer& out);
+  // Appends the next slice of snapshot_walk's collection, if it still has
+  // one; true when the walk is finished.
+  bool continue_snapshot_walk(const Shard& sh, std::int64_t now, persistence::SnapshotBuffer& out);
   // Removes cur (k's live entry in sh, locked exclusively), journaling it
   // unless ephemeral; the version of the removal.
   protocol::Result<std::uint64_t> remove_entry(DbIndex db, Shard& sh, const KeyRef& k, const Entry& cur);
@@ -246,6 +270,11 @@ Entry* copy_collection_entry(const Entry& src, std::string_view key, std::string
 std::string_view collection_encoding(const Collection& c);
 // Recovery's rule for an elements change (apply_recovered), sh held exclusively.
 void apply_recovered_elements(Shard& sh, const KeyRef& k, const persistence::ChangeRef& c);
+// Removes k's entry from sh (held exclusively), if there is one: a large
+// collection goes to `reclaimer`, anything else is freed here.
+void drop_entry(Shard& sh, const KeyRef& k, Reclaimer& reclaimer);
+// Recovery's rule for a snapshot's continuation slice (store_slice.cpp).
+void apply_recovered_slice(Shard& sh, const KeyRef& k, const persistence::ChangeRef& c);
 
 // Journal records, all in database db.
 inline persistence::ChangeRef put_change(DbIndex db, std::string_view key, std::string_view value,

@@ -8,7 +8,9 @@
 // Lifetime: owned by Store::Impl; destroyed before the shards' memory total.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -28,6 +30,8 @@ class Reclaimer {
   static constexpr std::size_t kInlineEntries = 4096;
 
   void add(Shard::Detached table);
+  // How many tables add() queued for the freeing thread so far (stats, tests).
+  std::uint64_t handoffs() const { return handoffs_.load(std::memory_order_relaxed); }
   // Returns once every table added so far is freed (tests, shutdown).
   void wait_idle();
 
@@ -41,6 +45,8 @@ class Reclaimer {
   bool busy_ = false;
   bool stop_ = false;
   std::thread thread_;  // started on first use
+  // -- any thread --
+  std::atomic<std::uint64_t> handoffs_{0};
 };
 
 }  // namespace mnemo::server

@@ -11,6 +11,7 @@
 #include <shared_mutex>
 #include <string>
 
+#include "server/collection_slice.h"
 #include "server/store_impl.h"
 
 namespace mnemo::server {
@@ -146,32 +147,41 @@ void Store::Impl::scan(const Request& req, Response& resp) {
 
 bool Store::copy_chunk(std::size_t shard, const std::string* after, std::size_t max_entries,
                        persistence::SnapshotBuffer& out) {
-  if (shard >= impl_->shards.size() || max_entries == 0) return false;
-  const Shard& sh = *impl_->shards[shard];
+  Impl& impl = *impl_;
+  if (shard >= impl.shards.size() || max_entries == 0) return false;
+  const Shard& sh = *impl.shards[shard];
   std::shared_lock lock(sh.mutex());
-  const std::int64_t now = impl_->clock.now_ms();
+  const std::int64_t now = impl.clock.now_ms();
+  const std::size_t before = out.size();
+  // A walk over a big collection goes on where the caller resumes: after its
+  // key, in its shard (else a new snapshot began: the old walk is dropped).
+  Impl::SnapshotWalk& walk = impl.snapshot_walk;
+  if (walk.active && (walk.shard != shard || after == nullptr || *after != walk.key)) walk.active = false;
+  if (walk.active && !impl.continue_snapshot_walk(sh, now, out)) {
+    out.mark_cut();
+    return true;
+  }
   std::vector<const Entry*> found;
+  bool big = false;
   sh.for_each([&](const Entry& e) {
     if (e.ephemeral || e.expired_at(now)) return;
     if (after != nullptr && e.key() <= std::string_view(*after)) return;
     found.push_back(&e);
+    big = big || (!e.is_string() && CollectionSlicer::sliced(*e.collection()));
   });
-  if (found.empty()) return false;
+  if (found.empty()) return out.size() > before;
   // Fewer than asked means these are all the shard has left: the caller moves
   // on to the next shard, so their order does not matter and sorting (a fifth
   // of a snapshot's CPU) is skipped. A full chunk is the smallest keys, in
-  // order, so that the caller can resume after its last key.
-  if (found.size() >= max_entries) keep_smallest(found, max_entries);
+  // order, so that the caller can resume after its last key; so is one with
+  // a big collection, whose copy may stop after its first slice.
+  if (found.size() >= max_entries || big) keep_smallest(found, max_entries);
   out.reserve(out.size() + found.size());
   for (const Entry* e : found) {
-    persistence::SnapshotEntry& se = out.add();
-    se.key.assign(e->key());
-    se.type = static_cast<std::uint8_t>(e->type);
-    if (e->is_string()) se.value.assign(e->value());
-    else se.value = e->collection()->encode();
-    se.version = e->version;
-    se.expire_at_ms = e->expire_at_ms;
-    se.db = impl_->db_of_shard(shard);
+    if (!impl.copy_snapshot_entry(*e, shard, out)) {
+      out.mark_cut();
+      return true;
+    }
   }
   return true;
 }

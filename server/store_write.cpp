@@ -109,7 +109,10 @@ bool Store::Impl::write_entry(DbIndex db, Shard& sh, const KeyRef& k, Entry* cur
     return false;
   }
   fresh->version = *seq;
-  sh.put(k, fresh);  // frees cur
+  // A collection it replaces is dropped first: a large one is freed by the
+  // reclaimer, not here under the shard's lock.
+  if (cur != nullptr && !cur->is_string()) drop(sh, k);
+  sh.put(k, fresh);  // frees cur, if still there
   resp.version = *seq;
   return true;
 }

@@ -28,6 +28,7 @@ EventKind kind_of(const persistence::ChangeRef& c, bool journaled) {
     case persistence::ChangeKind::del: return journaled ? EventKind::del : EventKind::expired;
     case persistence::ChangeKind::flush_db: return EventKind::flush;
     case persistence::ChangeKind::elements: return EventKind::elements;
+    case persistence::ChangeKind::slice: return EventKind::elements;  // recovery's only, never fed
   }
   return EventKind::set;
 }

@@ -26,6 +26,7 @@ EventKind kind_of(persistence::ChangeKind k) {
     case persistence::ChangeKind::del: return EventKind::del;
     case persistence::ChangeKind::flush_db: return EventKind::flush;
     case persistence::ChangeKind::elements: return EventKind::elements;
+    case persistence::ChangeKind::slice: return EventKind::elements;  // recovery's only, never journaled
   }
   return EventKind::set;
 }

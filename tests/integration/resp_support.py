@@ -148,6 +148,23 @@ class RespServer(ChildServer):
 
 
 
+def run_on_copy(db_path, fn):
+    """Starts a server on a copy of the database file db_path (a golden
+    database) in a fresh temporary directory, calls fn(srv), then stops the
+    server by PID and removes the directory."""
+    tmp = tempfile.mkdtemp(prefix="mnemo-golden-")
+    srv = None
+    try:
+        os.makedirs(os.path.join(tmp, "data"))
+        shutil.copy(db_path, os.path.join(tmp, "data", "mnemo.db"))
+        srv = RespServer(tmp)
+        return fn(srv)
+    finally:
+        if srv is not None:
+            srv.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def run_tests(tests, server_args=lambda name: ()):
     """Runs each (name, fn) with a fresh server (flags from server_args(name)) in
     a fresh temporary directory; returns the process exit code."""

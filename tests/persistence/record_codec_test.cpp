@@ -158,6 +158,47 @@ TEST_CASE("record version 3 carries collection changes and typed snapshot entrie
   }
 }
 
+TEST_CASE("record version 4 marks continuation slices of snapshot entries", "[persistence]") {
+  SnapshotEntry first{"z", std::string("\x03\x00", 2), 5, 0};
+  first.type = 3;
+  SnapshotEntry more{"z", std::string("\x03\x06\x01m", 4), 9, 0};
+  more.type = 3;
+  more.continued = true;
+  SECTION("a chunk with a continuation slice is version 4, and it decodes") {
+    const std::vector<SnapshotEntry> entries = {{"s", "str", 4, 0}, first, more};
+    const std::string payload = encode_entries(entries);
+    CHECK(payload[1] == 4);
+    auto out = decode_entries(payload, payload_crc32(payload));
+    REQUIRE(out.ok());
+    CHECK(*out == entries);
+  }
+  SECTION("a chunk without one is version 3, byte for byte as before") {
+    const std::string payload = encode_entries(std::vector<SnapshotEntry>{first});
+    CHECK(payload[1] == 3);
+    CHECK(to_hex(payload) == "01030000000001000000"  // header: version 3, codec 0, 1 entry
+                             "0300017a0203000500");  // type 3, db 0, "z", ops, version 5, expiry 0
+  }
+  SECTION("the continuation bit means nothing before version 4") {
+    std::string payload = encode_entries(std::vector<SnapshotEntry>{more});
+    REQUIRE(payload[1] == 4);
+    payload[1] = 3;
+    auto out = decode_entries(payload, payload_crc32(payload));
+    REQUIRE_FALSE(out.ok());
+    CHECK_THAT(out.error().message, Catch::Contains("unknown value type 131"));
+  }
+  SECTION("only sets, sorted sets and hashes are continued") {
+    for (std::uint8_t type : {0, 1, 6}) {
+      SnapshotEntry e{"k", std::string(1, static_cast<char>(type == 0 ? 'v' : type)), 3, 0};
+      e.type = type;
+      e.continued = true;
+      const std::string payload = encode_entries(std::vector<SnapshotEntry>{e});
+      auto out = decode_entries(payload, payload_crc32(payload));
+      REQUIRE_FALSE(out.ok());
+      CHECK_THAT(out.error().message, Catch::Contains("continuation slice of value type"));
+    }
+  }
+}
+
 // The on-disk format is a promise: these bytes were written by record
 // version 1 (the last build writing it was 4f7e972) and must decode the same
 // forever; their CRCs are what that build stored beside them.

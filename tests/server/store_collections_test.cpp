@@ -10,6 +10,7 @@
 
 #include "server/collection.h"
 #include "server/store_types.h"
+#include "collection_dump.h"
 #include "store_test_support.h"
 
 namespace mnemo::server::test {
@@ -27,31 +28,6 @@ std::uint64_t hset(Store& s, std::string_view key, std::string_view f, std::stri
   });
   REQUIRE(r.ok());
   return *r;
-}
-
-// Key's collection as text, hash fields and set members sorted ("" when absent).
-std::string dump(Store& s, std::string_view key) {
-  const Keys keys{key};
-  std::vector<std::string> items;
-  REQUIRE(s.collections(0, keys, false, [&](CollectionTxn& t) -> Fault {
-            const Collection* c = t.get(0);
-            if (c == nullptr) return {};
-            items.push_back(std::string(type_name(c->type())));
-            if (c->type() == ValueType::hash) {
-              for (const auto& [f, v] : c->hash()) items.push_back(f + "=" + v);
-            } else if (c->type() == ValueType::set) {
-              for (const auto& m : c->set()) items.push_back(m);
-            } else if (c->type() == ValueType::zset) {
-              for (const auto& [sc, m] : c->zset().order) items.push_back(m + "@" + std::to_string(sc));
-            } else {
-              for (const auto& e : c->list()) items.push_back(e);
-            }
-            return {};
-          }).ok());
-  if (!items.empty() && (items[0] == "hash" || items[0] == "set")) std::sort(items.begin() + 1, items.end());
-  std::string out;
-  for (const auto& i : items) out += i + ",";
-  return out;
 }
 
 // Replays every journaled change into a fresh store.
