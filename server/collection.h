@@ -26,7 +26,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -35,8 +34,9 @@
 
 #include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "server/hash_value.h"
+#include "server/list_value.h"
+#include "server/set_value.h"
 #include "server/stream.h"
 
 namespace mnemo::server {
@@ -52,8 +52,6 @@ struct ZSet {
   absl::flat_hash_map<std::string, double> scores;
   absl::btree_set<std::pair<double, std::string>> order;
 };
-using Set = absl::flat_hash_set<std::string>;
-using List = std::deque<std::string>;
 
 class Collection {
  public:
@@ -65,7 +63,7 @@ class Collection {
   // Whether the key holding this value no longer exists (empty, not a stream).
   bool vanishes() const { return size() == 0 && type() != ValueType::stream; }
   // Estimated heap bytes (elements and container overhead), for MEMORY USAGE and --max-memory.
-  std::size_t bytes() const { return bytes_; }
+  std::size_t bytes() const;
 
   const List& list() const { return std::get<List>(value_); }
   const Set& set() const { return std::get<Set>(value_); }
@@ -85,7 +83,7 @@ class Collection {
   bool apply_one(std::uint8_t code, class OpReader& r);
   bool apply_list(std::uint8_t code, OpReader& r);
   std::variant<List, Set, ZSet, Hash, Stream> value_;
-  std::size_t bytes_ = 0;
+  std::size_t bytes_ = 0;  // a sorted set's and a stream's estimate (the others keep their own)
 };
 
 // Builds an operation list (see the header comment).

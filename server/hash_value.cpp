@@ -1,78 +1,105 @@
 #include "server/hash_value.h"
 
-#include <algorithm>
+#include "server/compact_limits.h"
 
 namespace mnemo::server {
 
 namespace {
 // Abseil's heterogeneous lookup takes its own string_view type.
-absl::string_view av(std::string_view s) { return {s.data(), s.size()}; }
+absl::string_view hv_av(std::string_view s) { return {s.data(), s.size()}; }
+// A table slot: the two strings' objects and the control byte, roughly.
+constexpr std::size_t kHashSlotBytes = 72;
+std::size_t field_cost(std::string_view f, std::string_view v) {
+  return heap_string_bytes(f.size()) + heap_string_bytes(v.size()) + kHashSlotBytes;
+}
 }  // namespace
 
-const std::string* Hash::find(std::string_view field) const {
+std::optional<std::string_view> Hash::find(std::string_view field) const {
   if (!small_) {
-    auto it = table_.find(av(field));
-    return it == table_.end() ? nullptr : &it->second;
+    auto it = table_.find(hv_av(field));
+    if (it == table_.end()) return std::nullopt;
+    return std::string_view(it->second);
   }
-  for (const auto& [f, v] : fields_) {
-    if (f == field) return &v;
-  }
-  return nullptr;
+  const std::size_t off = fields_.find(field, 2);
+  if (off == Pack::npos) return std::nullopt;
+  std::size_t next = 0;
+  return fields_.at(fields_.next(off), &next);
 }
 
-std::size_t Hash::set(std::string_view field, std::string_view value) {
-  if (small_ && (field.size() > kListpackValue || value.size() > kListpackValue)) grow();
+bool Hash::set(std::string_view field, std::string_view value) {
+  const CompactLimits& lim = compact_limits();
+  if (small_ && (field.size() > lim.hash_value || value.size() > lim.hash_value)) grow();
   if (!small_) {
-    auto [it, added] = table_.try_emplace(av(field));
-    const std::size_t old = added ? 0 : it->second.size() + 1;
+    auto [it, added] = table_.try_emplace(hv_av(field));
+    if (!added) table_bytes_ -= field_cost(it->first, it->second);
     it->second.assign(value);
-    return old;
+    table_bytes_ += field_cost(it->first, it->second);
+    return added;
   }
-  for (auto& [f, v] : fields_) {
-    if (f != field) continue;
-    const std::size_t old = v.size() + 1;
-    v.assign(value);
-    return old;
+  const std::size_t off = fields_.find(field, 2);
+  if (off != Pack::npos) {
+    fields_.replace(fields_.next(off), value);
+    return false;
   }
-  fields_.emplace_back(std::string(field), std::string(value));
-  if (fields_.size() > kListpackEntries) grow();
-  return 0;
+  fields_.push_back(field);
+  fields_.push_back(value);
+  if (fields_.count() / 2 > lim.hash_entries) grow();
+  return true;
 }
 
-std::size_t Hash::erase(std::string_view field) {
+bool Hash::erase(std::string_view field) {
   if (!small_) {
-    auto it = table_.find(av(field));
-    if (it == table_.end()) return 0;
-    const std::size_t old = it->second.size() + 1;
+    auto it = table_.find(hv_av(field));
+    if (it == table_.end()) return false;
+    table_bytes_ -= field_cost(it->first, it->second);
     table_.erase(it);
-    return old;
+    return true;
   }
-  auto it = std::find_if(fields_.begin(), fields_.end(), [&](const auto& kv) { return kv.first == field; });
-  if (it == fields_.end()) return 0;
-  const std::size_t old = it->second.size() + 1;
-  fields_.erase(it);  // keeps the order of the rest, as a listpack does
-  return old;
+  const std::size_t off = fields_.find(field, 2);
+  if (off == Pack::npos) return false;
+  fields_.erase(off, 2);  // keeps the order of the rest, as a listpack does
+  return true;
 }
 
 void Hash::grow() {
-  table_.reserve(fields_.size() + 1);
-  for (auto& [f, v] : fields_) table_.emplace(std::move(f), std::move(v));
-  std::vector<std::pair<std::string, std::string>>().swap(fields_);
+  table_.reserve(fields_.count() / 2 + 1);
+  for (auto it = fields_.begin(); it != fields_.end(); ++it) {
+    const std::string_view f = *it;
+    const std::string_view v = *++it;
+    table_.emplace(f, v);
+    table_bytes_ += field_cost(f, v);
+  }
+  fields_ = Pack();
   small_ = false;
+}
+
+Hash::Field Hash::iterator::operator*() const {
+  if (!small_) return {big_it_->first, big_it_->second};
+  std::size_t next = 0;
+  const std::string_view f = h_->fields_.at(off_, &next);
+  return {f, h_->fields_.at(next, &next)};
+}
+
+Hash::iterator& Hash::iterator::operator++() {
+  if (small_) off_ = h_->fields_.next(h_->fields_.next(off_));
+  else ++big_it_;
+  return *this;
 }
 
 Hash::iterator Hash::begin() const {
   iterator it;
+  it.h_ = this;
   it.small_ = small_;
-  if (small_) it.small_it_ = fields_.begin();
+  if (small_) it.off_ = 0;
   else it.big_it_ = table_.begin();
   return it;
 }
 
 Hash::iterator Hash::end() const {
   iterator it;
+  it.h_ = this;
   it.small_ = small_;
-  if (small_) it.small_it_ = fields_.end();
+  if (small_) it.off_ = fields_.used();
   else it.big_it_ = table_.end();
   return it;
 }

@@ -1,0 +1,75 @@
+// The value of a set key: its members packed in one block while small
+// (pack.h), and a hash table once it grows.
+//
+// Redis 7.0 keeps a set of integers as an intset up to set-max-intset-entries
+// (512) and any other set as a hash table. mnemo packs an all-integer set up
+// to the same count (--set-max-intset-entries) and also a set of short
+// strings up to --set-max-compact-entries members of at most
+// --set-max-compact-value bytes (Redis 7.2's listpack sets; compact_limits.h).
+// Past a limit the set becomes a hash table for good. OBJECT ENCODING still
+// answers Redis 7.0's "intset" or "hashtable" (store_collections.cpp), and the
+// commands order members as Redis does (redis_order), so the packed order
+// (insertion) is never seen.
+//
+// Threads: no synchronisation; a Set belongs to its collection (collection.h).
+#pragma once
+
+#include <cstddef>
+#include <iterator>
+#include <string>
+#include <string_view>
+
+#include "absl/container/flat_hash_set.h"
+#include "server/pack.h"
+
+namespace mnemo::server {
+
+class Set {
+ public:
+  // Iteration yields each member once: `for (std::string_view m : set)`.
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = std::string_view;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = std::string_view;
+    std::string_view operator*() const;
+    iterator& operator++();
+    bool operator==(const iterator& o) const { return small_ ? off_ == o.off_ : big_it_ == o.big_it_; }
+
+   private:
+    friend class Set;
+    const Set* s_ = nullptr;
+    bool small_ = true;
+    std::size_t off_ = 0;
+    absl::flat_hash_set<std::string>::const_iterator big_it_{};
+  };
+
+  std::size_t size() const { return small_ ? members_.count() : table_.size(); }
+  bool empty() const { return size() == 0; }
+  // Whether the members are packed (not a hash table).
+  bool packed() const { return small_; }
+  // Estimated heap bytes, for MEMORY USAGE and --max-memory.
+  std::size_t bytes() const { return small_ ? members_.footprint() : table_bytes_; }
+
+  bool contains(std::string_view m) const;
+  // Adds a member; true when it is new.
+  bool insert(std::string_view m);
+  // Removes a member; true when it was there.
+  bool erase(std::string_view m);
+
+  iterator begin() const;
+  iterator end() const;
+
+ private:
+  void grow();
+
+  bool small_ = true;
+  bool all_integers_ = true;  // every member added while packed read as an integer
+  Pack members_;
+  absl::flat_hash_set<std::string> table_;
+  std::size_t table_bytes_ = 0;
+};
+
+}  // namespace mnemo::server
