@@ -31,9 +31,9 @@ std::string_view type_name(ValueType t) {
 Collection::Collection(ValueType t) {
   switch (t) {
     case ValueType::set: value_.emplace<Set>(); break;
-    case ValueType::zset: value_.emplace<ZSet>(); break;
+    case ValueType::zset: value_.emplace<Boxed<ZSet>>(); break;
     case ValueType::hash: value_.emplace<Hash>(); break;
-    case ValueType::stream: value_.emplace<Stream>(); break;
+    case ValueType::stream: value_.emplace<Boxed<Stream>>(); break;
     default: value_.emplace<List>(); break;
   }
 }
@@ -48,13 +48,14 @@ std::size_t Collection::bytes() const {
 }
 
 std::size_t Collection::size() const {
-  return std::visit(
-      [](const auto& v) -> std::size_t {
-        if constexpr (std::is_same_v<std::decay_t<decltype(v)>, ZSet>) return v.scores.size();
-        else if constexpr (std::is_same_v<std::decay_t<decltype(v)>, Stream>) return v.entries.size();
-        else return v.size();
-      },
-      value_);
+  switch (type()) {
+    case ValueType::list: return list().size();
+    case ValueType::set: return set().size();
+    case ValueType::zset: return zset().scores.size();
+    case ValueType::hash: return hash().size();
+    case ValueType::stream: return stream().entries.size();
+    default: return 0;
+  }
 }
 
 bool Collection::apply(std::string_view ops) {
@@ -71,7 +72,7 @@ bool Collection::apply_one(std::uint8_t code, OpReader& r) {
     *this = Collection(type());
     return true;
   }
-  if (code >= 20) return type() == ValueType::stream && apply_stream_op(std::get<Stream>(value_), code, r, bytes_);
+  if (code >= 20) return type() == ValueType::stream && apply_stream_op(std::get<Boxed<Stream>>(value_).get(), code, r, bytes_);
   if (code >= 7) return type() == ValueType::list && apply_list(code, r);
   const std::string_view a = r.str();
   if (r.failed()) return false;
@@ -88,7 +89,7 @@ bool Collection::apply_one(std::uint8_t code, OpReader& r) {
     return true;
   }
   if ((code == 5 || code == 6) && type() == ValueType::zset) {
-    ZSet& z = std::get<ZSet>(value_);
+    ZSet& z = std::get<Boxed<ZSet>>(value_).get();
     const std::size_t cost = 2 * (str_bytes(a.size()) + kSlotBytes);
     auto it = z.scores.find(std::string(a));
     if (it != z.scores.end()) {

@@ -53,6 +53,25 @@ struct ZSet {
   absl::btree_set<std::pair<double, std::string>> order;
 };
 
+// A value held on the heap but copied deeply: the variant below is as big
+// as its biggest member, and every key's Collection pays for it, so the
+// types a key rarely holds (a stream, a sorted set) stay one pointer there.
+template <typename T>
+class Boxed {
+ public:
+  Boxed() : p_(std::make_unique<T>()) {}
+  Boxed(const Boxed& o) : p_(std::make_unique<T>(*o.p_)) {}
+  Boxed(Boxed&&) noexcept = default;
+  Boxed& operator=(Boxed o) noexcept {
+    p_.swap(o.p_);
+    return *this;
+  }
+  T& get() const { return *p_; }
+
+ private:
+  std::unique_ptr<T> p_;
+};
+
 class Collection {
  public:
   explicit Collection(ValueType t);
@@ -67,9 +86,9 @@ class Collection {
 
   const List& list() const { return std::get<List>(value_); }
   const Set& set() const { return std::get<Set>(value_); }
-  const ZSet& zset() const { return std::get<ZSet>(value_); }
+  const ZSet& zset() const { return std::get<Boxed<ZSet>>(value_).get(); }
   const Hash& hash() const { return std::get<Hash>(value_); }
-  const Stream& stream() const { return std::get<Stream>(value_); }
+  const Stream& stream() const { return std::get<Boxed<Stream>>(value_).get(); }
 
   // Applies an operation list (the header's encoding, type byte included).
   // False when the bytes are malformed or of another type (nothing is
@@ -82,7 +101,7 @@ class Collection {
  private:
   bool apply_one(std::uint8_t code, class OpReader& r);
   bool apply_list(std::uint8_t code, OpReader& r);
-  std::variant<List, Set, ZSet, Hash, Stream> value_;
+  std::variant<List, Set, Boxed<ZSet>, Hash, Boxed<Stream>> value_;
   std::size_t bytes_ = 0;  // a sorted set's and a stream's estimate (the others keep their own)
 };
 

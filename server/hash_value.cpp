@@ -16,8 +16,8 @@ std::size_t field_cost(std::string_view f, std::string_view v) {
 
 std::optional<std::string_view> Hash::find(std::string_view field) const {
   if (!small_) {
-    auto it = table_.find(hv_av(field));
-    if (it == table_.end()) return std::nullopt;
+    auto it = big_->table.find(hv_av(field));
+    if (it == big_->table.end()) return std::nullopt;
     return std::string_view(it->second);
   }
   const std::size_t off = fields_.find(field, 2);
@@ -30,10 +30,10 @@ bool Hash::set(std::string_view field, std::string_view value) {
   const CompactLimits& lim = compact_limits();
   if (small_ && (field.size() > lim.hash_value || value.size() > lim.hash_value)) grow();
   if (!small_) {
-    auto [it, added] = table_.try_emplace(hv_av(field));
-    if (!added) table_bytes_ -= field_cost(it->first, it->second);
+    auto [it, added] = big_->table.try_emplace(hv_av(field));
+    if (!added) big_->bytes -= field_cost(it->first, it->second);
     it->second.assign(value);
-    table_bytes_ += field_cost(it->first, it->second);
+    big_->bytes += field_cost(it->first, it->second);
     return added;
   }
   const std::size_t off = fields_.find(field, 2);
@@ -49,10 +49,10 @@ bool Hash::set(std::string_view field, std::string_view value) {
 
 bool Hash::erase(std::string_view field) {
   if (!small_) {
-    auto it = table_.find(hv_av(field));
-    if (it == table_.end()) return false;
-    table_bytes_ -= field_cost(it->first, it->second);
-    table_.erase(it);
+    auto it = big_->table.find(hv_av(field));
+    if (it == big_->table.end()) return false;
+    big_->bytes -= field_cost(it->first, it->second);
+    big_->table.erase(it);
     return true;
   }
   const std::size_t off = fields_.find(field, 2);
@@ -62,12 +62,13 @@ bool Hash::erase(std::string_view field) {
 }
 
 void Hash::grow() {
-  table_.reserve(fields_.count() / 2 + 1);
+  big_ = std::make_unique<Big>();
+  big_->table.reserve(fields_.count() / 2 + 1);
   for (auto it = fields_.begin(); it != fields_.end(); ++it) {
     const std::string_view f = *it;
     const std::string_view v = *++it;
-    table_.emplace(f, v);
-    table_bytes_ += field_cost(f, v);
+    big_->table.emplace(f, v);
+    big_->bytes += field_cost(f, v);
   }
   fields_ = Pack();
   small_ = false;
@@ -91,7 +92,7 @@ Hash::iterator Hash::begin() const {
   it.h_ = this;
   it.small_ = small_;
   if (small_) it.off_ = 0;
-  else it.big_it_ = table_.begin();
+  else it.big_it_ = big_->table.begin();
   return it;
 }
 
@@ -100,7 +101,7 @@ Hash::iterator Hash::end() const {
   it.h_ = this;
   it.small_ = small_;
   if (small_) it.off_ = fields_.used();
-  else it.big_it_ = table_.end();
+  else it.big_it_ = big_->table.end();
   return it;
 }
 

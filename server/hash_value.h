@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,12 +54,22 @@ class Hash {
     absl::flat_hash_map<std::string, std::string>::const_iterator big_it_{};
   };
 
-  std::size_t size() const { return small_ ? fields_.count() / 2 : table_.size(); }
+  std::size_t size() const { return small_ ? fields_.count() / 2 : big_->table.size(); }
   bool empty() const { return size() == 0; }
   // Whether the hash is still in insertion order (Redis's listpack encoding).
   bool listpack() const { return small_; }
+
+  Hash() = default;
+  Hash(const Hash& o) : fields_(o.fields_), big_(o.big_ ? std::make_unique<Big>(*o.big_) : nullptr), small_(o.small_) {}
+  Hash(Hash&&) noexcept = default;
+  Hash& operator=(Hash o) noexcept {
+    std::swap(fields_, o.fields_);
+    std::swap(big_, o.big_);
+    std::swap(small_, o.small_);
+    return *this;
+  }
   // Estimated heap bytes, for MEMORY USAGE and --max-memory.
-  std::size_t bytes() const { return small_ ? fields_.footprint() : table_bytes_; }
+  std::size_t bytes() const { return small_ ? fields_.footprint() : big_->bytes; }
 
   // The value of a field, or nothing; the view lasts until the next change.
   std::optional<std::string_view> find(std::string_view field) const;
@@ -73,10 +84,15 @@ class Hash {
  private:
   void grow();
 
-  bool small_ = true;
+  // Once not small: behind a pointer, so that a small hash is two words.
+  struct Big {
+    absl::flat_hash_map<std::string, std::string> table;
+    std::size_t bytes = 0;  // estimated heap bytes of the table
+  };
+
   Pack fields_;  // while small_: field, value, field, value...
-  absl::flat_hash_map<std::string, std::string> table_;  // once not small_
-  std::size_t table_bytes_ = 0;
+  std::unique_ptr<Big> big_;
+  bool small_ = true;
 };
 
 }  // namespace mnemo::server

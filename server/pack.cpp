@@ -1,5 +1,6 @@
 #include "server/pack.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -19,8 +20,13 @@ void pack_put_varint(char* out, std::size_t v) {
   *out = static_cast<char>(v);
 }
 
-// Rounds a capacity up to malloc's 16-byte steps (the header is 12, so 4 + 16k).
-std::size_t pack_round(std::size_t n) { return ((n + 12 + 15) & ~std::size_t{15}) - 12; }
+// The entry capacity a block for n entry bytes really has: glibc's malloc
+// hands out chunks of 16k bytes holding 16k - 8 usable (at least 24), so the
+// block (12-byte header included) is sized to the usable bytes of its chunk.
+std::size_t pack_round(std::size_t n) {
+  const std::size_t chunk = std::max<std::size_t>(32, (n + 12 + 8 + 15) & ~std::size_t{15});
+  return chunk - 8 - 12;
+}
 
 }  // namespace
 
@@ -77,8 +83,10 @@ std::size_t Pack::find(std::string_view e, std::size_t stride) const {
 void Pack::reserve_more(std::size_t extra) {
   const std::size_t need = used() + extra;
   if (p_ != nullptr && need <= head()[1]) return;
-  // Grows by an eighth past what is needed: a few bytes of slack for many fewer copies.
-  const std::size_t cap = pack_round(need + need / 8);
+  // A small block grows to the usable size of its malloc chunk only (the fill
+  // of a small hash then costs a few reallocs, mostly in place); a big one
+  // by a sixteenth more, for fewer copies.
+  const std::size_t cap = pack_round(need < 1024 ? need : need + need / 16);
   char* q = static_cast<char*>(std::realloc(p_, kHeader + cap));
   if (q == nullptr) throw std::bad_alloc();
   if (p_ == nullptr) std::memset(q, 0, kHeader);

@@ -37,7 +37,7 @@ class Pack {
   // Bytes the entries take (the offset just past the last one).
   std::size_t used() const { return p_ == nullptr ? 0 : head()[0]; }
   // Heap bytes the block holds (header included), for MEMORY USAGE.
-  std::size_t footprint() const { return p_ == nullptr ? 0 : head()[1] + kHeader + 8; }
+  std::size_t footprint() const { return p_ == nullptr ? 0 : head()[1] + kHeader + 8; }  // + malloc's 8
 
   // The entry at byte offset `off` (< used()); sets *next to the next one's offset.
   std::string_view at(std::size_t off, std::size_t* next) const;

@@ -25,13 +25,13 @@ bool set_member_is_integer(std::string_view m) {
 }  // namespace
 
 bool Set::contains(std::string_view m) const {
-  return small_ ? members_.find(m) != Pack::npos : table_.contains(sv_av(m));
+  return small_ ? members_.find(m) != Pack::npos : big_->table.contains(sv_av(m));
 }
 
 bool Set::insert(std::string_view m) {
   if (!small_) {
-    const bool added = table_.emplace(m).second;
-    if (added) table_bytes_ += member_cost(m);
+    const bool added = big_->table.emplace(m).second;
+    if (added) big_->bytes += member_cost(m);
     return added;
   }
   if (members_.find(m) != Pack::npos) return false;
@@ -49,10 +49,10 @@ bool Set::insert(std::string_view m) {
 
 bool Set::erase(std::string_view m) {
   if (!small_) {
-    auto it = table_.find(sv_av(m));
-    if (it == table_.end()) return false;
-    table_bytes_ -= member_cost(m);
-    table_.erase(it);
+    auto it = big_->table.find(sv_av(m));
+    if (it == big_->table.end()) return false;
+    big_->bytes -= member_cost(m);
+    big_->table.erase(it);
     return true;
   }
   const std::size_t off = members_.find(m);
@@ -62,10 +62,11 @@ bool Set::erase(std::string_view m) {
 }
 
 void Set::grow() {
-  table_.reserve(members_.count() + 1);
+  big_ = std::make_unique<Big>();
+  big_->table.reserve(members_.count() + 1);
   for (std::string_view m : members_) {
-    table_.emplace(m);
-    table_bytes_ += member_cost(m);
+    big_->table.emplace(m);
+    big_->bytes += member_cost(m);
   }
   members_ = Pack();
   small_ = false;
@@ -88,7 +89,7 @@ Set::iterator Set::begin() const {
   it.s_ = this;
   it.small_ = small_;
   if (small_) it.off_ = 0;
-  else it.big_it_ = table_.begin();
+  else it.big_it_ = big_->table.begin();
   return it;
 }
 
@@ -97,7 +98,7 @@ Set::iterator Set::end() const {
   it.s_ = this;
   it.small_ = small_;
   if (small_) it.off_ = members_.used();
-  else it.big_it_ = table_.end();
+  else it.big_it_ = big_->table.end();
   return it;
 }
 

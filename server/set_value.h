@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -46,12 +47,25 @@ class Set {
     absl::flat_hash_set<std::string>::const_iterator big_it_{};
   };
 
-  std::size_t size() const { return small_ ? members_.count() : table_.size(); }
+  std::size_t size() const { return small_ ? members_.count() : big_->table.size(); }
   bool empty() const { return size() == 0; }
   // Whether the members are packed (not a hash table).
   bool packed() const { return small_; }
   // Estimated heap bytes, for MEMORY USAGE and --max-memory.
-  std::size_t bytes() const { return small_ ? members_.footprint() : table_bytes_; }
+  std::size_t bytes() const { return small_ ? members_.footprint() : big_->bytes; }
+
+  Set() = default;
+  Set(const Set& o)
+      : members_(o.members_), big_(o.big_ ? std::make_unique<Big>(*o.big_) : nullptr), small_(o.small_),
+        all_integers_(o.all_integers_) {}
+  Set(Set&&) noexcept = default;
+  Set& operator=(Set o) noexcept {
+    std::swap(members_, o.members_);
+    std::swap(big_, o.big_);
+    std::swap(small_, o.small_);
+    std::swap(all_integers_, o.all_integers_);
+    return *this;
+  }
 
   bool contains(std::string_view m) const;
   // Adds a member; true when it is new.
@@ -65,11 +79,16 @@ class Set {
  private:
   void grow();
 
+  // Once not small: behind a pointer, so that a small set is two words.
+  struct Big {
+    absl::flat_hash_set<std::string> table;
+    std::size_t bytes = 0;  // estimated heap bytes of the table
+  };
+
+  Pack members_;
+  std::unique_ptr<Big> big_;
   bool small_ = true;
   bool all_integers_ = true;  // every member added while packed read as an integer
-  Pack members_;
-  absl::flat_hash_set<std::string> table_;
-  std::size_t table_bytes_ = 0;
 };
 
 }  // namespace mnemo::server
