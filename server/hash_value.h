@@ -22,7 +22,7 @@
 #include <string>
 #include <string_view>
 
-#include "absl/container/flat_hash_map.h"
+#include "server/blob_table.h"
 #include "server/pack.h"
 
 namespace mnemo::server {
@@ -51,16 +51,16 @@ class Hash {
     const Hash* h_ = nullptr;
     bool small_ = true;
     std::size_t off_ = 0;  // the field's offset in the pack
-    absl::flat_hash_map<std::string, std::string>::const_iterator big_it_{};
+    BlobTable::iterator big_it_{};
   };
 
-  std::size_t size() const { return small_ ? fields_.count() / 2 : big_->table.size(); }
+  std::size_t size() const { return small_ ? fields_.count() / 2 : big_->size(); }
   bool empty() const { return size() == 0; }
   // Whether the hash is still in insertion order (Redis's listpack encoding).
   bool listpack() const { return small_; }
 
   Hash() = default;
-  Hash(const Hash& o) : fields_(o.fields_), big_(o.big_ ? std::make_unique<Big>(*o.big_) : nullptr), small_(o.small_) {}
+  Hash(const Hash& o) : fields_(o.fields_), big_(o.big_ ? std::make_unique<BlobTable>(*o.big_) : nullptr), small_(o.small_) {}
   Hash(Hash&&) noexcept = default;
   Hash& operator=(Hash o) noexcept {
     std::swap(fields_, o.fields_);
@@ -69,7 +69,7 @@ class Hash {
     return *this;
   }
   // Estimated heap bytes, for MEMORY USAGE and --max-memory.
-  std::size_t bytes() const { return small_ ? fields_.footprint() : big_->bytes; }
+  std::size_t bytes() const { return small_ ? fields_.footprint() : big_->bytes(); }
 
   // The value of a field, or nothing; the view lasts until the next change.
   std::optional<std::string_view> find(std::string_view field) const;
@@ -84,14 +84,8 @@ class Hash {
  private:
   void grow();
 
-  // Once not small: behind a pointer, so that a small hash is two words.
-  struct Big {
-    absl::flat_hash_map<std::string, std::string> table;
-    std::size_t bytes = 0;  // estimated heap bytes of the table
-  };
-
   Pack fields_;  // while small_: field, value, field, value...
-  std::unique_ptr<Big> big_;
+  std::unique_ptr<BlobTable> big_;  // once not small_ (a pointer, so that a small hash is three words)
   bool small_ = true;
 };
 

@@ -8,11 +8,6 @@
 namespace mnemo::server {
 
 namespace {
-absl::string_view sv_av(std::string_view s) { return {s.data(), s.size()}; }
-// A table slot: the string object and the control byte, roughly.
-constexpr std::size_t kSetSlotBytes = 40;
-std::size_t member_cost(std::string_view m) { return heap_string_bytes(m.size()) + kSetSlotBytes; }
-
 // Whether m reads as a 64-bit integer in canonical form (Redis's intset test).
 bool set_member_is_integer(std::string_view m) {
   if (m.empty() || m.size() > 20 || m == "-0") return false;
@@ -25,15 +20,12 @@ bool set_member_is_integer(std::string_view m) {
 }  // namespace
 
 bool Set::contains(std::string_view m) const {
-  return small_ ? members_.find(m) != Pack::npos : big_->table.contains(sv_av(m));
+  BlobTable::Item item;
+  return small_ ? members_.find(m) != Pack::npos : big_->find(m, item) != nullptr;
 }
 
 bool Set::insert(std::string_view m) {
-  if (!small_) {
-    const bool added = big_->table.emplace(m).second;
-    if (added) big_->bytes += member_cost(m);
-    return added;
-  }
+  if (!small_) return !contains(m) && big_->set(m, {});
   if (members_.find(m) != Pack::npos) return false;
   const CompactLimits& lim = compact_limits();
   all_integers_ = all_integers_ && set_member_is_integer(m);
@@ -48,13 +40,7 @@ bool Set::insert(std::string_view m) {
 }
 
 bool Set::erase(std::string_view m) {
-  if (!small_) {
-    auto it = big_->table.find(sv_av(m));
-    if (it == big_->table.end()) return false;
-    big_->bytes -= member_cost(m);
-    big_->table.erase(it);
-    return true;
-  }
+  if (!small_) return big_->erase(m);
   const std::size_t off = members_.find(m);
   if (off == Pack::npos) return false;
   members_.erase(off);
@@ -62,18 +48,15 @@ bool Set::erase(std::string_view m) {
 }
 
 void Set::grow() {
-  big_ = std::make_unique<Big>();
-  big_->table.reserve(members_.count() + 1);
-  for (std::string_view m : members_) {
-    big_->table.emplace(m);
-    big_->bytes += member_cost(m);
-  }
+  big_ = std::make_unique<BlobTable>();
+  big_->reserve(members_.count() + 1);
+  for (std::string_view m : members_) big_->set(m, {});
   members_ = Pack();
   small_ = false;
 }
 
 std::string_view Set::iterator::operator*() const {
-  if (!small_) return *big_it_;
+  if (!small_) return (*big_it_).key;
   std::size_t next = 0;
   return s_->members_.at(off_, &next);
 }
@@ -89,7 +72,7 @@ Set::iterator Set::begin() const {
   it.s_ = this;
   it.small_ = small_;
   if (small_) it.off_ = 0;
-  else it.big_it_ = big_->table.begin();
+  else it.big_it_ = big_->begin();
   return it;
 }
 
@@ -98,7 +81,7 @@ Set::iterator Set::end() const {
   it.s_ = this;
   it.small_ = small_;
   if (small_) it.off_ = members_.used();
-  else it.big_it_ = big_->table.end();
+  else it.big_it_ = big_->end();
   return it;
 }
 

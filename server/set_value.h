@@ -20,7 +20,7 @@
 #include <string>
 #include <string_view>
 
-#include "absl/container/flat_hash_set.h"
+#include "server/blob_table.h"
 #include "server/pack.h"
 
 namespace mnemo::server {
@@ -44,19 +44,19 @@ class Set {
     const Set* s_ = nullptr;
     bool small_ = true;
     std::size_t off_ = 0;
-    absl::flat_hash_set<std::string>::const_iterator big_it_{};
+    BlobTable::iterator big_it_{};
   };
 
-  std::size_t size() const { return small_ ? members_.count() : big_->table.size(); }
+  std::size_t size() const { return small_ ? members_.count() : big_->size(); }
   bool empty() const { return size() == 0; }
   // Whether the members are packed (not a hash table).
   bool packed() const { return small_; }
   // Estimated heap bytes, for MEMORY USAGE and --max-memory.
-  std::size_t bytes() const { return small_ ? members_.footprint() : big_->bytes; }
+  std::size_t bytes() const { return small_ ? members_.footprint() : big_->bytes(); }
 
   Set() = default;
   Set(const Set& o)
-      : members_(o.members_), big_(o.big_ ? std::make_unique<Big>(*o.big_) : nullptr), small_(o.small_),
+      : members_(o.members_), big_(o.big_ ? std::make_unique<BlobTable>(*o.big_) : nullptr), small_(o.small_),
         all_integers_(o.all_integers_) {}
   Set(Set&&) noexcept = default;
   Set& operator=(Set o) noexcept {
@@ -79,14 +79,8 @@ class Set {
  private:
   void grow();
 
-  // Once not small: behind a pointer, so that a small set is two words.
-  struct Big {
-    absl::flat_hash_set<std::string> table;
-    std::size_t bytes = 0;  // estimated heap bytes of the table
-  };
-
   Pack members_;
-  std::unique_ptr<Big> big_;
+  std::unique_ptr<BlobTable> big_;  // once not small_ (members with empty values)
   bool small_ = true;
   bool all_integers_ = true;  // every member added while packed read as an integer
 };
