@@ -8,29 +8,8 @@ namespace mnemo::server {
 
 namespace {
 
-std::size_t blob_varint_size(std::size_t v) {
-  std::size_t n = 1;
-  for (; v >= 0x80; v >>= 7) ++n;
-  return n;
-}
-
-char* blob_put_varint(char* out, std::size_t v) {
-  for (; v >= 0x80; v >>= 7) *out++ = static_cast<char>((v & 0x7f) | 0x80);
-  *out++ = static_cast<char>(v);
-  return out;
-}
-
-const char* blob_get_varint(const char* p, std::size_t& v) {
-  v = 0;
-  for (int shift = 0;; shift += 7) {
-    const auto b = static_cast<unsigned char>(*p++);
-    v |= static_cast<std::size_t>(b & 0x7f) << shift;
-    if ((b & 0x80) == 0) return p;
-  }
-}
-
 std::size_t blob_size(std::string_view k, std::string_view v) {
-  return blob_varint_size(k.size()) + k.size() + blob_varint_size(v.size()) + v.size();
+  return packed::varint_size(k.size()) + k.size() + packed::varint_size(v.size()) + v.size();
 }
 
 // What malloc really holds for n bytes (glibc: 16-byte chunks with an 8-byte header, at least 32).
@@ -39,9 +18,9 @@ std::size_t blob_chunk(std::size_t n) { return n + 8 <= 32 ? 32 : (n + 8 + 15) &
 char* make_blob(std::string_view k, std::string_view v) {
   char* b = static_cast<char*>(std::malloc(blob_size(k, v)));
   if (b == nullptr) throw std::bad_alloc();
-  char* p = blob_put_varint(b, k.size());
+  char* p = packed::put_varint(b, k.size());
   if (!k.empty()) std::memcpy(p, k.data(), k.size());
-  p = blob_put_varint(p + k.size(), v.size());
+  p = packed::put_varint(p + k.size(), v.size());
   if (!v.empty()) std::memcpy(p, v.data(), v.size());
   return b;
 }
@@ -50,8 +29,8 @@ char* make_blob(std::string_view k, std::string_view v) {
 
 BlobTable::Item BlobTable::read(const char* blob) {
   std::size_t kn = 0, vn = 0;
-  const char* k = blob_get_varint(blob, kn);
-  const char* v = blob_get_varint(k + kn, vn);
+  const char* k = packed::get_varint(blob, kn);
+  const char* v = packed::get_varint(k + kn, vn);
   return {{k, kn}, {v, vn}};
 }
 

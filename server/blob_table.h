@@ -13,6 +13,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
+#include "server/pack.h"
 
 namespace mnemo::server {
 
@@ -44,13 +45,8 @@ class BlobTable {
   using Table = absl::flat_hash_set<Ref, RefHash, RefEq>;
 
  public:
-  class iterator {
+  class iterator : public ForwardViews<Item> {
    public:
-    using iterator_category = std::forward_iterator_tag;
-    using value_type = Item;
-    using difference_type = std::ptrdiff_t;
-    using pointer = void;
-    using reference = Item;
     Item operator*() const { return read(it_->p); }
     iterator& operator++() {
       ++it_;

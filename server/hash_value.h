@@ -1,6 +1,6 @@
 // The value of a hash key: its fields in insertion order while small, packed
 // in one block as Redis's listpack encoding keeps them (pack.h), and a hash
-// table once it grows.
+// table of packed field-value blocks (blob_table.h) once it grows.
 //
 // Redis 7.0 answers HGETALL, HKEYS, HVALS and HSCAN of a small hash in the
 // order its fields were first set (a field set again keeps its place, a
@@ -35,13 +35,8 @@ class Hash {
     std::string_view second;
   };
 
-  class iterator {
+  class iterator : public ForwardViews<Field> {
    public:
-    using iterator_category = std::forward_iterator_tag;
-    using value_type = Field;
-    using difference_type = std::ptrdiff_t;
-    using pointer = void;
-    using reference = Field;
     Field operator*() const;
     iterator& operator++();
     bool operator==(const iterator& o) const { return small_ ? off_ == o.off_ : big_it_ == o.big_it_; }

@@ -22,13 +22,8 @@ class List {
   static constexpr std::size_t kNodeEntries = 128;
 
   // Forward iteration: `for (std::string_view e : list)`, or from at(i).
-  class iterator {
+  class iterator : public ForwardViews<std::string_view> {
    public:
-    using iterator_category = std::forward_iterator_tag;
-    using value_type = std::string_view;
-    using difference_type = std::ptrdiff_t;
-    using pointer = void;
-    using reference = std::string_view;
     std::string_view operator*() const;
     iterator& operator++();
     bool operator==(const iterator& o) const { return node_ == o.node_ && off_ == o.off_; }

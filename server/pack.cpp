@@ -9,17 +9,6 @@ namespace mnemo::server {
 
 namespace {
 
-std::size_t pack_varint_size(std::size_t v) {
-  std::size_t n = 1;
-  for (; v >= 0x80; v >>= 7) ++n;
-  return n;
-}
-
-void pack_put_varint(char* out, std::size_t v) {
-  for (; v >= 0x80; v >>= 7) *out++ = static_cast<char>((v & 0x7f) | 0x80);
-  *out = static_cast<char>(v);
-}
-
 // The entry capacity a block for n entry bytes really has: glibc's malloc
 // hands out chunks of 16k bytes holding 16k - 8 usable (at least 24), so the
 // block (12-byte header included) is sized to the usable bytes of its chunk.
@@ -41,16 +30,10 @@ Pack::Pack(const Pack& o) {
 Pack::~Pack() { std::free(p_); }
 
 std::string_view Pack::at(std::size_t off, std::size_t* next) const {
-  const auto* d = reinterpret_cast<const unsigned char*>(data()) + off;
   std::size_t len = 0;
-  std::size_t i = 0;
-  for (int shift = 0;; shift += 7) {
-    const unsigned char b = d[i++];
-    len |= static_cast<std::size_t>(b & 0x7f) << shift;
-    if ((b & 0x80) == 0) break;
-  }
-  *next = off + i + len;
-  return {reinterpret_cast<const char*>(d + i), len};
+  const char* p = packed::get_varint(data() + off, len);
+  *next = static_cast<std::size_t>(p - data()) + len;
+  return {p, len};
 }
 
 std::size_t Pack::last() const {
@@ -110,11 +93,11 @@ void Pack::shrink_if_slack() {
 }
 
 void Pack::insert(std::size_t off, std::string_view e) {
-  const std::size_t hdr = pack_varint_size(e.size());
+  const std::size_t hdr = packed::varint_size(e.size());
   reserve_more(hdr + e.size());
   char* at_p = data() + off;
   std::memmove(at_p + hdr + e.size(), at_p, used() - off);
-  pack_put_varint(at_p, e.size());
+  packed::put_varint(at_p, e.size());
   if (!e.empty()) std::memcpy(at_p + hdr, e.data(), e.size());
   head()[0] += static_cast<std::uint32_t>(hdr + e.size());
   head()[2] += 1;
@@ -132,11 +115,11 @@ void Pack::erase(std::size_t off, std::size_t n) {
 void Pack::replace(std::size_t off, std::string_view e) {
   const std::size_t old_end = next(off);
   const std::size_t old_len = old_end - off;
-  const std::size_t hdr = pack_varint_size(e.size());
+  const std::size_t hdr = packed::varint_size(e.size());
   const std::size_t new_len = hdr + e.size();
   if (new_len > old_len) reserve_more(new_len - old_len);
   std::memmove(data() + off + new_len, data() + old_end, used() - old_end);
-  pack_put_varint(data() + off, e.size());
+  packed::put_varint(data() + off, e.size());
   if (!e.empty()) std::memcpy(data() + off + hdr, e.data(), e.size());
   head()[0] = static_cast<std::uint32_t>(used() - old_len + new_len);
   if (new_len < old_len) shrink_if_slack();

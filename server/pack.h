@@ -19,6 +19,40 @@
 
 namespace mnemo::server {
 
+// The member types std::iterator_traits reads, for the packed values' forward
+// iterators (Pack, List, Set, Hash, BlobTable), which yield views by value.
+template <typename V>
+struct ForwardViews {
+  using iterator_category = std::forward_iterator_tag;
+  using value_type = V;
+  using difference_type = std::ptrdiff_t;
+  using pointer = void;
+  using reference = V;
+};
+
+// LEB128 lengths as the packed blocks store them (pack.h, blob_table.h); the
+// bytes are the server's own, so reads are not checked.
+namespace packed {
+inline std::size_t varint_size(std::size_t v) {
+  std::size_t n = 1;
+  for (; v >= 0x80; v >>= 7) ++n;
+  return n;
+}
+inline char* put_varint(char* out, std::size_t v) {
+  for (; v >= 0x80; v >>= 7) *out++ = static_cast<char>((v & 0x7f) | 0x80);
+  *out++ = static_cast<char>(v);
+  return out;
+}
+inline const char* get_varint(const char* p, std::size_t& v) {
+  v = 0;
+  for (int shift = 0;; shift += 7) {
+    const auto b = static_cast<unsigned char>(*p++);
+    v |= static_cast<std::size_t>(b & 0x7f) << shift;
+    if ((b & 0x80) == 0) return p;
+  }
+}
+}  // namespace packed
+
 class Pack {
  public:
   static constexpr std::size_t npos = ~std::size_t{0};
@@ -64,13 +98,8 @@ class Pack {
   void replace(std::size_t off, std::string_view e);
 
   // Forward iteration over the entries: `for (std::string_view e : pack)`.
-  class iterator {
+  class iterator : public ForwardViews<std::string_view> {
    public:
-    using iterator_category = std::forward_iterator_tag;
-    using value_type = std::string_view;
-    using difference_type = std::ptrdiff_t;
-    using pointer = void;
-    using reference = std::string_view;
     std::string_view operator*() const { return pack_->at(off_, &next_); }
     iterator& operator++() {
       if (next_ == 0) pack_->at(off_, &next_);

@@ -1,5 +1,5 @@
 // The value of a set key: its members packed in one block while small
-// (pack.h), and a hash table once it grows.
+// (pack.h), and a hash table of packed members (blob_table.h) once it grows.
 //
 // Redis 7.0 keeps a set of integers as an intset up to set-max-intset-entries
 // (512) and any other set as a hash table. mnemo packs an all-integer set up
@@ -28,13 +28,8 @@ namespace mnemo::server {
 class Set {
  public:
   // Iteration yields each member once: `for (std::string_view m : set)`.
-  class iterator {
+  class iterator : public ForwardViews<std::string_view> {
    public:
-    using iterator_category = std::forward_iterator_tag;
-    using value_type = std::string_view;
-    using difference_type = std::ptrdiff_t;
-    using pointer = void;
-    using reference = std::string_view;
     std::string_view operator*() const;
     iterator& operator++();
     bool operator==(const iterator& o) const { return small_ ? off_ == o.off_ : big_it_ == o.big_it_; }
