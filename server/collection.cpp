@@ -10,9 +10,8 @@ namespace mnemo::server {
 
 namespace {
 
-// Rough heap cost of one element: its bytes in a std::string (inline up to
-// 15), plus the container's per-element slot.
-std::size_t str_bytes(std::size_t n) { return n <= 15 ? 0 : ((n + 1 + 15) & ~std::size_t{15}) + 8; }
+// Rough heap cost of a sorted set's element: its bytes in a std::string, plus a container's slot.
+std::size_t str_bytes(std::size_t n) { return heap_string_bytes(n); }
 constexpr std::size_t kSlotBytes = 40;
 
 }  // namespace
@@ -32,21 +31,31 @@ std::string_view type_name(ValueType t) {
 Collection::Collection(ValueType t) {
   switch (t) {
     case ValueType::set: value_.emplace<Set>(); break;
-    case ValueType::zset: value_.emplace<ZSet>(); break;
+    case ValueType::zset: value_.emplace<Boxed<ZSet>>(); break;
     case ValueType::hash: value_.emplace<Hash>(); break;
-    case ValueType::stream: value_.emplace<Stream>(); break;
+    case ValueType::stream: value_.emplace<Boxed<Stream>>(); break;
     default: value_.emplace<List>(); break;
   }
 }
 
+std::size_t Collection::bytes() const {
+  switch (type()) {
+    case ValueType::list: return list().bytes();
+    case ValueType::set: return set().bytes();
+    case ValueType::hash: return hash().bytes();
+    default: return bytes_;
+  }
+}
+
 std::size_t Collection::size() const {
-  return std::visit(
-      [](const auto& v) -> std::size_t {
-        if constexpr (std::is_same_v<std::decay_t<decltype(v)>, ZSet>) return v.scores.size();
-        else if constexpr (std::is_same_v<std::decay_t<decltype(v)>, Stream>) return v.entries.size();
-        else return v.size();
-      },
-      value_);
+  switch (type()) {
+    case ValueType::list: return list().size();
+    case ValueType::set: return set().size();
+    case ValueType::zset: return zset().scores.size();
+    case ValueType::hash: return hash().size();
+    case ValueType::stream: return stream().entries.size();
+    default: return 0;
+  }
 }
 
 bool Collection::apply(std::string_view ops) {
@@ -63,27 +72,24 @@ bool Collection::apply_one(std::uint8_t code, OpReader& r) {
     *this = Collection(type());
     return true;
   }
-  if (code >= 20) return type() == ValueType::stream && apply_stream_op(std::get<Stream>(value_), code, r, bytes_);
+  if (code >= 20) return type() == ValueType::stream && apply_stream_op(std::get<Boxed<Stream>>(value_).get(), code, r, bytes_);
   if (code >= 7) return type() == ValueType::list && apply_list(code, r);
   const std::string_view a = r.str();
   if (r.failed()) return false;
   if (code <= 2 && type() == ValueType::hash) {
     Hash& h = std::get<Hash>(value_);
-    // set() and erase() answer the old value's size + 1, or 0 for a new field.
-    const std::size_t old = code == 2 ? h.erase(a) : h.set(a, r.str());
-    if (old > 0) bytes_ -= str_bytes(a.size()) + str_bytes(old - 1) + kSlotBytes;
-    if (code == 1) bytes_ += str_bytes(a.size()) + str_bytes(h.find(a)->size()) + kSlotBytes;
+    if (code == 2) h.erase(a);
+    else h.set(a, r.str());
     return !r.failed();
   }
   if ((code == 3 || code == 4) && type() == ValueType::set) {
     Set& s = std::get<Set>(value_);
-    const std::size_t cost = str_bytes(a.size()) + kSlotBytes;
-    if (code == 3 && s.insert(std::string(a)).second) bytes_ += cost;
-    if (code == 4 && s.erase(std::string(a)) > 0) bytes_ -= cost;
+    if (code == 3) s.insert(a);
+    else s.erase(a);
     return true;
   }
   if ((code == 5 || code == 6) && type() == ValueType::zset) {
-    ZSet& z = std::get<ZSet>(value_);
+    ZSet& z = std::get<Boxed<ZSet>>(value_).get();
     const std::size_t cost = 2 * (str_bytes(a.size()) + kSlotBytes);
     auto it = z.scores.find(std::string(a));
     if (it != z.scores.end()) {
@@ -104,19 +110,17 @@ bool Collection::apply_one(std::uint8_t code, OpReader& r) {
 
 bool Collection::apply_list(std::uint8_t code, OpReader& r) {
   List& l = std::get<List>(value_);
-  auto cost = [](std::string_view e) { return str_bytes(e.size()) + 32; };
   if (code == 7 || code == 8) {
     const std::string_view e = r.str();
-    if (code == 7) l.emplace_front(e);
-    else l.emplace_back(e);
-    bytes_ += cost(e);
-    return !r.failed();
+    if (r.failed()) return false;
+    if (code == 7) l.push_front(e);
+    else l.push_back(e);
+    return true;
   }
   const std::uint64_t n = r.num();
   if (r.failed()) return false;
   if (code == 9 || code == 10) {
     for (std::uint64_t i = 0; i < n && !l.empty(); ++i) {
-      bytes_ -= cost(code == 9 ? l.front() : l.back());
       if (code == 9) l.pop_front();
       else l.pop_back();
     }
@@ -125,31 +129,20 @@ bool Collection::apply_list(std::uint8_t code, OpReader& r) {
   if (code == 13 || code == 14) {
     if (code == 13) {
       if (n >= l.size()) return false;
-      bytes_ -= cost(l[n]);
-      l.erase(l.begin() + static_cast<std::ptrdiff_t>(n));
+      l.erase(n);
       return true;
     }
     const std::uint64_t count = r.num();
     if (r.failed() || n > l.size() || count > l.size() - n) return false;
-    for (std::size_t i = 0; i < l.size(); ++i) {
-      if (i < n || i >= n + count) bytes_ -= cost(l[i]);
-    }
-    l.erase(l.begin() + static_cast<std::ptrdiff_t>(n + count), l.end());
-    l.erase(l.begin(), l.begin() + static_cast<std::ptrdiff_t>(n));
+    l.trim(n, count);
     return true;
   }
   const std::string_view e = r.str();
   if (r.failed()) return false;
-  if (code == 11) {
-    if (n >= l.size()) return false;
-    bytes_ = bytes_ - cost(l[n]) + cost(e);
-    l[n] = std::string(e);
-    return true;
-  }
-  if (code == 12) {
-    if (n > l.size()) return false;
-    l.insert(l.begin() + static_cast<std::ptrdiff_t>(n), std::string(e));
-    bytes_ += cost(e);
+  if (code == 11 || code == 12) {
+    if (n > l.size() || (code == 11 && n == l.size())) return false;
+    if (code == 11) l.set(n, e);
+    else l.insert(n, e);
     return true;
   }
   return false;
@@ -163,7 +156,7 @@ std::string Collection::encode() const {
       for (const auto& [f, v] : hash()) w.hset(f, v);
       break;
     case ValueType::set:
-      for (const auto& m : set()) w.sadd(m);
+      for (std::string_view m : set()) w.sadd(m);
       break;
     case ValueType::zset:
       for (const auto& [score, m] : zset().order) w.zadd(m, score);
@@ -172,7 +165,7 @@ std::string Collection::encode() const {
       encode_stream(stream(), w);
       break;
     default:
-      for (const auto& e : list()) w.rpush(e);
+      for (std::string_view e : list()) w.rpush(e);
       break;
   }
   return std::move(w).take();

@@ -26,7 +26,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -35,8 +34,9 @@
 
 #include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "server/hash_value.h"
+#include "server/list_value.h"
+#include "server/set_value.h"
 #include "server/stream.h"
 
 namespace mnemo::server {
@@ -52,8 +52,25 @@ struct ZSet {
   absl::flat_hash_map<std::string, double> scores;
   absl::btree_set<std::pair<double, std::string>> order;
 };
-using Set = absl::flat_hash_set<std::string>;
-using List = std::deque<std::string>;
+
+// A value held on the heap but copied deeply: the variant below is as big
+// as its biggest member, and every key's Collection pays for it, so the
+// types a key rarely holds (a stream, a sorted set) stay one pointer there.
+template <typename T>
+class Boxed {
+ public:
+  Boxed() : p_(std::make_unique<T>()) {}
+  Boxed(const Boxed& o) : p_(std::make_unique<T>(*o.p_)) {}
+  Boxed(Boxed&&) noexcept = default;
+  Boxed& operator=(Boxed o) noexcept {
+    p_.swap(o.p_);
+    return *this;
+  }
+  T& get() const { return *p_; }
+
+ private:
+  std::unique_ptr<T> p_;
+};
 
 class Collection {
  public:
@@ -65,13 +82,13 @@ class Collection {
   // Whether the key holding this value no longer exists (empty, not a stream).
   bool vanishes() const { return size() == 0 && type() != ValueType::stream; }
   // Estimated heap bytes (elements and container overhead), for MEMORY USAGE and --max-memory.
-  std::size_t bytes() const { return bytes_; }
+  std::size_t bytes() const;
 
   const List& list() const { return std::get<List>(value_); }
   const Set& set() const { return std::get<Set>(value_); }
-  const ZSet& zset() const { return std::get<ZSet>(value_); }
+  const ZSet& zset() const { return std::get<Boxed<ZSet>>(value_).get(); }
   const Hash& hash() const { return std::get<Hash>(value_); }
-  const Stream& stream() const { return std::get<Stream>(value_); }
+  const Stream& stream() const { return std::get<Boxed<Stream>>(value_).get(); }
 
   // Applies an operation list (the header's encoding, type byte included).
   // False when the bytes are malformed or of another type (nothing is
@@ -84,8 +101,8 @@ class Collection {
  private:
   bool apply_one(std::uint8_t code, class OpReader& r);
   bool apply_list(std::uint8_t code, OpReader& r);
-  std::variant<List, Set, ZSet, Hash, Stream> value_;
-  std::size_t bytes_ = 0;
+  std::variant<List, Set, Boxed<ZSet>, Hash, Boxed<Stream>> value_;
+  std::size_t bytes_ = 0;  // a sorted set's and a stream's estimate (the others keep their own)
 };
 
 // Builds an operation list (see the header comment).

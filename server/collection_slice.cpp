@@ -38,7 +38,7 @@ bool CollectionSlicer::next(const Collection& c, bool unchanged, OpWriter& w, Li
   }
   if (c.type() == ValueType::set) {
     if (first || restart) set_it_ = c.set().begin();
-    return slice_walk(set_it_, c.set().end(), w, lim, [&](const std::string& m) { w.sadd(m); });
+    return slice_walk(set_it_, c.set().end(), w, lim, [&](std::string_view m) { w.sadd(m); });
   }
   if (first || restart) hash_it_ = c.hash().begin();
   return slice_walk(hash_it_, c.hash().end(), w, lim, [&](Hash::Field f) { w.hset(f.first, f.second); });

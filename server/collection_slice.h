@@ -75,7 +75,7 @@ class CollectionSlicer {
   bool started_ = false;
   std::size_t restarts_ = 0;
   std::optional<std::pair<double, std::string>> last_;  // sorted set: last member copied
-  Set::const_iterator set_it_;                           // set: the next member to copy
+  Set::iterator set_it_;                                 // set: the next member to copy
   Hash::iterator hash_it_;                               // hash: the next field to copy
 };
 

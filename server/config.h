@@ -12,6 +12,7 @@
 
 #include "persistence/options.h"
 #include "protocol/native_codec.h"
+#include "server/compact_limits.h"
 #include "server/store.h"
 
 namespace mnemo::server {
@@ -50,6 +51,7 @@ struct Config {
   std::uint32_t resp_max_array_len = 1u << 20;
   std::uint32_t resp_max_bulk_bytes = 32u << 20;
   StoreOptions store;
+  CompactLimits compact;  // where small collections stop being packed (Redis's *-max-listpack-*)
   persistence::Options persistence;
   spdlog::level::level_enum log_level = spdlog::level::info;
   bool show_help = false;

@@ -1,79 +1,86 @@
 #include "server/hash_value.h"
 
-#include <algorithm>
+#include "server/compact_limits.h"
 
 namespace mnemo::server {
 
-namespace {
-// Abseil's heterogeneous lookup takes its own string_view type.
-absl::string_view av(std::string_view s) { return {s.data(), s.size()}; }
-}  // namespace
-
-const std::string* Hash::find(std::string_view field) const {
+std::optional<std::string_view> Hash::find(std::string_view field) const {
   if (!small_) {
-    auto it = table_.find(av(field));
-    return it == table_.end() ? nullptr : &it->second;
+    BlobTable::Item item;
+    if (big_->find(field, item) == nullptr) return std::nullopt;
+    return item.value;
   }
-  for (const auto& [f, v] : fields_) {
-    if (f == field) return &v;
-  }
-  return nullptr;
+  const std::size_t off = fields_.find(field, 2);
+  if (off == Pack::npos) return std::nullopt;
+  std::size_t next = 0;
+  return fields_.at(fields_.next(off), &next);
 }
 
-std::size_t Hash::set(std::string_view field, std::string_view value) {
-  if (small_ && (field.size() > kListpackValue || value.size() > kListpackValue)) grow();
-  if (!small_) {
-    auto [it, added] = table_.try_emplace(av(field));
-    const std::size_t old = added ? 0 : it->second.size() + 1;
-    it->second.assign(value);
-    return old;
+bool Hash::set(std::string_view field, std::string_view value) {
+  const CompactLimits& lim = compact_limits();
+  if (small_ && (field.size() > lim.hash_value || value.size() > lim.hash_value)) grow();
+  if (!small_) return big_->set(field, value);
+  const std::size_t off = fields_.find(field, 2);
+  if (off != Pack::npos) {
+    fields_.replace(fields_.next(off), value);
+    return false;
   }
-  for (auto& [f, v] : fields_) {
-    if (f != field) continue;
-    const std::size_t old = v.size() + 1;
-    v.assign(value);
-    return old;
-  }
-  fields_.emplace_back(std::string(field), std::string(value));
-  if (fields_.size() > kListpackEntries) grow();
-  return 0;
+  fields_.push_back(field);
+  fields_.push_back(value);
+  if (fields_.count() / 2 > lim.hash_entries) grow();
+  return true;
 }
 
-std::size_t Hash::erase(std::string_view field) {
-  if (!small_) {
-    auto it = table_.find(av(field));
-    if (it == table_.end()) return 0;
-    const std::size_t old = it->second.size() + 1;
-    table_.erase(it);
-    return old;
-  }
-  auto it = std::find_if(fields_.begin(), fields_.end(), [&](const auto& kv) { return kv.first == field; });
-  if (it == fields_.end()) return 0;
-  const std::size_t old = it->second.size() + 1;
-  fields_.erase(it);  // keeps the order of the rest, as a listpack does
-  return old;
+bool Hash::erase(std::string_view field) {
+  if (!small_) return big_->erase(field);
+  const std::size_t off = fields_.find(field, 2);
+  if (off == Pack::npos) return false;
+  fields_.erase(off, 2);  // keeps the order of the rest, as a listpack does
+  return true;
 }
 
 void Hash::grow() {
-  table_.reserve(fields_.size() + 1);
-  for (auto& [f, v] : fields_) table_.emplace(std::move(f), std::move(v));
-  std::vector<std::pair<std::string, std::string>>().swap(fields_);
+  big_ = std::make_unique<BlobTable>();
+  big_->reserve(fields_.count() / 2 + 1);
+  for (auto it = fields_.begin(); it != fields_.end(); ++it) {
+    const std::string_view f = *it;
+    big_->set(f, *++it);
+  }
+  fields_ = Pack();
   small_ = false;
+}
+
+Hash::Field Hash::iterator::operator*() const {
+  if (!small_) {
+    const BlobTable::Item item = *big_it_;
+    return {item.key, item.value};
+  }
+  std::size_t next = 0;
+  const std::string_view f = h_->fields_.at(off_, &next);
+  return {f, h_->fields_.at(next, &next)};
+}
+
+Hash::iterator& Hash::iterator::operator++() {
+  if (small_) off_ = h_->fields_.next(h_->fields_.next(off_));
+  else ++big_it_;
+  return *this;
 }
 
 Hash::iterator Hash::begin() const {
   iterator it;
+  it.h_ = this;
   it.small_ = small_;
-  if (small_) it.small_it_ = fields_.begin();
-  else it.big_it_ = table_.begin();
+  if (small_) it.off_ = 0;
+  else it.big_it_ = big_->begin();
   return it;
 }
 
 Hash::iterator Hash::end() const {
   iterator it;
+  it.h_ = this;
   it.small_ = small_;
-  if (small_) it.small_it_ = fields_.end();
-  else it.big_it_ = table_.end();
+  if (small_) it.off_ = fields_.used();
+  else it.big_it_ = big_->end();
   return it;
 }
 

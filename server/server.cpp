@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "server/busy_loop.h"
+#include "server/compact_limits.h"
 #include "server/metrics_listener.h"
 #include "server/native_wire_codec.h"
 #include "server/resp_codec.h"
@@ -59,6 +60,7 @@ Server::Server(const Config& cfg)
   } else {
     spdlog::warn("persistence is off (--no-persistence): nothing survives a restart");
   }
+  compact_limits() = cfg_.compact;  // before recovery builds any collection
   store_ = std::make_unique<Store>(cfg_.store, log, clock_);
   // Before any other thread uses the store. Recovery announces nothing: nobody
   // subscribes before the listeners open.

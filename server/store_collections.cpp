@@ -73,7 +73,7 @@ std::string_view type_only(ValueType t) { return {&kTypeBytes[static_cast<int>(t
 // Whether every member of a set reads as a 64-bit integer (Redis's intset test).
 bool all_integers(const Set& s) {
   std::int64_t v = 0;
-  return std::all_of(s.begin(), s.end(), [&](const std::string& m) { return parse_i64_strict(m, v); });
+  return std::all_of(s.begin(), s.end(), [&](std::string_view m) { return parse_i64_strict(m, v); });
 }
 
 template <typename Range, typename Len>

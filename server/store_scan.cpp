@@ -20,7 +20,7 @@ namespace {
 
 // Entries examined before a SCAN page returns early (possibly with fewer keys
 // than asked, like Redis) so that a sparse prefix cannot stall an io thread.
-constexpr std::size_t kScanWorkBudget = 1u << 16;
+constexpr std::size_t kScanPageWorkBudget = 1u << 16;
 
 struct Cursor {
   std::size_t shard = 0;
@@ -138,7 +138,7 @@ void Store::Impl::scan(const Request& req, Response& resp) {
       return;
     }
     const bool more_shards = s + 1 < shards_per_db();
-    if (more_shards && (resp.keys.size() == want || examined >= kScanWorkBudget)) {
+    if (more_shards && (resp.keys.size() == want || examined >= kScanPageWorkBudget)) {
       resp.text = encode_cursor(s + 1, nullptr);
       return;
     }

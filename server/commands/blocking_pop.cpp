@@ -70,7 +70,9 @@ PopOutcome pop_list(CommandContext& ctx, std::string_view key, const PopOp& op, 
         const List* l = t.get(0) ? &t.get(0)->list() : nullptr;
         if (l == nullptr || l->empty()) return {};
         const std::uint64_t n = op.count < 0 ? 1 : std::min<std::uint64_t>(static_cast<std::uint64_t>(op.count), l->size());
-        for (std::uint64_t i = 0; i < n; ++i) p.values.push_back(op.left ? (*l)[i] : (*l)[l->size() - 1 - i]);
+        auto it = l->at(op.left ? 0 : l->size() - n);
+        for (std::uint64_t i = 0; i < n; ++i, ++it) p.values.emplace_back(*it);
+        if (!op.left) std::reverse(p.values.begin(), p.values.end());
         p.emptied = n == l->size();
         op.left ? t.ops(0, ValueType::list).lpop(n) : t.ops(0, ValueType::list).rpop(n);
         return {};
@@ -94,7 +96,7 @@ PopOutcome move_list(CommandContext& ctx, std::string_view key, const PopOp& op,
         const List* l = t.get(0) ? &t.get(0)->list() : nullptr;
         if (l == nullptr || l->empty()) return {};
         if (t.wrong_type(1, ValueType::list)) return wrong_type();
-        p.values.push_back(op.left ? l->front() : l->back());
+        p.values.emplace_back(op.left ? l->front() : l->back());
         p.emptied = l->size() == 1 && key != op.dst;
         op.left ? t.ops(0, ValueType::list).lpop(1) : t.ops(0, ValueType::list).rpop(1);
         op.to_left ? t.ops(1, ValueType::list).lpush(p.values[0]) : t.ops(1, ValueType::list).rpush(p.values[0]);

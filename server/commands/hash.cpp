@@ -20,8 +20,8 @@ constexpr ValueType kHash = ValueType::hash;
 
 const Hash* hash_of(CollectionTxn& t) { return t.get(0) ? &t.get(0)->hash() : nullptr; }
 
-const std::string* field_of(const Hash* h, std::string_view f) {
-  return h == nullptr ? nullptr : h->find(f);
+std::optional<std::string_view> field_of(const Hash* h, std::string_view f) {
+  return h == nullptr ? std::nullopt : h->find(f);
 }
 
 // HSET/HMSET: the number of fields that are new.
@@ -33,7 +33,7 @@ std::optional<std::int64_t> hset_fields(CommandContext& ctx, ArgList argv, Reply
     OpWriter& ops = t.ops(0, kHash);
     absl::flat_hash_set<std::string_view> seen;
     for (std::size_t i = 2; i + 1 < argv.size(); i += 2) {
-      if (field_of(h, argv[i]) == nullptr && seen.insert(argv[i]).second) ++created;
+      if (field_of(h, argv[i]) == std::nullopt && seen.insert(argv[i]).second) ++created;
       ops.hset(argv[i], argv[i + 1]);
     }
     return {};
@@ -57,7 +57,7 @@ void cmd_hsetnx(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   bool set = false;
   if (!run(ctx, reply, argv.subspan(1, 1), true, [&](CollectionTxn& t) -> Fault {
         if (t.wrong_type(0, kHash)) return wrong_type();
-        if (field_of(hash_of(t), argv[2]) != nullptr) return {};
+        if (field_of(hash_of(t), argv[2]) != std::nullopt) return {};
         t.ops(0, kHash).hset(argv[2], argv[3]);
         set = true;
         return {};
@@ -69,8 +69,8 @@ void cmd_hsetnx(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
 void cmd_hget(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   run(ctx, reply, argv.subspan(1, 1), false, [&](CollectionTxn& t) -> Fault {
     if (t.wrong_type(0, kHash)) return wrong_type();
-    const std::string* v = field_of(hash_of(t), argv[2]);
-    if (v != nullptr) reply.bulk(*v);
+    const std::optional<std::string_view> v = field_of(hash_of(t), argv[2]);
+    if (v) reply.bulk(*v);
     else reply.null();
     return {};
   });
@@ -81,8 +81,8 @@ void cmd_hmget(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
     if (t.wrong_type(0, kHash)) return wrong_type();
     reply.array(argv.size() - 2);
     for (std::size_t i = 2; i < argv.size(); ++i) {
-      const std::string* v = field_of(hash_of(t), argv[i]);
-      if (v != nullptr) reply.bulk(*v);
+      const std::optional<std::string_view> v = field_of(hash_of(t), argv[i]);
+      if (v) reply.bulk(*v);
       else reply.null();
     }
     return {};
@@ -98,7 +98,7 @@ void cmd_hdel(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
         if (h == nullptr) return {};
         absl::flat_hash_set<std::string_view> seen;
         for (std::size_t i = 2; i < argv.size(); ++i) {
-          if (field_of(h, argv[i]) == nullptr || !seen.insert(argv[i]).second) continue;
+          if (field_of(h, argv[i]) == std::nullopt || !seen.insert(argv[i]).second) continue;
           t.ops(0, kHash).hdel(argv[i]);
           ++deleted;
         }
@@ -119,7 +119,7 @@ void cmd_hlen(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
       reply.integer(h ? static_cast<std::int64_t>(h->size()) : 0);
       return {};
     }
-    const std::string* v = field_of(h, argv[2]);
+    const std::optional<std::string_view> v = field_of(h, argv[2]);
     if (iequals(argv[0], "hexists")) reply.integer(v ? 1 : 0);
     else reply.integer(v ? static_cast<std::int64_t>(v->size()) : 0);
     return {};
@@ -151,7 +151,7 @@ void cmd_hincrby(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   std::int64_t value = 0;
   if (!run(ctx, reply, argv.subspan(1, 1), true, [&](CollectionTxn& t) -> Fault {
         if (t.wrong_type(0, kHash)) return wrong_type();
-        if (const std::string* cur = field_of(hash_of(t), argv[2])) {
+        if (const auto cur = field_of(hash_of(t), argv[2])) {
           if (!parse_i64_strict(*cur, value)) return err("hash value is not an integer");
         }
         if (__builtin_add_overflow(value, incr, &value)) return err("increment or decrement would overflow");
@@ -170,7 +170,7 @@ void cmd_hincrbyfloat(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   if (!run(ctx, reply, argv.subspan(1, 1), true, [&](CollectionTxn& t) -> Fault {
         if (t.wrong_type(0, kHash)) return wrong_type();
         long double value = 0;
-        if (const std::string* cur = field_of(hash_of(t), argv[2])) {
+        if (const auto cur = field_of(hash_of(t), argv[2])) {
           if (!parse_redis_long_double(*cur, value)) return err("hash value is not a float");
         }
         value += incr;

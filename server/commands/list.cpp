@@ -63,7 +63,9 @@ void cmd_pop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
         found = l != nullptr;
         if (l == nullptr || count == 0) return {};
         const auto n = std::min<std::uint64_t>(static_cast<std::uint64_t>(count), l->size());
-        for (std::uint64_t i = 0; i < n; ++i) popped.push_back(left ? (*l)[i] : (*l)[l->size() - 1 - i]);
+        auto it = l->at(left ? 0 : l->size() - n);
+        for (std::uint64_t i = 0; i < n; ++i, ++it) popped.emplace_back(*it);
+        if (!left) std::reverse(popped.begin(), popped.end());
         left ? t.ops(0, kList).lpop(n) : t.ops(0, kList).rpop(n);
         emptied = n == l->size();
         return {};
@@ -86,7 +88,8 @@ void cmd_lrange(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
     const List* l = list_of(t, 0);
     const IndexRange r = clamp_range(start, end, len_of(l));
     reply.array(r.empty() ? 0 : static_cast<std::size_t>(r.end - r.start + 1));
-    for (std::int64_t i = r.start; i <= r.end; ++i) reply.bulk((*l)[static_cast<std::size_t>(i)]);
+    auto it = r.start <= r.end ? l->at(static_cast<std::size_t>(r.start)) : List::iterator();
+    for (std::int64_t i = r.start; i <= r.end; ++i, ++it) reply.bulk(*it);
     return {};
   });
 }
@@ -146,9 +149,10 @@ void cmd_lrem(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
         if (l == nullptr) return {};
         std::vector<std::uint64_t> at;  // positions to remove, in the list as it is
         const std::size_t n = l->size();
+        const std::vector<std::string_view> all(l->begin(), l->end());
         for (std::size_t k = 0; k < n; ++k) {
           const std::size_t i = count < 0 ? n - 1 - k : k;
-          if ((*l)[i] != argv[3]) continue;
+          if (all[i] != argv[3]) continue;
           at.push_back(i);
           if (count != 0 && static_cast<std::int64_t>(at.size()) == (count < 0 ? -count : count)) break;
         }
@@ -198,7 +202,7 @@ void cmd_linsert(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
           result = -1;
           return {};
         }
-        const auto at = static_cast<std::uint64_t>(it - l->begin()) + (after ? 1 : 0);
+        const auto at = static_cast<std::uint64_t>(std::distance(l->begin(), it)) + (after ? 1 : 0);
         t.ops(0, kList).linsert(at, argv[4]);
         result = len_of(l) + 1;
         return {};
@@ -232,9 +236,11 @@ void cmd_lpos(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
     const std::int64_t n = len_of(l);
     std::int64_t matches = 0;
     const std::int64_t skip = rank < 0 ? -rank : rank;
+    std::vector<std::string_view> all;
+    if (l != nullptr) all.assign(l->begin(), l->end());
     for (std::int64_t k = 0; k < n && (maxlen == 0 || k < maxlen); ++k) {
       const std::int64_t i = rank < 0 ? n - 1 - k : k;
-      if ((*l)[static_cast<std::size_t>(i)] != argv[2] || ++matches < skip) continue;
+      if (all[static_cast<std::size_t>(i)] != argv[2] || ++matches < skip) continue;
       found.push_back(i);
       if (count == -1 || (count != 0 && static_cast<std::int64_t>(found.size()) == count)) break;
     }

@@ -15,13 +15,13 @@ namespace {
 constexpr ValueType kSet = ValueType::set;
 
 const Set* set_of(CollectionTxn& t, std::size_t i) { return t.get(i) ? &t.get(i)->set() : nullptr; }
-bool has(const Set* s, std::string_view m) { return s != nullptr && s->contains(av(m)); }
+bool has(const Set* s, std::string_view m) { return s != nullptr && s->contains(m); }
 
 std::vector<std::string_view> members_of(const Set* s) {
   std::vector<std::string_view> out;
   if (s == nullptr) return out;
   out.reserve(s->size());
-  for (const std::string& m : *s) out.push_back(m);
+  for (std::string_view m : *s) out.push_back(m);
   return redis_order(std::move(out));
 }
 
@@ -43,7 +43,7 @@ std::vector<std::string_view> combine(CollectionTxn& t, std::size_t first, SetOp
       if (set_of(t, i) == nullptr) return out;
       if (set_of(t, i)->size() < set_of(t, smallest)->size()) smallest = i;
     }
-    for (const std::string& m : *set_of(t, smallest)) {
+    for (std::string_view m : *set_of(t, smallest)) {
       bool all = true;
       for (std::size_t i = first; i < n && all; ++i) all = i == smallest || has(set_of(t, i), m);
       if (!all) continue;
@@ -57,7 +57,7 @@ std::vector<std::string_view> combine(CollectionTxn& t, std::size_t first, SetOp
   for (std::size_t i = first; i < n; ++i) {
     const Set* s = set_of(t, i);
     if (s == nullptr || (op == SetOp::diff && i > first)) continue;
-    for (const std::string& m : *s) {
+    for (std::string_view m : *s) {
       if (op == SetOp::diff) {
         bool elsewhere = false;
         for (std::size_t j = first + 1; j < n && !elsewhere; ++j) elsewhere = has(set_of(t, j), m);

@@ -145,7 +145,7 @@ Window clamp_limit(const SortArgs& a, std::int64_t n) {
   return w;
 }
 
-std::string_view elem_of(const std::string& s) { return s; }
+std::string_view elem_of(std::string_view s) { return s; }
 std::string_view elem_of(const std::pair<double, std::string>& p) { return p.second; }
 
 // Loads the elements of c; a list or sorted set left unsorted yields only
@@ -165,9 +165,9 @@ std::vector<Item> load(const Collection* c, const SortArgs& a, Window& w) {
     w.start = 0;
   };
   if (c->type() == ValueType::list) {
-    const List& l = c->list();
+    const std::vector<std::string_view> l(c->list().begin(), c->list().end());
     if (!direct) {
-      for (const std::string& e : l) items.emplace_back(e);
+      for (std::string_view e : l) items.emplace_back(e);
     } else if (a.desc) {
       take_window(l.rbegin(), l.rend());
     } else {
@@ -298,7 +298,7 @@ std::optional<std::string> read_pattern(Store& store, DbIndex db, const Pattern&
     }
     const Collection* c = t.get(0);
     if (c != nullptr && c->type() == ValueType::hash) {
-      if (const std::string* v = c->hash().find(p.field)) out = *v;
+      if (const auto v = c->hash().find(p.field)) out = *v;
     }
     return {};
   });

@@ -53,7 +53,7 @@ void each_member(CollectionTxn& t, std::size_t i, F f) {
   const Collection* c = t.get(i);
   if (c == nullptr) return;
   if (c->type() == ValueType::set) {
-    for (const std::string& m : c->set()) f(m, 1.0);
+    for (std::string_view m : c->set()) f(m, 1.0);
   } else {
     for (const auto& [m, s] : c->zset().scores) f(m, s);
   }
@@ -62,7 +62,7 @@ void each_member(CollectionTxn& t, std::size_t i, F f) {
 std::optional<double> score_in(CollectionTxn& t, std::size_t i, std::string_view m) {
   const Collection* c = t.get(i);
   if (c == nullptr) return std::nullopt;
-  if (c->type() == ValueType::set) return c->set().contains(av(m)) ? std::optional<double>(1.0) : std::nullopt;
+  if (c->type() == ValueType::set) return c->set().contains(m) ? std::optional<double>(1.0) : std::nullopt;
   auto it = c->zset().scores.find(av(m));
   return it == c->zset().scores.end() ? std::nullopt : std::optional<double>(it->second);
 }
@@ -111,7 +111,7 @@ void intersect(CollectionTxn& t, std::size_t first, std::size_t n, const Options
   }
   if (size_of(t, smallest) == 0) return;
   bool done = false;
-  each_member(t, smallest, [&](const std::string& m, double) {
+  each_member(t, smallest, [&](std::string_view m, double) {
     if (done) return;
     double acc = 0;
     for (std::size_t i = first; i < first + n; ++i) {
@@ -133,14 +133,14 @@ Result combine(CollectionTxn& t, std::size_t first, std::size_t n, SetOp op, con
     intersect(t, first, n, o, &out, card);
   } else if (op == SetOp::unite) {
     for (std::size_t i = first; i < first + n; ++i) {
-      each_member(t, i, [&](const std::string& m, double s) {
+      each_member(t, i, [&](std::string_view m, double s) {
         const double v = weighted(s, o.weights[i - first]);
         auto [it, fresh] = out.emplace(m, v);
         if (!fresh) it->second = aggregate(o.agg, it->second, v);
       });
     }
   } else {
-    each_member(t, first, [&](const std::string& m, double s) {
+    each_member(t, first, [&](std::string_view m, double s) {
       for (std::size_t i = first + 1; i < first + n; ++i) {
         if (score_in(t, i, m)) return;
       }

@@ -25,13 +25,13 @@ inline std::string dump(Store& s, std::string_view key) {
             if (c == nullptr) return {};
             items.push_back(std::string(type_name(c->type())));
             if (c->type() == ValueType::hash) {
-              for (const auto& [f, v] : c->hash()) items.push_back(f + "=" + v);
+              for (const auto& [f, v] : c->hash()) items.push_back(std::string(f) + "=" + std::string(v));
             } else if (c->type() == ValueType::set) {
-              for (const auto& m : c->set()) items.push_back(m);
+              for (std::string_view m : c->set()) items.emplace_back(m);
             } else if (c->type() == ValueType::zset) {
               for (const auto& [sc, m] : c->zset().order) items.push_back(m + "@" + std::to_string(sc));
             } else {
-              for (const auto& e : c->list()) items.push_back(e);
+              for (std::string_view e : c->list()) items.emplace_back(e);
             }
             return {};
           }).ok());
