@@ -5,7 +5,7 @@
 namespace mnemo::server {
 
 std::optional<std::string_view> Hash::find(std::string_view field) const {
-  if (!small_) {
+  if (!small()) {
     BlobTable::Item item;
     if (big_->find(field, item) == nullptr) return std::nullopt;
     return item.value;
@@ -18,8 +18,8 @@ std::optional<std::string_view> Hash::find(std::string_view field) const {
 
 bool Hash::set(std::string_view field, std::string_view value) {
   const CompactLimits& lim = compact_limits();
-  if (small_ && (field.size() > lim.hash_value || value.size() > lim.hash_value)) grow();
-  if (!small_) return big_->set(field, value);
+  if (small() && (field.size() > lim.hash_value || value.size() > lim.hash_value)) grow();
+  if (!small()) return big_->set(field, value);
   const std::size_t off = fields_.find(field, 2);
   if (off != Pack::npos) {
     fields_.replace(fields_.next(off), value);
@@ -32,7 +32,7 @@ bool Hash::set(std::string_view field, std::string_view value) {
 }
 
 bool Hash::erase(std::string_view field) {
-  if (!small_) return big_->erase(field);
+  if (!small()) return big_->erase(field);
   const std::size_t off = fields_.find(field, 2);
   if (off == Pack::npos) return false;
   fields_.erase(off, 2);  // keeps the order of the rest, as a listpack does
@@ -47,7 +47,6 @@ void Hash::grow() {
     big_->set(f, *++it);
   }
   fields_ = Pack();
-  small_ = false;
 }
 
 Hash::Field Hash::iterator::operator*() const {
@@ -69,8 +68,8 @@ Hash::iterator& Hash::iterator::operator++() {
 Hash::iterator Hash::begin() const {
   iterator it;
   it.h_ = this;
-  it.small_ = small_;
-  if (small_) it.off_ = 0;
+  it.small_ = small();
+  if (small()) it.off_ = 0;
   else it.big_it_ = big_->begin();
   return it;
 }
@@ -78,8 +77,8 @@ Hash::iterator Hash::begin() const {
 Hash::iterator Hash::end() const {
   iterator it;
   it.h_ = this;
-  it.small_ = small_;
-  if (small_) it.off_ = fields_.used();
+  it.small_ = small();
+  if (small()) it.off_ = fields_.used();
   else it.big_it_ = big_->end();
   return it;
 }

@@ -49,22 +49,21 @@ class Hash {
     BlobTable::iterator big_it_{};
   };
 
-  std::size_t size() const { return small_ ? fields_.count() / 2 : big_->size(); }
+  std::size_t size() const { return small() ? fields_.count() / 2 : big_->size(); }
   bool empty() const { return size() == 0; }
   // Whether the hash is still in insertion order (Redis's listpack encoding).
-  bool listpack() const { return small_; }
+  bool listpack() const { return small(); }
 
   Hash() = default;
-  Hash(const Hash& o) : fields_(o.fields_), big_(o.big_ ? std::make_unique<BlobTable>(*o.big_) : nullptr), small_(o.small_) {}
+  Hash(const Hash& o) : fields_(o.fields_), big_(o.big_ ? std::make_unique<BlobTable>(*o.big_) : nullptr) {}
   Hash(Hash&&) noexcept = default;
   Hash& operator=(Hash o) noexcept {
     std::swap(fields_, o.fields_);
     std::swap(big_, o.big_);
-    std::swap(small_, o.small_);
     return *this;
   }
   // Estimated heap bytes, for MEMORY USAGE and --max-memory.
-  std::size_t bytes() const { return small_ ? fields_.footprint() : big_->bytes(); }
+  std::size_t bytes() const { return small() ? fields_.footprint() : big_->bytes(); }
 
   // The value of a field, or nothing; the view lasts until the next change.
   std::optional<std::string_view> find(std::string_view field) const;
@@ -79,9 +78,11 @@ class Hash {
  private:
   void grow();
 
-  Pack fields_;  // while small_: field, value, field, value...
-  std::unique_ptr<BlobTable> big_;  // once not small_ (a pointer, so that a small hash is three words)
-  bool small_ = true;
+  // Small while big_ is null (a hash is two words: a key's Collection stays small).
+  bool small() const { return big_ == nullptr; }
+
+  Pack fields_;  // while small(): field, value, field, value...
+  std::unique_ptr<BlobTable> big_;  // once not small()
 };
 
 }  // namespace mnemo::server

@@ -1,5 +1,9 @@
 #include "server/list_value.h"
 
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
 #include "server/compact_limits.h"
 
 namespace mnemo::server {
@@ -32,7 +36,7 @@ List::iterator List::end() const {
 }
 
 List::iterator List::at(std::size_t i) const {
-  if (i >= size_) return end();
+  if (i >= size()) return end();
   const Place p = locate(i);
   iterator it;
   it.l_ = this;
@@ -48,12 +52,13 @@ std::string_view List::back() const {
 }
 
 List::Place List::locate(std::size_t i) const {
-  if (i < size_ / 2) {
+  const std::size_t n_elems = size();
+  if (i < n_elems / 2) {
     std::size_t node = 0;
     for (; i >= nodes_[node].count(); ++node) i -= nodes_[node].count();
     return {node, nodes_[node].offset_of(i)};
   }
-  std::size_t from_end = size_ - i;  // >= 1
+  std::size_t from_end = n_elems - i;  // >= 1
   std::size_t node = nodes_.size() - 1;
   for (; from_end > nodes_[node].count(); --node) from_end -= nodes_[node].count();
   return {node, nodes_[node].offset_of(nodes_[node].count() - from_end)};
@@ -64,32 +69,31 @@ bool List::full(const Pack& n, std::string_view e) const {
 }
 
 void List::push_front(std::string_view e) {
-  if (nodes_.empty() || full(nodes_.front(), e)) nodes_.insert(nodes_.begin(), Pack());
+  if (nodes_.empty() || full(nodes_.front(), e)) nodes_.insert(0, Pack());
   const std::size_t before = nodes_.front().footprint();
   nodes_.front().push_front(e);
   account(before, nodes_.front());
-  ++size_;
+  add_elements(1);
 }
 
 void List::push_back(std::string_view e) {
-  if (nodes_.empty() || full(nodes_.back(), e)) nodes_.emplace_back();
+  if (nodes_.empty() || full(nodes_.back(), e)) nodes_.insert(nodes_.size(), Pack());
   const std::size_t before = nodes_.back().footprint();
   nodes_.back().push_back(e);
   account(before, nodes_.back());
-  ++size_;
+  add_elements(1);
 }
 
 void List::drop_if_empty(std::size_t node) {
   if (!nodes_[node].empty()) return;
-  nodes_.erase(nodes_.begin() + static_cast<std::ptrdiff_t>(node));
-  if (nodes_.capacity() > 4 && nodes_.size() < nodes_.capacity() / 4) nodes_.shrink_to_fit();
+  nodes_.erase(node);
 }
 
 void List::pop_front() {
   const std::size_t before = nodes_.front().footprint();
   nodes_.front().erase(0);
   account(before, nodes_.front());
-  --size_;
+  add_elements(-1);
   drop_if_empty(0);
 }
 
@@ -98,7 +102,7 @@ void List::pop_back() {
   const std::size_t before = n.footprint();
   n.erase(n.last());
   account(before, n);
-  --size_;
+  add_elements(-1);
   drop_if_empty(nodes_.size() - 1);
 }
 
@@ -111,13 +115,13 @@ void List::set(std::size_t i, std::string_view e) {
 }
 
 void List::insert(std::size_t i, std::string_view e) {
-  if (i == size_) return push_back(e);
+  if (i == size()) return push_back(e);
   const Place p = locate(i);
   Pack& n = nodes_[p.node];
   const std::size_t before = n.footprint();
   n.insert(p.off, e);
   account(before, n);
-  ++size_;
+  add_elements(1);
   if (n.count() > kNodeEntries || (n.count() > 1 && n.used() > compact_limits().list_node_bytes)) split(p.node);
 }
 
@@ -134,7 +138,7 @@ void List::split(std::size_t node) {
   n.erase(cut, n.count() - half);
   account(before, n);
   account(0, second);
-  nodes_.insert(nodes_.begin() + static_cast<std::ptrdiff_t>(node) + 1, std::move(second));
+  nodes_.insert(node + 1, std::move(second));
 }
 
 void List::erase(std::size_t i) {
@@ -143,16 +147,59 @@ void List::erase(std::size_t i) {
   const std::size_t before = n.footprint();
   n.erase(p.off);
   account(before, n);
-  --size_;
+  add_elements(-1);
   drop_if_empty(p.node);
 }
 
 void List::trim(std::size_t start, std::size_t count) {
-  if (start == 0 && count == size_) return;
+  if (start == 0 && count == size()) return;
   List kept;
   auto it = at(start);
   for (std::size_t i = 0; i < count; ++i, ++it) kept.push_back(*it);
   *this = std::move(kept);
+}
+
+ListNodes::ListNodes(const ListNodes& o) {
+  if (o.b_ == nullptr) return;
+  reserve(o.b_->count);
+  b_->elements = o.b_->elements;
+  b_->node_bytes = o.b_->node_bytes;
+  for (std::uint32_t i = 0; i < o.b_->count; ++i) {
+    new (b_->nodes() + i) Pack(o.b_->nodes()[i]);
+    ++b_->count;
+  }
+}
+
+ListNodes::~ListNodes() {
+  if (b_ == nullptr) return;
+  for (std::uint32_t i = 0; i < b_->count; ++i) b_->nodes()[i].~Pack();
+  std::free(b_);
+}
+
+void ListNodes::reserve(std::size_t cap) {
+  if (cap == 0) cap = 1;
+  void* q = std::realloc(b_, sizeof(Block) + cap * sizeof(Pack));
+  if (q == nullptr) throw std::bad_alloc();
+  if (b_ == nullptr) std::memset(q, 0, sizeof(Block));
+  b_ = static_cast<Block*>(q);
+  b_->cap = static_cast<std::uint32_t>(cap);
+}
+
+void ListNodes::insert(std::size_t i, Pack p) {
+  const std::size_t n = size();
+  if (b_ == nullptr || n == b_->cap) reserve(n < 4 ? n + 1 : n + n / 2);
+  Pack* at = b_->nodes() + i;
+  std::memmove(static_cast<void*>(at + 1), static_cast<const void*>(at), (n - i) * sizeof(Pack));
+  new (at) Pack(std::move(p));
+  ++b_->count;
+}
+
+void ListNodes::erase(std::size_t i) {
+  Pack* at = b_->nodes() + i;
+  at->~Pack();
+  std::memmove(static_cast<void*>(at), static_cast<const void*>(at + 1), (b_->count - i - 1) * sizeof(Pack));
+  --b_->count;
+  if (b_->cap > 4 && b_->count < b_->cap / 4) reserve(b_->count);
 }
 
 }  // namespace mnemo::server

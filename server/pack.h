@@ -66,7 +66,12 @@ class Pack {
   }
   ~Pack();
 
-  std::size_t count() const { return p_ == nullptr ? 0 : head()[2]; }
+  std::size_t count() const { return p_ == nullptr ? 0 : head()[2] & kCountMask; }
+  // One bit of the owner's, kept in the block's header (false while the pack
+  // holds no block): a set marks a member that is not an integer with it.
+  bool flag() const { return p_ != nullptr && (head()[2] & ~kCountMask) != 0; }
+  // Sets the flag; the pack must hold a block (not empty()).
+  void set_flag() { head()[2] |= ~kCountMask; }
   bool empty() const { return count() == 0; }
   // Bytes the entries take (the offset just past the last one).
   std::size_t used() const { return p_ == nullptr ? 0 : head()[0]; }
@@ -122,6 +127,7 @@ class Pack {
 
  private:
   static constexpr std::size_t kHeader = 12;
+  static constexpr std::uint32_t kCountMask = 0x7fffffff;  // the count's bits; the top one is flag()
   std::uint32_t* head() const { return reinterpret_cast<std::uint32_t*>(p_); }
   char* data() const { return p_ + kHeader; }
   // Makes room for `extra` more bytes of entries.

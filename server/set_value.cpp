@@ -21,26 +21,27 @@ bool set_member_is_integer(std::string_view m) {
 
 bool Set::contains(std::string_view m) const {
   BlobTable::Item item;
-  return small_ ? members_.find(m) != Pack::npos : big_->find(m, item) != nullptr;
+  return small() ? members_.find(m) != Pack::npos : big_->find(m, item) != nullptr;
 }
 
 bool Set::insert(std::string_view m) {
-  if (!small_) return !contains(m) && big_->set(m, {});
+  if (!small()) return !contains(m) && big_->set(m, {});
   if (members_.find(m) != Pack::npos) return false;
   const CompactLimits& lim = compact_limits();
-  all_integers_ = all_integers_ && set_member_is_integer(m);
+  const bool ints = !members_.flag() && set_member_is_integer(m);
   const std::size_t n = members_.count() + 1;
-  const bool fits = all_integers_ ? n <= lim.set_intset_entries : n <= lim.set_entries && m.size() <= lim.set_value;
+  const bool fits = ints ? n <= lim.set_intset_entries : n <= lim.set_entries && m.size() <= lim.set_value;
   if (!fits) {
     grow();
     return insert(m);
   }
   members_.push_back(m);
+  if (!ints) members_.set_flag();
   return true;
 }
 
 bool Set::erase(std::string_view m) {
-  if (!small_) return big_->erase(m);
+  if (!small()) return big_->erase(m);
   const std::size_t off = members_.find(m);
   if (off == Pack::npos) return false;
   members_.erase(off);
@@ -52,7 +53,6 @@ void Set::grow() {
   big_->reserve(members_.count() + 1);
   for (std::string_view m : members_) big_->set(m, {});
   members_ = Pack();
-  small_ = false;
 }
 
 std::string_view Set::iterator::operator*() const {
@@ -70,8 +70,8 @@ Set::iterator& Set::iterator::operator++() {
 Set::iterator Set::begin() const {
   iterator it;
   it.s_ = this;
-  it.small_ = small_;
-  if (small_) it.off_ = 0;
+  it.small_ = small();
+  if (small()) it.off_ = 0;
   else it.big_it_ = big_->begin();
   return it;
 }
@@ -79,8 +79,8 @@ Set::iterator Set::begin() const {
 Set::iterator Set::end() const {
   iterator it;
   it.s_ = this;
-  it.small_ = small_;
-  if (small_) it.off_ = members_.used();
+  it.small_ = small();
+  if (small()) it.off_ = members_.used();
   else it.big_it_ = big_->end();
   return it;
 }

@@ -42,23 +42,20 @@ class Set {
     BlobTable::iterator big_it_{};
   };
 
-  std::size_t size() const { return small_ ? members_.count() : big_->size(); }
+  std::size_t size() const { return small() ? members_.count() : big_->size(); }
   bool empty() const { return size() == 0; }
   // Whether the members are packed (not a hash table).
-  bool packed() const { return small_; }
+  bool packed() const { return small(); }
   // Estimated heap bytes, for MEMORY USAGE and --max-memory.
-  std::size_t bytes() const { return small_ ? members_.footprint() : big_->bytes(); }
+  std::size_t bytes() const { return small() ? members_.footprint() : big_->bytes(); }
 
   Set() = default;
   Set(const Set& o)
-      : members_(o.members_), big_(o.big_ ? std::make_unique<BlobTable>(*o.big_) : nullptr), small_(o.small_),
-        all_integers_(o.all_integers_) {}
+      : members_(o.members_), big_(o.big_ ? std::make_unique<BlobTable>(*o.big_) : nullptr) {}
   Set(Set&&) noexcept = default;
   Set& operator=(Set o) noexcept {
     std::swap(members_, o.members_);
     std::swap(big_, o.big_);
-    std::swap(small_, o.small_);
-    std::swap(all_integers_, o.all_integers_);
     return *this;
   }
 
@@ -74,10 +71,13 @@ class Set {
  private:
   void grow();
 
+  // Small while big_ is null (a set is two words: a key's Collection stays small).
+  bool small() const { return big_ == nullptr; }
+
+  // While small(): the members; its flag() marks one that is not an integer
+  // (then the set-max-listpack limits apply, else set-max-intset-entries).
   Pack members_;
-  std::unique_ptr<BlobTable> big_;  // once not small_ (members with empty values)
-  bool small_ = true;
-  bool all_integers_ = true;  // every member added while packed read as an integer
+  std::unique_ptr<BlobTable> big_;  // once not small() (members with empty values)
 };
 
 }  // namespace mnemo::server
