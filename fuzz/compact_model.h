@@ -1,8 +1,9 @@
 // Drives the packed collection values (server/pack.h, hash_value.h,
-// set_value.h, list_value.h) with operations read from bytes and checks them
-// against plain models (a vector of pairs in insertion order, a std::set, a
-// std::deque) after every step: contents, order where the value defines one,
-// lookups, sizes, and a copy. The first bytes choose small compact limits
+// set_value.h, list_value.h, zset_value.h) with operations read from bytes
+// and checks them against plain models (a vector of pairs in insertion
+// order, a std::set, a std::deque, a std::set of (score, member) pairs)
+// after every step: contents, order where the value defines one, lookups,
+// ranks, sizes, and a copy. The first bytes choose small compact limits
 // (compact_limits.h), so conversions to hash tables and list node splits
 // happen within a short input. Shared by fuzz/compact_fuzz.cpp and
 // tests/server/compact_test.cpp.
@@ -11,9 +12,12 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <iterator>
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -24,6 +28,7 @@
 #include "server/hash_value.h"
 #include "server/list_value.h"
 #include "server/set_value.h"
+#include "server/zset_value.h"
 
 namespace mnemo::compact_model {
 
@@ -145,6 +150,79 @@ inline bool check_list(Bytes& in) {
   return true;
 }
 
+// A score from a few values (so members tie and move), now and then any double.
+inline double zset_score(Bytes& in) {
+  static constexpr double kScores[] = {0, 1, -1, 2.5, -0.0, 1e300, -1e300, 3, 9007199254740992.0, -7};
+  const std::uint8_t b = in.next();
+  if (b < 240) return kScores[b % 10];
+  std::uint64_t bits = 0;
+  for (int k = 0; k < 8; ++k) bits = bits << 8 | in.next();
+  const double d = std::bit_cast<double>(bits);
+  return d != d ? 0.5 : d;  // no NaN: the commands never store one
+}
+
+// Whether the set's entries, both ways and through a copy, and its lookups match the model.
+inline bool zset_matches(const server::ZSet& z, const std::set<std::pair<double, std::string>>& model) {
+  if (z.size() != model.size()) return false;
+  const server::ZSet copy(z);
+  auto m = model.begin();
+  for (auto it = copy.begin(); it != copy.end(); ++it, ++m) {
+    const server::ZSet::Entry e = *it;
+    if (m == model.end() || e.member != m->second || e.score != m->first) return false;
+  }
+  if (m != model.end()) return false;
+  auto r = model.rbegin();
+  for (auto it = z.end(); it != z.begin(); ++r) {
+    const server::ZSet::Entry e = *--it;
+    if (e.member != r->second || e.score != r->first) return false;
+  }
+  return true;
+}
+
+// Runs one sorted-set scenario; false at the first mismatch.
+inline bool check_zset(Bytes& in) {
+  server::ZSet z;
+  std::set<std::pair<double, std::string>> model;
+  std::map<std::string, double> scores;
+  while (in.more()) {
+    const std::uint8_t op = in.next() % 5;
+    const std::string m = in.str();
+    auto it = scores.find(m);
+    const bool had = it != scores.end();
+    if (op == 0 || op == 1) {
+      const double sc = zset_score(in);
+      if (z.set(m, sc) != !had) return false;
+      if (had) model.erase({it->second, m});
+      model.emplace(sc, m);
+      scores[m] = sc;
+    } else if (op == 2) {
+      if (z.erase(m) != had) return false;
+      if (had) model.erase({it->second, m}), scores.erase(it);
+    } else if (op == 3) {
+      const auto got = z.score(m);
+      const auto rank = z.rank(m);
+      if (got.has_value() != had || rank.has_value() != had) return false;
+      if (had && (*got != it->second ||
+                  *rank != static_cast<std::size_t>(std::distance(model.begin(), model.find({it->second, m}))))) {
+        return false;
+      }
+    } else {
+      const double sc = zset_score(in);
+      const auto lo = z.lower_bound(sc, m), hi = z.upper_bound(sc, m);
+      const auto mlo = model.lower_bound({sc, m}), mhi = model.upper_bound({sc, m});
+      if ((lo == z.end()) != (mlo == model.end()) || (hi == z.end()) != (mhi == model.end())) return false;
+      if (lo != z.end() && (*lo).member != mlo->second) return false;
+      if (hi != z.end() && (*hi).member != mhi->second) return false;
+      if (!model.empty()) {
+        const std::size_t rank = in.next() % model.size();
+        if ((*z.at_rank(rank)).member != std::next(model.begin(), static_cast<std::ptrdiff_t>(rank))->second) return false;
+      }
+    }
+    if (!zset_matches(z, model)) return false;
+  }
+  return true;
+}
+
 // Sets small limits from the first bytes, then runs the scenario the next byte picks.
 inline bool check(const std::uint8_t* data, std::size_t size) {
   Bytes in(data, size);
@@ -156,8 +234,15 @@ inline bool check(const std::uint8_t* data, std::size_t size) {
   lim.set_value = in.next() % 12;
   lim.set_intset_entries = in.next() % 16;
   lim.list_node_bytes = in.next() % 64;
-  const std::uint8_t which = in.next() % 3;
-  const bool ok = which == 0 ? check_hash(in) : which == 1 ? check_set(in) : check_list(in);
+  const std::uint8_t which = in.next() % 4;
+  if (which == 3) {
+    lim.zset_entries = in.next() % 12;
+    lim.zset_value = in.next() % 12;
+  }
+  const bool ok = which == 0   ? check_hash(in)
+                  : which == 1 ? check_set(in)
+                  : which == 2 ? check_list(in)
+                               : check_zset(in);
   lim = saved;
   return ok;
 }

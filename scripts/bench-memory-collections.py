@@ -6,6 +6,7 @@ redis-server --save "" --appendonly no in the same run:
   bighash one hash of 1M fields ("f<i>" = "<i>")
   set     one set of 1M members ("m<i>": strings, so a hash table in both)
   zset    one sorted set of 1M members ("m<i>" scored <i>)
+  zsets   100k sorted sets of 10 members ("ZADD z:<i> 0 m<j> ... 9 ...", 8-byte members)
   lists   100k lists of 20 elements ("RPUSH l:<i> e0 ... e19", 8-byte elements)
 mnemo's own estimate (STATS store.memory_bytes) is printed beside its rows.
 --before-bin DIR adds a row for another build's mnemo-server (e.g. the main
@@ -52,12 +53,21 @@ def gen_zset(n):
         yield resp("ZADD", "zset", i, "m%d" % i)
 
 
+def gen_zsets(n):
+    for i in range(n):
+        args = ["ZADD", "z:%d" % i]
+        for j in range(10):
+            args += [j, "m%07d" % ((i * 10 + j) % 10000000)]
+        yield resp(*args)
+
+
 # name: (description, generator, element count, unit)
 ROWS = {
     "hashes": ("100k hashes of 10 fields", gen_hashes, 100000, "key"),
     "bighash": ("one hash of 1M fields", gen_bighash, 1000000, "field"),
     "set": ("one set of 1M members", gen_set, 1000000, "member"),
     "zset": ("one sorted set of 1M members", gen_zset, 1000000, "member"),
+    "zsets": ("100k sorted sets of 10 members", gen_zsets, 100000, "key"),
     "lists": ("100k lists of 20 elements", gen_lists, 100000, "key"),
 }
 

@@ -10,10 +10,6 @@ namespace mnemo::server {
 
 namespace {
 
-// Rough heap cost of a sorted set's element: its bytes in a std::string, plus a container's slot.
-std::size_t str_bytes(std::size_t n) { return heap_string_bytes(n); }
-constexpr std::size_t kSlotBytes = 40;
-
 }  // namespace
 
 std::string_view type_name(ValueType t) {
@@ -31,7 +27,7 @@ std::string_view type_name(ValueType t) {
 Collection::Collection(ValueType t) {
   switch (t) {
     case ValueType::set: value_.emplace<Set>(); break;
-    case ValueType::zset: value_.emplace<Boxed<ZSet>>(); break;
+    case ValueType::zset: value_.emplace<ZSet>(); break;
     case ValueType::hash: value_.emplace<Hash>(); break;
     case ValueType::stream: value_.emplace<Boxed<Stream>>(); break;
     default: value_.emplace<List>(); break;
@@ -42,6 +38,7 @@ std::size_t Collection::bytes() const {
   switch (type()) {
     case ValueType::list: return list().bytes();
     case ValueType::set: return set().bytes();
+    case ValueType::zset: return zset().bytes();
     case ValueType::hash: return hash().bytes();
     default: return bytes_;
   }
@@ -51,7 +48,7 @@ std::size_t Collection::size() const {
   switch (type()) {
     case ValueType::list: return list().size();
     case ValueType::set: return set().size();
-    case ValueType::zset: return zset().scores.size();
+    case ValueType::zset: return zset().size();
     case ValueType::hash: return hash().size();
     case ValueType::stream: return stream().entries.size();
     default: return 0;
@@ -89,21 +86,15 @@ bool Collection::apply_one(std::uint8_t code, OpReader& r) {
     return true;
   }
   if ((code == 5 || code == 6) && type() == ValueType::zset) {
-    ZSet& z = std::get<Boxed<ZSet>>(value_).get();
-    const std::size_t cost = 2 * (str_bytes(a.size()) + kSlotBytes);
-    auto it = z.scores.find(std::string(a));
-    if (it != z.scores.end()) {
-      z.order.erase({it->second, it->first});
-      z.scores.erase(it);
-      bytes_ -= cost;
+    ZSet& z = std::get<ZSet>(value_);
+    if (code == 6) {
+      z.erase(a);
+      return true;
     }
-    if (code == 5) {
-      const double score = r.f64();
-      z.scores.emplace(std::string(a), score);
-      z.order.emplace(score, std::string(a));
-      bytes_ += cost;
-    }
-    return !r.failed();
+    const double score = r.f64();
+    if (r.failed()) return false;
+    z.set(a, score);
+    return true;
   }
   return false;
 }
@@ -159,7 +150,7 @@ std::string Collection::encode() const {
       for (std::string_view m : set()) w.sadd(m);
       break;
     case ValueType::zset:
-      for (const auto& [score, m] : zset().order) w.zadd(m, score);
+      for (const ZSet::Entry e : zset()) w.zadd(e.member, e.score);
       break;
     case ValueType::stream:
       encode_stream(stream(), w);

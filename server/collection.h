@@ -32,12 +32,11 @@
 #include <utility>
 #include <variant>
 
-#include "absl/container/btree_set.h"
-#include "absl/container/flat_hash_map.h"
 #include "server/hash_value.h"
 #include "server/list_value.h"
 #include "server/set_value.h"
 #include "server/stream.h"
+#include "server/zset_value.h"
 
 namespace mnemo::server {
 
@@ -47,15 +46,9 @@ enum class ValueType : std::uint8_t { string = 0, list = 1, set = 2, zset = 3, h
 // TYPE's answer for a value type ("string", "list", "set", "zset", "hash", "stream").
 std::string_view type_name(ValueType t);
 
-struct ZSet {
-  // Members ordered by (score, member bytes), as Redis orders them.
-  absl::flat_hash_map<std::string, double> scores;
-  absl::btree_set<std::pair<double, std::string>> order;
-};
-
 // A value held on the heap but copied deeply: the variant below is as big
 // as its biggest member, and every key's Collection pays for it, so the
-// types a key rarely holds (a stream, a sorted set) stay one pointer there.
+// type a key rarely holds (a stream) stays one pointer there.
 template <typename T>
 class Boxed {
  public:
@@ -86,7 +79,7 @@ class Collection {
 
   const List& list() const { return std::get<List>(value_); }
   const Set& set() const { return std::get<Set>(value_); }
-  const ZSet& zset() const { return std::get<Boxed<ZSet>>(value_).get(); }
+  const ZSet& zset() const { return std::get<ZSet>(value_); }
   const Hash& hash() const { return std::get<Hash>(value_); }
   const Stream& stream() const { return std::get<Boxed<Stream>>(value_).get(); }
 
@@ -101,8 +94,8 @@ class Collection {
  private:
   bool apply_one(std::uint8_t code, class OpReader& r);
   bool apply_list(std::uint8_t code, OpReader& r);
-  std::variant<List, Set, Boxed<ZSet>, Hash, Boxed<Stream>> value_;
-  std::size_t bytes_ = 0;  // a sorted set's and a stream's estimate (the others keep their own)
+  std::variant<List, Set, ZSet, Hash, Boxed<Stream>> value_;
+  std::size_t bytes_ = 0;  // a stream's estimate (the others keep their own)
 };
 
 // Builds an operation list (see the header comment).

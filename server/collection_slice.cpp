@@ -45,13 +45,13 @@ bool CollectionSlicer::next(const Collection& c, bool unchanged, OpWriter& w, Li
 }
 
 bool CollectionSlicer::next_zset(const ZSet& z, OpWriter& w, Limits lim) {
-  auto it = last_ ? z.order.upper_bound(*last_) : z.order.begin();
-  const std::pair<double, std::string>* copied = nullptr;
-  const bool done = slice_walk(it, z.order.end(), w, lim, [&](const std::pair<double, std::string>& p) {
-    w.zadd(p.second, p.first);
-    copied = &p;
+  auto it = last_ ? z.upper_bound(last_->first, last_->second) : z.begin();
+  std::optional<ZSet::Entry> copied;
+  const bool done = slice_walk(it, z.end(), w, lim, [&](const ZSet::Entry& e) {
+    w.zadd(e.member, e.score);
+    copied = e;
   });
-  if (copied != nullptr) last_ = *copied;
+  if (copied) last_.emplace(copied->score, std::string(copied->member));
   return done;
 }
 

@@ -18,6 +18,8 @@ struct CompactLimits {
   std::size_t set_entries = 128;       // packed non-integer sets (Redis 7.2's set-max-listpack-entries)
   std::size_t set_value = 64;          // set-max-listpack-value
   std::size_t set_intset_entries = 512;  // set-max-intset-entries (all-integer sets)
+  std::size_t zset_entries = 128;      // zset-max-listpack-entries
+  std::size_t zset_value = 64;         // zset-max-listpack-value
   std::size_t list_node_bytes = 8192;  // list-max-listpack-size -2 (8 KB nodes)
 };
 

@@ -78,6 +78,9 @@ class Pack {
   // Heap bytes the block holds (header included), for MEMORY USAGE.
   std::size_t footprint() const { return p_ == nullptr ? 0 : head()[1] + kHeader + 8; }  // + malloc's 8
 
+  // The entry bytes (used() of them, while not empty), for owners whose
+  // entries carry their own size at their end to be read backwards (zset_value.h).
+  const char* raw() const { return data(); }
   // The entry at byte offset `off` (< used()); sets *next to the next one's offset.
   std::string_view at(std::size_t off, std::size_t* next) const;
   // The offset of the entry after the one at `off`.
@@ -136,9 +139,5 @@ class Pack {
 
   char* p_ = nullptr;
 };
-
-// Rough heap cost of a std::string of n bytes (inline up to 15), for the
-// large representations' accounting.
-inline std::size_t heap_string_bytes(std::size_t n) { return n <= 15 ? 0 : ((n + 1 + 15) & ~std::size_t{15}) + 8; }
 
 }  // namespace mnemo::server

@@ -76,11 +76,6 @@ bool all_integers(const Set& s) {
   return std::all_of(s.begin(), s.end(), [&](std::string_view m) { return parse_i64_strict(m, v); });
 }
 
-template <typename Range, typename Len>
-bool all_short(const Range& r, Len len) {
-  return std::all_of(r.begin(), r.end(), [&](const auto& x) { return len(x) <= 64; });
-}
-
 }  // namespace
 
 persistence::ChangeRef expiry_change(DbIndex db, const Entry& cur, std::int64_t at_ms) {
@@ -94,16 +89,15 @@ Entry* copy_collection_entry(const Entry& src, std::string_view key, std::string
 }
 
 std::string_view collection_encoding(const Collection& c) {
-  // Redis 7.0's defaults: zset-max-listpack-entries 128, -value 64; set-max-intset-entries 512;
-  // a hash's own rule is in hash_value.h.
+  // Redis 7.0's defaults: set-max-intset-entries 512; a hash's and a sorted
+  // set's own rules are in hash_value.h and zset_value.h.
   switch (c.type()) {
     case ValueType::hash:
       return c.hash().listpack() ? "listpack" : "hashtable";
     case ValueType::set:
       return c.size() <= 512 && all_integers(c.set()) ? "intset" : "hashtable";
     case ValueType::zset:
-      return c.size() <= 128 && all_short(c.zset().scores, [](const auto& kv) { return kv.first.size(); })
-                 ? "listpack" : "skiplist";
+      return c.zset().listpack() ? "listpack" : "skiplist";
     case ValueType::stream:
       return "stream";
     default:

@@ -121,14 +121,14 @@ PopOutcome pop_zset(CommandContext& ctx, std::string_view key, const PopOp& op, 
           return {};
         }
         const ZSet* z = t.get(0) ? &t.get(0)->zset() : nullptr;
-        if (z == nullptr || z->order.empty()) return {};
-        const std::uint64_t n = op.count < 0 ? 1 : std::min<std::uint64_t>(static_cast<std::uint64_t>(op.count), z->order.size());
+        if (z == nullptr || z->empty()) return {};
+        const std::uint64_t n = op.count < 0 ? 1 : std::min<std::uint64_t>(static_cast<std::uint64_t>(op.count), z->size());
         for (const Scored& s : by_rank(*z, 0, static_cast<std::int64_t>(n) - 1, !op.left)) {
-          p.values.push_back(*s.member);
+          p.values.push_back(std::string(s.member));
           p.scores.push_back(s.score);
-          t.ops(0, ValueType::zset).zrem(*s.member);
+          t.ops(0, ValueType::zset).zrem(s.member);
         }
-        p.emptied = n == z->order.size();
+        p.emptied = n == z->size();
         return {};
       }, reply)) return PopOutcome::failed;
   if (p.wrong) return PopOutcome::wrong_type;

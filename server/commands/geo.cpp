@@ -59,10 +59,7 @@ namespace {
 const ZSet* zset_of(CollectionTxn& t, std::size_t i) { return t.get(i) ? &t.get(i)->zset() : nullptr; }
 
 std::optional<double> score_of(const ZSet* z, std::string_view member) {
-  if (z == nullptr) return std::nullopt;
-  auto it = z->scores.find(av(member));
-  if (it == z->scores.end()) return std::nullopt;
-  return it->second;
+  return z == nullptr ? std::nullopt : z->score(member);
 }
 
 }  // namespace

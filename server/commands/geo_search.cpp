@@ -30,7 +30,7 @@ struct Point {
   double xy[2];
   double dist;
   double score;
-  const std::string* member;  // in the sorted set: valid only while the store call runs
+  std::string_view member;  // in the sorted set: valid only while the store call runs
 };
 
 // What the arguments asked for.
@@ -54,8 +54,8 @@ struct Outcome {
 
 bool decode_member(const ZSet* z, std::string_view member, double xy[2]) {
   if (z == nullptr) return false;
-  auto it = z->scores.find(av(member));
-  return it != z->scores.end() && geo::decode_score(it->second, xy);
+  const auto score = z->score(member);
+  return score && geo::decode_score(*score, xy);
 }
 
 // extractDistanceOrReply / extractBoxOrReply.
@@ -157,9 +157,10 @@ void collect(const ZSet& z, const geo::Shape& shape, std::size_t limit, std::vec
     const auto min = static_cast<double>(geo::align52(h));
     ++h.bits;
     const auto max = static_cast<double>(geo::align52(h));
-    for (auto it = z.order.lower_bound({min, std::string()}); it != z.order.end() && it->first < max; ++it) {
-      Point p{{0, 0}, 0, it->first, &it->second};
-      if (geo::decode_score(it->first, p.xy) && geo::within(shape, p.xy[0], p.xy[1], p.dist)) out.push_back(p);
+    for (auto it = z.lower_bound(min, {}); it != z.end() && (*it).score < max; ++it) {
+      const ZSet::Entry e = *it;
+      Point p{{0, 0}, 0, e.score, e.member};
+      if (geo::decode_score(e.score, p.xy) && geo::within(shape, p.xy[0], p.xy[1], p.dist)) out.push_back(p);
       if (!out.empty() && limit != 0 && out.size() >= limit) break;
     }
     last = i;
@@ -217,7 +218,7 @@ void search(const ZSet& z, Query& q, Outcome& o) {
   o.returned = q.count == 0 || total < static_cast<std::size_t>(q.count) ? total : static_cast<std::size_t>(q.count);
   sort_points(o.points, q.sort, o.returned);
   if (q.store_arg != 0) return;
-  for (std::size_t i = 0; i < o.returned; ++i) o.members.push_back(*o.points[i].member);
+  for (std::size_t i = 0; i < o.returned; ++i) o.members.push_back(std::string(o.points[i].member));
 }
 
 // The destination (key `dest` of the store call) holds exactly the points
@@ -228,7 +229,7 @@ void store_points(CollectionTxn& t, std::size_t dest, const Query& q, Outcome& o
   OpWriter& w = t.replace(dest, ValueType::zset);
   for (std::size_t i = 0; i < o.returned; ++i) {
     const Point& p = o.points[i];
-    w.zadd(*p.member, q.store_dist ? p.dist / q.shape.to_metres : p.score);
+    w.zadd(p.member, q.store_dist ? p.dist / q.shape.to_metres : p.score);
   }
 }
 

@@ -146,7 +146,7 @@ Window clamp_limit(const SortArgs& a, std::int64_t n) {
 }
 
 std::string_view elem_of(std::string_view s) { return s; }
-std::string_view elem_of(const std::pair<double, std::string>& p) { return p.second; }
+std::string_view elem_of(const ZSet::Entry& e) { return e.member; }
 
 // Loads the elements of c; a list or sorted set left unsorted yields only
 // the window, in its own order (reversed by DESC), and the window then
@@ -179,11 +179,11 @@ std::vector<Item> load(const Collection* c, const SortArgs& a, Window& w) {
   } else {
     const ZSet& z = c->zset();
     if (!direct) {
-      for (const auto& [m, score] : z.scores) items.emplace_back(m);
+      for (const ZSet::Entry e : z) items.emplace_back(e.member);
     } else if (a.desc) {
-      take_window(z.order.rbegin(), z.order.rend());
+      take_window(std::make_reverse_iterator(z.end()), std::make_reverse_iterator(z.begin()));
     } else {
-      take_window(z.order.begin(), z.order.end());
+      take_window(z.begin(), z.end());
     }
   }
   return items;

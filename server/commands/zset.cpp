@@ -63,7 +63,7 @@ Fault zadd_all(CollectionTxn& t, ArgList argv, std::size_t first, const std::vec
     std::optional<double> cur;
     if (auto p = pending.find(m); p != pending.end()) cur = p->second;
     else if (z != nullptr) {
-      if (auto it = z->scores.find(av(m)); it != z->scores.end()) cur = it->second;
+      cur = z->score(m);
     }
     if (cur) {
       if (f.nx) continue;
@@ -129,11 +129,11 @@ void cmd_zrem(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
         if (z == nullptr) return {};
         absl::flat_hash_set<std::string_view> seen;
         for (std::size_t i = 2; i < argv.size(); ++i) {
-          if (!z->scores.contains(av(argv[i])) || !seen.insert(argv[i]).second) continue;
+          if (!z->contains(argv[i]) || !seen.insert(argv[i]).second) continue;
           t.ops(0, kZSet).zrem(argv[i]);
           ++removed;
         }
-        emptied = removed > 0 && static_cast<std::size_t>(removed) == z->order.size();
+        emptied = removed > 0 && static_cast<std::size_t>(removed) == z->size();
         return {};
       })) return;
   if (removed > 0) ctx.notify(pubsub::notify::kZset, "zrem", argv[1]);
@@ -154,14 +154,14 @@ void cmd_zpop(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
         if (t.wrong_type(0, kZSet)) return wrong_type();
         const ZSet* z = zset_of(t, 0);
         if (z == nullptr) return {};
-        const auto n = std::min<std::uint64_t>(static_cast<std::uint64_t>(count), z->order.size());
+        const auto n = std::min<std::uint64_t>(static_cast<std::uint64_t>(count), z->size());
         const auto picked = max ? by_rank(*z, 0, static_cast<std::int64_t>(n) - 1, true)
                                 : by_rank(*z, 0, static_cast<std::int64_t>(n) - 1, false);
         for (const Scored& s : picked) {
-          popped.emplace_back(*s.member, s.score);
-          t.ops(0, kZSet).zrem(*s.member);
+          popped.emplace_back(s.member, s.score);
+          t.ops(0, kZSet).zrem(s.member);
         }
-        emptied = n > 0 && n == z->order.size();
+        emptied = n > 0 && n == z->size();
         return {};
       })) return;
   if (!popped.empty()) ctx.notify(pubsub::notify::kZset, max ? "zpopmax" : "zpopmin", argv[1]);
@@ -197,16 +197,16 @@ void cmd_zremrange(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
         if (z == nullptr) return {};
         std::vector<Scored> gone;
         if (kind == 'r') {
-          const IndexRange r = clamp_range(start, end, static_cast<std::int64_t>(z->order.size()));
+          const IndexRange r = clamp_range(start, end, static_cast<std::int64_t>(z->size()));
           if (!r.empty()) gone = by_rank(*z, r.start, r.end, false);
         } else if (kind == 's') {
           gone = by_score(*z, sr, false, 0, -1);
         } else {
           gone = by_lex(*z, lr, false, 0, -1);
         }
-        for (const Scored& s : gone) t.ops(0, kZSet).zrem(*s.member);
+        for (const Scored& s : gone) t.ops(0, kZSet).zrem(s.member);
         removed = static_cast<std::int64_t>(gone.size());
-        emptied = removed > 0 && gone.size() == z->order.size();
+        emptied = removed > 0 && gone.size() == z->size();
         return {};
       })) return;
   if (removed > 0) {

@@ -46,12 +46,12 @@ struct Pager {
   std::int64_t offset, limit;
   std::vector<Scored> out;
   bool done() const { return offset < 0 || (limit >= 0 && static_cast<std::int64_t>(out.size()) >= limit); }
-  void take(const std::pair<double, std::string>& e) {
+  void take(const Scored& e) {
     if (offset > 0) {
       --offset;
       return;
     }
-    out.push_back({&e.second, e.first});
+    out.push_back(e);
   }
 };
 
@@ -83,48 +83,36 @@ std::vector<Scored> by_rank(const ZSet& z, std::int64_t start, std::int64_t end,
   std::vector<Scored> out;
   if (end < start) return out;
   out.reserve(static_cast<std::size_t>(end - start + 1));
-  const auto n = static_cast<std::int64_t>(z.order.size());
-  // btree iterators step one at a time: walk from the nearer end.
-  const std::int64_t first = reverse ? n - 1 - end : start;
+  const auto n = static_cast<std::int64_t>(z.size());
   // ZREVRANGE 0 9 of a large set (a leaderboard's top ten) starts near the
-  // end: step from whichever end is nearer.
-  auto it = z.order.begin();
-  if (first > n / 2) {
-    it = z.order.end();
-    std::advance(it, -(n - first));
-  } else {
-    std::advance(it, first);
-  }
-  for (std::int64_t i = 0; i <= end - start; ++i, ++it) out.push_back({&it->second, it->first});
+  // end: at_rank steps from whichever end is nearer.
+  auto it = z.at_rank(static_cast<std::size_t>(reverse ? n - 1 - end : start));
+  for (std::int64_t i = 0; i <= end - start; ++i, ++it) out.push_back(*it);
   if (reverse) std::reverse(out.begin(), out.end());
   return out;
 }
 
 std::vector<Scored> by_score(const ZSet& z, const ScoreRange& r, bool reverse, std::int64_t offset,
                              std::int64_t limit) {
-  using E = std::pair<double, std::string>;
-  auto in = [&](const E& e) { return r.contains(e.first); };
+  auto in = [&](const Scored& e) { return r.contains(e.score); };
   if (!reverse) {
-    auto from = z.order.lower_bound(E{r.min, std::string()});
-    return walk(from, z.order.end(), in, [&](const E& e) { return !r.below_max(e.first); }, offset, limit);
+    return walk(z.lower_bound(r.min, {}), z.end(), in, [&](const Scored& e) { return !r.below_max(e.score); },
+                offset, limit);
   }
   // The first member scored above max: every member at max sorts before it.
-  auto to = std::isinf(r.max) && r.max > 0
-                ? z.order.end()
-                : z.order.lower_bound(E{std::nextafter(r.max, std::numeric_limits<double>::infinity()), std::string()});
-  return walk(std::make_reverse_iterator(to), z.order.rend(), in,
-              [&](const E& e) { return !r.above_min(e.first); }, offset, limit);
+  auto to = std::isinf(r.max) && r.max > 0 ? z.end()
+                                            : z.lower_bound(std::nextafter(r.max, std::numeric_limits<double>::infinity()), {});
+  return walk(std::make_reverse_iterator(to), std::make_reverse_iterator(z.begin()), in,
+              [&](const Scored& e) { return !r.above_min(e.score); }, offset, limit);
 }
 
 std::vector<Scored> by_lex(const ZSet& z, const LexRange& r, bool reverse, std::int64_t offset, std::int64_t limit) {
-  using E = std::pair<double, std::string>;
-  auto in = [&](const E& e) { return r.contains(e.second); };
+  auto in = [&](const Scored& e) { return r.contains(e.member); };
   if (!reverse) {
-    return walk(z.order.begin(), z.order.end(), in, [&](const E& e) { return !r.below_max(e.second); }, offset,
-                limit);
+    return walk(z.begin(), z.end(), in, [&](const Scored& e) { return !r.below_max(e.member); }, offset, limit);
   }
-  return walk(z.order.rbegin(), z.order.rend(), in, [&](const E& e) { return !r.above_min(e.second); }, offset,
-              limit);
+  return walk(std::make_reverse_iterator(z.end()), std::make_reverse_iterator(z.begin()), in,
+              [&](const Scored& e) { return !r.above_min(e.member); }, offset, limit);
 }
 
 }  // namespace mnemo::server::commands

@@ -36,11 +36,8 @@ struct LexRange {
 };
 bool parse_lex_range(std::string_view min, std::string_view max, LexRange& out);
 
-// A member and its score, borrowed from a sorted set.
-struct Scored {
-  const std::string* member;
-  double score;
-};
+// A member and its score, borrowed from a sorted set (valid until it changes).
+using Scored = ZSet::Entry;
 
 // The members in rank order (or reverse), from rank `start` to `end` inclusive (already clamped).
 std::vector<Scored> by_rank(const ZSet& z, std::int64_t start, std::int64_t end, bool reverse);

@@ -16,10 +16,7 @@ namespace {
 const ZSet* zset_of(CollectionTxn& t) { return t.get(0) ? &t.get(0)->zset() : nullptr; }
 
 std::optional<double> score_of(const ZSet* z, std::string_view m) {
-  if (z == nullptr) return std::nullopt;
-  auto it = z->scores.find(av(m));
-  if (it == z->scores.end()) return std::nullopt;
-  return it->second;
+  return z == nullptr ? std::nullopt : z->score(m);
 }
 
 void reply_scored(ReplyBuilder& reply, const std::vector<Scored>& s, bool with_scores) {
@@ -27,7 +24,7 @@ void reply_scored(ReplyBuilder& reply, const std::vector<Scored>& s, bool with_s
   else reply.array(s.size());
   for (const Scored& e : s) {
     if (with_scores) reply.pair();
-    reply.bulk(*e.member);
+    reply.bulk(e.member);
     if (with_scores) reply.dbl(e.score);
   }
 }
@@ -90,10 +87,10 @@ bool parse_range(ArgList argv, RangeArgs& a, ReplyBuilder& reply, std::size_t sr
 std::vector<Scored> select(const ZSet& z, const RangeArgs& a) {
   const bool reverse = a.rev >= 1;
   if (a.by == RangeBy::rank) {
-    const IndexRange r = clamp_range(a.start, a.end, static_cast<std::int64_t>(z.order.size()));
+    const IndexRange r = clamp_range(a.start, a.end, static_cast<std::int64_t>(z.size()));
     return r.empty() ? std::vector<Scored>{} : by_rank(z, r.start, r.end, reverse);
   }
-  if (a.offset > 0 && a.offset >= static_cast<std::int64_t>(z.order.size())) return {};  // Redis answers at once
+  if (a.offset > 0 && a.offset >= static_cast<std::int64_t>(z.size())) return {};  // Redis answers at once
   return a.by == RangeBy::score ? by_score(z, a.score, reverse, a.offset, a.limit)
                                 : by_lex(z, a.lex, reverse, a.offset, a.limit);
 }
@@ -124,7 +121,7 @@ void cmd_zmscore(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
 void cmd_zcard(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   run(ctx, reply, argv.subspan(1, 1), false, [&](CollectionTxn& t) -> Fault {
     if (t.wrong_type(0, kZSet)) return wrong_type();
-    reply.integer(zset_of(t) ? static_cast<std::int64_t>(zset_of(t)->scores.size()) : 0);
+    reply.integer(zset_of(t) ? static_cast<std::int64_t>(zset_of(t)->size()) : 0);
     return {};
   });
 }
@@ -152,14 +149,13 @@ void cmd_zrank(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
   run(ctx, reply, argv.subspan(1, 1), false, [&](CollectionTxn& t) -> Fault {
     if (t.wrong_type(0, kZSet)) return wrong_type();
     const ZSet* z = zset_of(t);
-    const auto s = score_of(z, argv[2]);
-    if (!s) {
+    const auto r = z == nullptr ? std::nullopt : z->rank(argv[2]);
+    if (!r) {
       reply.null();
       return {};
     }
-    auto it = z->order.find({*s, std::string(argv[2])});
-    const auto rank = static_cast<std::int64_t>(std::distance(z->order.begin(), it));
-    reply.integer(rev ? static_cast<std::int64_t>(z->order.size()) - 1 - rank : rank);
+    const auto rank = static_cast<std::int64_t>(*r);
+    reply.integer(rev ? static_cast<std::int64_t>(z->size()) - 1 - rank : rank);
     return {};
   });
 }
@@ -204,7 +200,7 @@ void cmd_zrangestore(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
           return {};
         }
         OpWriter& w = t.replace(0, kZSet);
-        for (const Scored& e : out) w.zadd(*e.member, e.score);
+        for (const Scored& e : out) w.zadd(e.member, e.score);
         return {};
       })) return;
   if (stored > 0) ctx.notify(pubsub::notify::kZset, "zrangestore", argv[1]);
@@ -227,11 +223,10 @@ void cmd_zrandmember(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
       else reply.null();
       return {};
     }
-    std::vector<Scored> all;
-    for (const auto& [s, m] : z->order) all.push_back({&m, s});
+    const std::vector<Scored> all(z->begin(), z->end());
     const auto picks = random_picks(all.size(), with_count ? count : 1);
     if (!with_count) {
-      reply.bulk(*all[picks[0]].member);
+      reply.bulk(all[picks[0]].member);
       return {};
     }
     std::vector<Scored> out;
@@ -252,14 +247,14 @@ void cmd_zscan(CommandContext& ctx, ArgList argv, ReplyBuilder& reply) {
       return {};
     }
     std::vector<Scored> found;
-    for (const auto& [s, m] : z->order) {
-      if (scan.matches(m)) found.push_back({&m, s});
+    for (const Scored e : *z) {
+      if (scan.matches(e.member)) found.push_back(e);
     }
     reply.array(2);
     reply.bulk("0");
     reply.array(found.size() * 2);
     for (const Scored& e : found) {
-      reply.bulk(*e.member);
+      reply.bulk(e.member);
       reply.bulk(format_score(e.score));
     }
     return {};

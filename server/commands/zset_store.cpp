@@ -55,7 +55,7 @@ void each_member(CollectionTxn& t, std::size_t i, F f) {
   if (c->type() == ValueType::set) {
     for (std::string_view m : c->set()) f(m, 1.0);
   } else {
-    for (const auto& [m, s] : c->zset().scores) f(m, s);
+    for (const ZSet::Entry e : c->zset()) f(e.member, e.score);
   }
 }
 
@@ -63,8 +63,7 @@ std::optional<double> score_in(CollectionTxn& t, std::size_t i, std::string_view
   const Collection* c = t.get(i);
   if (c == nullptr) return std::nullopt;
   if (c->type() == ValueType::set) return c->set().contains(m) ? std::optional<double>(1.0) : std::nullopt;
-  auto it = c->zset().scores.find(av(m));
-  return it == c->zset().scores.end() ? std::nullopt : std::optional<double>(it->second);
+  return c->zset().score(m);
 }
 
 std::size_t size_of(CollectionTxn& t, std::size_t i) { return t.get(i) ? t.get(i)->size() : 0; }

@@ -218,6 +218,7 @@ from resp_diff_stream_cases import STREAM_ARITY, STREAM_CASES  # noqa: E402
 # its fields were first set (listpack), a small all-integer set sorted by value
 # (intset), and a count covering a whole collection answers it in that order.
 _MANY = " ".join(f"f{i} {i}" for i in range(513))
+_ZMANY = " ".join(f"{i} m{i}" for i in range(129))
 ORDER_CASES = [
     ("small hash order", steps(
         "HSET h z 1 a 2 m 3 b 4", "HGETALL h", "HKEYS h", "HVALS h", "HDEL h a", "HSET h a 5 z 6", "HGETALL h",
@@ -229,6 +230,24 @@ ORDER_CASES = [
         "HSET small longer " + "x" * 65, "OBJECT ENCODING small", "HDEL small longer", "OBJECT ENCODING small",
         "HSET many " + _MANY, "OBJECT ENCODING many", pairs("HGETALL many"), "HSET fewer " +
         " ".join(f"f{i} {i}" for i in range(512)), "OBJECT ENCODING fewer", "HKEYS fewer")),
+    ("sorted set encoding by size and length", steps(
+        "ZADD small 1 a", "OBJECT ENCODING small", "ZADD small 2 " + "x" * 64, "OBJECT ENCODING small",
+        "ZADD small 3 " + "y" * 65, "OBJECT ENCODING small", "ZREM small " + "y" * 65, "OBJECT ENCODING small",
+        "ZADD many " + _ZMANY, "OBJECT ENCODING many", "ZREM many m0", "OBJECT ENCODING many",
+        "ZRANGE many 0 4 WITHSCORES", "ZREVRANGE many 0 4", "ZRANK many m77", "ZREVRANK many m77",
+        "ZADD fewer " + " ".join(f"{i} m{i}" for i in range(128)), "OBJECT ENCODING fewer",
+        "ZREVRANGE fewer 0 2", "ZRANK fewer m5", "ZADD fewer 1 extra", "OBJECT ENCODING fewer",
+        "ZUNIONSTORE u 1 many", "OBJECT ENCODING u", "ZRANGESTORE r many 0 9", "OBJECT ENCODING r",
+        "ZRANGE r 0 -1 WITHSCORES", "ZSCAN r 0")),
+    ("small and big sorted set order", steps(
+        "ZADD mix 1.5 b -2 a 1e300 c 0 d 3 e 3 dd 3 f -1e-300 g 4503599627370497 h -9007199254740993 i",
+        "ZRANGE mix 0 -1 WITHSCORES", "ZREVRANGE mix 0 -1 WITHSCORES", "ZRANGEBYSCORE mix (0 +inf",
+        "ZREVRANGEBYSCORE mix 3 -inf LIMIT 1 3", "ZRANK mix dd", "ZREVRANK mix g",
+        "ZINCRBY mix 0.5 a", "ZADD mix 2 h", "ZRANGE mix 0 -1 WITHSCORES", "ZPOPMIN mix 2", "ZPOPMAX mix",
+        "ZREMRANGEBYRANK mix 1 2", "ZRANGE mix 0 -1 WITHSCORES", "ZCOUNT mix -inf +inf",
+        "ZADD big " + _ZMANY, "ZADD big 64.5 m3", "ZRANGE big 60 66 WITHSCORES", "ZREVRANGEBYSCORE big 70 (64 WITHSCORES",
+        "ZRANK big m3", "ZREVRANK big m3", "ZREMRANGEBYSCORE big 10 100", "ZCARD big", "ZRANGE big -3 -1",
+        "ZPOPMAX big 2", "ZRANGEBYSCORE big -inf 5", "ZSCORE big m128", "ZMSCORE big m1 m200")),
     ("intset order", steps(
         "SADD s 10 -3 7 100 2 0 -9223372036854775808 9223372036854775807", "SMEMBERS s", "SSCAN s 0",
         "SRANDMEMBER s 100", "SADD t 7 8 2", "SUNION s t", "SINTER s t", "SDIFF s t", "SDIFF t s",

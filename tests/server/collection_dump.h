@@ -29,7 +29,7 @@ inline std::string dump(Store& s, std::string_view key) {
             } else if (c->type() == ValueType::set) {
               for (std::string_view m : c->set()) items.emplace_back(m);
             } else if (c->type() == ValueType::zset) {
-              for (const auto& [sc, m] : c->zset().order) items.push_back(m + "@" + std::to_string(sc));
+              for (const ZSet::Entry e : c->zset()) items.push_back(std::string(e.member) + "@" + std::to_string(e.score));
             } else {
               for (std::string_view e : c->list()) items.emplace_back(e);
             }

@@ -1,11 +1,13 @@
 // The packed collection values (server/pack.h, hash_value.h, set_value.h,
-// list_value.h): random operation lists against plain models (the same
+// list_value.h, zset_value.h): random operation lists against plain models (the same
 // driver as fuzz/compact_fuzz.cpp), and the properties the server relies on:
 // a small hash keeps insertion order, conversion happens at the limits, a
 // long list spreads over bounded nodes, and an operation list rebuilds the
 // same value from its encode().
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
@@ -20,7 +22,7 @@ TEST_CASE("packed values match their models under random operations", "[compact]
   for (int round = 0; round < 3000; ++round) {
     std::vector<std::uint8_t> in(8 + rng() % 400);
     for (auto& b : in) b = static_cast<std::uint8_t>(rng());
-    in[6] = static_cast<std::uint8_t>(round % 3);  // each scenario as often
+    in[6] = static_cast<std::uint8_t>(round % 4);  // each scenario as often
     INFO("round " << round);
     REQUIRE(compact_model::check(in.data(), in.size()));
   }
@@ -73,7 +75,7 @@ TEST_CASE("a long list spreads over bounded nodes and indexes from both ends", "
 }
 
 TEST_CASE("encode() of packed values rebuilds the same value", "[compact]") {
-  for (ValueType t : {ValueType::hash, ValueType::set, ValueType::list}) {
+  for (ValueType t : {ValueType::hash, ValueType::set, ValueType::list, ValueType::zset}) {
     Collection c(t);
     OpWriter w(t);
     for (int i = 0; i < 700; ++i) {
@@ -81,6 +83,8 @@ TEST_CASE("encode() of packed values rebuilds the same value", "[compact]") {
       if (t == ValueType::hash) w.hset(s, std::to_string(i));
       if (t == ValueType::set) w.sadd(s);
       if (t == ValueType::list) w.rpush(s);
+      if (t == ValueType::zset) w.zadd(s, i % 3 == 0 ? i * 0.25 : -i);
+      if (i % 5 == 0 && t == ValueType::zset) w.zrem(std::to_string(i % 300));
       if (i % 5 == 0 && t == ValueType::list) w.lpop(1);
       if (i % 5 == 0 && t == ValueType::hash) w.hdel(std::to_string(i % 300));
     }
@@ -91,6 +95,48 @@ TEST_CASE("encode() of packed values rebuilds the same value", "[compact]") {
     CHECK(back.size() == c.size());
     CHECK(c.bytes() > 0);
   }
+}
+
+TEST_CASE("a sorted set stays packed to 128 members of 64 bytes, in score order both ways", "[compact][zset]") {
+  ZSet z;
+  for (int i = 0; i < 128; ++i) CHECK(z.set("m" + std::to_string(i), 127 - i));
+  CHECK(z.listpack());
+  CHECK(!z.set("m5", 0.5));  // moves, still packed
+  CHECK(z.listpack());
+  CHECK(z.bytes() < 128 * 10);  // a few bytes besides each member's
+  CHECK((*z.begin()).member == "m127");
+  CHECK((*std::next(z.begin())).member == "m5");
+  CHECK((*std::prev(z.end())).member == "m0");
+  CHECK(*z.rank("m5") == 1);
+  CHECK((*z.at_rank(100)).member == "m28");
+  CHECK(z.set("m128", -1));  // the 129th member
+  CHECK(!z.listpack());
+  CHECK(*z.rank("m128") == 0);
+  CHECK(*z.score("m5") == 0.5);
+  CHECK((*z.at_rank(101)).member == "m28");
+  CHECK((*z.lower_bound(126.5, "")).member == "m0");
+  CHECK(z.upper_bound(127, "m0") == z.end());
+  CHECK(z.erase("m128"));
+  CHECK(!z.listpack());  // one way, as Redis
+
+  ZSet longer;
+  longer.set(std::string(64, 'x'), 1);
+  CHECK(longer.listpack());
+  longer.set(std::string(65, 'y'), 1);
+  CHECK(!longer.listpack());
+  CHECK((*longer.begin()).member == std::string(64, 'x'));
+}
+
+TEST_CASE("a big sorted set stores each member once", "[compact][zset]") {
+  ZSet z;
+  for (int i = 0; i < 100000; ++i) z.set("member:" + std::to_string(i), i);
+  CHECK(z.size() == 100000);
+  CHECK(z.bytes() < 100000 * 80);  // one 32- or 48-byte block, a slot and a B-tree pointer each
+  for (int i = 0; i < 100000; i += 999) CHECK(*z.rank("member:" + std::to_string(i)) == static_cast<std::size_t>(i));
+  const ZSet copy(z);
+  CHECK(std::equal(copy.begin(), copy.end(), z.begin(), z.end(), [](ZSet::Entry a, ZSet::Entry b) {
+    return a.member == b.member && a.score == b.score;
+  }));
 }
 
 }  // namespace mnemo::server::test
