@@ -1,5 +1,8 @@
 #include "persistence/postgres_backend.h"
 
+#include <chrono>
+#include <thread>
+
 #include "persistence/postgres_schema.h"
 
 namespace mnemo::persistence {
@@ -15,6 +18,9 @@ namespace {
 constexpr int kScanPageRows = 128;
 // Rows deleted per transaction by compaction, as in SQLite: short transactions.
 constexpr int kDeleteStep = 256;
+// How long a server's first journal connection waits for its node's lock
+// (see connect()); a node really held by another server is refused after it.
+constexpr std::chrono::seconds kFirstTakeWait{5};
 
 JournalRow row_at(const PgResult& r, int i) {
   JournalRow row;
@@ -36,6 +42,18 @@ Outcome PostgresBackend::connect() {
   conn_ = std::move(*c);
   if (role_ == Role::journal) {
     Result<std::int64_t> epoch = pg_take_node(conn_, node_);
+    // A server restarted right after a crash can find its own old session
+    // still holding the lock: PostgreSQL ends the session of a client that
+    // died only once it notices the closed socket, a moment later. So the
+    // first connection waits a bounded time for the lock before refusing.
+    if (fence_.epoch.load() == 0) {
+      const auto give_up = std::chrono::steady_clock::now() + kFirstTakeWait;
+      while (!epoch.ok() && epoch.error().status == Status::busy &&
+             std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        epoch = pg_take_node(conn_, node_);
+      }
+    }
     if (!epoch.ok()) {
       conn_.close();
       return epoch.error();
@@ -43,6 +61,13 @@ Outcome PostgresBackend::connect() {
     fence_.epoch.store(*epoch);
   }
   return success();
+}
+
+void PostgresBackend::close() {
+  if (role_ == Role::journal && conn_.healthy() && fence_.epoch.load() != 0) {
+    (void)pg_release_node(conn_, node_);  // on failure the session's end releases it
+  }
+  conn_.close();
 }
 
 Outcome PostgresBackend::ensure() {

@@ -40,7 +40,12 @@ class PostgresBackend final : public StorageBackend {
   // Connects (journal role: and takes the node). Status::busy when another
   // server holds the node.
   Outcome connect();
-  void close() override { conn_.close(); }
+  // Journal role: gives the node's advisory lock back before closing, so a
+  // server started right after a clean stop finds the node free (PostgreSQL
+  // otherwise releases it only once it has ended the closed session, a
+  // moment later).
+  void close() override;
+  ~PostgresBackend() override { close(); }
   PgConn& conn() { return conn_; }
 
   // JournalBackend

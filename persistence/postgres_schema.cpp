@@ -115,10 +115,14 @@ Result<PgSchemaInfo> pg_check_or_create_schema(PgConn& c, const std::string& nod
   return info;
 }
 
+namespace {
+std::string node_lock_key(const std::string& node) { return "mnemo node " + node; }
+}  // namespace
+
 Result<std::int64_t> pg_take_node(PgConn& c, const std::string& node) {
   Result<PgResult> lock = c.query("take node lock",
                                   "SELECT pg_try_advisory_lock(hashtextextended($1, 0))",
-                                  {PgParam::of("mnemo node " + node)});
+                                  {PgParam::of(node_lock_key(node))});
   if (!lock.ok()) return lock.error();
   if (!lock->boolean(0, 0)) {
     return Error{Status::busy, "node '" + node +
@@ -131,6 +135,13 @@ Result<std::int64_t> pg_take_node(PgConn& c, const std::string& node) {
   if (!epoch.ok()) return epoch.error();
   if (epoch->rows() != 1) return Error{Status::internal, "postgresql: node '" + node + "' has no row"};
   return epoch->i64(0, 0);
+}
+
+Outcome pg_release_node(PgConn& c, const std::string& node) {
+  Result<PgResult> r = c.query("release node lock", "SELECT pg_advisory_unlock(hashtextextended($1, 0))",
+                               {PgParam::of(node_lock_key(node))});
+  if (!r.ok()) return r.error();
+  return success();
 }
 
 }  // namespace mnemo::persistence

@@ -40,4 +40,7 @@ protocol::Result<PgSchemaInfo> pg_check_or_create_schema(PgConn& conn, const std
 // another session holds the lock.
 protocol::Result<std::int64_t> pg_take_node(PgConn& conn, const std::string& node);
 
+// Gives back the node's advisory lock that pg_take_node took on `conn`'s session.
+Outcome pg_release_node(PgConn& conn, const std::string& node);
+
 }  // namespace mnemo::persistence

@@ -40,7 +40,7 @@ std::size_t Collection::bytes() const {
     case ValueType::set: return set().bytes();
     case ValueType::zset: return zset().bytes();
     case ValueType::hash: return hash().bytes();
-    default: return bytes_;
+    default: return std::get<Boxed<Stream>>(value_).bytes();
   }
 }
 
@@ -69,7 +69,11 @@ bool Collection::apply_one(std::uint8_t code, OpReader& r) {
     *this = Collection(type());
     return true;
   }
-  if (code >= 20) return type() == ValueType::stream && apply_stream_op(std::get<Boxed<Stream>>(value_).get(), code, r, bytes_);
+  if (code >= 20) {
+    if (type() != ValueType::stream) return false;
+    const Boxed<Stream>& box = std::get<Boxed<Stream>>(value_);
+    return apply_stream_op(box.get(), code, r, box.bytes());
+  }
   if (code >= 7) return type() == ValueType::list && apply_list(code, r);
   const std::string_view a = r.str();
   if (r.failed()) return false;

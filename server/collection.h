@@ -52,17 +52,23 @@ std::string_view type_name(ValueType t);
 template <typename T>
 class Boxed {
  public:
-  Boxed() : p_(std::make_unique<T>()) {}
-  Boxed(const Boxed& o) : p_(std::make_unique<T>(*o.p_)) {}
+  Boxed() : p_(std::make_unique<Held>()) {}
+  Boxed(const Boxed& o) : p_(std::make_unique<Held>(*o.p_)) {}
   Boxed(Boxed&&) noexcept = default;
   Boxed& operator=(Boxed o) noexcept {
     p_.swap(o.p_);
     return *this;
   }
-  T& get() const { return *p_; }
+  T& get() const { return p_->value; }
+  // The value's estimated heap bytes, kept beside it (not in every Collection).
+  std::size_t& bytes() const { return p_->bytes; }
 
  private:
-  std::unique_ptr<T> p_;
+  struct Held {
+    T value;
+    std::size_t bytes = 0;
+  };
+  std::unique_ptr<Held> p_;
 };
 
 class Collection {
@@ -94,9 +100,11 @@ class Collection {
  private:
   bool apply_one(std::uint8_t code, class OpReader& r);
   bool apply_list(std::uint8_t code, OpReader& r);
+  // Every alternative is at most two words, so a Collection is three: one
+  // malloc chunk of 32 bytes per key that holds a collection.
   std::variant<List, Set, ZSet, Hash, Boxed<Stream>> value_;
-  std::size_t bytes_ = 0;  // a stream's estimate (the others keep their own)
 };
+static_assert(sizeof(Collection) <= 24, "a key's Collection is part of the memory budget");
 
 // Builds an operation list (see the header comment).
 class OpWriter {
