@@ -58,21 +58,23 @@ std::size_t Collection::size() const {
   }
 }
 
-bool Collection::apply(std::string_view ops) {
+bool Collection::apply_ops(std::string_view ops, bool replay) {
   if (ops.empty() || static_cast<ValueType>(ops[0]) != type()) return false;
   OpReader r(ops.substr(1));
   while (r.more()) {
-    if (!apply_one(r.code(), r)) return false;
+    if (!apply_one(r.code(), r, replay)) return false;
   }
   return !r.failed();
 }
 
-bool Collection::apply_one(std::uint8_t code, OpReader& r) {
+bool Collection::apply_one(std::uint8_t code, OpReader& r, bool replay) {
   if (code == 0) {
     *this = Collection(type());
     return true;
   }
-  if (code >= 20) return type() == ValueType::stream && apply_stream_op(std::get<Boxed<Stream>>(value_).get(), code, r, bytes_);
+  if (code >= 20) {
+    return type() == ValueType::stream && apply_stream_op(std::get<Boxed<Stream>>(value_).get(), code, r, bytes_, replay);
+  }
   if (code >= 7) return type() == ValueType::list && apply_list(code, r);
   const std::string_view a = r.str();
   if (r.failed()) return false;
