@@ -1,11 +1,11 @@
 // Copying a big collection for a snapshot in bounded slices (issue #13,
-// docs/BENCHMARKS.md sections 24 and 28), so that the snapshot thread holds
+// docs/BENCHMARKS.md sections 24, 28 and 33), so that the snapshot thread holds
 // its shard's lock for one slice at a time instead of the whole value, and
 // its copies stay a few MB however big the collection is.
 //
 // A slice is an operation list (collection.h): the first one starts with
-// `clear`, the later ones ("continuation slices", record version 4) only add
-// elements. Writers run between slices, so the slices show the collection at
+// `clear`, the later ones ("continuation slices", record version 4; 5 for
+// a stream's) only add elements. Writers run between slices, so the slices show the collection at
 // different seqs; recovery makes that right by replaying every journal
 // change after the first slice's version over them, which holds because the
 // element operations of hashes, sets and sorted sets are absolute (hset,
@@ -27,8 +27,9 @@
 //   entries-added, max-deleted-id (an xsetid) and its groups, consumers and
 //   pending entries whole; a continuation slice carries entries only, then
 //   an xsetid back to the first slice's counters, which its xadds moved.
-//   Recovery replays the journal with Collection::replay, where an xadd of
-//   a held id only counts it; docs/DURABILITY.md has the argument.
+//   A stream's replay is not idempotent as such: recovery replays the
+//   journal with Collection::replay, where an xadd of a held id only counts
+//   it; docs/DURABILITY.md (record version 5) has the argument.
 // Lists are never sliced (their operations are positional: lpush, lpop n,
 // lset i... replayed over a state that already has them would push twice).
 //
