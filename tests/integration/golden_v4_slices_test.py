@@ -19,16 +19,14 @@ on any failure.
 """
 
 import os
-import shutil
 import sqlite3
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import redis  # noqa: E402
 
-from resp_support import RespServer, check_eq, run_on_copy  # noqa: E402
+from resp_support import check_eq, check_same, run_on_copy, write_golden  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GOLDEN = os.path.join(HERE, "..", "persistence", "golden", "v4-slices.db")
@@ -76,42 +74,22 @@ def chunk_versions(db_path):
         db.close()
 
 
-def write(tmp):
-    os.makedirs(os.path.join(tmp, "data"))
-    srv = RespServer(tmp)
-    try:
-        r = redis.Redis(port=srv.resp_port)
-        write_snapshot_part(r)
-        check_eq(r.save(), True, "SAVE")
-        write_tail_part(r)
-        check(r)
-        check_eq(srv.terminate(), 0, "clean exit")
-    finally:
-        srv.kill()
-    db = os.path.join(tmp, "data", "mnemo.db")
-    wal = db + "-wal"
-    check_eq(os.path.exists(wal) and os.path.getsize(wal) > 0, False, "WAL checkpointed")
-    check_eq(max(chunk_versions(db)), 4, "the newest record version of the snapshot's chunks")
-    shutil.copy(db, GOLDEN)
-    print("wrote", GOLDEN)
-
-
-def same(actual, expected, what):
-    """check_eq for big values: says what differs, not the whole of both."""
-    if actual != expected:
-        raise AssertionError("%s: %d items, expected %d; first difference near %r" % (
-            what, len(actual), len(expected),
-            next((a for a, b in zip(sorted(actual), sorted(expected)) if a != b), None)))
+def fill(srv):
+    r = redis.Redis(port=srv.resp_port)
+    write_snapshot_part(r)
+    check_eq(r.save(), True, "SAVE")
+    write_tail_part(r)
+    check(r)
 
 
 def check(r):
     zb = [(("m%d" % i).encode(), i * 0.25) for i in range(2, ZSET_N)] + [(b"m0", 999.0)]
-    same(r.zrange("zb", 0, -1, withscores=True), sorted(zb, key=lambda p: (p[1], p[0])), "zb (sliced)")
+    check_same(r.zrange("zb", 0, -1, withscores=True), sorted(zb, key=lambda p: (p[1], p[0])), "zb (sliced)")
     hb = {("f%d" % i).encode(): ("v%d" % i).encode() for i in range(HASH_N) if i != 1}
-    same(r.hgetall("hb"), hb, "hb (sliced)")
+    check_same(r.hgetall("hb"), hb, "hb (sliced)")
     ids = [e[0] for e in r.xrange("st")]
     want = [("%d-1" % i).encode() for i in range(1, STREAM_N + 2) if i != 100]
-    same(ids, want, "st entries")
+    check_same(ids, want, "st entries")
     check_eq(r.xrange("st", "3-1", "3-1"), [(b"3-1", {b"n": b"3", b"k": b"x"})], "st entry 3-1")
     info = r.xinfo_stream("st")
     check_eq((info["length"], info["last-generated-id"], info["entries-added"], info["max-deleted-entry-id"]),
@@ -133,11 +111,8 @@ def check(r):
 
 def main():
     if "--write" in sys.argv:
-        tmp = tempfile.mkdtemp(prefix="mnemo-golden-")
-        try:
-            write(tmp)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+        write_golden(GOLDEN, fill)
+        check_eq(max(chunk_versions(GOLDEN)), 4, "the newest record version of the snapshot's chunks")
         return 0
     check_eq(max(chunk_versions(GOLDEN)), 4, "the golden snapshot's newest record version")
     run_on_copy(GOLDEN, lambda srv: check(redis.Redis(port=srv.resp_port)))

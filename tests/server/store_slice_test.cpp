@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -148,6 +149,34 @@ std::size_t elements_in(const SnapshotEntry& e) {
   return c.size();
 }
 
+// Continuation slices in snap; with `bounded`, checks that every slice holds
+// at most kSlice elements (what the snapshot thread copies at once).
+std::size_t count_continued(const std::vector<SnapshotEntry>& snap, bool bounded) {
+  std::size_t continued = 0;
+  for (const SnapshotEntry& e : snap) {
+    if (bounded) CHECK(elements_in(e) <= kSlice);
+    continued += e.continued ? 1 : 0;
+  }
+  return continued;
+}
+
+// Recovers snap and the journal after s0 (once, then twice over) into fresh
+// stores: each of `keys` must equal its live value in h, and each of `gone`
+// be absent.
+void check_recovers(StoreHarness& h, const std::vector<SnapshotEntry>& snap, std::uint64_t s0,
+                    std::initializer_list<std::string_view> keys, std::initializer_list<std::string_view> gone) {
+  for (int times : {1, 2}) {
+    CAPTURE(times);
+    StoreHarness fresh;
+    recover(fresh.store, snap, h.log, s0, times, h.clock.now_ms());
+    for (std::string_view k : keys) {
+      CAPTURE(k);
+      CHECK(dump(fresh.store, k) == dump(h.store, k));
+    }
+    for (std::string_view k : gone) CHECK(dump(fresh.store, k).empty());
+  }
+}
+
 }  // namespace
 
 TEST_CASE("a big collection written between its snapshot slices recovers to its live value",
@@ -197,25 +226,9 @@ TEST_CASE("a big collection written between its snapshot slices recovers to its 
   add_range(h.store, "big", type, 70000, 70010);  // after the copy
   h.clock.advance(2000);                           // "expiring" has expired
 
-  std::size_t continued = 0;
   const bool bounded = type == ValueType::zset || writes_until <= static_cast<int>(CollectionSlicer::kMaxRestarts);
-  for (const SnapshotEntry& e : snap) {
-    if (bounded) CHECK(elements_in(e) <= kSlice);  // what the snapshot thread copies at once
-    continued += e.continued ? 1 : 0;
-  }
-  CHECK(continued >= 4);  // "big" alone has three at least
-
-  for (int times : {1, 2}) {
-    CAPTURE(times);
-    StoreHarness fresh;
-    recover(fresh.store, snap, h.log, s0, times, h.clock.now_ms());
-    for (std::string_view k : {"big", "gone", "renewed", "cleared", "expiring", "small"}) {
-      CAPTURE(k);
-      CHECK(dump(fresh.store, k) == dump(h.store, k));
-    }
-    CHECK(dump(fresh.store, "gone").empty());
-    CHECK(dump(fresh.store, "expiring").empty());
-  }
+  CHECK(count_continued(snap, bounded) >= 4);  // "big" alone has three at least
+  check_recovers(h, snap, s0, {"big", "gone", "renewed", "cleared", "expiring", "small"}, {"gone", "expiring"});
 }
 
 TEST_CASE("a big list is copied whole, a big collection unchanged in as many slices as it needs",
@@ -363,23 +376,8 @@ TEST_CASE("a big stream written between its snapshot slices recovers to its live
   add_entries(h.store, "st", next, next + 10, "after");  // after the copy
   write_stream(h.store, "st", [&](const Stream* s, OpWriter& w) { deliver(*s, w, "g1", "c1", 3, 9000); });
 
-  std::size_t continued = 0;
-  for (const SnapshotEntry& e : snap) {
-    CHECK(elements_in(e) <= kSlice);
-    continued += e.continued ? 1 : 0;
-  }
-  CHECK(continued >= 3);  // "st" alone has three at least
-
-  for (int times : {1, 2}) {
-    CAPTURE(times);
-    StoreHarness fresh;
-    recover(fresh.store, snap, h.log, s0, times, h.clock.now_ms());
-    for (std::string_view k : {"st", "reset", "gone"}) {
-      CAPTURE(k);
-      CHECK(dump(fresh.store, k) == dump(h.store, k));
-    }
-    CHECK(dump(fresh.store, "gone").empty());
-  }
+  CHECK(count_continued(snap, true) >= 3);  // "st" alone has three at least
+  check_recovers(h, snap, s0, {"st", "reset", "gone"}, {"gone"});
 }
 
 TEST_CASE("a big stream unchanged is copied in slices, its groups and counters in the first",
