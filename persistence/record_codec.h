@@ -85,7 +85,7 @@
 
 namespace mnemo::persistence {
 
-// The newest record version this build writes (it reads 1 to 4).
+// The newest record version this build writes (it reads 1 to 5).
 inline constexpr std::uint32_t kRecordVersion = 5;
 
 // A snapshot entry whose key and value are views into a decoded payload.

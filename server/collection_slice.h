@@ -4,15 +4,16 @@
 // its copies stay a few MB however big the collection is.
 //
 // A slice is an operation list (collection.h): the first one starts with
-// `clear`, the later ones ("continuation slices", record version 4; 5 for
-// a stream's) only add elements. Writers run between slices, so the slices show the collection at
-// different seqs; recovery makes that right by replaying every journal
-// change after the first slice's version over them, which holds because the
-// element operations of hashes, sets and sorted sets are absolute (hset,
-// hdel, sadd, srem, zadd with the final score, zrem, clear): applying one to
-// a state that already has it changes nothing. An element copied twice is
-// therefore harmless, an element never copied is not, so the walk only has
-// to visit every element that nobody changed during the copy:
+// `clear`, the later ones ("continuation slices", record version 4; 5 for a
+// stream's) only add elements. Writers run between slices, so the slices
+// show the collection at different seqs; recovery makes that right by
+// replaying every journal change after the first slice's version over them,
+// which holds because the element operations of hashes, sets and sorted
+// sets are absolute (hset, hdel, sadd, srem, zadd with the final score,
+// zrem, clear): applying one to a state that already has it changes
+// nothing. An element copied twice is therefore harmless, an element never
+// copied is not, so the walk only has to visit every element that nobody
+// changed during the copy:
 // - a sorted set resumes after the last (score, member) it copied, found in
 //   `order` (a btree) in O(log n): an unchanged member keeps its place;
 // - a hash or a set resumes from a saved iterator, valid only while the
