@@ -246,11 +246,13 @@ std::string encode_entries(std::span<const SnapshotEntry> entries) {
   out.resize(v2::kHeaderBytes);
   bool has_collections = false;
   bool has_slices = false;
+  bool has_stream_slices = false;
   for (const SnapshotEntry& e : entries) {
     has_collections = has_collections || e.type != 0;
     has_slices = has_slices || e.continued;
+    has_stream_slices = has_stream_slices || (e.continued && e.type == 6);
   }
-  const std::uint32_t version = has_slices ? 4 : has_collections ? 3 : 2;
+  const std::uint32_t version = has_stream_slices ? 5 : has_slices ? 4 : has_collections ? 3 : 2;
   v2::write_header(out.data(), Codec::none, static_cast<std::uint32_t>(entries.size()), version);
   for (const SnapshotEntry& e : entries) v2::append_entry(out, e, version);
   return out;

@@ -35,6 +35,14 @@
 // version 3 (or 2), byte for byte as before; journal batches are never
 // version 4.
 //
+// Record version 5 is version 4 where type 6 (a stream) may be continued
+// too: its continuation slice holds xadds of entries, then an xsetid back to
+// the counters of the key's first entry (server/collection_slice.h), and it
+// is right only with a recovery that replays an xadd of a held id as a
+// count (server/stream.h), which a build reading only up to version 4 has
+// not: it refuses the chunk. Only a chunk with a stream's continuation
+// slice is version 5; every other is written as before (4, 3 or 2).
+//
 // Record version 2 (varint = LEB128, zz = zigzag varint):
 //   header: u8 1, u32 LE version (=2), u8 codec (0 none, 1 zstd, 2 lz4),
 //           u32 LE count; with a codec, then varint size of the body once
@@ -77,8 +85,8 @@
 
 namespace mnemo::persistence {
 
-// The newest record version this build writes (it reads 1 to 4).
-inline constexpr std::uint32_t kRecordVersion = 4;
+// The newest record version this build writes (it reads 1 to 5).
+inline constexpr std::uint32_t kRecordVersion = 5;
 
 // A snapshot entry whose key and value are views into a decoded payload.
 struct SnapshotEntryRef {

@@ -152,8 +152,9 @@ Outcome decode_entries(std::string_view payload, std::vector<SnapshotEntryRef>& 
       if (e.continued) e.type = static_cast<std::uint8_t>(e.type & ~kContinuedBit);
       // 5 is Redis's module type, which mnemo has not; 6 a stream.
       if (!r.failed() && (e.type > 6 || e.type == 5)) return Error{Status::internal, "unknown value type " + std::to_string(e.type)};
-      // Only sets, sorted sets and hashes are sliced (their operations are absolute).
-      if (e.continued && (e.type < 2 || e.type > 4)) {
+      // Sets, sorted sets and hashes are sliced (their operations are
+      // absolute), and from version 5 streams (their replay skips held ids).
+      if (e.continued && (e.type < 2 || e.type > 4) && !(version >= 5 && e.type == 6)) {
         return Error{Status::internal, "continuation slice of value type " + std::to_string(e.type)};
       }
     }

@@ -55,16 +55,16 @@ std::size_t Collection::size() const {
   }
 }
 
-bool Collection::apply(std::string_view ops) {
+bool Collection::apply_ops(std::string_view ops, bool replay) {
   if (ops.empty() || static_cast<ValueType>(ops[0]) != type()) return false;
   OpReader r(ops.substr(1));
   while (r.more()) {
-    if (!apply_one(r.code(), r)) return false;
+    if (!apply_one(r.code(), r, replay)) return false;
   }
   return !r.failed();
 }
 
-bool Collection::apply_one(std::uint8_t code, OpReader& r) {
+bool Collection::apply_one(std::uint8_t code, OpReader& r, bool replay) {
   if (code == 0) {
     *this = Collection(type());
     return true;
@@ -72,7 +72,7 @@ bool Collection::apply_one(std::uint8_t code, OpReader& r) {
   if (code >= 20) {
     if (type() != ValueType::stream) return false;
     const Boxed<Stream>& box = std::get<Boxed<Stream>>(value_);
-    return apply_stream_op(box.get(), code, r, box.bytes());
+    return apply_stream_op(box.get(), code, r, box.bytes(), replay);
   }
   if (code >= 7) return type() == ValueType::list && apply_list(code, r);
   const std::string_view a = r.str();

@@ -92,13 +92,19 @@ class Collection {
   // Applies an operation list (the header's encoding, type byte included).
   // False when the bytes are malformed or of another type (nothing is
   // promised about what was applied then).
-  bool apply(std::string_view ops);
+  bool apply(std::string_view ops) { return apply_ops(ops, false); }
+  // The same for recovery, which replays the journal over a snapshot copied
+  // in slices (collection_slice.h): there a stream's xadd of an id it holds
+  // only counts the entry (stream.h, apply_stream_op). Live writes never
+  // replay: their xadd of a held id stays malformed.
+  bool replay(std::string_view ops) { return apply_ops(ops, true); }
   // The operation list that rebuilds this value from nothing (clear + adds).
   std::string encode() const;
   std::unique_ptr<Collection> clone() const { return std::make_unique<Collection>(*this); }
 
  private:
-  bool apply_one(std::uint8_t code, class OpReader& r);
+  bool apply_ops(std::string_view ops, bool replay);
+  bool apply_one(std::uint8_t code, class OpReader& r, bool replay);
   bool apply_list(std::uint8_t code, OpReader& r);
   // Every alternative is at most two words, so a Collection is three: one
   // malloc chunk of 32 bytes per key that holds a collection.

@@ -23,7 +23,8 @@ bool slice_walk(It& it, const It& end, OpWriter& w, CollectionSlicer::Limits lim
 
 bool CollectionSlicer::sliced(const Collection& c) {
   const ValueType t = c.type();
-  return (t == ValueType::hash || t == ValueType::set || t == ValueType::zset) && c.size() > kSliceThreshold;
+  return (t == ValueType::hash || t == ValueType::set || t == ValueType::zset || t == ValueType::stream) &&
+         c.size() > kSliceThreshold;
 }
 
 bool CollectionSlicer::next(const Collection& c, bool unchanged, OpWriter& w, Limits lim) {
@@ -31,6 +32,7 @@ bool CollectionSlicer::next(const Collection& c, bool unchanged, OpWriter& w, Li
   if (first) w.clear();
   started_ = true;
   if (c.type() == ValueType::zset) return next_zset(c.zset(), w, lim);
+  if (c.type() == ValueType::stream) return next_stream(c.stream(), first, w, lim);
   const bool restart = !first && !unchanged;
   if (restart && ++restarts_ > kMaxRestarts) {
     lim.elements = std::numeric_limits<std::size_t>::max();
@@ -52,6 +54,24 @@ bool CollectionSlicer::next_zset(const ZSet& z, OpWriter& w, Limits lim) {
     copied = e;
   });
   if (copied) last_.emplace(copied->score, std::string(copied->member));
+  return done;
+}
+
+bool CollectionSlicer::next_stream(const Stream& s, bool first, OpWriter& w, Limits lim) {
+  auto it = stream_last_ ? s.entries.upper_bound(*stream_last_) : s.entries.begin();
+  std::optional<StreamId> copied;
+  const bool done = slice_walk(it, s.entries.end(), w, lim, [&](const std::pair<StreamId, std::string>& e) {
+    stream_ops::xadd(w, e.first, e.second);
+    copied = e.first;
+  });
+  if (copied) stream_last_ = copied;
+  if (first) {
+    encode_stream_state(s, w);
+    stream_counters_ = {s.last_id, s.entries_added, s.max_deleted};
+  } else if (copied) {
+    const StreamCounters& k = stream_counters_;
+    stream_ops::xsetid(w, k.last_id, k.entries_added, k.max_deleted);
+  }
   return done;
 }
 

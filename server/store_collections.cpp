@@ -245,7 +245,7 @@ void apply_recovered_elements(Shard& sh, const KeyRef& k, const persistence::Cha
   std::unique_ptr<Collection> fresh;
   Collection* coll = same ? cur->collection() : (fresh = std::make_unique<Collection>(type)).get();
   const auto before = static_cast<std::int64_t>(coll->bytes());
-  if (!coll->apply(c.value)) {
+  if (!coll->replay(c.value)) {
     throw std::runtime_error("malformed elements change at seq " + std::to_string(c.seq));
   }
   if (coll->vanishes()) {

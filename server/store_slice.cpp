@@ -89,7 +89,7 @@ void apply_recovered_slice(Shard& sh, const KeyRef& k, const persistence::Change
   }
   Collection& coll = *cur->collection();
   const auto before = static_cast<std::int64_t>(coll.bytes());
-  if (!coll.apply(c.value)) {
+  if (!coll.replay(c.value)) {
     throw std::runtime_error("malformed snapshot continuation slice at seq " + std::to_string(c.seq));
   }
   sh.resized(static_cast<std::int64_t>(coll.bytes()) - before);

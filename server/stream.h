@@ -93,9 +93,16 @@ std::string pack_fields(const std::vector<std::string_view>& field_values);
 bool unpack_fields(std::string_view packed, std::vector<std::string_view>& out);
 
 // Applies one stream operation (codes 20..30); bytes tracks the heap estimate.
-bool apply_stream_op(Stream& s, std::uint8_t code, OpReader& r, std::size_t& bytes);
-// Appends the operations that rebuild s after a clear.
+// `replay` (recovery's journal over a snapshot, Collection::replay): an xadd
+// of an id the stream holds leaves the entry as it is but still counts it
+// (last id, entries-added), as its live write did; live, it is malformed.
+bool apply_stream_op(Stream& s, std::uint8_t code, OpReader& r, std::size_t& bytes, bool replay);
+// Appends the operations that rebuild s after a clear: its entries, then
+// encode_stream_state's.
 void encode_stream(const Stream& s, OpWriter& w);
+// Appends an xsetid of s's last id, entries-added and max-deleted-id, then
+// its groups with their consumers and pending entries.
+void encode_stream_state(const Stream& s, OpWriter& w);
 
 // Builders of the stream operations.
 namespace stream_ops {

@@ -17,15 +17,13 @@ Exits non-zero on any failure.
 """
 
 import os
-import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import redis  # noqa: E402
 
-from resp_support import RespServer, check_eq, run_on_copy  # noqa: E402
+from resp_support import check_eq, check_same, run_on_copy, write_golden  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GOLDEN = os.path.join(HERE, "..", "persistence", "golden", "v3-streams.db")
@@ -60,42 +58,23 @@ def write_tail_part(r):
     r.set("k2", "two")
 
 
-def write(tmp):
-    os.makedirs(os.path.join(tmp, "data"))
-    srv = RespServer(tmp)
-    try:
-        r = redis.Redis(port=srv.resp_port)
-        write_snapshot_part(r)
-        check_eq(r.save(), True, "SAVE")
-        write_tail_part(r)
-        check_eq(srv.terminate(), 0, "clean exit")
-    finally:
-        srv.kill()
-    db = os.path.join(tmp, "data", "mnemo.db")
-    wal = db + "-wal"
-    check_eq(os.path.exists(wal) and os.path.getsize(wal) > 0, False, "WAL checkpointed")
-    shutil.copy(db, GOLDEN)
-    print("wrote", GOLDEN)
-
-
-def same(actual, expected, what):
-    """check_eq for big values: says what differs, not the whole of both."""
-    if actual != expected:
-        raise AssertionError("%s: %d items, expected %d; first difference near %r" % (
-            what, len(actual), len(expected),
-            next((a for a, b in zip(sorted(actual), sorted(expected)) if a != b), None)))
+def fill(srv):
+    r = redis.Redis(port=srv.resp_port)
+    write_snapshot_part(r)
+    check_eq(r.save(), True, "SAVE")
+    write_tail_part(r)
 
 
 def check(r):
     hb = {("f%d" % i).encode(): ("v%d" % i).encode() for i in range(2, 600)}
     hb[b"f0"] = b"new"
-    same(r.hgetall("hb"), hb, "hb (600 fields, snapshot + journal)")
+    check_same(r.hgetall("hb"), hb, "hb (600 fields, snapshot + journal)")
     check_eq(r.hgetall("hs"), {b"a": b"1", b"b": b"2"}, "hs")
     check_eq(r.lrange("l1", 0, -1), [b"z", b"a", b"b", b"c"], "l1")
-    same(r.smembers("s1"), {("m%d" % i).encode() for i in range(1, 3000)}, "s1")
+    check_same(r.smembers("s1"), {("m%d" % i).encode() for i in range(1, 3000)}, "s1")
     check_eq(r.smembers("si"), {b"1", b"2", b"3"}, "si")
     z1 = [(("m%d" % i).encode(), i * 0.5) for i in range(2, 3000)] + [(b"m0", 999.0)]
-    same(r.zrange("z1", 0, -1, withscores=True), sorted(z1, key=lambda p: (p[1], p[0])), "z1")
+    check_same(r.zrange("z1", 0, -1, withscores=True), sorted(z1, key=lambda p: (p[1], p[0])), "z1")
     ids = [e[0] for e in r.xrange("st")]
     check_eq(ids, [b"1-1", b"2-1", b"3-1", b"4-1", b"5-1", b"6-1"], "st entries")
     check_eq(r.xrange("st", "3-1", "3-1"), [(b"3-1", {b"n": b"3", b"k": b"x"})], "st entry 3-1")
@@ -114,11 +93,7 @@ def check(r):
 
 def main():
     if "--write" in sys.argv:
-        tmp = tempfile.mkdtemp(prefix="mnemo-golden-")
-        try:
-            write(tmp)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+        write_golden(GOLDEN, fill)
         return 0
     run_on_copy(GOLDEN, lambda srv: check(redis.Redis(port=srv.resp_port)))
     print("golden record version 3 database with streams recovered")

@@ -165,6 +165,37 @@ def run_on_copy(db_path, fn):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def write_golden(golden_path, fill):
+    """Writes a golden database: starts a server in a fresh temporary
+    directory, calls fill(srv) (its writes, a SAVE among them), stops it with
+    SIGTERM (a clean exit checkpoints the WAL), copies its database file to
+    golden_path and removes the directory."""
+    tmp = tempfile.mkdtemp(prefix="mnemo-golden-")
+    try:
+        os.makedirs(os.path.join(tmp, "data"))
+        srv = RespServer(tmp)
+        try:
+            fill(srv)
+            check_eq(srv.terminate(), 0, "clean exit")
+        finally:
+            srv.kill()
+        db = os.path.join(tmp, "data", "mnemo.db")
+        wal = db + "-wal"
+        check_eq(os.path.exists(wal) and os.path.getsize(wal) > 0, False, "WAL checkpointed")
+        shutil.copy(db, golden_path)
+        print("wrote", golden_path)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_same(actual, expected, what):
+    """check_eq for big values: says what differs, not the whole of both."""
+    if actual != expected:
+        raise AssertionError("%s: %d items, expected %d; first difference near %r" % (
+            what, len(actual), len(expected),
+            next((a for a, b in zip(sorted(actual), sorted(expected)) if a != b), None)))
+
+
 def run_tests(tests, server_args=lambda name: ()):
     """Runs each (name, fn) with a fresh server (flags from server_args(name)) in
     a fresh temporary directory; returns the process exit code."""

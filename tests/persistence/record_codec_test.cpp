@@ -187,7 +187,7 @@ TEST_CASE("record version 4 marks continuation slices of snapshot entries", "[pe
     CHECK_THAT(out.error().message, Catch::Contains("unknown value type 131"));
   }
   SECTION("only sets, sorted sets and hashes are continued") {
-    for (std::uint8_t type : {0, 1, 6}) {
+    for (std::uint8_t type : {0, 1}) {
       SnapshotEntry e{"k", std::string(1, static_cast<char>(type == 0 ? 'v' : type)), 3, 0};
       e.type = type;
       e.continued = true;
@@ -197,6 +197,30 @@ TEST_CASE("record version 4 marks continuation slices of snapshot entries", "[pe
       CHECK_THAT(out.error().message, Catch::Contains("continuation slice of value type"));
     }
   }
+}
+
+TEST_CASE("record version 5 continues streams too, and only its chunks with one are version 5", "[persistence]") {
+  SnapshotEntry first{"st", std::string("\x06\x00", 2), 5, 0};
+  first.type = 6;
+  // xadd 9-0 of one pair "f" "v", then xsetid 9-0, entries-added 1, max-deleted 0-0
+  SnapshotEntry more{"st", std::string("\x06\x14\x09\x00\x05\x01\x01" "f\x01v\x17\x09\x00\x01\x00\x00", 16), 9, 0};
+  more.type = 6;
+  more.continued = true;
+  SnapshotEntry zset_more{"z", std::string("\x03\x06\x01m", 4), 9, 0};
+  zset_more.type = 3;
+  zset_more.continued = true;
+  const std::vector<SnapshotEntry> entries = {first, more};
+  std::string payload = encode_entries(entries);
+  CHECK(payload[1] == 5);
+  auto out = decode_entries(payload, payload_crc32(payload));
+  REQUIRE(out.ok());
+  CHECK(*out == entries);
+  CHECK(encode_entries(std::vector<SnapshotEntry>{zset_more})[1] == 4);  // as before
+  CHECK(encode_entries(std::vector<SnapshotEntry>{first})[1] == 3);
+  payload[1] = 4;  // a stream's continuation slice means nothing before version 5
+  out = decode_entries(payload, payload_crc32(payload));
+  REQUIRE_FALSE(out.ok());
+  CHECK_THAT(out.error().message, Catch::Contains("continuation slice of value type 6"));
 }
 
 // The on-disk format is a promise: these bytes were written by record
