@@ -147,6 +147,7 @@ void Connection::process_input() {
   // One reference for the whole batch of requests, not an atomic
   // increment and decrement per request.
   const std::shared_ptr<AsyncReply> self = shared_from_this();
+  const bool prefetch = executor_.prefetch_pays();  // once per batch: a small store needs none
   while (!pending_ && !blocked_ && !closed_) {
     if (out_.size() + writing_.size() >= limits_.max_output_bytes) {
       stats_.output_pauses.fetch_add(1, std::memory_order_relaxed);
@@ -164,7 +165,7 @@ void Connection::process_input() {
     }
     if (incomplete) break;
     if (next.kind == NextKind::request) {
-      if (in_end_ - in_begin_ > next.consumed) prefetch_ahead(next.consumed);
+      if (prefetch && in_end_ - in_begin_ > next.consumed) prefetch_ahead(next.consumed);
       if (!execute_one(next.consumed, self)) break;
       continue;
     }
@@ -181,7 +182,8 @@ void Connection::process_input() {
 }
 
 // While one request runs, the keys of the two after it (when they are already
-// in the input) make their way into the cache: the next one's entry, whose
+// in the input, and the store is too big for the cache: Store::prefetch_pays)
+// make their way into the cache: the next one's entry, whose
 // place in the table the previous step loaded, and the one after's place.
 void Connection::prefetch_ahead(std::size_t offset) {
   const std::string_view rest = input().substr(offset);

@@ -55,6 +55,7 @@ class Executor {
   // when the request is pending and `async->complete()` will be called later.
   // Store::prefetch for a request that comes later in a pipeline.
   void prefetch(std::string_view key, Store::Prefetch stage) const { store_.prefetch(key, stage); }
+  bool prefetch_pays() const { return store_.prefetch_pays(); }
   bool execute(SessionState& session, const protocol::Request& req, protocol::Response& resp,
                const std::shared_ptr<AsyncReply>& async);
 

@@ -7,7 +7,9 @@
 // The rest are rare events and stay single atomics.
 // Threads: io thread i calls bind_io_thread(i) once before serving; the
 // count_* and add_* calls may come from any thread (a thread that is not a
-// bound io thread counts into a shared block) and use relaxed atomics. The
+// bound io thread, or io thread kThreadBlocks and later, counts into a shared
+// block). A block's one owner adds with a relaxed load and store, no locked
+// instruction; the shared block with relaxed atomic additions. The
 // sums may be read from any thread and give a loosely consistent view, which
 // is all a metric needs.
 #pragma once
@@ -24,7 +26,7 @@ namespace mnemo::server {
 
 struct ServerStats {
   static constexpr std::size_t kOps = 256;  // indexed by opcode byte
-  static constexpr std::size_t kThreadBlocks = 16;  // io thread i counts into block i % kThreadBlocks
+  static constexpr std::size_t kThreadBlocks = 16;  // io thread i < kThreadBlocks owns block i
 
   // Bumped per request; one block per io thread (plus one shared block), summed when read.
   // 128-byte aligned: adjacent-line prefetch must not pair two blocks either.
@@ -55,21 +57,23 @@ struct ServerStats {
   std::atomic<std::uint64_t> feed_limit_closes{0};     // watchers closed past --pubsub-output-limit
   std::int64_t started_at_ms = 0;                      // set once before serving
 
-  // Makes the calling thread count into block `index`; unbind_io_thread() undoes it.
+  // Makes the calling thread the owner of block `index` (past the last one, it
+  // counts into the shared block); unbind_io_thread() undoes it.
   void bind_io_thread(std::size_t index) {
+    if (index >= kThreadBlocks) return unbind_io_thread();
     tls_owner_ = this;
-    tls_block_ = &blocks_[index % kThreadBlocks];
+    tls_block_ = &blocks_[index];
   }
   static void unbind_io_thread() {
     tls_owner_ = nullptr;
     tls_block_ = nullptr;
   }
 
-  void count_op(protocol::Opcode op) { bump(local().ops_by_type[static_cast<std::uint8_t>(op)], 1); }
-  void count_local_command() { bump(local().local_commands, 1); }
-  void count_error() { bump(local().errors, 1); }
-  void add_bytes_in(std::uint64_t n) { bump(local().bytes_in, n); }
-  void add_bytes_out(std::uint64_t n) { bump(local().bytes_out, n); }
+  void count_op(protocol::Opcode op) { bump([op](TrafficBlock& b) { return &b.ops_by_type[static_cast<std::uint8_t>(op)]; }, 1); }
+  void count_local_command() { bump([](TrafficBlock& b) { return &b.local_commands; }, 1); }
+  void count_error() { bump([](TrafficBlock& b) { return &b.errors; }, 1); }
+  void add_bytes_in(std::uint64_t n) { bump([](TrafficBlock& b) { return &b.bytes_in; }, n); }
+  void add_bytes_out(std::uint64_t n) { bump([](TrafficBlock& b) { return &b.bytes_out; }, n); }
 
   // Sums over every block.
   std::uint64_t ops(std::size_t op) const { return sum([op](const TrafficBlock& b) { return &b.ops_by_type[op]; }); }
@@ -111,9 +115,18 @@ struct ServerStats {
   // Blocks [0, kThreadBlocks) belong to bound io threads; the last one is shared by the rest.
   using Blocks = std::array<TrafficBlock, kThreadBlocks + 1>;
 
-  TrafficBlock& local() { return tls_owner_ == this ? *tls_block_ : blocks_[kThreadBlocks]; }
   const Blocks& all_blocks() const { return blocks_; }
-  static void bump(std::atomic<std::uint64_t>& c, std::uint64_t n) { c.fetch_add(n, std::memory_order_relaxed); }
+  // Adds n to the counter `field` picks in the calling thread's block: its own
+  // (only this thread writes it; readers see whole values) or the shared one.
+  template <typename Field>
+  void bump(Field field, std::uint64_t n) {
+    if (tls_owner_ == this) {
+      std::atomic<std::uint64_t>& c = *field(*tls_block_);
+      c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+      return;
+    }
+    field(blocks_[kThreadBlocks])->fetch_add(n, std::memory_order_relaxed);
+  }
   template <typename Field>
   std::uint64_t sum(Field field) const {
     std::uint64_t n = 0;

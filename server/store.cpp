@@ -78,6 +78,10 @@ void Store::prefetch(std::string_view key, Prefetch stage, DbIndex db) const {
   }
 }
 
+bool Store::prefetch_pays() const {
+  return impl_->memory_bytes.load(std::memory_order_relaxed) >= kPrefetchMinBytes;
+}
+
 std::uint64_t Store::size() const {
   std::uint64_t n = 0;
   for (const auto& sh : impl_->shards) {

@@ -264,6 +264,11 @@ class Store final : public persistence::SnapshotSource, public persistence::Reco
   // one after another.
   enum class Prefetch : std::uint8_t { table, entry };
   void prefetch(std::string_view key, Prefetch stage, DbIndex db = 0) const;
+  // Whether prefetching can pay: the store holds kPrefetchMinBytes or more.
+  // A smaller one stays in the cache, where a prefetch (a peek at the next
+  // request and a shard lock) would only add to every request. One relaxed load.
+  static constexpr std::int64_t kPrefetchMinBytes = 32ll << 20;
+  bool prefetch_pays() const;
 
   std::uint64_t size() const;  // keys in every database (may count entries expired but not swept yet)
   StoreStats stats() const;

@@ -36,7 +36,7 @@ TEST_CASE("counts from bound io threads and from other threads all add up", "[se
   CHECK(stats->errors() == kThreads * kEach / 100);
 }
 
-TEST_CASE("more io threads than blocks share blocks without losing counts", "[server][stats]") {
+TEST_CASE("io threads past the last block count into the shared block without losing counts", "[server][stats]") {
   auto stats = std::make_unique<ServerStats>();
   std::vector<std::thread> threads;
   const std::size_t n = ServerStats::kThreadBlocks + 3;
