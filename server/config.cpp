@@ -64,7 +64,7 @@ std::vector<Flag> flags() {
        [u](Config& c, const std::string& v) { c.metrics_port = static_cast<int>(u("metrics-port", v, 65535)); }},
       {"port-file", "FILE", "write the bound ports (\"native N\", \"resp N\", \"metrics N\") to FILE once listening",
        [](Config& c, const std::string& v) { c.port_file = v; }},
-      {"threads", "N", "io threads, one event loop each; connections are spread over them (default: the cores this process may run on)",
+      {"threads", "N", "io threads, one event loop each; connections are spread over them (default: number of cores)",
        [u](Config& c, const std::string& v) { c.threads = static_cast<unsigned>(u("threads", v, 256)); }},
       {"io-backend", "auto|epoll|io_uring",
        "how connections reach the kernel: io_uring batches each loop turn's receives and sends into one "

@@ -2,28 +2,11 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <sched.h>
-
 #include <csignal>
 #include <iostream>
 
 #include "server/config.h"
 #include "server/server.h"
-
-namespace {
-
-// The cores this process may run on (taskset, cgroup cpusets), not all of the
-// machine's: two io loops pinned to one core only take turns on it.
-unsigned usable_cores() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0) {
-    return static_cast<unsigned>(CPU_COUNT(&set));
-  }
-  return std::max(1u, std::thread::hardware_concurrency());
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace mnemo::server;
@@ -50,7 +33,7 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(logger);
   spdlog::set_level(cfg.log_level);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
-  if (cfg.threads == 0) cfg.threads = usable_cores();
+  if (cfg.threads == 0) cfg.threads = std::max(1u, std::thread::hardware_concurrency());
   if (const std::string warning = security_warning(cfg); !warning.empty()) spdlog::warn("{}", warning);
 
   try {
